@@ -1,0 +1,7 @@
+"""Allow ``python -m server``."""
+
+import sys
+
+from server.cli import main
+
+sys.exit(main())

@@ -1,0 +1,282 @@
+"""The application factory and the running office (:class:`Loket`)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from server import queue as rules
+from server.actions import QueueService
+from server.auth import LoginGuard
+from server.config import Config, ensure_config, load_config
+from server.errors import LoketError
+from server.events import publish, socketio
+from server.printing import NullPrintQueue, PrintQueue, TicketPrint
+from server.storage import Store
+from server.voice import Announcer, NullAnnouncer
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "loket.db"
+SECRET_NAME = "secret.key"
+
+
+def default_data_dir() -> Path:
+    """``$LOKET_DATA``, else ``./loket-data``."""
+    return Path(os.environ.get("LOKET_DATA") or "loket-data")
+
+
+def secret_key(data_dir: Path) -> bytes:
+    """This installation's secret key, created once with owner-only permissions."""
+    path = data_dir / SECRET_NAME
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    os.chmod(path, 0o600)
+    return path.read_text().strip().encode()
+
+
+def prepare_data_dir(data_dir: Path, demo: bool = False) -> Config:
+    """Create the data folder and its loket.toml if missing; load and validate the config."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(data_dir, 0o700)
+    return load_config(ensure_config(data_dir, demo))
+
+
+class Loket:
+    """One running office: its database, queue, voice and printer, and their background work."""
+
+    def __init__(self, data_dir: Path, config: Config, clock: Callable[[], datetime], announcer=None, printer=None):
+        self.data_dir = data_dir
+        self.store = Store(data_dir / DB_NAME)
+        for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
+            if (data_dir / name).exists():
+                os.chmod(data_dir / name, 0o600)
+        self.queue = QueueService(self.store, config, clock)
+        self.login_guard = LoginGuard(clock)
+        self.announcer = announcer or self._make_announcer(config)
+        self.printer = printer or self._make_printer(config)
+        self._stop = threading.Event()
+        self._jobs: list[threading.Thread] = []
+        self.app: Flask | None = None
+
+    @property
+    def config(self) -> Config:
+        return self.queue.config
+
+    def _make_announcer(self, config: Config):
+        cache = self.data_dir / "sounds"
+        cache.mkdir(exist_ok=True)
+        if not config.voice.enabled:
+            return NullAnnouncer(config.voice, cache)
+        return Announcer(config.voice, cache)
+
+    def _make_printer(self, config: Config):
+        if config.printer.kind == "none":
+            return NullPrintQueue(config.printer)
+        settings = config.printer
+        if settings.kind == "file" and settings.path and not os.path.isabs(settings.path):
+            from dataclasses import replace
+
+            settings = replace(settings, path=str(self.data_dir / settings.path))
+        return PrintQueue(settings, on_result=self._print_result)
+
+    # ---- voice -----------------------------------------------------------------------------
+
+    def announce(self, ticket_number: str, counter_name: str) -> dict:
+        """The announcement of a call: its text and where the display fetches the audio."""
+        try:
+            announcement = self.announcer.announce(ticket_number, counter_name)
+        except Exception:  # the voice must never block a call
+            log.exception("announcement failed for %s", ticket_number)
+            return {"text": f"Nomor antrian {ticket_number}, silakan menuju {counter_name}", "audio_url": None}
+        return {"text": announcement.text, "audio_url": announcement.audio_url}
+
+    def prefetch_announcements(self) -> None:
+        """Synthesise the calls most likely to come next, so the audio is ready at once."""
+        try:
+            for counter in self.config.counters:
+                for ticket in self.queue.next_candidates(counter.id, limit=2):
+                    self.announcer.prefetch(ticket.number, counter.name)
+        except Exception:
+            log.exception("prefetching announcements failed")
+
+    # ---- printing --------------------------------------------------------------------------
+
+    def ticket_print(self, ticket, body: dict) -> TicketPrint:
+        """What goes on paper (and on the kiosk's preview) for a ticket."""
+        from server.queue import PRIORITY_REASONS
+
+        service = self.config.service(ticket.service)
+        return TicketPrint(
+            office_name=self.config.office.name,
+            service_code=ticket.service,
+            service_name=service.name if service else ticket.service,
+            number=ticket.number,
+            issued_at=datetime.fromtimestamp(ticket.issued_at, self.config.office.tz),
+            ahead=body.get("ahead", 0),
+            estimate_minutes=body.get("estimate_minutes"),
+            status_url=body["status_url"],
+            priority=ticket.priority,
+            priority_label=PRIORITY_REASONS.get(ticket.priority_reason or "", "Prioritas"),
+        )
+
+    def print_ticket(self, ticket, body: dict) -> dict:
+        """Queue the ticket for the printer; never waits for the device."""
+        status = self.printer.status()
+        if self.config.printer.kind == "none":
+            return {"queued": False, "ok": True, "message": None}
+        try:
+            self.printer.submit(str(ticket.id), self.ticket_print(ticket, body))
+        except Exception:
+            log.exception("could not queue ticket %s for printing", ticket.number)
+            return {"queued": False, "ok": False, "message": "Tiket tidak tercetak — silakan catat/foto nomor Anda"}
+        # A printer already known to be failing will most likely fail again: say so now.
+        return {"queued": True, "ok": bool(status.get("ok", True)), "message": None if status.get("ok", True) else "Tiket tidak tercetak — silakan catat/foto nomor Anda"}
+
+    def _print_result(self, result) -> None:
+        socketio.emit("ticket_printed", {
+            "ticket_id": int(result.job_id) if str(result.job_id).isdigit() else result.job_id,
+            "ok": result.ok, "message": result.message,
+        })
+
+    # ---- background ------------------------------------------------------------------------
+
+    def start_background(self, interval: float = 30.0) -> None:
+        """Start the voice and printer workers and the job that closes yesterday's queue."""
+        self.announcer.start()
+        self.printer.start()
+        thread = threading.Thread(target=self._housekeeping, args=(interval,), name="loket-housekeeping", daemon=True)
+        thread.start()
+        self._jobs.append(thread)
+
+    def _housekeeping(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            self.run_housekeeping()
+
+    def run_housekeeping(self) -> None:
+        """Expire tickets left open from earlier days and tell the screens."""
+        try:
+            outcome = self.queue.expire_stale()
+            if outcome.changed:
+                log.info("expired %d tickets from earlier days", len(outcome.changed))
+                with self.app.app_context():
+                    publish(outcome, self)
+        except Exception:
+            log.exception("housekeeping failed")
+
+    def close(self) -> None:
+        """Stop background work and close the database."""
+        self._stop.set()
+        for closer in (self.announcer.close, self.printer.close):
+            try:
+                closer()
+            except Exception:
+                log.exception("closing a worker failed")
+        self.store.close()
+
+
+def create_app(data_dir: Path | str | None = None, test_config: dict | None = None,
+               clock: Callable[[], datetime] = rules.utc_now, announcer=None, printer=None,
+               background: bool = True, demo: bool = False) -> Flask:
+    """Build the Flask app for the office in ``data_dir`` (created on first use)."""
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    config = prepare_data_dir(data_dir, demo)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=secret_key(data_dir),
+        SESSION_COOKIE_NAME="loket_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=9),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    loket = Loket(data_dir, config, clock, announcer, printer)
+    loket.app = app
+    app.extensions["loket"] = loket
+    app.extensions["loket_announcer"] = loket.announcer
+    _register(app)
+    socketio.init_app(app, async_mode="threading", cors_allowed_origins=[])
+    loket.queue.expire_stale()
+    if background:
+        loket.start_background()
+    return app
+
+
+def _register(app: Flask) -> None:
+    from server import api, openapi, pages
+    from server.voice.routes import bp as sounds_bp
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(openapi.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(sounds_bp)
+    app.before_request(_same_origin_only)
+    app.after_request(_security_headers)
+    app.register_error_handler(LoketError, _loket_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+
+
+_HTTP_MESSAGES = {
+    400: ("bad_request", "Permintaan tidak valid."),
+    404: ("not_found", "Alamat tidak ditemukan."),
+    405: ("method_not_allowed", "Metode tidak diizinkan untuk alamat ini."),
+    413: ("too_large", "Isi permintaan terlalu besar."),
+    415: ("unsupported_media_type", "Isi permintaan harus berupa JSON."),
+}
+
+
+def _same_origin_only():
+    """Refuse state-changing requests that a browser sends from another site (CSRF).
+
+    Browsers always send ``Origin`` on cross-site POSTs; the session cookie is also SameSite.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    origin = request.headers.get("Origin")
+    if origin and origin != "null" and origin.split("://", 1)[-1] != request.host:
+        raise LoketError("csrf_rejected", "Permintaan dari situs lain ditolak.", 403)
+    if origin == "null":
+        raise LoketError("csrf_rejected", "Permintaan dari situs lain ditolak.", 403)
+    return None
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+        "style-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'",
+    )
+    return response
+
+
+def _loket_error(error: LoketError):
+    return jsonify(error.to_dict()), error.status
+
+
+def _http_error(error: HTTPException):
+    code, message = _HTTP_MESSAGES.get(error.code, ("http_error", "Permintaan tidak dapat diproses."))
+    if not request.path.startswith(("/api/", "/sounds/", "/reports/")) and error.code == 404:
+        return error
+    return jsonify({"error": {"code": code, "message": message}}), error.code
+
+
+def _unexpected_error(error: Exception):
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    body = {"error": {"code": "internal_error", "message": "Terjadi kesalahan pada server. Silakan coba lagi."}}
+    return jsonify(body), 500

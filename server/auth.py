@@ -1,0 +1,136 @@
+"""Users, passwords and the signed-in session."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from flask import session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from server import storage
+from server.actions import ROLES, Actor
+from server.errors import LoketError
+from server.storage import Store
+
+MIN_PASSWORD_LENGTH = 8
+# Compared against when the user does not exist, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("loket-dummy-password")
+
+
+def create_user(store: Store, username: str, password: str, role: str, now: datetime) -> None:
+    """Add a user with a hashed password; refuse a taken name, unknown role or short password."""
+    username = username.strip()
+    if not username or len(username) > 64 or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
+        raise LoketError(
+            "invalid_username", "Nama pengguna hanya boleh berisi huruf, angka, titik, garis bawah dan tanda hubung.", 422
+        )
+    if role not in ROLES:
+        raise LoketError("invalid_role", f"Peran harus salah satu dari: {', '.join(ROLES)}.", 422)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise LoketError(
+            "weak_password", f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.", 422
+        )
+    try:
+        with store.write() as conn:
+            storage.insert_user(conn, username, generate_password_hash(password), role, now.timestamp())
+    except sqlite3.IntegrityError:
+        raise LoketError("user_exists", f"Pengguna {username} sudah ada.", 409) from None
+
+
+def authenticate(store: Store, username: str, password: str) -> dict | None:
+    """The user when the password matches and the account is active, else None."""
+    user = storage.get_user(store.read(), username)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user["password_hash"], password) or not user["active"]:
+        return None
+    return user
+
+
+def sign_in(user: dict, counter_id: int | None) -> None:
+    """Start a fresh session (a new cookie, so a planted one is useless)."""
+    session.clear()
+    session.permanent = True
+    session["username"] = user["username"]
+    session["role"] = user["role"]
+    session["counter_id"] = counter_id
+
+
+def sign_out() -> None:
+    """End the session."""
+    session.clear()
+
+
+def current_actor(store: Store) -> Actor | None:
+    """The signed-in user of this request, checked against the database (disabled → None)."""
+    username = session.get("username")
+    if not username:
+        return None
+    user = storage.get_user(store.read(), username)
+    if user is None or not user["active"]:
+        session.clear()
+        return None
+    return Actor(user["username"], user["role"], session.get("counter_id"))
+
+
+def require_actor(store: Store, roles: tuple[str, ...] = ROLES) -> Actor:
+    """The signed-in actor with one of ``roles``: 401 without a session, 403 with the wrong role."""
+    actor = current_actor(store)
+    if actor is None:
+        raise LoketError("unauthenticated", "Silakan masuk terlebih dahulu.", 401)
+    if actor.role not in roles:
+        raise LoketError("forbidden", "Anda tidak berhak melakukan tindakan ini.", 403)
+    return actor
+
+
+class LoginGuard:
+    """Slows password guessing: after ``limit`` failures for a name or an address within
+    ``window`` seconds, that name or address is refused for ``lockout`` seconds."""
+
+    def __init__(self, clock, limit: int = 5, window: float = 600, lockout: float = 300):
+        import threading
+
+        self.clock = clock
+        self.limit = limit
+        self.window = window
+        self.lockout = lockout
+        self._failures: dict[str, list[float]] = {}
+        self._locked_until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def _keys(self, username: str, address: str) -> tuple[str, str]:
+        return (f"user:{username.lower()}", f"addr:{address}")
+
+    def check(self, username: str, address: str) -> None:
+        """Raise 429 while the name or the address is locked out."""
+        now = self.clock().timestamp()
+        with self._lock:
+            until = max(self._locked_until.get(k, 0) for k in self._keys(username, address))
+        if until > now:
+            minutes = max(1, round((until - now) / 60))
+            raise LoketError(
+                "too_many_attempts",
+                f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit.",
+                429,
+            )
+
+    def failed(self, username: str, address: str) -> None:
+        """Count a failed attempt."""
+        now = self.clock().timestamp()
+        with self._lock:
+            for key in self._keys(username, address):
+                recent = [t for t in self._failures.get(key, []) if now - t < self.window]
+                recent.append(now)
+                self._failures[key] = recent
+                # One address (an office PC) may carry several users' typos: allow it more.
+                limit = self.limit if key.startswith("user:") else self.limit * 4
+                if len(recent) >= limit:
+                    self._locked_until[key] = now + self.lockout
+                    self._failures[key] = []
+
+    def succeeded(self, username: str, address: str) -> None:
+        """Forget the name's failures after a good login."""
+        with self._lock:
+            self._failures.pop(self._keys(username, address)[0], None)

@@ -1,0 +1,176 @@
+"""The ``loket`` command line (CONTRACT.md): serve, user add, printer test, say."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from server.errors import ConfigError, LoketError
+
+DEMO_USERS = [
+    ("admin", "admin"), ("kepala", "supervisor"),
+    ("petugas1", "officer"), ("petugas2", "officer"), ("petugas3", "officer"), ("petugas4", "officer"),
+]
+
+
+def _data_dir(value: str | None) -> Path:
+    from server.app import default_data_dir
+
+    return Path(value) if value else default_data_dir()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(prog="loket", description="Loket: antrian PTSP.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the office (kiosk, display, officers, API)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0: the LAN)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--data", help="data folder (default $LOKET_DATA, else ./loket-data)")
+    serve.add_argument("--demo", action="store_true",
+                       help="on a new data folder: open every day all day, demo users, print to a file")
+    serve.add_argument("--threads", type=int, default=100, help="worker threads (default 100)")
+    serve.add_argument("--dev", action="store_true", help="use Werkzeug's development server")
+
+    user = commands.add_parser("user", help="manage users")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    add = user_commands.add_parser("add", help="add a user; password from $LOKET_PASSWORD or asked")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["officer", "supervisor", "admin"])
+    add.add_argument("--data")
+
+    printer = commands.add_parser("printer", help="the ticket printer")
+    printer_commands = printer.add_subparsers(dest="printer_command", required=True)
+    test = printer_commands.add_parser("test", help="print a test ticket and report the result")
+    test.add_argument("--data")
+
+    say = commands.add_parser("say", help="speak or write a test announcement")
+    say.add_argument("text")
+    say.add_argument("--data")
+    say.add_argument("--out", help="write the WAV (chime + voice) here")
+    say.add_argument("--play", action="store_true", help="play it on this computer's speaker")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``loket`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return cmd_serve(args)
+        if args.command == "user":
+            return cmd_user_add(args)
+        if args.command == "printer":
+            return cmd_printer_test(args)
+        if args.command == "say":
+            return cmd_say(args)
+    except ConfigError as exc:
+        print(f"loket: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except LoketError as exc:
+        print(f"loket: {exc.message}", file=sys.stderr)
+        return 1
+    return 2
+
+
+def cmd_serve(args) -> int:
+    """``loket serve``: prepare the data folder, make sure someone can sign in, serve."""
+    from server.app import prepare_data_dir
+    from server.runner import DataDirLock, DataDirLocked, serve
+
+    data_dir = _data_dir(args.data)
+    prepare_data_dir(data_dir, demo=args.demo)
+    lock = DataDirLock(data_dir)
+    try:
+        lock.acquire()
+    except DataDirLocked as exc:
+        print(f"loket: {exc}", file=sys.stderr)
+        return 1
+    try:
+        _first_users(data_dir, args.demo)
+        print(f"Loket: data folder {data_dir.resolve()}", flush=True)
+        return serve(data_dir, args.host, args.port, threads=args.threads, dev=args.dev, demo=args.demo)
+    finally:
+        lock.release()
+
+
+def _first_users(data_dir: Path, demo: bool) -> None:
+    """On a data folder without users, create the first ones and print their passwords once."""
+    from server import auth, storage
+    from server.app import DB_NAME
+    from server.queue import utc_now
+    from server.storage import Store
+
+    store = Store(data_dir / DB_NAME)
+    try:
+        if storage.count_users(store.read()):
+            return
+        users = DEMO_USERS if demo else [("admin", "admin")]
+        print("Pengguna pertama dibuat (catat kata sandinya, hanya ditampilkan sekali ini):", flush=True)
+        for username, role in users:
+            password = secrets.token_urlsafe(9)
+            auth.create_user(store, username, password, role, utc_now())
+            print(f"  {username:10} peran {role:10} kata sandi {password}", flush=True)
+        print("Tambah pengguna lain: loket user add NAMA --role officer|supervisor|admin", flush=True)
+    finally:
+        store.close()
+
+
+def cmd_user_add(args) -> int:
+    """``loket user add``: the password comes from $LOKET_PASSWORD or the terminal."""
+    from server import auth
+    from server.app import DB_NAME, prepare_data_dir
+    from server.queue import utc_now
+    from server.storage import Store
+
+    data_dir = _data_dir(args.data)
+    prepare_data_dir(data_dir)
+    password = os.environ.get("LOKET_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            print("loket: set $LOKET_PASSWORD or run in a terminal to type the password", file=sys.stderr)
+            return 1
+        password = getpass.getpass("Kata sandi: ")
+        if password != getpass.getpass("Ulangi kata sandi: "):
+            print("loket: kata sandi tidak sama", file=sys.stderr)
+            return 1
+    store = Store(data_dir / DB_NAME)
+    try:
+        auth.create_user(store, args.username, password, args.role, utc_now())
+    finally:
+        store.close()
+    print(f"Pengguna {args.username} ({args.role}) ditambahkan.")
+    return 0
+
+
+def cmd_printer_test(args) -> int:
+    """``loket printer test``: print a test ticket now, report success or the exact failure."""
+    from server.app import prepare_data_dir
+    from server.printing.cli import printer_test_command
+
+    data_dir = _data_dir(args.data)
+    config = prepare_data_dir(data_dir)
+    settings = config.printer
+    if settings.kind == "file" and settings.path and not os.path.isabs(settings.path):
+        from dataclasses import replace
+
+        settings = replace(settings, path=str(data_dir / settings.path))
+    return printer_test_command(settings, config.office.name)
+
+
+def cmd_say(args) -> int:
+    """``loket say "teks"``: synthesise (and play) a test announcement."""
+    from server.app import prepare_data_dir
+    from server.voice.cli import say_command
+
+    data_dir = _data_dir(args.data)
+    config = prepare_data_dir(data_dir)
+    cache = data_dir / "sounds"
+    cache.mkdir(exist_ok=True)
+    out = Path(args.out) if args.out else None
+    return say_command(args.text, config.voice, cache, out, args.play)

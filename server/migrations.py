@@ -1,0 +1,94 @@
+"""Numbered schema migrations. Never edit one that has been released; add the next."""
+
+from sqlite_utils import Migrations
+
+migrations = Migrations("loket")
+
+
+@migrations()
+def m001_initial(db):
+    """Tickets, the append-only event log, daily sequences, counters' state and users."""
+    db.execute(
+        """
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY,
+            token TEXT NOT NULL UNIQUE,
+            number TEXT NOT NULL,
+            service TEXT NOT NULL,
+            day TEXT NOT NULL,
+            seq INTEGER,
+            priority INTEGER NOT NULL DEFAULT 0,
+            priority_reason TEXT,
+            status TEXT NOT NULL,
+            issued_at REAL NOT NULL,
+            arrived_at REAL NOT NULL,
+            queued_at REAL NOT NULL,
+            called_at REAL,
+            last_called_at REAL,
+            started_at REAL,
+            finished_at REAL,
+            closed_at REAL,
+            counter_id INTEGER,
+            called_by TEXT,
+            call_count INTEGER NOT NULL DEFAULT 0,
+            skip_count INTEGER NOT NULL DEFAULT 0,
+            transferred_from INTEGER REFERENCES tickets(id),
+            transferred_to INTEGER REFERENCES tickets(id),
+            flagged INTEGER NOT NULL DEFAULT 0,
+            flag_reason TEXT
+        )
+        """
+    )
+    # A number is never handed out twice on one day (transfers carry no sequence of their own).
+    db.execute(
+        "CREATE UNIQUE INDEX tickets_day_number ON tickets (day, service, seq) WHERE seq IS NOT NULL"
+    )
+    db.execute("CREATE INDEX tickets_status_service ON tickets (status, service, queued_at)")
+    db.execute("CREATE INDEX tickets_issued ON tickets (issued_at)")
+    db.execute(
+        """
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            kind TEXT NOT NULL,
+            at REAL NOT NULL,
+            counter_id INTEGER,
+            username TEXT,
+            detail TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX events_ticket ON events (ticket_id)")
+    db.execute("CREATE INDEX events_kind ON events (kind, id)")
+    db.execute(
+        """
+        CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
+        """
+    )
+    db.execute(
+        "CREATE TABLE day_sequences (day TEXT NOT NULL, service TEXT NOT NULL, last INTEGER NOT NULL, "
+        "PRIMARY KEY (day, service))"
+    )
+    db.execute(
+        "CREATE TABLE counter_state (counter_id INTEGER PRIMARY KEY, "
+        "priority_streak INTEGER NOT NULL DEFAULT 0)"
+    )
+    db.execute(
+        """
+        CREATE TABLE users (
+            username TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('officer', 'supervisor', 'admin')),
+            active INTEGER NOT NULL DEFAULT 1,
+            counters TEXT,
+            created_at REAL NOT NULL
+        )
+        """
+    )

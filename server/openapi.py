@@ -1,0 +1,284 @@
+"""The OpenAPI 3 description of the JSON API, served at ``/api/openapi.json``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from server import __version__
+from server.queue import PRIORITY_REASONS, Status
+
+bp = Blueprint("openapi", __name__)
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _json(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _body(schema: dict, required: bool = True) -> dict:
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
+NULLABLE_INT = {"type": ["integer", "null"]}
+COUNTER_REF = {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "description": "snake_case, stable"},
+                    "message": {"type": "string", "description": "Bahasa Indonesia, for people"},
+                },
+            }
+        },
+    },
+    "Ticket": {
+        "type": "object",
+        "required": ["id", "number", "service", "status", "priority", "issued_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "number": {"type": "string", "example": "A001"},
+            "service": {"type": "string", "example": "A"},
+            "service_name": {"type": "string"},
+            "status": {"type": "string", "enum": [s.value for s in Status]},
+            "status_label": {"type": "string"},
+            "priority": {"type": "boolean"},
+            "priority_reason": {"type": ["string", "null"], "enum": [*PRIORITY_REASONS, None]},
+            "priority_label": {"type": "string"},
+            "issued_at": {"type": "string", "format": "date-time"},
+            "arrived_at": {"type": "string", "format": "date-time",
+                           "description": "first arrival; kept across transfers"},
+            "called_at": NULLABLE_TIME,
+            "last_called_at": NULLABLE_TIME,
+            "started_at": NULLABLE_TIME,
+            "finished_at": NULLABLE_TIME,
+            "counter": COUNTER_REF,
+            "call_count": {"type": "integer"},
+            "skip_count": {"type": "integer"},
+            "wait_seconds": NULLABLE_INT,
+            "service_seconds": NULLABLE_INT,
+            "transferred_from": NULLABLE_INT,
+            "transferred_to": NULLABLE_INT,
+            "ahead": {"type": "integer"},
+            "estimate_minutes": NULLABLE_INT,
+        },
+    },
+    "NewTicket": {
+        "allOf": [
+            _ref("Ticket"),
+            {
+                "type": "object",
+                "required": ["ahead", "status_url"],
+                "properties": {
+                    "status_url": {"type": "string", "description": "the visitor's status page (QR code)"},
+                    "preview_url": {"type": "string", "description": "PNG of the printed ticket"},
+                    "print": {"type": "object"},
+                },
+            },
+        ]
+    },
+    "TicketResponse": {
+        "type": "object", "required": ["ticket"], "properties": {"ticket": _ref("Ticket")},
+    },
+    "MaybeTicketResponse": {
+        "type": "object", "required": ["ticket"],
+        "properties": {"ticket": {"oneOf": [_ref("Ticket"), {"type": "null"}]}},
+    },
+    "Service": {
+        "type": "object",
+        "required": ["code", "name", "waiting", "open"],
+        "properties": {
+            "code": {"type": "string"},
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "waiting": {"type": "integer"},
+            "open": {"type": "boolean"},
+            "closed_reason": NULLABLE_STRING,
+            "closed_code": NULLABLE_STRING,
+            "estimate_minutes": NULLABLE_INT,
+            "standard_wait_minutes": {"type": "number"},
+            "standard_service_minutes": {"type": "number"},
+            "daily_quota": {"type": "integer"},
+            "counters": {"type": "array", "items": {"type": "integer"}},
+        },
+    },
+    "State": {
+        "type": "object",
+        "required": ["counters", "recent_calls", "waiting"],
+        "properties": {
+            "counters": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "name", "current"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "services": {"type": "array", "items": {"type": "string"}},
+                        "current": {"oneOf": [_ref("Ticket"), {"type": "null"}]},
+                    },
+                },
+            },
+            "recent_calls": {"type": "array", "items": {"type": "object"}},
+            "waiting": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "office": {"type": "object"},
+            "services": {"type": "array", "items": {"type": "object"}},
+            "highlight_seconds": {"type": "integer"},
+            "server_time": {"type": "string", "format": "date-time"},
+        },
+    },
+    "User": {
+        "type": "object",
+        "properties": {
+            "user": {
+                "type": "object",
+                "properties": {
+                    "username": {"type": "string"},
+                    "role": {"type": "string", "enum": ["officer", "supervisor", "admin"]},
+                    "counter": NULLABLE_INT,
+                },
+            }
+        },
+    },
+}
+
+TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+BAD_JSON = _error("Isi bukan objek JSON (invalid_json)")
+INVALID = _error("Kolom hilang atau salah tipe (missing_field, invalid_field)")
+UNAUTH = _error("Belum masuk (unauthenticated)")
+FORBIDDEN = _error("Tidak berhak di loket/tiket ini (forbidden) atau permintaan dari situs lain (csrf_rejected)")
+NO_TICKET = _error("Tiket tidak ditemukan (unknown_ticket)")
+WRONG_STATE = _error("Status tiket tidak mengizinkan tindakan ini (invalid_state)")
+
+
+def _ticket_action(summary: str) -> dict:
+    return {
+        "post": {
+            "summary": summary,
+            "parameters": [TICKET_ID],
+            "responses": {
+                "200": _json(_ref("TicketResponse")), "401": UNAUTH, "403": FORBIDDEN,
+                "404": NO_TICKET, "409": WRONG_STATE,
+            },
+        }
+    }
+
+
+def spec() -> dict:
+    """The OpenAPI document."""
+    paths = {
+        "/api/services": {"get": {
+            "summary": "Layanan, jumlah menunggu dan apakah sedang dibuka",
+            "responses": {"200": _json({
+                "type": "object", "required": ["services"],
+                "properties": {"services": {"type": "array", "items": _ref("Service")}},
+            })},
+        }},
+        "/api/tickets": {"post": {
+            "summary": "Ambil nomor antrian (kiosk)",
+            "requestBody": _body({
+                "type": "object", "required": ["service"],
+                "properties": {
+                    "service": {"type": "string", "example": "A"},
+                    "priority": {"type": "boolean", "default": False},
+                    "priority_reason": {"type": "string", "enum": list(PRIORITY_REASONS)},
+                },
+            }),
+            "responses": {
+                "201": _json({"type": "object", "required": ["ticket"],
+                              "properties": {"ticket": _ref("NewTicket")}}, "Created"),
+                "400": BAD_JSON, "404": _error("Layanan tidak dikenal (unknown_service)"),
+                "409": _error("Layanan tutup (service_closed) atau kuota habis (quota_reached)"),
+                "422": INVALID, "429": _error("Terlalu banyak permintaan (rate_limited)"),
+            },
+        }},
+        "/api/tickets/{ticket_id}": {"get": {
+            "summary": "Satu tiket", "parameters": [TICKET_ID],
+            "responses": {"200": _json(_ref("TicketResponse")), "404": NO_TICKET},
+        }},
+        "/api/status/{token}": {"get": {
+            "summary": "Tiket pengunjung dari kode QR (mengikuti pengalihan)",
+            "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": _json(_ref("TicketResponse")), "404": NO_TICKET},
+        }},
+        "/api/state": {"get": {
+            "summary": "Keadaan semua loket dan antrian",
+            "responses": {"200": _json(_ref("State"))},
+        }},
+        "/api/login": {"post": {
+            "summary": "Masuk; petugas memilih loket",
+            "requestBody": _body({
+                "type": "object", "required": ["username", "password"],
+                "properties": {
+                    "username": {"type": "string"}, "password": {"type": "string"},
+                    "counter": {"type": "integer"},
+                },
+            }),
+            "responses": {
+                "200": _json(_ref("User")), "400": BAD_JSON, "401": _error("Salah nama/kata sandi"),
+                "403": FORBIDDEN, "422": INVALID, "429": _error("Terlalu banyak percobaan (too_many_attempts)"),
+            },
+        }},
+        "/api/logout": {"post": {"summary": "Keluar", "responses": {"200": _json({"type": "object"})}}},
+        "/api/me": {"get": {
+            "summary": "Pengguna yang sedang masuk",
+            "responses": {"200": _json(_ref("User")), "401": UNAUTH},
+        }},
+        "/api/counters/{counter_id}/call-next": {"post": {
+            "summary": "Panggil berikutnya di loket ini",
+            "parameters": [{"name": "counter_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {
+                "200": _json(_ref("MaybeTicketResponse")), "401": UNAUTH, "403": FORBIDDEN,
+                "404": _error("Loket tidak dikenal (unknown_counter)"),
+            },
+        }},
+        "/api/tickets/{ticket_id}/recall": _ticket_action("Panggil ulang"),
+        "/api/tickets/{ticket_id}/skip": _ticket_action("Lewati / tidak hadir"),
+        "/api/tickets/{ticket_id}/start": _ticket_action("Mulai layani"),
+        "/api/tickets/{ticket_id}/finish": _ticket_action("Selesai"),
+        "/api/tickets/{ticket_id}/cancel": _ticket_action("Batalkan"),
+        "/api/tickets/{ticket_id}/transfer": {"post": {
+            "summary": "Alihkan ke layanan lain; menjawab dengan tiket baru yang menunggu",
+            "parameters": [TICKET_ID],
+            "requestBody": _body({"type": "object", "required": ["service"],
+                                  "properties": {"service": {"type": "string"}}}),
+            "responses": {
+                "200": _json(_ref("TicketResponse")), "400": BAD_JSON, "401": UNAUTH,
+                "403": FORBIDDEN, "404": NO_TICKET, "409": WRONG_STATE, "422": INVALID,
+            },
+        }},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Loket API",
+            "version": __version__,
+            "description": "Antrian PTSP. Every error is {\"error\": {\"code\", \"message\"}}; "
+                           "times are ISO 8601 with the office's UTC offset.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "loket_session"}},
+        },
+    }
+
+
+@bp.get("/api/openapi.json")
+def openapi_json():
+    """The OpenAPI document."""
+    return jsonify(spec())

@@ -1,0 +1,85 @@
+"""HTML pages: kiosk, display, officer console and the visitor's status page."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
+
+from server.errors import LoketError
+from server.present import ticket_with_position
+
+bp = Blueprint("pages", __name__)
+
+STATIC_PACKAGES = {"kiosk": "kiosk", "display": "display", "common": "server"}
+
+
+def _loket():
+    return current_app.extensions["loket"]
+
+
+def _page(template: str, **context):
+    config = _loket().config
+    return render_template(template, office=config.office, config=config, **context)
+
+
+@bp.get("/")
+def index():
+    """A start page linking every screen of the office."""
+    return _page("index.html")
+
+
+@bp.get("/kiosk")
+def kiosk():
+    """The touchscreen where visitors take a number."""
+    return _page("kiosk.html")
+
+
+@bp.get("/display")
+def display():
+    """The waiting-room TV."""
+    return _page("display.html")
+
+
+@bp.get("/officer")
+def officer():
+    """The officer's console at a counter (signs in first)."""
+    return _page("officer.html")
+
+
+@bp.get("/t/<token>")
+def ticket_status(token: str):
+    """The visitor's status page, reached from the QR code on the ticket."""
+    queue = _loket().queue
+    try:
+        ticket = queue.get_by_token(token)
+    except LoketError:
+        return _page("status_missing.html"), 404
+    return _page("status.html", token=token, ticket=ticket_with_position(ticket, queue))
+
+
+@bp.get("/t/<token>/ticket.png")
+def ticket_image(token: str):
+    """The ticket as printed: the same image the printer receives."""
+    from server.printing import render_png
+
+    loket = _loket()
+    try:
+        ticket = loket.queue.get_by_token(token)
+    except LoketError:
+        abort(404)
+    body = ticket_with_position(ticket, loket.queue)
+    from flask import url_for
+
+    body["status_url"] = url_for("pages.ticket_status", token=token, _external=True)
+    png = render_png(loket.ticket_print(ticket, body), loket.config.printer.width_mm)
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/assets/<package>/<path:filename>")
+def asset(package: str, filename: str):
+    """Static files of the kiosk, display and shared pages, from the installed packages."""
+    if package not in STATIC_PACKAGES:
+        abort(404)
+    folder = resources.files(STATIC_PACKAGES[package]) / "static"
+    return send_from_directory(str(folder), filename, max_age=300)

@@ -1,0 +1,132 @@
+"""Turning stored rows into the JSON shapes of the public contract (CONTRACT.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from server.actions import Call, QueueService
+from server.queue import PRIORITY_REASONS, STATUS_LABELS, Status
+from server.storage import TicketRow
+
+
+def iso(at: float | None, tz: ZoneInfo) -> str | None:
+    """Epoch seconds → ISO 8601 with the office's UTC offset."""
+    if at is None:
+        return None
+    return datetime.fromtimestamp(at, tz).isoformat(timespec="seconds")
+
+
+def ticket_json(ticket: TicketRow, queue: QueueService) -> dict:
+    """The public ticket object. The status-page token is never part of it."""
+    config = queue.config
+    tz = config.office.tz
+    service = config.service(ticket.service)
+    counter = config.counter(ticket.counter_id) if ticket.counter_id else None
+    wait = ticket.called_at - ticket.issued_at if ticket.called_at else None
+    served = (
+        ticket.finished_at - ticket.started_at
+        if ticket.finished_at is not None and ticket.started_at is not None else None
+    )
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "service": ticket.service,
+        "service_name": service.name if service else ticket.service,
+        "status": ticket.status,
+        "status_label": STATUS_LABELS[Status(ticket.status)],
+        "priority": ticket.priority,
+        "priority_reason": ticket.priority_reason,
+        "priority_label": PRIORITY_REASONS.get(ticket.priority_reason or "", ""),
+        "issued_at": iso(ticket.issued_at, tz),
+        "arrived_at": iso(ticket.arrived_at, tz),
+        "called_at": iso(ticket.called_at, tz),
+        "last_called_at": iso(ticket.last_called_at, tz),
+        "started_at": iso(ticket.started_at, tz),
+        "finished_at": iso(ticket.finished_at, tz),
+        "counter": {"id": counter.id, "name": counter.name} if counter else None,
+        "call_count": ticket.call_count,
+        "skip_count": ticket.skip_count,
+        "wait_seconds": round(wait) if wait is not None else None,
+        "service_seconds": round(served) if served is not None else None,
+        "transferred_from": ticket.transferred_from,
+        "transferred_to": ticket.transferred_to,
+    }
+
+
+def ticket_with_position(ticket: TicketRow, queue: QueueService) -> dict:
+    """The ticket plus people ahead and estimated wait (minutes) while it waits."""
+    ahead, estimate = queue.position(ticket)
+    return {**ticket_json(ticket, queue), "ahead": ahead, "estimate_minutes": estimate}
+
+
+def services_json(queue: QueueService) -> list[dict]:
+    """``GET /api/services`` items."""
+    items = []
+    for entry in queue.services_overview():
+        service, available = entry["service"], entry["availability"]
+        items.append({
+            "code": service.code,
+            "name": service.name,
+            "description": service.description,
+            "waiting": entry["waiting"],
+            "open": available.open,
+            "closed_reason": available.reason,
+            "closed_code": available.code,
+            "estimate_minutes": entry["estimate_minutes"],
+            "standard_wait_minutes": service.standard_wait_minutes,
+            "standard_service_minutes": service.standard_service_minutes,
+            "daily_quota": service.daily_quota,
+            "counters": [c.id for c in queue.config.counters if service.code in c.services],
+        })
+    return items
+
+
+def call_json(call: Call, queue: QueueService, announcement: dict) -> dict:
+    """The ``ticket_called`` payload."""
+    return {
+        "ticket": ticket_json(call.ticket, queue),
+        "counter": {"id": call.counter.id, "name": call.counter.name},
+        "recall": call.recall,
+        "called_at": iso(call.called_at, queue.config.office.tz),
+        "announcement": announcement,
+    }
+
+
+def state_json(queue: QueueService) -> dict:
+    """``GET /api/state`` and the socket ``state`` event: what every screen needs to redraw."""
+    tz = queue.config.office.tz
+    counters = [
+        {
+            "id": counter.id,
+            "name": counter.name,
+            "services": list(counter.services),
+            "current": ticket_json(ticket, queue) if ticket else None,
+        }
+        for counter, ticket in queue.counters_overview()
+    ]
+    recent = []
+    for call, ticket in queue.recent_calls(10):
+        counter = queue.config.counter(call["counter_id"]) if call["counter_id"] else None
+        recent.append({
+            "ticket": ticket_json(ticket, queue),
+            "number": ticket.number,
+            "counter": {"id": counter.id, "name": counter.name} if counter else None,
+            "recall": call["kind"] == "recalled",
+            "called_at": iso(call["at"], tz),
+        })
+    office = queue.config.office
+    return {
+        "office": {
+            "name": office.name,
+            "short_name": office.short_name,
+            "timezone": office.timezone,
+            "running_text": office.running_text,
+        },
+        "services": [{"code": s.code, "name": s.name} for s in queue.config.services],
+        "counters": counters,
+        "recent_calls": recent,
+        "waiting": queue.waiting_counts(),
+        "highlight_seconds": queue.config.queue.highlight_seconds,
+        "server_time": queue.now().astimezone(tz).isoformat(timespec="seconds"),
+    }

@@ -1,0 +1,307 @@
+"""The SQLite database: every SQL statement of Loket lives here.
+
+One :class:`Store` owns the file. Writes go through :meth:`Store.write`, which holds a process
+lock and runs inside ``BEGIN IMMEDIATE`` (so another process — the CLI adding a user while the
+server runs — waits instead of failing); reads use one connection per thread, which WAL lets run
+beside the writer. Times are stored as UTC epoch seconds (REAL); the API formats them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+
+from server.migrations import migrations
+
+TICKET_COLUMNS = (
+    "id", "token", "number", "service", "day", "seq", "priority", "priority_reason", "status",
+    "issued_at", "arrived_at", "queued_at", "called_at", "last_called_at", "started_at",
+    "finished_at", "closed_at", "counter_id", "called_by", "call_count", "skip_count",
+    "transferred_from", "transferred_to", "flagged", "flag_reason",
+)
+
+
+@dataclass
+class TicketRow:
+    """A ticket as stored. Times are epoch seconds (UTC) or None."""
+
+    id: int
+    token: str
+    number: str
+    service: str
+    day: str
+    seq: int | None
+    priority: bool
+    priority_reason: str | None
+    status: str
+    issued_at: float
+    arrived_at: float
+    queued_at: float
+    called_at: float | None
+    last_called_at: float | None
+    started_at: float | None
+    finished_at: float | None
+    closed_at: float | None
+    counter_id: int | None
+    called_by: str | None
+    call_count: int
+    skip_count: int
+    transferred_from: int | None
+    transferred_to: int | None
+    flagged: bool
+    flag_reason: str | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> "TicketRow":
+        data = dict(row)
+        data["priority"] = bool(data["priority"])
+        data["flagged"] = bool(data["flagged"])
+        return cls(**data)
+
+
+class Store:
+    """Owns the SQLite file: connections, the write lock, migrations."""
+
+    def __init__(self, path: Path | str):
+        self.path = str(path)
+        self._lock = threading.RLock()
+        self._local = threading.local()
+        self._writer = self._connect()
+        migrations.apply(sqlite_utils.Database(self._writer))
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=10, check_same_thread=False, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL survives a process crash; a power cut may lose the last commits.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=10000")
+        return conn
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (BEGIN IMMEDIATE), serialised within the process."""
+        with self._lock:
+            conn = self._writer
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def read(self) -> sqlite3.Connection:
+        """This thread's read connection."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        """Close the writer; thread-local readers close with their threads."""
+        with self._lock:
+            self._writer.close()
+
+
+# ---- tickets -------------------------------------------------------------------------------
+
+_SELECT = f"SELECT {', '.join(TICKET_COLUMNS)} FROM tickets"
+
+
+def next_sequence(conn: sqlite3.Connection, service: str, day: str) -> int:
+    """Reserve the next daily number of ``service``; call inside a write transaction."""
+    conn.execute(
+        "INSERT INTO day_sequences (day, service, last) VALUES (?, ?, 1) "
+        "ON CONFLICT (day, service) DO UPDATE SET last = last + 1",
+        (day, service),
+    )
+    return conn.execute(
+        "SELECT last FROM day_sequences WHERE day = ? AND service = ?", (day, service)
+    ).fetchone()[0]
+
+
+def issued_count(conn: sqlite3.Connection, service: str, day: str) -> int:
+    """How many numbers ``service`` has handed out on ``day``."""
+    row = conn.execute(
+        "SELECT last FROM day_sequences WHERE day = ? AND service = ?", (day, service)
+    ).fetchone()
+    return row[0] if row else 0
+
+
+def insert_ticket(conn: sqlite3.Connection, **values) -> int:
+    """Insert a ticket row; return its id."""
+    names = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    cursor = conn.execute(f"INSERT INTO tickets ({names}) VALUES ({marks})", tuple(values.values()))
+    return cursor.lastrowid
+
+
+def update_ticket(conn: sqlite3.Connection, ticket_id: int, **values) -> None:
+    """Set columns of one ticket (column names come from code, never from input)."""
+    for name in values:
+        if name not in TICKET_COLUMNS:
+            raise ValueError(f"unknown ticket column {name}")
+    assignments = ", ".join(f"{name} = ?" for name in values)
+    conn.execute(
+        f"UPDATE tickets SET {assignments} WHERE id = ?", (*values.values(), ticket_id)
+    )
+
+
+def get_ticket(conn: sqlite3.Connection, ticket_id: int) -> TicketRow | None:
+    """One ticket by id."""
+    row = conn.execute(f"{_SELECT} WHERE id = ?", (ticket_id,)).fetchone()
+    return TicketRow.from_row(row) if row else None
+
+
+def get_ticket_by_token(conn: sqlite3.Connection, token: str) -> TicketRow | None:
+    """One ticket by its status-page token."""
+    row = conn.execute(f"{_SELECT} WHERE token = ?", (token,)).fetchone()
+    return TicketRow.from_row(row) if row else None
+
+
+def waiting_tickets(conn: sqlite3.Connection, services: tuple[str, ...] | None = None) -> list[TicketRow]:
+    """Waiting tickets, oldest in the queue first, optionally of some services only."""
+    if services is None:
+        rows = conn.execute(f"{_SELECT} WHERE status = 'waiting' ORDER BY queued_at, id")
+    else:
+        marks = ", ".join("?" for _ in services)
+        rows = conn.execute(
+            f"{_SELECT} WHERE status = 'waiting' AND service IN ({marks}) ORDER BY queued_at, id",
+            services,
+        )
+    return [TicketRow.from_row(r) for r in rows]
+
+
+def waiting_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Waiting tickets per service code."""
+    rows = conn.execute(
+        "SELECT service, COUNT(*) FROM tickets WHERE status = 'waiting' GROUP BY service"
+    )
+    return {service: count for service, count in rows}
+
+
+def at_counters(conn: sqlite3.Connection) -> dict[int, TicketRow]:
+    """The ticket each counter currently holds (called or being served), the latest per counter."""
+    rows = conn.execute(
+        f"{_SELECT} WHERE status IN ('called', 'serving') ORDER BY last_called_at"
+    )
+    return {r["counter_id"]: TicketRow.from_row(r) for r in rows}
+
+
+def held_by_counter(conn: sqlite3.Connection, counter_id: int) -> list[TicketRow]:
+    """Tickets a counter currently holds."""
+    rows = conn.execute(
+        f"{_SELECT} WHERE status IN ('called', 'serving') AND counter_id = ? ORDER BY last_called_at",
+        (counter_id,),
+    )
+    return [TicketRow.from_row(r) for r in rows]
+
+
+def recent_calls(conn: sqlite3.Connection, limit: int = 10) -> list[dict]:
+    """The latest call and recall events, newest first, with their ticket."""
+    rows = conn.execute(
+        "SELECT e.ticket_id, e.kind, e.at, e.counter_id FROM events e "
+        "WHERE e.kind IN ('called', 'recalled') ORDER BY e.id DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def stale_open_tickets(conn: sqlite3.Connection, before_day: str) -> list[TicketRow]:
+    """Tickets from days before ``before_day`` still waiting or called: to be expired."""
+    rows = conn.execute(
+        f"{_SELECT} WHERE status IN ('waiting', 'called') AND day < ?", (before_day,)
+    )
+    return [TicketRow.from_row(r) for r in rows]
+
+
+def recent_service_minutes(conn: sqlite3.Connection, service: str, since: float, limit: int = 20) -> list[float]:
+    """Service durations (minutes) of the last finished, unflagged tickets of a service."""
+    rows = conn.execute(
+        "SELECT (finished_at - started_at) / 60.0 FROM tickets "
+        "WHERE service = ? AND status = 'done' AND flagged = 0 AND finished_at >= ? "
+        "AND started_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
+        (service, since, limit),
+    )
+    return [r[0] for r in rows]
+
+
+# ---- the event log -------------------------------------------------------------------------
+
+def add_event(
+    conn: sqlite3.Connection, ticket_id: int, kind: str, at: float,
+    counter_id: int | None = None, username: str | None = None, detail: dict | None = None,
+) -> None:
+    """Append to the event log; it is never updated or deleted."""
+    conn.execute(
+        "INSERT INTO events (ticket_id, kind, at, counter_id, username, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        (ticket_id, kind, at, counter_id, username, json.dumps(detail) if detail else None),
+    )
+
+
+def ticket_events(conn: sqlite3.Connection, ticket_id: int) -> list[dict]:
+    """The event log of one ticket, oldest first."""
+    rows = conn.execute(
+        "SELECT kind, at, counter_id, username, detail FROM events WHERE ticket_id = ? ORDER BY id",
+        (ticket_id,),
+    )
+    return [
+        {**dict(r), "detail": json.loads(r["detail"]) if r["detail"] else None} for r in rows
+    ]
+
+
+# ---- counters ------------------------------------------------------------------------------
+
+def priority_streak(conn: sqlite3.Connection, counter_id: int) -> int:
+    """Consecutive priority calls this counter has made."""
+    row = conn.execute(
+        "SELECT priority_streak FROM counter_state WHERE counter_id = ?", (counter_id,)
+    ).fetchone()
+    return row[0] if row else 0
+
+
+def set_priority_streak(conn: sqlite3.Connection, counter_id: int, streak: int) -> None:
+    """Remember the counter's streak of priority calls."""
+    conn.execute(
+        "INSERT INTO counter_state (counter_id, priority_streak) VALUES (?, ?) "
+        "ON CONFLICT (counter_id) DO UPDATE SET priority_streak = excluded.priority_streak",
+        (counter_id, streak),
+    )
+
+
+# ---- users ---------------------------------------------------------------------------------
+
+def get_user(conn: sqlite3.Connection, username: str) -> dict | None:
+    """A user row by name."""
+    row = conn.execute(
+        "SELECT username, password_hash, role, active, counters FROM users WHERE username = ?",
+        (username,),
+    ).fetchone()
+    if row is None:
+        return None
+    user = dict(row)
+    user["counters"] = json.loads(user["counters"]) if user["counters"] else None
+    return user
+
+
+def insert_user(conn: sqlite3.Connection, username: str, password_hash: str, role: str, at: float) -> None:
+    """Create a user; raises sqlite3.IntegrityError if the name is taken."""
+    conn.execute(
+        "INSERT INTO users (username, password_hash, role, active, created_at) VALUES (?, ?, ?, 1, ?)",
+        (username, password_hash, role, at),
+    )
+
+
+def count_users(conn: sqlite3.Connection) -> int:
+    """How many users exist."""
+    return conn.execute("SELECT COUNT(*) FROM users").fetchone()[0]
