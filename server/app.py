@@ -5,12 +5,16 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import sqlite3
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
+from importlib import resources
+
 from flask import Flask, jsonify, request
+from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException
 
 from server import queue as rules
@@ -219,6 +223,10 @@ def _register(app: Flask) -> None:
     from server import api, openapi, pages
     from server.voice.routes import bp as sounds_bp
 
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(resources.files(package) / "templates"))
+        for package in ("server", "kiosk", "display")
+    ])
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(pages.bp)
@@ -227,6 +235,7 @@ def _register(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(LoketError, _loket_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(sqlite3.OperationalError, _database_error)
     app.register_error_handler(Exception, _unexpected_error)
 
 
@@ -274,6 +283,14 @@ def _http_error(error: HTTPException):
     if not request.path.startswith(("/api/", "/sounds/", "/reports/")) and error.code == 404:
         return error
     return jsonify({"error": {"code": code, "message": message}}), error.code
+
+
+def _database_error(error: sqlite3.OperationalError):
+    # A full disk or a read-only file: nothing was written, the caller may retry.
+    log.error("database error on %s %s: %s", request.method, request.path, error)
+    body = {"error": {"code": "database_unavailable",
+                      "message": "Basis data sedang tidak dapat ditulis. Hubungi admin; data yang ada aman."}}
+    return jsonify(body), 503
 
 
 def _unexpected_error(error: Exception):

@@ -1,0 +1,179 @@
+"""Shared fixtures: a real data folder with a real SQLite file, an injectable clock, the app,
+signed-in clients and Socket.IO test clients."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from server.app import create_app
+from server.auth import create_user
+from server.config import default_toml
+from server.events import socketio
+
+# Monday 30 November 2026, 09:00 WIB (UTC+7).
+START = datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc)
+
+
+class FakeClock:
+    """A clock the test moves by hand; thread-safe."""
+
+    def __init__(self, start: datetime = START):
+        self._now = start
+        self._lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def advance(self, **delta) -> None:
+        """Move forward, e.g. advance(minutes=5)."""
+        with self._lock:
+            self._now += timedelta(**delta)
+
+    def set(self, moment: datetime) -> None:
+        with self._lock:
+            self._now = moment
+
+
+def write_config(data_dir: Path, replace: dict[str, str] | None = None, voice: bool = False) -> Path:
+    """The default office with real opening hours (07:30-16:00, Mon-Fri), voice off unless asked."""
+    text = default_toml(demo=False)
+    if not voice:
+        text = text.replace("[voice]\nenabled = true", "[voice]\nenabled = false")
+    for old, new in (replace or {}).items():
+        assert old in text, old
+        text = text.replace(old, new)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "loket.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    path = tmp_path / "data"
+    write_config(path)
+    return path
+
+
+@pytest.fixture
+def app(data_dir, clock):
+    app = create_app(data_dir, clock=clock, background=False)
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["loket"].close()
+
+
+@pytest.fixture
+def loket(app):
+    return app.extensions["loket"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(loket, clock):
+    def make(username: str, role: str = "officer", password: str = "rahasia-123") -> str:
+        create_user(loket.store, username, password, role, clock())
+        return password
+
+    return make
+
+
+@pytest.fixture
+def login(app, make_user):
+    """A new test client signed in as a fresh user: login(role, counter=None)."""
+    count = {"n": 0}
+
+    def sign_in(role: str = "officer", counter: int | None = 1):
+        count["n"] += 1
+        username = f"{role}{count['n']}"
+        password = make_user(username, role)
+        client = app.test_client()
+        body = {"username": username, "password": password}
+        if counter is not None:
+            body["counter"] = counter
+        response = client.post("/api/login", json=body)
+        assert response.status_code == 200, response.get_json()
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def socket_client(app):
+    clients = []
+
+    def connect(flask_client=None):
+        sc = socketio.test_client(app, flask_test_client=flask_client or app.test_client())
+        clients.append(sc)
+        return sc
+
+    yield connect
+    for sc in clients:
+        if sc.is_connected():
+            sc.disconnect()
+
+
+def issue(client, service: str = "A", priority: bool = False, **extra):
+    """Take a number through the API; return the ticket JSON."""
+    response = client.post("/api/tickets", json={"service": service, "priority": priority, **extra})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["ticket"]
+
+
+# ---- real servers and real Chromium --------------------------------------------------------
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium (Playwright cannot download its own here)."""
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def artifacts():
+    """Folder for screenshots kept after the run (test-artifacts/)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """A real ``loket serve`` process on a free port, open all day, with users:
+    admin/supervisor ``kepala`` and officers ``petugas1``..``petugas4`` (password rahasia-123)."""
+    from servers import ALWAYS_OPEN, Server, free_port
+
+    from server.queue import utc_now
+    from server.storage import Store
+
+    data = tmp_path / "live"
+    write_config(data, ALWAYS_OPEN, voice=True)
+    store = Store(data / "loket.db")
+    for username, role in [("admin", "admin"), ("kepala", "supervisor"), ("petugas1", "officer"),
+                           ("petugas2", "officer"), ("petugas3", "officer"), ("petugas4", "officer")]:
+        create_user(store, username, "rahasia-123", role, utc_now())
+    store.close()
+    server = Server(data, free_port())
+    server.wait_ready()
+    yield server
+    if server.process.poll() is None:
+        server.stop()

@@ -1,0 +1,94 @@
+"""Real ``loket serve`` processes for tests that need a server on a port (websockets, browsers,
+restarts)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ALWAYS_OPEN = {
+    'hours = "07:30-16:00"': 'hours = "00:00-24:00"',
+    'days = ["mon", "tue", "wed", "thu", "fri"]': 'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]',
+}
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """``loket serve`` in a child process."""
+
+    def __init__(self, data: Path, port: int, *extra: str):
+        self.data = data
+        self.extra = extra
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "server", "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--data", str(data), *extra],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True,
+        )
+        self.output: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.output.append(line)
+
+    def wait_ready(self, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any("Loket siap" in line for line in self.output):
+                try:
+                    requests.get(self.url + "/api/state", timeout=2)
+                    return
+                except requests.ConnectionError:
+                    pass
+            if self.process.poll() is not None:
+                raise AssertionError("server exited:\n" + "".join(self.output))
+            time.sleep(0.1)
+        raise AssertionError("server not ready:\n" + "".join(self.output))
+
+    def stop(self, sig=signal.SIGTERM, timeout=15.0) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise
+
+    def kill(self) -> None:
+        """kill -9 of the whole server (master and worker), as in a crash or power loss."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) != 0:
+                    return
+            time.sleep(0.05)
+
+    def start_again(self) -> None:
+        """Start on the same port and data folder (after stop or kill)."""
+        self.__init__(self.data, self.port, *self.extra)
+        self.wait_ready()

@@ -1,0 +1,77 @@
+"""The SQLite file: migrations, WAL, daily sequences and the append-only event log."""
+
+import sqlite3
+
+import pytest
+
+from server import storage
+from server.storage import Store
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store(tmp_path / "loket.db")
+    yield store
+    store.close()
+
+
+def test_migrations_create_the_schema_once(tmp_path):
+    first = Store(tmp_path / "loket.db")
+    first.close()
+    again = Store(tmp_path / "loket.db")  # re-opening applies nothing twice
+    names = {r[0] for r in again.read().execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"tickets", "events", "day_sequences", "counter_state", "users"} <= names
+    applied = again.read().execute("SELECT name FROM _sqlite_migrations").fetchall()
+    assert [r[0] for r in applied] == ["m001_initial"]
+    assert again.read().execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    again.close()
+
+
+def test_sequences_are_per_service_and_day(store):
+    with store.write() as conn:
+        got = [storage.next_sequence(conn, s, d) for s, d in
+               [("A", "2026-11-30"), ("A", "2026-11-30"), ("B", "2026-11-30"), ("A", "2026-12-01")]]
+    assert got == [1, 2, 1, 1]
+    assert storage.issued_count(store.read(), "A", "2026-11-30") == 2
+
+
+def _ticket(conn, seq=1, **extra):
+    values = dict(token=f"t{seq}", number=f"A{seq:03d}", service="A", day="2026-11-30", seq=seq,
+                  priority=0, status="waiting", issued_at=1.0, arrived_at=1.0, queued_at=1.0)
+    values.update(extra)
+    return storage.insert_ticket(conn, **values)
+
+
+def test_a_number_cannot_be_stored_twice(store):
+    with store.write() as conn:
+        _ticket(conn, 1)
+    with pytest.raises(sqlite3.IntegrityError):
+        with store.write() as conn:
+            _ticket(conn, 1, token="other")
+    assert store.read().execute("SELECT COUNT(*) FROM tickets").fetchone()[0] == 1
+
+
+def test_event_log_is_append_only(store):
+    with store.write() as conn:
+        ticket_id = _ticket(conn)
+        storage.add_event(conn, ticket_id, "issued", 1.0, detail={"priority": False})
+    for statement in ("UPDATE events SET kind = 'x'", "DELETE FROM events"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            with store.write() as conn:
+                conn.execute(statement)
+    assert storage.ticket_events(store.read(), ticket_id)[0]["detail"] == {"priority": False}
+
+
+def test_a_failed_transaction_leaves_nothing(store):
+    with pytest.raises(RuntimeError):
+        with store.write() as conn:
+            _ticket(conn)
+            raise RuntimeError("boom")
+    assert store.read().execute("SELECT COUNT(*) FROM tickets").fetchone()[0] == 0
+
+
+def test_update_refuses_unknown_columns(store):
+    with store.write() as conn:
+        ticket_id = _ticket(conn)
+        with pytest.raises(ValueError):
+            storage.update_ticket(conn, ticket_id, **{"status = 'done' --": 1})
