@@ -220,7 +220,7 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
 
 
 def _register(app: Flask) -> None:
-    from server import api, openapi, pages
+    from server import api, console, openapi, pages
     from server.voice.routes import bp as sounds_bp
 
     app.jinja_loader = ChoiceLoader([
@@ -230,6 +230,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(console.bp)
     app.register_blueprint(sounds_bp)
     app.before_request(_same_origin_only)
     app.after_request(_security_headers)

@@ -41,12 +41,6 @@ def display():
     return _page("display.html")
 
 
-@bp.get("/officer")
-def officer():
-    """The officer's console at a counter (signs in first)."""
-    return _page("officer.html")
-
-
 @bp.get("/t/<token>")
 def ticket_status(token: str):
     """The visitor's status page, reached from the QR code on the ticket."""

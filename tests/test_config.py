@@ -28,7 +28,7 @@ def test_demo_office_is_always_open(tmp_path):
 
 
 BAD = [
-    ('name = "PTSP', "not valid TOML"),
+    ('[office]', "not valid TOML", '[office'),
     ('code = "B"', "services[1].code: duplicate code 'A'", 'code = "A"'),
     ('services = ["B"]', "counters[1].services: unknown service 'Z'", 'services = ["Z"]'),
     ("standard_wait_minutes = 10\nstandard_service_minutes = 20",
