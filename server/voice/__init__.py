@@ -1,0 +1,340 @@
+"""Spoken calls: Indonesian text from a template, offline speech, the chime, and their files.
+
+:class:`Announcer` turns a call into an :class:`Announcement` at once (text + the URL where the
+audio will be) and queues the synthesis on the process's single voice worker
+(:mod:`server.voice.synth`). :class:`NullAnnouncer` is used when ``[voice] enabled = false``.
+Neither ever raises to its caller because of the voice.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from server.voice import synth
+from server.voice.announcement import render
+from server.voice.settings import VoiceSettings
+
+log = logging.getLogger(__name__)
+
+CHIME_URL_NAME = "chime.wav"
+ANNOUNCEMENTS = "announcements"
+
+MESSAGE_OK = "Suara pengumuman siap (bahasa Indonesia)."
+MESSAGE_STARTING = "Suara pengumuman sedang disiapkan."
+MESSAGE_FAILED_CHIME = "Suara pengumuman tidak tersedia; hanya bunyi bel yang diputar."
+MESSAGE_FAILED_SILENT = "Suara pengumuman tidak tersedia; panggilan hanya tampil di layar."
+MESSAGE_OFF_CHIME = "Suara pengumuman dimatikan di pengaturan; hanya bunyi bel yang diputar."
+MESSAGE_OFF_SILENT = "Suara pengumuman dimatikan di pengaturan; panggilan hanya tampil di layar."
+MESSAGE_NO_SPEAKER = ("Speaker komputer server tidak dapat memutar suara (aplay tidak ada atau "
+                      "perangkat audio tidak ditemukan).")
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """What the display shows and plays for one call."""
+
+    text: str
+    audio_url: str | None
+    key: str
+
+
+def _fallback_text(ticket_number: str, counter_name: str) -> str:
+    return f"Nomor antrian {ticket_number}, silakan menuju {counter_name}"
+
+
+class _Base:
+    def __init__(self, settings: VoiceSettings, cache_dir: Path, url_prefix: str = "/sounds"):
+        self.settings = settings
+        self.cache_dir = Path(cache_dir)
+        self.url_prefix = url_prefix.rstrip("/")
+        self.closed = False
+
+    @property
+    def chime_url(self) -> str | None:
+        return f"{self.url_prefix}/{CHIME_URL_NAME}" if self.settings.chime else None
+
+    def text_for(self, ticket_number: str, counter_name: str) -> str:
+        """The words of the call; never raises (a broken template falls back to a fixed text)."""
+        try:
+            return render(ticket_number, counter_name, self.settings.template, self.settings.number_reading)
+        except Exception:
+            log.exception("voice: could not render the template for %r", ticket_number)
+            return _fallback_text(ticket_number, counter_name)
+
+    def key_for(self, text: str) -> str:
+        return synth.cache_key(text, self.settings.voice, self.settings.rate, self.settings.chime)
+
+    def path_for(self, key: str) -> Path:
+        return self.cache_dir / f"{key}.wav"
+
+    def url_for(self, key: str) -> str:
+        return f"{self.url_prefix}/{ANNOUNCEMENTS}/{key}.wav"
+
+    def chime_path(self) -> Path:
+        from sounds import CHIME_PATH
+
+        return CHIME_PATH
+
+
+class Announcer(_Base):
+    """Announcements with speech, synthesised on the shared voice worker and cached on disk."""
+
+    def __init__(self, settings: VoiceSettings, cache_dir: Path, url_prefix: str = "/sounds"):
+        super().__init__(settings, cache_dir, url_prefix)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._state = "starting"  # starting | ok | failed
+        self._error: str | None = None
+        self._voice_id: str | None = None
+        self._failed: OrderedDict[str, None] = OrderedDict()  # keys whose synthesis failed
+        self._counts = {"announced": 0, "synthesised": 0, "failures": 0, "cache_hits": 0}
+        self._last_ms: float | None = None
+        self._started = False
+        self._player: _Player | None = None
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Check the engine in the background (the voice worker starts on first use)."""
+        if self._started:
+            return
+        self._started = True
+        self.closed = False
+        synth.submit(synth.Job("probe", "", self.settings.voice, self.settings.rate, False, None,
+                               owner=self, on_done=self._record), synth.PRIORITY_PROBE)
+        if self.settings.output == "server":
+            self._player = _Player(self)
+
+    def close(self) -> None:
+        """Stop taking work; queued syntheses of this announcer are dropped."""
+        self.closed = True
+        if self._player is not None:
+            self._player.stop()
+
+    # ---- calls -----------------------------------------------------------------------------
+
+    def announce(self, ticket_number: str, counter_name: str) -> Announcement:
+        """The announcement of a call, at once; the audio is synthesised in the background."""
+        text = self.text_for(ticket_number, counter_name)
+        key = self.key_for(text)
+        self._counts["announced"] += 1
+        ready = self._queue(text, key, "announce", synth.PRIORITY_ANNOUNCE)
+        if self.settings.output == "server":
+            if self._player is not None:
+                self._player.play(key)
+            return Announcement(text, None, key)
+        if not ready and (self._state == "failed" or not text.strip()):
+            return Announcement(text, self.chime_url, key)
+        return Announcement(text, self.url_for(key), key)
+
+    def prefetch(self, ticket_number: str, counter_name: str) -> None:
+        """Synthesise a likely next call ahead of time (low priority; skipped if cached)."""
+        if self.closed or self._state == "failed":
+            return
+        text = self.text_for(ticket_number, counter_name)
+        self._queue(text, self.key_for(text), "prefetch", synth.PRIORITY_PREFETCH)
+
+    def _queue(self, text: str, key: str, kind: str, priority: int) -> bool:
+        """Queue synthesis unless cached; True when the file is already there."""
+        path = self.path_for(key)
+        if path.exists():
+            self._counts["cache_hits"] += 1
+            return True
+        if self.closed or not text.strip():
+            if not text.strip():
+                self._record_failure(key, "nothing to say (empty text)")
+            return False
+        with self._lock:
+            self._failed.pop(key, None)
+        job = synth.Job(kind, text, self.settings.voice, self.settings.rate, self.settings.chime, path,
+                        owner=self, on_done=self._record)
+        synth.submit(job, priority)
+        return False
+
+    def _record(self, job: synth.Job) -> None:
+        if job.cancelled:
+            return
+        key = job.target.stem if job.target is not None else None
+        if job.ok:
+            with self._lock:
+                if self._state != "ok":
+                    log.info("voice: ready (%s)", job.voice_id)
+                self._state, self._error = "ok", None
+                self._voice_id = job.voice_id or self._voice_id
+                if job.kind != "probe" and job.seconds is not None:
+                    self._counts["synthesised"] += 1
+                    self._last_ms = job.seconds * 1000
+        elif key is not None or job.kind == "probe":
+            self._record_failure(key, job.error or "unknown failure")
+
+    def _record_failure(self, key: str | None, error: str) -> None:
+        with self._lock:
+            if self._state != "failed" or self._error != error:
+                log.error("voice: %s; calls fall back to the chime", error)
+            self._state, self._error = "failed", error
+            self._counts["failures"] += 1
+            if key is not None:
+                self._failed[key] = None
+                while len(self._failed) > 500:
+                    self._failed.popitem(last=False)
+
+    # ---- files -----------------------------------------------------------------------------
+
+    def wait_for(self, key: str, timeout: float = 3.0) -> Path | None:
+        """The file for ``key`` once it exists (waiting up to ``timeout`` s).
+
+        If its synthesis failed, the chime (when enabled) so the display still plays something;
+        None when there is nothing to play.
+        """
+        path = self.path_for(key)
+        deadline = time.monotonic() + max(0.0, timeout)
+        while True:
+            if path.exists():
+                return path
+            with self._lock:
+                failed = key in self._failed
+            if failed:
+                return self.chime_path() if self.settings.chime else None
+            job = synth.pending_job(path)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            if job is not None:
+                job.done.wait(remaining)
+                if path.exists():
+                    return path
+                if job.done.is_set() and not job.ok and not job.cancelled:
+                    return self.chime_path() if self.settings.chime else None
+                if time.monotonic() >= deadline:
+                    return None
+            else:
+                time.sleep(min(0.05, remaining))
+
+    def status(self) -> dict:
+        """For the admin page: whether the voice works, in Bahasa Indonesia, with figures."""
+        with self._lock:
+            state, error = self._state, self._error
+            counts = dict(self._counts)
+        if state == "failed":
+            message = MESSAGE_FAILED_CHIME if self.settings.chime else MESSAGE_FAILED_SILENT
+        elif state == "ok":
+            message = MESSAGE_OK
+        else:
+            message = MESSAGE_STARTING
+        result = {
+            "ok": state != "failed",
+            "state": state,
+            "message": message,
+            "enabled": True,
+            "error": error,
+            "voice": self._voice_id or self.settings.voice,
+            "rate": self.settings.rate,
+            "number_reading": self.settings.number_reading,
+            "output": self.settings.output,
+            "chime": self.settings.chime,
+            "queue": synth.queue_size(),
+            "last_synth_ms": round(self._last_ms, 1) if self._last_ms is not None else None,
+            **counts,
+        }
+        if self._player is not None and self._player.error:
+            result["speaker_ok"] = False
+            result["speaker_message"] = MESSAGE_NO_SPEAKER
+        return result
+
+
+class NullAnnouncer(_Base):
+    """The voice is switched off: the text is still produced, the chime (if enabled) still plays."""
+
+    def start(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+    def announce(self, ticket_number: str, counter_name: str) -> Announcement:
+        text = self.text_for(ticket_number, counter_name)
+        return Announcement(text, self.chime_url, self.key_for(text))
+
+    def prefetch(self, ticket_number: str, counter_name: str) -> None:
+        pass
+
+    def wait_for(self, key: str, timeout: float = 3.0) -> Path | None:
+        path = self.path_for(key)
+        return path if path.exists() else None
+
+    def status(self) -> dict:
+        return {
+            "ok": True,
+            "state": "off",
+            "enabled": False,
+            "message": MESSAGE_OFF_CHIME if self.settings.chime else MESSAGE_OFF_SILENT,
+            "output": self.settings.output,
+            "chime": self.settings.chime,
+        }
+
+
+# ---- the server's own speaker ----------------------------------------------------------------
+
+_speaker_lock = threading.Lock()  # one playback at a time in the whole process
+_speaker_warned = False
+
+
+def play_file(path: Path, timeout: float = 60.0) -> str | None:
+    """Play a WAV on this computer with aplay, one at a time. Returns an error text or None."""
+    global _speaker_warned
+    player = shutil.which("aplay")
+    if player is None:
+        error = "aplay not found (install alsa-utils)"
+    else:
+        with _speaker_lock:
+            try:
+                result = subprocess.run([player, "-q", str(path)], capture_output=True, timeout=timeout)
+                error = None if result.returncode == 0 else (
+                    result.stderr.decode("utf-8", "replace").strip() or f"aplay exit {result.returncode}")
+            except (OSError, subprocess.SubprocessError) as exc:
+                error = repr(exc)
+    if error and not _speaker_warned:
+        _speaker_warned = True
+        log.warning("voice: cannot play on this computer's speaker: %s", error)
+    return error
+
+
+class _Player:
+    """Plays one announcer's calls in order on the server's speaker (one thread)."""
+
+    def __init__(self, announcer: Announcer):
+        import queue
+
+        self.announcer = announcer
+        self.error: str | None = None
+        self._queue: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="loket-speaker", daemon=True)
+        self._thread.start()
+
+    def play(self, key: str) -> None:
+        self._queue.put(key)
+
+    def stop(self) -> None:
+        self._queue.put(None)
+
+    def _run(self) -> None:
+        while True:
+            key = self._queue.get()
+            if key is None:
+                return
+            path = self.announcer.wait_for(key, timeout=15.0)
+            if path is None:
+                continue
+            error = play_file(path)
+            if error:
+                self.error = error
+
+
+__all__ = ["Announcement", "Announcer", "NullAnnouncer", "VoiceSettings"]

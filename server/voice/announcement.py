@@ -1,0 +1,81 @@
+"""The spoken text of a call, rendered from the office's template."""
+
+from __future__ import annotations
+
+import re
+import string
+
+from server.voice.numbers import MAX_NUMBER, digit_words, letters_words, number_words
+
+DEFAULT_TEMPLATE = "Nomor antrian, {prefix}, {number}, silakan menuju {counter}"
+PLACEHOLDERS = ("prefix", "number", "counter", "ticket")
+NUMBER_READINGS = ("words", "digits")
+
+_TICKET_RE = re.compile(r"^\s*([A-Za-z]*)\s*[-\s]?\s*(\d*)\s*$")
+
+
+def check_template(template: str) -> None:
+    """Raise ValueError naming the first unknown or malformed placeholder."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ValueError(f"template is malformed ({exc}); write literal braces as {{{{ and }}}}") from None
+    for _literal, field, spec, conversion in parsed:
+        if field is None:
+            continue
+        if field not in PLACEHOLDERS:
+            shown = "{" + field + "}"
+            raise ValueError(f"unknown placeholder {shown} (allowed: "
+                             + ", ".join("{" + p + "}" for p in PLACEHOLDERS) + ")")
+        if spec or conversion:
+            raise ValueError(f"placeholder {{{field}}} must not have a format or conversion")
+
+
+def split_ticket(ticket_number: str) -> tuple[str, str]:
+    """ "A012" -> ("A", "012"); "B-105" -> ("B", "105"). Anything odd -> ("", text)."""
+    match = _TICKET_RE.match(ticket_number or "")
+    if not match:
+        return "", (ticket_number or "").strip()
+    return match.group(1).upper(), match.group(2)
+
+
+def spoken_number(digits: str, reading: str = "words") -> str:
+    """The number part as heard: words drop leading zeros, digits read each one."""
+    if not digits:
+        return ""
+    if reading == "digits" or int(digits) > MAX_NUMBER:
+        return digit_words(digits)
+    return number_words(int(digits))
+
+
+def render(ticket_number: str, counter_name: str, template: str = DEFAULT_TEMPLATE,
+           number_reading: str = "words") -> str:
+    """The text to speak for a call of ``ticket_number`` to ``counter_name``.
+
+    >>> render("A012", "Loket 3")
+    'Nomor antrian, a, dua belas, silakan menuju Loket 3'
+    """
+    check_template(template)
+    if number_reading not in NUMBER_READINGS:
+        raise ValueError(f"number_reading must be one of {', '.join(NUMBER_READINGS)}")
+    prefix, digits = split_ticket(ticket_number)
+    if prefix and not all(ch.isascii() for ch in prefix):
+        prefix_words, number = prefix, digits
+    else:
+        prefix_words = letters_words(prefix) if prefix else ""
+        number = spoken_number(digits, number_reading) if digits else ""
+    if not prefix and not digits:  # not a ticket number we understand: say it as written
+        number = (ticket_number or "").strip()
+    text = template.format(
+        prefix=prefix_words, number=number, counter=(counter_name or "").strip(),
+        ticket=(ticket_number or "").strip(),
+    )
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
+    """Drop the empty pieces a missing prefix leaves behind (", ," and extra spaces)."""
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"(,\s*)+,", ",", text)
+    text = re.sub(r"\s+,", ",", text)
+    return text.strip(" ,")

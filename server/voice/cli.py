@@ -1,0 +1,52 @@
+"""``loket say "teks"``: write (and optionally play) a test announcement."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from server.voice import play_file, synth
+from server.voice import chime as audio
+from server.voice.settings import VoiceSettings
+
+
+def say_command(text: str, settings: VoiceSettings, cache_dir: Path, out: Path | None, play: bool) -> int:
+    """Synthesise ``text`` (chime + speech) into ``out`` or the cache; print path and duration.
+
+    Returns 0 on success, 1 with a clear message on stderr otherwise.
+    """
+    text = (text or "").strip()
+    if not text:
+        print("Teks kosong: tidak ada yang diucapkan.", file=sys.stderr)
+        return 1
+    cache_dir = Path(cache_dir)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    key = synth.cache_key(text, settings.voice, settings.rate, settings.chime)
+    cached = cache_dir / f"{key}.wav"
+    started = time.perf_counter()
+    if not cached.exists():
+        job = synth.synthesise_now(text, settings.voice, settings.rate, settings.chime, cached)
+        if not job.ok:
+            print(f"Suara tidak dapat dibuat: {job.error}", file=sys.stderr)
+            print("Periksa bahwa espeak-ng terpasang (apt-get install espeak-ng).", file=sys.stderr)
+            return 1
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    target = cached
+    if out is not None:
+        out = Path(out)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached, out)
+        except OSError as exc:
+            print(f"Tidak dapat menulis {out}: {exc}", file=sys.stderr)
+            return 1
+        target = out
+    print(f"{target}  ({audio.duration_of(target):.2f} s, dibuat dalam {elapsed_ms:.0f} ms)")
+    if play:
+        error = play_file(target)
+        if error:
+            print(f"Tidak dapat memutar suara: {error}", file=sys.stderr)
+            return 1
+    return 0

@@ -1,0 +1,294 @@
+"""Offline speech with pyttsx3 (espeak-ng), driven by ONE worker thread per process.
+
+pyttsx3's engine is not thread-safe, ``pyttsx3.init()`` returns one cached engine per process
+and a second ``Engine`` silently breaks the first. So every synthesis in the process goes
+through the single module-level worker below, fed by a priority queue (announcements before
+prefetches, first come first served within a priority). All :class:`~server.voice.Announcer`
+instances share it.
+
+Each finished file is ``<key>.wav`` in the caller's cache folder: the chime (if enabled), a
+short silence, then the speech, so the display plays ONE file per call. Files are written to a
+temporary name and renamed, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+import os
+import queue
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from server.voice import chime as audio
+
+log = logging.getLogger(__name__)
+
+PRIORITY_PROBE = 0
+PRIORITY_ANNOUNCE = 1
+PRIORITY_PREFETCH = 2
+
+
+class VoiceError(RuntimeError):
+    """The voice could not be produced (missing engine, missing voice, synthesis failure)."""
+
+
+def cache_key(text: str, voice: str, rate: int, chime: bool = True) -> str:
+    """The file name (without .wav) of an announcement: sha256 of what makes the audio differ."""
+    material = "\x1f".join([text, voice, str(rate), "chime" if chime else "plain"])
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+# ---- the engine ---------------------------------------------------------------------------
+
+_engine = None
+_voice_ids: dict[str, str] = {}
+
+
+def make_engine():
+    """The process's pyttsx3 engine (created once, on the worker thread). Tests replace this."""
+    global _engine
+    if _engine is None:
+        try:
+            import pyttsx3
+        except ImportError as exc:
+            raise VoiceError(f"pyttsx3 is not installed ({exc})") from None
+        try:
+            _engine = pyttsx3.init()
+        except Exception as exc:  # no espeak-ng library, broken driver ...
+            raise VoiceError(f"the speech engine could not start: {exc!r} (is espeak-ng installed?)") from None
+        _silence_driver_prints()
+    return _engine
+
+
+def _silence_driver_prints() -> None:
+    """The espeak driver prints "Audio saved to ..." for every file: mute that module only."""
+    driver = sys.modules.get("pyttsx3.drivers.espeak")
+    if driver is not None:
+        driver.print = lambda *args, **kwargs: None
+
+
+def resolve_voice(engine, wanted: str) -> str:
+    """The engine's voice id for ``wanted`` (a voice id like "poz/id" or a language like "id")."""
+    cached = _voice_ids.get(wanted)
+    if cached:
+        return cached
+    voices = engine.getProperty("voices") or []
+    wanted_l = wanted.lower()
+    found = None
+    for voice in voices:
+        if str(voice.id).lower() == wanted_l:
+            found = voice.id
+            break
+    if found is None:
+        for voice in voices:
+            languages = [
+                (lang.decode("utf-8", "replace") if isinstance(lang, bytes) else str(lang)).lower().lstrip("\x05")
+                for lang in (voice.languages or [])
+            ]
+            if any(lang == wanted_l or lang.startswith(wanted_l + "-") for lang in languages):
+                found = voice.id
+                break
+    if found is None:
+        raise VoiceError(f"no voice for {wanted!r} in the speech engine")
+    _voice_ids[wanted] = found
+    return found
+
+
+def _speak_to(engine, text: str, voice: str, rate: int, target: Path) -> None:
+    """One synthesis into ``target`` (a WAV). Called on the worker thread only."""
+    engine.setProperty("voice", resolve_voice(engine, voice))
+    engine.setProperty("rate", rate)
+    engine.save_to_file(text, str(target))
+    engine.runAndWait()
+    if not target.exists() or target.stat().st_size <= 44:
+        raise VoiceError("the speech engine wrote no audio")
+
+
+# ---- jobs and the worker ------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Job:
+    """One synthesis request. ``done`` is set when it finished, failed or was cancelled."""
+
+    kind: str  # "announce" | "prefetch" | "probe" | "file"
+    text: str
+    voice: str
+    rate: int
+    chime: bool
+    target: Path | None
+    owner: object = None
+    done: threading.Event = field(default_factory=threading.Event)
+    ok: bool = False
+    error: str | None = None
+    seconds: float | None = None
+    voice_id: str | None = None
+    cancelled: bool = False
+    on_done: Callable[["Job"], None] | None = None
+
+
+_queue: queue.PriorityQueue = queue.PriorityQueue()
+_counter = itertools.count()
+_pending: dict[str, Job] = {}  # target path -> job, while queued or running
+_lock = threading.Lock()
+_worker: threading.Thread | None = None
+_busy = threading.Semaphore(1)
+#: Instrumentation for tests: how many syntheses run right now, and the most ever at once.
+stats = {"active": 0, "max_active": 0, "completed": 0}
+#: Called at the start and end of each synthesis (tests record the order).
+trace: list[tuple[str, str, float]] | None = None
+
+
+def _ensure_worker() -> None:
+    global _worker
+    with _lock:
+        if _worker is None or not _worker.is_alive():
+            _worker = threading.Thread(target=_run, name="loket-voice", daemon=True)
+            _worker.start()
+
+
+def submit(job: Job, priority: int) -> Job:
+    """Queue ``job``; if the same file is already queued, share that job (raising its priority)."""
+    _ensure_worker()
+    with _lock:
+        if job.target is not None:
+            key = str(job.target)
+            existing = _pending.get(key)
+            if existing is not None and not existing.done.is_set():
+                if priority < PRIORITY_PREFETCH and existing.kind == "prefetch":
+                    existing.kind = job.kind  # promoted: counted as an announcement now
+                    _queue.put((priority, next(_counter), existing))
+                if job.on_done is not None and existing.on_done is None:
+                    existing.on_done = job.on_done
+                return existing
+            _pending[key] = job
+        _queue.put((priority, next(_counter), job))
+    return job
+
+
+def pending_job(target: Path) -> Job | None:
+    """The queued or running job that will write ``target``, if any."""
+    with _lock:
+        return _pending.get(str(target))
+
+
+def queue_size() -> int:
+    return _queue.qsize()
+
+
+def _run() -> None:
+    while True:
+        _priority, _seq, job = _queue.get()
+        try:
+            if job.done.is_set():
+                continue  # a duplicate entry of a promoted job
+            _process(job)
+        except Exception as exc:  # never let the worker die
+            log.exception("voice worker: unexpected failure")
+            job.ok, job.error = False, f"unexpected failure: {exc!r}"
+        finally:
+            if not job.done.is_set():
+                _finish(job)
+
+
+def _finish(job: Job) -> None:
+    with _lock:
+        if job.target is not None and _pending.get(str(job.target)) is job:
+            del _pending[str(job.target)]
+    job.done.set()
+    if job.on_done is not None:
+        try:
+            job.on_done(job)
+        except Exception:
+            log.exception("voice worker: callback failed")
+
+
+def _process(job: Job) -> None:
+    owner_closed = getattr(job.owner, "closed", False)
+    if owner_closed:
+        job.cancelled, job.error = True, "cancelled"
+        return
+    if job.target is not None and job.target.exists():
+        job.ok = True  # made meanwhile (another job, another process)
+        return
+    started = time.perf_counter()
+    with _busy:
+        stats["active"] += 1
+        stats["max_active"] = max(stats["max_active"], stats["active"])
+        if trace is not None:
+            trace.append(("start", job.text, time.monotonic()))
+        try:
+            _synthesise(job)
+        finally:
+            stats["active"] -= 1
+            stats["completed"] += 1
+            if trace is not None:
+                trace.append(("end", job.text, time.monotonic()))
+    job.seconds = time.perf_counter() - started
+
+
+def _synthesise(job: Job) -> None:
+    try:
+        engine = make_engine()
+        job.voice_id = resolve_voice(engine, job.voice)
+    except VoiceError as exc:
+        job.ok, job.error = False, str(exc)
+        return
+    except Exception as exc:
+        job.ok, job.error = False, f"the speech engine could not start: {exc!r}"
+        return
+    if job.kind == "probe":
+        job.ok = True
+        return
+    if not job.text.strip():
+        job.ok, job.error = False, "nothing to say (empty text)"
+        return
+    target = job.target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, speech_tmp = tempfile.mkstemp(prefix=".speech-", suffix=".wav", dir=target.parent)
+    os.close(fd)
+    speech = Path(speech_tmp)
+    try:
+        _speak_to(engine, job.text, job.voice, job.rate, speech)
+        samples, rate = audio.read_samples(speech)
+        if not samples or audio.rms(samples[:: max(1, len(samples) // 4000)]) < 1:
+            raise VoiceError("the speech engine produced silence")
+        parts = []
+        if job.chime:
+            chime_samples, chime_rate = audio.read_samples(_chime_file())
+            parts.append((chime_samples, chime_rate))
+        parts.append((samples, rate))
+        audio.write_wav(target, audio.join(parts, rate=audio.RATE))
+        job.ok = True
+    except VoiceError as exc:
+        job.ok, job.error = False, str(exc)
+    except Exception as exc:
+        job.ok, job.error = False, f"synthesis failed: {exc!r}"
+    finally:
+        try:
+            speech.unlink()
+        except OSError:
+            pass
+
+
+def _chime_file() -> Path:
+    from sounds import CHIME_PATH
+
+    if not CHIME_PATH.exists():  # a checkout without the generated file: make it
+        audio.write_chime(CHIME_PATH)
+    return CHIME_PATH
+
+
+def synthesise_now(text: str, voice: str, rate: int, chime: bool, target: Path, timeout: float = 30.0) -> Job:
+    """Synthesise through the worker and wait (for ``loket say``). Never raises for voice errors."""
+    job = submit(Job("file", text, voice, rate, chime, Path(target)), PRIORITY_ANNOUNCE)
+    if not job.done.wait(timeout):
+        job.error = job.error or f"no answer from the speech engine within {timeout:.0f} s"
+    return job
