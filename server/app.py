@@ -7,11 +7,10 @@ import os
 import secrets
 import sqlite3
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Callable
-
 from importlib import resources
+from pathlib import Path
 
 from flask import Flask, jsonify, request
 from jinja2 import ChoiceLoader, FileSystemLoader

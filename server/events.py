@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, request
+from flask import current_app
 from flask_socketio import SocketIO, emit, join_room
 
 from server.actions import Outcome

@@ -7,10 +7,10 @@ tested with any clock.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import StrEnum
-from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from server.errors import Conflict

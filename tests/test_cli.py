@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
-
 from conftest import write_config
 from servers import Server, free_port
 
