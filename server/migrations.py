@@ -92,3 +92,33 @@ def m001_initial(db):
         )
         """
     )
+
+
+@migrations()
+def m002_audit_log(db):
+    """Who changed what in the office's settings and users, and when (append-only)."""
+    db.execute(
+        """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            username TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            before TEXT,
+            after TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+        """
+    )
