@@ -50,7 +50,7 @@ def find_qr(image: Image.Image, url: str) -> tuple[int, int, int] | None:
     matrix = qr_matrix(url)
     pixels = image.convert("L").point(lambda v: 1 if v < 128 else 0).tobytes()
     width = image.width
-    rows = [pixels[y * width:(y + 1) * width] for y in range(image.height)]
+    rows = [pixels[y * width : (y + 1) * width] for y in range(image.height)]
     for module in range(2, 13):
         expected = [bytes(cell for cell in cells for _ in range(module)) for cells in matrix]
         first = expected[0]
@@ -58,7 +58,7 @@ def find_qr(image: Image.Image, url: str) -> tuple[int, int, int] | None:
             x = rows[y].find(first)
             while x != -1:
                 if all(
-                    rows[y + r * module + dy][x:x + len(first)] == expected[r]
+                    rows[y + r * module + dy][x : x + len(first)] == expected[r]
                     for r in range(len(matrix))
                     for dy in range(module)
                 ):
@@ -138,8 +138,12 @@ def test_png_preview_is_the_printed_image():
 
 
 def test_indonesian_date_and_estimate():
-    assert format_issued_at(datetime(2026, 11, 28, 9, 41, tzinfo=JAKARTA)) == "Sabtu, 28 November 2026 09.41 WIB"
-    assert format_issued_at(datetime(2026, 8, 17, 14, 5, tzinfo=ZoneInfo("Asia/Makassar"))).endswith("17 Agustus 2026 14.05 WITA")
+    assert (
+        format_issued_at(datetime(2026, 11, 28, 9, 41, tzinfo=JAKARTA)) == "Sabtu, 28 November 2026 09.41 WIB"
+    )
+    assert format_issued_at(datetime(2026, 8, 17, 14, 5, tzinfo=ZoneInfo("Asia/Makassar"))).endswith(
+        "17 Agustus 2026 14.05 WITA"
+    )
     assert format_estimate(12) == "± 12 menit"
     assert format_estimate(None) == "-"
 

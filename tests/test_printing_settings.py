@@ -20,8 +20,14 @@ def test_empty_table_means_no_printer():
         ({"kind": "network", "host": " printer.lan ", "port": 9101}, {"host": "printer.lan", "port": 9101}),
         ({"kind": "file", "path": "/dev/usb/lp0"}, {"path": "/dev/usb/lp0"}),
         ({"kind": "serial", "path": "/dev/ttyUSB0", "baudrate": 19200}, {"baudrate": 19200}),
-        ({"kind": "usb", "vendor_id": 0x04B8, "product_id": 0x0202}, {"vendor_id": 0x04B8, "product_id": 0x0202}),
-        ({"kind": "usb", "vendor_id": "0x04b8", "product_id": "0E15"}, {"vendor_id": 0x04B8, "product_id": 0x0E15}),
+        (
+            {"kind": "usb", "vendor_id": 0x04B8, "product_id": 0x0202},
+            {"vendor_id": 0x04B8, "product_id": 0x0202},
+        ),
+        (
+            {"kind": "usb", "vendor_id": "0x04b8", "product_id": "0E15"},
+            {"vendor_id": 0x04B8, "product_id": 0x0E15},
+        ),
         ({"width_mm": 58}, {"width_mm": 58}),
         ({"profile": "TM-T20II"}, {"profile": "TM-T20II"}),
         ({"timeout_seconds": 2}, {"timeout_seconds": 2.0}),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable, TextIO
+from typing import TextIO
 
 from server.printing.devices import explain_failure, open_printer
 from server.printing.job import print_with_deadline
@@ -51,7 +52,9 @@ def printer_test_command(
         return EXIT_NOT_CONFIGURED
     started = time.monotonic()
     try:
-        image = render_ticket(sample_ticket(office_name, status_url=status_url), settings.width_mm, dots=settings.dots)
+        image = render_ticket(
+            sample_ticket(office_name, status_url=status_url), settings.width_mm, dots=settings.dots
+        )
         print_with_deadline(settings, image, opener)
     except Exception as exc:
         message, detail = explain_failure(exc, settings)

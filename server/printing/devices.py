@@ -57,10 +57,14 @@ def open_printer(settings: PrinterSettings):
         return printer.Network(settings.host, settings.port, timeout=timeout, profile=settings.profile)
     if settings.kind == "usb":
         _require_optional("usb", "pyusb", "USB")
-        return printer.Usb(settings.vendor_id, settings.product_id, timeout=int(timeout * 1000), profile=settings.profile)
+        return printer.Usb(
+            settings.vendor_id, settings.product_id, timeout=int(timeout * 1000), profile=settings.profile
+        )
     if settings.kind == "serial":
         _require_optional("serial", "pyserial", "serial")
-        return printer.Serial(devfile=settings.path, baudrate=settings.baudrate, timeout=timeout, profile=settings.profile)
+        return printer.Serial(
+            devfile=settings.path, baudrate=settings.baudrate, timeout=timeout, profile=settings.profile
+        )
     raise PrinterUnavailable("Printer tidak dipasang", f"no printer device for kind {settings.kind!r}")
 
 
@@ -111,7 +115,9 @@ def _message(phase: str, error: BaseException, settings: PrinterSettings) -> str
     if isinstance(error, (TimeoutError, JobTimeout)):
         if phase == "connect":
             return f"Printer {where} tidak menjawab dalam {seconds} detik"
-        return f"Printer {where} tidak menerima tiket dalam {seconds} detik (macet, kertas habis, atau sibuk?)"
+        return (
+            f"Printer {where} tidak menerima tiket dalam {seconds} detik (macet, kertas habis, atau sibuk?)"
+        )
     if isinstance(error, ConnectionRefusedError):
         return f"Koneksi ke printer {where} ditolak"
     if isinstance(error, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):

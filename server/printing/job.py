@@ -11,7 +11,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from PIL import Image
 
@@ -46,9 +46,10 @@ def ticket_bytes(image: Image.Image, profile) -> bytes:
         buffer = dummy()
         buffer.profile = profile
     buffer.set_with_default()
-    # center=True only when the profile knows its width: otherwise python-escpos prints a
-    # warning on stdout and ignores it.
-    buffer.image(image.convert("1"), center=_knows_width(buffer.profile))
+    # No center=True: the image is already drawn at the printable width (settings.dots) with
+    # its content centered. python-escpos would pad it to the profile's width, which for 58 mm
+    # paper in an 80 mm printer profile sends rows wider than the paper.
+    buffer.image(image.convert("1"))
     buffer.cut()  # feeds six lines first, so the end of the ticket clears the cutter
     return buffer.output
 
@@ -138,11 +139,3 @@ def _limit_to_deadline(device, deadline: float | None) -> None:
         device.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
     elif hasattr(device, "write_timeout"):  # pyserial
         device.write_timeout = remaining
-
-
-def _knows_width(profile) -> bool:
-    try:
-        int(profile.profile_data["media"]["width"]["pixels"])
-        return True
-    except (KeyError, TypeError, ValueError):
-        return False

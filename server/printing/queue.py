@@ -13,9 +13,9 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
 
 from server.printing.devices import JobTimeout, explain_failure, open_printer
 from server.printing.job import PrintFailure, print_with_deadline
@@ -158,31 +158,34 @@ class PrintQueue:
                 result, problem = self._handle(job)
             except Exception as exc:  # a bug here must not end printing for the day
                 log.exception("print job %s crashed", job.job_id)
-                result, problem = PrintResult(job.job_id, False, NOT_PRINTED, error=repr(exc)), "kesalahan program"
+                result, problem = _failed(job, repr(exc)), "kesalahan program"
             with self._lock:
                 self._pending -= 1
             self._finish(result, problem)
 
     def _handle(self, job: _Job) -> tuple[PrintResult, str | None]:
+        """Print one job; returns its result and, on failure, the printer's problem in Indonesian."""
         started = time.monotonic()
         waited = started - job.submitted
         if self._closed:
-            return PrintResult(job.job_id, False, NOT_PRINTED, error="print queue closed"), None
+            return _failed(job, "print queue closed"), None
         if waited > self._stale_after:
-            error = f"dropped after waiting {waited:.0f} s in the print queue"
-            return PrintResult(job.job_id, False, NOT_PRINTED, error=error), "tiket terlalu lama menunggu printer"
+            problem = "tiket terlalu lama menunggu printer"
+            return _failed(job, f"dropped after waiting {waited:.0f} s in the print queue"), problem
         try:
             image = render_ticket(job.ticket, self.settings.width_mm, dots=self.settings.dots)
             self._send(image)
         except Exception as exc:
             problem, detail = explain_failure(exc, self.settings)
-            return PrintResult(job.job_id, False, NOT_PRINTED, error=detail, seconds=time.monotonic() - started), problem
+            return _failed(job, detail, time.monotonic() - started), problem
         return PrintResult(job.job_id, True, PRINTED, printed=True, seconds=time.monotonic() - started), None
 
     def _send(self, image) -> None:
         self._stuck = [thread for thread in self._stuck if thread.is_alive()]
         if len(self._stuck) >= MAX_STUCK_DEVICE_THREADS:
-            raise PrintFailure("send", JobTimeout(f"{len(self._stuck)} earlier jobs still blocked in the device"))
+            raise PrintFailure(
+                "send", JobTimeout(f"{len(self._stuck)} earlier jobs still blocked in the device")
+            )
         print_with_deadline(self.settings, image, self._opener, abandoned=self._stuck)
 
     def _finish(self, result: PrintResult, problem: str | None) -> None:
@@ -201,7 +204,9 @@ class PrintQueue:
         if result.ok:
             log.info("ticket %s printed in %.2f s", result.job_id, result.seconds)
         else:
-            log.warning("ticket %s not printed on %s: %s", result.job_id, self.settings.describe(), result.error)
+            log.warning(
+                "ticket %s not printed on %s: %s", result.job_id, self.settings.describe(), result.error
+            )
         _deliver(self._on_result, result)
 
 
@@ -212,7 +217,12 @@ class NullPrintQueue:
     ``PrintResult(ok=True, printed=False)``: nothing failed, there is simply no paper.
     """
 
-    def __init__(self, settings: PrinterSettings | None = None, on_result: Callable[[PrintResult], None] | None = None, **_ignored):
+    def __init__(
+        self,
+        settings: PrinterSettings | None = None,
+        on_result: Callable[[PrintResult], None] | None = None,
+        **_ignored,
+    ):
         self.settings = settings or PrinterSettings()
         self._on_result = on_result
 
@@ -226,13 +236,23 @@ class NullPrintQueue:
     def status(self) -> dict:
         """Always fine: there is no printer to fail."""
         return {
-            "kind": "none", "ok": True, "message": "Printer tidak dipasang",
-            "last_error": None, "last_error_at": None, "last_success_at": None,
-            "pending": 0, "printed": 0, "failed": 0,
+            "kind": "none",
+            "ok": True,
+            "message": "Printer tidak dipasang",
+            "last_error": None,
+            "last_error_at": None,
+            "last_success_at": None,
+            "pending": 0,
+            "printed": 0,
+            "failed": 0,
         }
 
     def close(self, timeout: float = 5.0) -> None:
         """Nothing to stop."""
+
+
+def _failed(job: _Job, error: str, seconds: float = 0.0) -> PrintResult:
+    return PrintResult(job.job_id, False, NOT_PRINTED, error=error, seconds=seconds)
 
 
 def _deliver(on_result, result: PrintResult) -> None:

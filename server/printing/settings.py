@@ -138,7 +138,9 @@ def _profile(raw: dict) -> str:
         raise ValueError(f"printer.profile: must be a python-escpos profile name, not {value!r}")
     known = known_profiles()
     if known and value not in known:
-        raise ValueError(f"printer.profile: unknown printer profile {value!r} (known: {', '.join(sorted(known))})")
+        raise ValueError(
+            f"printer.profile: unknown printer profile {value!r} (known: {', '.join(sorted(known))})"
+        )
     return value
 
 

@@ -197,7 +197,9 @@ class _Canvas:
 
     def rule(self, thickness: int) -> None:
         self._ensure(self.y + thickness)
-        self.draw.rectangle((self.margin, self.y, self.width - self.margin - 1, self.y + thickness - 1), fill=BLACK)
+        self.draw.rectangle(
+            (self.margin, self.y, self.width - self.margin - 1, self.y + thickness - 1), fill=BLACK
+        )
         self.y += thickness
 
     def qr(self, url: str, target: int) -> None:

@@ -1,0 +1,419 @@
+"""The print queue against a real TCP listener standing in for a LAN printer, and its faults.
+
+Every fault must cost one failed job within the deadline (never a hung worker), ``submit()``
+must return at once, and the next job must print once the printer is back.
+"""
+
+import io
+import socket
+import threading
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from server.printing import (
+    NOT_PRINTED,
+    NullPrintQueue,
+    PrinterSettings,
+    PrinterUnavailable,
+    PrintQueue,
+    TicketPrint,
+    dummy_printer,
+    open_printer,
+    printer_test_command,
+)
+from server.printing.devices import escpos_printer_module
+
+RASTER = b"\x1dv0"
+CUT = b"\x1dV"
+TIMEOUT = 1.0  # the deadline per ticket in these tests
+SUBMIT_LIMIT = 0.05
+
+
+def sample(number: str = "A001") -> TicketPrint:
+    return TicketPrint(
+        office_name="PTSP Kantor Kementerian Agama Kabupaten Pekalongan",
+        service_code=number[0],
+        service_name="Perizinan & Rekomendasi",
+        number=number,
+        issued_at=datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta")),
+        ahead=2,
+        estimate_minutes=20,
+        status_url="http://192.168.1.10:8000/t/abcdefghijklmnop",
+    )
+
+
+class FakeLanPrinter:
+    """A listener on 127.0.0.1 that behaves like a LAN printer on port 9100.
+
+    ``mode`` is read for every new connection: "print" reads until the client closes,
+    "stall" accepts and never reads (its receive window fills), "hangup" reads a little and
+    then drops the connection mid-ticket.
+    """
+
+    def __init__(self, mode: str = "print", port: int = 0):
+        self.mode = mode
+        self.tickets: list[bytes] = []
+        self._held: list[socket.socket] = []
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Small buffers, like a real printer: a stalled one fills up after a few kilobytes.
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self._listener.bind(("127.0.0.1", port))
+        self._listener.listen(8)
+        self.port = self._listener.getsockname()[1]
+        self._received = threading.Condition()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(connection, self.mode), daemon=True).start()
+
+    def _serve(self, connection: socket.socket, mode: str) -> None:
+        if mode == "stall":
+            self._held.append(connection)
+            return
+        data = bytearray()
+        with connection:
+            while True:
+                chunk = connection.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+                if mode == "hangup" and len(data) >= 2048:
+                    return  # closing with unread data: the client gets a reset
+        with self._received:
+            self.tickets.append(bytes(data))
+            self._received.notify_all()
+
+    def wait_for_ticket(self, count: int = 1, timeout: float = 5.0) -> bytes:
+        with self._received:
+            assert self._received.wait_for(lambda: len(self.tickets) >= count, timeout)
+            return self.tickets[count - 1]
+
+    def close(self) -> None:
+        self._listener.close()
+        for connection in self._held:
+            connection.close()
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens: connections are refused."""
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
+class Results:
+    """Collects on_result calls and says how long after submit each one came."""
+
+    def __init__(self):
+        self.results = []
+        self.arrived = []
+        self._condition = threading.Condition()
+
+    def __call__(self, result) -> None:
+        with self._condition:
+            self.results.append(result)
+            self.arrived.append(time.monotonic())
+            self._condition.notify_all()
+
+    def wait(self, count: int, timeout: float = 10.0):
+        with self._condition:
+            assert self._condition.wait_for(lambda: len(self.results) >= count, timeout), self.results
+            return self.results[count - 1]
+
+
+def network(port: int, **changes) -> PrinterSettings:
+    values = {"kind": "network", "host": "127.0.0.1", "port": port, "timeout_seconds": TIMEOUT}
+    return PrinterSettings(**{**values, **changes})
+
+
+def submit_timed(queue: PrintQueue, job_id: str, ticket: TicketPrint) -> float:
+    started = time.monotonic()
+    queue.submit(job_id, ticket)
+    elapsed = time.monotonic() - started
+    assert elapsed < SUBMIT_LIMIT, f"submit took {elapsed * 1000:.1f} ms"
+    return started
+
+
+@pytest.fixture
+def lan_printer():
+    printers = []
+
+    def make(mode: str = "print", port: int = 0) -> FakeLanPrinter:
+        printers.append(FakeLanPrinter(mode, port))
+        return printers[-1]
+
+    yield make
+    for printer in printers:
+        printer.close()
+
+
+@pytest.fixture
+def print_queue():
+    queues = []
+
+    def make(settings: PrinterSettings, **options):
+        results = Results()
+        queue = PrintQueue(settings, on_result=results, **options)
+        queue.start()
+        queues.append(queue)
+        return queue, results
+
+    yield make
+    for queue in queues:
+        queue.close(timeout=2)
+
+
+def test_ticket_reaches_a_lan_printer(lan_printer, print_queue):
+    printer = lan_printer("print")
+    queue, results = print_queue(network(printer.port))
+    started = submit_timed(queue, "1", sample())
+    result = results.wait(1)
+    assert result.ok and result.printed and result.job_id == "1"
+    assert result.error is None
+    data = printer.wait_for_ticket()
+    assert RASTER in data
+    assert data.rindex(CUT) > data.index(RASTER)
+    # The default profile (TM-T88V) prints 512 dots: 64 bytes per raster row.
+    start = data.index(RASTER)
+    assert data[start + 4] + 256 * data[start + 5] == 64
+    assert results.arrived[0] - started < TIMEOUT
+    status = queue.status()
+    assert status["ok"] is True and status["printed"] == 1 and status["failed"] == 0
+    assert status["pending"] == 0 and status["last_success_at"]
+    assert status["message"] == f"Printer 127.0.0.1:{printer.port} siap"
+
+
+def test_refused_connection_fails_fast_and_next_job_prints(lan_printer, print_queue):
+    port = closed_port()
+    queue, results = print_queue(network(port))
+    started = submit_timed(queue, "1", sample())
+    failed = results.wait(1)
+    assert not failed.ok and not failed.printed
+    assert failed.message == NOT_PRINTED == "Tiket tidak tercetak — silakan catat/foto nomor Anda"
+    assert "ConnectionRefusedError" in failed.error
+    assert results.arrived[0] - started < TIMEOUT
+    status = queue.status()
+    assert status["ok"] is False and status["failed"] == 1
+    assert status["message"] == f"Printer bermasalah: Koneksi ke printer 127.0.0.1:{port} ditolak"
+    assert "ConnectionRefusedError" in status["last_error"] and status["last_error_at"]
+
+    printer = lan_printer("print", port)  # the printer is switched back on
+    submit_timed(queue, "2", sample("A002"))
+    assert results.wait(2).ok
+    assert RASTER in printer.wait_for_ticket()
+    assert queue.status()["ok"] is True
+
+
+def test_printer_that_never_reads_fails_within_the_deadline(lan_printer, print_queue):
+    printer = lan_printer("stall")
+    queue, results = print_queue(network(printer.port))
+    started = submit_timed(queue, "1", sample())
+    failed = results.wait(1)
+    elapsed = results.arrived[0] - started
+    assert not failed.ok
+    assert "TimeoutError" in failed.error or "JobTimeout" in failed.error
+    assert TIMEOUT * 0.8 < elapsed < TIMEOUT + 0.5, elapsed
+    assert "tidak menerima tiket dalam 1 detik" in queue.status()["message"]
+
+    printer.mode = "print"  # paper refilled
+    submit_timed(queue, "2", sample("A002"))
+    assert results.wait(2).ok
+    assert CUT in printer.wait_for_ticket()
+
+
+def test_printer_that_hangs_up_mid_ticket_fails_and_recovers(lan_printer, print_queue):
+    printer = lan_printer("hangup")
+    queue, results = print_queue(network(printer.port))
+    started = submit_timed(queue, "1", sample())
+    failed = results.wait(1)
+    assert not failed.ok
+    assert results.arrived[0] - started < TIMEOUT + 0.5
+    assert (
+        "terputus saat mencetak" in queue.status()["message"]
+        or "tidak menerima tiket" in queue.status()["message"]
+    )
+
+    printer.mode = "print"
+    submit_timed(queue, "2", sample("A002"))
+    assert results.wait(2).ok
+    assert RASTER in printer.wait_for_ticket()
+
+
+def test_device_blocked_in_the_kernel_is_abandoned_by_the_watchdog(print_queue):
+    release = threading.Event()
+    shared = dummy_printer()
+
+    class Jammed(type(shared)):
+        def _raw(self, msg):
+            release.wait(30)  # like a write to /dev/usb/lp0 that never returns
+
+    calls = []
+
+    def opener(settings):
+        calls.append(settings)
+        return Jammed(profile=settings.profile) if len(calls) == 1 else shared
+
+    queue, results = print_queue(
+        PrinterSettings(kind="file", path="/dev/null", timeout_seconds=0.5), opener=opener
+    )
+    try:
+        started = submit_timed(queue, "1", sample())
+        assert not results.wait(1).ok
+        assert results.arrived[0] - started < 0.5 + 0.5
+        assert "JobTimeout" in results.results[0].error
+        submit_timed(queue, "2", sample("A002"))
+        assert results.wait(2).ok
+        assert RASTER in shared.output
+    finally:
+        release.set()
+
+
+def test_full_queue_fails_the_job_at_once(print_queue):
+    release = threading.Event()
+    shared = dummy_printer()
+
+    class Slow(type(shared)):
+        def _raw(self, msg):
+            release.wait(5)
+
+    queue, results = print_queue(
+        PrinterSettings(kind="file", path="/dev/null", timeout_seconds=5),
+        opener=lambda settings: Slow(profile=settings.profile),
+        max_pending=2,
+    )
+    try:
+        submit_timed(queue, "1", sample())
+        submit_timed(queue, "2", sample("A002"))
+        submit_timed(queue, "3", sample("A003"))
+        refused = results.wait(1, timeout=1)
+        assert refused.job_id == "3" and not refused.ok
+        assert "queue full" in refused.error
+        assert queue.status()["pending"] == 2
+        assert "antrian cetak penuh" in queue.status()["message"]
+    finally:
+        release.set()
+    assert results.wait(3).ok
+    assert queue.status()["pending"] == 0
+
+
+def test_ticket_that_waited_too_long_is_dropped_not_printed(print_queue):
+    shared = dummy_printer()
+
+    class Slow(type(shared)):
+        def _raw(self, msg):
+            time.sleep(0.4)
+
+    queue, results = print_queue(
+        PrinterSettings(kind="file", path="/dev/null", timeout_seconds=2),
+        opener=lambda settings: Slow(profile=settings.profile),
+        stale_after_seconds=0.2,
+    )
+    submit_timed(queue, "1", sample())
+    submit_timed(queue, "2", sample("A002"))
+    assert results.wait(1).ok
+    dropped = results.wait(2)
+    assert not dropped.ok and "dropped after waiting" in dropped.error
+
+
+def test_file_printer_writes_the_bytes(tmp_path, print_queue):
+    path = tmp_path / "printer-output.bin"
+    queue, results = print_queue(PrinterSettings(kind="file", path=str(path), width_mm=58))
+    submit_timed(queue, "7", sample())
+    assert results.wait(1).ok
+    data = path.read_bytes()
+    assert RASTER in data and data.endswith(CUT + b"\x00")
+    start = data.index(RASTER)
+    assert data[start + 4] + 256 * data[start + 5] == 48  # 384 dots on 58 mm paper
+
+
+def test_file_printer_in_a_missing_folder_says_so(tmp_path, print_queue):
+    path = tmp_path / "missing" / "out.bin"
+    queue, results = print_queue(PrinterSettings(kind="file", path=str(path)))
+    queue.submit("1", sample())
+    assert not results.wait(1).ok
+    assert queue.status()["message"] == f"Printer bermasalah: Printer {path} tidak ditemukan"
+
+
+def test_results_and_status_survive_a_failing_handler(tmp_path):
+    def broken(result):
+        raise RuntimeError("handler bug")
+
+    queue = PrintQueue(PrinterSettings(kind="file", path=str(tmp_path / "out.bin")), on_result=broken)
+    queue.start()
+    queue.submit("1", sample())
+    queue.submit("2", sample("A002"))
+    deadline = time.monotonic() + 5
+    while queue.status()["printed"] < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert queue.status()["printed"] == 2
+    queue.close()
+
+
+def test_closed_queue_refuses_jobs(tmp_path):
+    results = Results()
+    queue = PrintQueue(PrinterSettings(kind="file", path=str(tmp_path / "out.bin")), on_result=results)
+    queue.start()
+    queue.close(timeout=2)
+    queue.submit("1", sample())
+    assert not results.wait(1, timeout=1).ok
+    assert queue.status()["ok"] is False and queue.status()["message"] == "Antrian cetak dihentikan"
+
+
+def test_null_queue_reports_ok_without_paper():
+    results = Results()
+    queue = NullPrintQueue(PrinterSettings(), on_result=results)
+    queue.start()
+    queue.submit("1", sample())
+    result = results.wait(1, timeout=0.1)
+    assert result.ok and not result.printed
+    status = queue.status()
+    assert status["kind"] == "none" and status["ok"] is True and status["pending"] == 0
+    assert status["message"] == "Printer tidak dipasang"
+    queue.close()
+
+
+def test_usb_and_serial_without_their_packages_say_what_to_install():
+    printer = escpos_printer_module()
+    for kind, module, package in (("usb", printer.usb, "pyusb"), ("serial", printer.serial, "pyserial")):
+        if module.is_usable():
+            continue  # the optional package is installed here: nothing to report
+        settings = PrinterSettings(kind=kind, path="/dev/ttyUSB0", vendor_id=0x04B8, product_id=0x0202)
+        with pytest.raises(PrinterUnavailable) as error:
+            open_printer(settings)
+        assert f"pip install {package}" in error.value.message
+
+
+def test_printer_test_command_reports_success(lan_printer):
+    printer = lan_printer("print")
+    out, err = io.StringIO(), io.StringIO()
+    code = printer_test_command(network(printer.port), "PTSP Kemenag Kab. Pekalongan", out=out, err=err)
+    assert code == 0, err.getvalue()
+    assert out.getvalue().startswith(f"Printer OK: tiket tes terkirim ke 127.0.0.1:{printer.port}")
+    assert CUT in printer.wait_for_ticket()
+
+
+def test_printer_test_command_reports_the_exact_failure():
+    port = closed_port()
+    out, err = io.StringIO(), io.StringIO()
+    started = time.monotonic()
+    code = printer_test_command(network(port), "PTSP Kemenag Kab. Pekalongan", out=out, err=err)
+    assert code == 1
+    assert time.monotonic() - started < TIMEOUT
+    assert err.getvalue().splitlines()[0] == f"Printer gagal: Koneksi ke printer 127.0.0.1:{port} ditolak"
+
+
+def test_printer_test_command_without_a_printer():
+    err = io.StringIO()
+    assert printer_test_command(PrinterSettings(), "Kantor", out=io.StringIO(), err=err) == 2
+    assert "Printer tidak dipasang" in err.getvalue()
