@@ -93,6 +93,23 @@ class Loket:
             settings = replace(settings, path=str(self.data_dir / settings.path))
         return PrintQueue(settings, on_result=self._print_result)
 
+    # ---- live reconfiguration --------------------------------------------------------------
+
+    def reconfigure(self, config: Config) -> None:
+        """Apply a new configuration without a restart; voice and printer restart if changed."""
+        old = self.config
+        self.queue.config = config
+        if config.voice != old.voice:
+            previous, self.announcer = self.announcer, self._make_announcer(config)
+            self.announcer.start()
+            if self.app is not None:
+                self.app.extensions["loket_announcer"] = self.announcer
+            previous.close()
+        if config.printer != old.printer:
+            previous, self.printer = self.printer, self._make_printer(config)
+            self.printer.start()
+            previous.close()
+
     # ---- voice -----------------------------------------------------------------------------
 
     def announce(self, ticket_number: str, counter_name: str) -> dict:
@@ -145,6 +162,15 @@ class Loket:
             return {"queued": False, "ok": False, "message": "Tiket tidak tercetak — silakan catat/foto nomor Anda"}
         # A printer already known to be failing will most likely fail again: say so now.
         return {"queued": True, "ok": bool(status.get("ok", True)), "message": None if status.get("ok", True) else "Tiket tidak tercetak — silakan catat/foto nomor Anda"}
+
+    def print_test(self) -> None:
+        """Queue a test ticket (from the admin page)."""
+        now = self.queue.now().astimezone(self.config.office.tz)
+        self.printer.submit("test", TicketPrint(
+            office_name=self.config.office.name, service_code="A", service_name="Tes printer",
+            number="A000", issued_at=now, ahead=0, estimate_minutes=None,
+            status_url="http://loket.local/", footer="Tes printer berhasil.",
+        ))
 
     def _print_result(self, result) -> None:
         socketio.emit("ticket_printed", {
@@ -219,7 +245,7 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
 
 
 def _register(app: Flask) -> None:
-    from server import api, console, openapi, pages
+    from server import admin, api, console, openapi, pages
     from server.voice.routes import bp as sounds_bp
 
     app.jinja_loader = ChoiceLoader([
@@ -230,6 +256,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(openapi.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(console.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(sounds_bp)
     app.before_request(_same_origin_only)
     app.after_request(_security_headers)

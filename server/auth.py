@@ -18,6 +18,13 @@ MIN_PASSWORD_LENGTH = 8
 _DUMMY_HASH = generate_password_hash("loket-dummy-password")
 
 
+def hash_password(password: str) -> str:
+    """A salted hash of a new password (refuses one that is too short)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise LoketError("weak_password", f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.", 422)
+    return generate_password_hash(password)
+
+
 def create_user(store: Store, username: str, password: str, role: str, now: datetime) -> None:
     """Add a user with a hashed password; refuse a taken name, unknown role or short password."""
     username = username.strip()
@@ -27,13 +34,10 @@ def create_user(store: Store, username: str, password: str, role: str, now: date
         )
     if role not in ROLES:
         raise LoketError("invalid_role", f"Peran harus salah satu dari: {', '.join(ROLES)}.", 422)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise LoketError(
-            "weak_password", f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.", 422
-        )
+    password_hash = hash_password(password)
     try:
         with store.write() as conn:
-            storage.insert_user(conn, username, generate_password_hash(password), role, now.timestamp())
+            storage.insert_user(conn, username, password_hash, role, now.timestamp())
     except sqlite3.IntegrityError:
         raise LoketError("user_exists", f"Pengguna {username} sudah ada.", 409) from None
 

@@ -305,3 +305,60 @@ def insert_user(conn: sqlite3.Connection, username: str, password_hash: str, rol
 def count_users(conn: sqlite3.Connection) -> int:
     """How many users exist."""
     return conn.execute("SELECT COUNT(*) FROM users").fetchone()[0]
+
+
+_USER_PUBLIC = "SELECT username, role, active, counters, created_at FROM users"
+
+
+def _public_user(row: sqlite3.Row) -> dict:
+    return {**dict(row), "active": bool(row["active"]),
+            "counters": json.loads(row["counters"]) if row["counters"] else None}
+
+
+def list_users(conn: sqlite3.Connection) -> list[dict]:
+    """Every user, without password hashes."""
+    return [_public_user(r) for r in conn.execute(f"{_USER_PUBLIC} ORDER BY username")]
+
+
+def update_user(conn: sqlite3.Connection, username: str, **values) -> None:
+    """Change a user's role, active flag, allowed counters or password hash."""
+    allowed = {"role", "active", "counters", "password_hash"}
+    for name in values:
+        if name not in allowed:
+            raise ValueError(f"unknown user column {name}")
+    if "counters" in values:
+        values["counters"] = json.dumps(values["counters"]) if values["counters"] else None
+    assignments = ", ".join(f"{name} = ?" for name in values)
+    conn.execute(f"UPDATE users SET {assignments} WHERE username = ?", (*values.values(), username))
+
+
+# ---- the audit log -------------------------------------------------------------------------
+
+def add_audit(conn: sqlite3.Connection, at: float, username: str, action: str, target: str,
+              before, after) -> None:
+    """Record an admin change (before → after, as JSON)."""
+    conn.execute(
+        "INSERT INTO audit_log (at, username, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+        (at, username, action, target,
+         json.dumps(before, ensure_ascii=False) if before is not None else None,
+         json.dumps(after, ensure_ascii=False) if after is not None else None),
+    )
+
+
+def audit_entries(conn: sqlite3.Connection, limit: int = 200) -> list[dict]:
+    """The latest audit entries, newest first."""
+    rows = conn.execute(
+        "SELECT at, username, action, target, before, after FROM audit_log ORDER BY id DESC LIMIT ?",
+        (limit,),
+    )
+    return [
+        {**dict(r), "before": json.loads(r["before"]) if r["before"] else None,
+         "after": json.loads(r["after"]) if r["after"] else None}
+        for r in rows
+    ]
+
+
+def get_user_public(conn: sqlite3.Connection, username: str) -> dict | None:
+    """A user without the password hash."""
+    row = conn.execute(f"{_USER_PUBLIC} WHERE username = ?", (username,)).fetchone()
+    return _public_user(row) if row else None
