@@ -9,6 +9,7 @@ Neither ever raises to its caller because of the voice.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
 import threading
@@ -24,6 +25,8 @@ from server.voice.settings import VoiceSettings
 log = logging.getLogger(__name__)
 
 CHIME_URL_NAME = "chime.wav"
+CACHE_MAX_AGE_DAYS = 60
+CACHE_MAX_BYTES = 300 * 1024 * 1024
 ANNOUNCEMENTS = "announcements"
 
 MESSAGE_OK = "Suara pengumuman siap (bahasa Indonesia)."
@@ -43,6 +46,14 @@ class Announcement:
     text: str
     audio_url: str | None
     key: str
+
+
+def _unlink(path: Path) -> int:
+    try:
+        path.unlink()
+        return 1
+    except OSError:
+        return 0
 
 
 def _fallback_text(ticket_number: str, counter_name: str) -> str:
@@ -107,10 +118,9 @@ class Announcer(_Base):
             return
         self._started = True
         self.closed = False
+        threading.Thread(target=self.prune_cache, name="loket-voice-prune", daemon=True).start()
         synth.submit(synth.Job("probe", "", self.settings.voice, self.settings.rate, False, None,
                                owner=self, on_done=self._record), synth.PRIORITY_PROBE)
-        if self.settings.output == "server":
-            self._player = _Player(self)
 
     def close(self) -> None:
         """Stop taking work; queued syntheses of this announcer are dropped."""
@@ -124,11 +134,12 @@ class Announcer(_Base):
         """The announcement of a call, at once; the audio is synthesised in the background."""
         text = self.text_for(ticket_number, counter_name)
         key = self.key_for(text)
-        self._counts["announced"] += 1
+        self._count("announced")
         ready = self._queue(text, key, "announce", synth.PRIORITY_ANNOUNCE)
         if self.settings.output == "server":
-            if self._player is not None:
-                self._player.play(key)
+            # the server's speaker plays it instead of the display
+            if not self.closed:
+                self._speaker().play(key)
             return Announcement(text, None, key)
         if not ready and (self._state == "failed" or not text.strip()):
             return Announcement(text, self.chime_url, key)
@@ -145,7 +156,11 @@ class Announcer(_Base):
         """Queue synthesis unless cached; True when the file is already there."""
         path = self.path_for(key)
         if path.exists():
-            self._counts["cache_hits"] += 1
+            self._count("cache_hits")
+            try:
+                os.utime(path)  # recently used: kept by prune_cache
+            except OSError:
+                pass
             return True
         if self.closed or not text.strip():
             if not text.strip():
@@ -157,6 +172,48 @@ class Announcer(_Base):
                         owner=self, on_done=self._record)
         synth.submit(job, priority)
         return False
+
+    def _count(self, name: str) -> None:
+        with self._lock:
+            self._counts[name] += 1
+
+    def _speaker(self) -> _Player:
+        with self._lock:
+            if self._player is None:
+                self._player = _Player(self)
+            return self._player
+
+    def prune_cache(self, max_age_days: float = CACHE_MAX_AGE_DAYS, max_bytes: int = CACHE_MAX_BYTES) -> int:
+        """Delete announcement files unused for ``max_age_days`` and the oldest beyond ``max_bytes``,
+        and temporary files left by a crash. Returns how many files were removed."""
+        removed = 0
+        now = time.time()
+        try:
+            entries = []
+            for path in self.cache_dir.glob("*.wav"):
+                try:
+                    st = path.stat()
+                except OSError:
+                    continue
+                if path.name.startswith("."):
+                    if now - st.st_mtime > 3600:
+                        removed += _unlink(path)
+                    continue
+                if now - st.st_mtime > max_age_days * 86400:
+                    removed += _unlink(path)
+                else:
+                    entries.append((st.st_mtime, st.st_size, path))
+            total = sum(size for _m, size, _p in entries)
+            for _mtime, size, path in sorted(entries):
+                if total <= max_bytes:
+                    break
+                removed += _unlink(path)
+                total -= size
+        except OSError:
+            log.exception("voice: pruning the cache failed")
+        if removed:
+            log.info("voice: removed %d old files from %s", removed, self.cache_dir)
+        return removed
 
     def _record(self, job: synth.Job) -> None:
         if job.cancelled:
@@ -214,14 +271,19 @@ class Announcer(_Base):
                     return self.chime_path() if self.settings.chime else None
                 if time.monotonic() >= deadline:
                     return None
+            elif path.exists():
+                return path  # finished between the two looks
             else:
-                time.sleep(min(0.05, remaining))
+                return None  # nothing is making it (unknown key, or made before a restart)
 
     def status(self) -> dict:
         """For the admin page: whether the voice works, in Bahasa Indonesia, with figures."""
         with self._lock:
             state, error = self._state, self._error
             counts = dict(self._counts)
+        stuck = synth.stuck_for()
+        if stuck and state != "failed":
+            state, error = "failed", f"the speech engine has not answered for {stuck:.0f} s"
         if state == "failed":
             message = MESSAGE_FAILED_CHIME if self.settings.chime else MESSAGE_FAILED_SILENT
         elif state == "ok":

@@ -119,6 +119,15 @@ def join(parts: list[tuple[array, int]], rate: int = RATE, gap: float = GAP_SECO
     return out
 
 
+def trim_trailing_silence(samples: array, rate: int = RATE, threshold: int = 200,
+                          keep: float = 0.15) -> array:
+    """Drop the silence espeak-ng leaves after the last word, keeping ``keep`` seconds of it."""
+    end = len(samples)
+    while end and abs(samples[end - 1]) < threshold:
+        end -= 1
+    return samples[:min(len(samples), end + int(rate * keep))]
+
+
 def rms(samples) -> float:
     """Root mean square of 16-bit samples (0-32767)."""
     if not samples:

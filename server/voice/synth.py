@@ -13,6 +13,7 @@ temporary name and renamed, so a reader never sees half a file.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import itertools
 import logging
@@ -65,6 +66,19 @@ def make_engine():
             raise VoiceError(f"the speech engine could not start: {exc!r} (is espeak-ng installed?)") from None
         _silence_driver_prints()
     return _engine
+
+
+def _forget_engine() -> None:
+    """At exit, drop the engine while modules still exist (pyttsx3's __del__ needs them)."""
+    global _engine
+    if _busy.acquire(timeout=0.5):
+        try:
+            _engine = None
+        finally:
+            _busy.release()
+
+
+atexit.register(_forget_engine)
 
 
 def _silence_driver_prints() -> None:
@@ -125,13 +139,22 @@ class Job:
     chime: bool
     target: Path | None
     owner: object = None
+    on_done: Callable[["Job"], None] | None = None
     done: threading.Event = field(default_factory=threading.Event)
     ok: bool = False
     error: str | None = None
     seconds: float | None = None
     voice_id: str | None = None
     cancelled: bool = False
-    on_done: Callable[["Job"], None] | None = None
+    seq: int = -1  # submission order, set by submit()
+    owners: list = field(default_factory=list)
+    callbacks: list = field(default_factory=list)
+
+    def __post_init__(self):
+        if self.owner is not None:
+            self.owners.append(self.owner)
+        if self.on_done is not None:
+            self.callbacks.append(self.on_done)
 
 
 _queue: queue.PriorityQueue = queue.PriorityQueue()
@@ -140,10 +163,13 @@ _pending: dict[str, Job] = {}  # target path -> job, while queued or running
 _lock = threading.Lock()
 _worker: threading.Thread | None = None
 _busy = threading.Semaphore(1)
+_running: dict[str, float | None] = {"since": None}
+#: A synthesis running longer than this means the engine hangs.
+STUCK_SECONDS = 20.0
 #: Instrumentation for tests: how many syntheses run right now, and the most ever at once.
 stats = {"active": 0, "max_active": 0, "completed": 0}
-#: Called at the start and end of each synthesis (tests record the order).
-trace: list[tuple[str, str, float]] | None = None
+#: When a list, each synthesis appends ("start"|"end", seq, text, monotonic time) (for tests).
+trace: list[tuple[str, int, str, float]] | None = None
 
 
 def _ensure_worker() -> None:
@@ -164,12 +190,14 @@ def submit(job: Job, priority: int) -> Job:
             if existing is not None and not existing.done.is_set():
                 if priority < PRIORITY_PREFETCH and existing.kind == "prefetch":
                     existing.kind = job.kind  # promoted: counted as an announcement now
-                    _queue.put((priority, next(_counter), existing))
-                if job.on_done is not None and existing.on_done is None:
-                    existing.on_done = job.on_done
+                    existing.seq = next(_counter)
+                    _queue.put((priority, existing.seq, existing))
+                existing.owners.extend(o for o in job.owners if o not in existing.owners)
+                existing.callbacks.extend(c for c in job.callbacks if c not in existing.callbacks)
                 return existing
             _pending[key] = job
-        _queue.put((priority, next(_counter), job))
+        job.seq = next(_counter)
+        _queue.put((priority, job.seq, job))
     return job
 
 
@@ -181,6 +209,15 @@ def pending_job(target: Path) -> Job | None:
 
 def queue_size() -> int:
     return _queue.qsize()
+
+
+def stuck_for() -> float:
+    """Seconds the current synthesis has been running beyond :data:`STUCK_SECONDS` (0 if fine)."""
+    since = _running["since"]
+    if since is None:
+        return 0.0
+    elapsed = time.monotonic() - since
+    return elapsed if elapsed > STUCK_SECONDS else 0.0
 
 
 def _run() -> None:
@@ -203,16 +240,17 @@ def _finish(job: Job) -> None:
         if job.target is not None and _pending.get(str(job.target)) is job:
             del _pending[str(job.target)]
     job.done.set()
-    if job.on_done is not None:
+    for callback in list(job.callbacks):
         try:
-            job.on_done(job)
+            callback(job)
         except Exception:
             log.exception("voice worker: callback failed")
 
 
 def _process(job: Job) -> None:
-    owner_closed = getattr(job.owner, "closed", False)
-    if owner_closed:
+    # a closed announcer's prefetches are dropped; its calls are still made (they are quick, and
+    # the display may already be fetching them from the announcer that replaced it)
+    if job.kind == "prefetch" and job.owners and all(getattr(o, "closed", False) for o in job.owners):
         job.cancelled, job.error = True, "cancelled"
         return
     if job.target is not None and job.target.exists():
@@ -220,17 +258,19 @@ def _process(job: Job) -> None:
         return
     started = time.perf_counter()
     with _busy:
+        _running["since"] = time.monotonic()
         stats["active"] += 1
         stats["max_active"] = max(stats["max_active"], stats["active"])
         if trace is not None:
-            trace.append(("start", job.text, time.monotonic()))
+            trace.append(("start", job.seq, job.text, time.monotonic()))
         try:
             _synthesise(job)
         finally:
+            _running["since"] = None
             stats["active"] -= 1
             stats["completed"] += 1
             if trace is not None:
-                trace.append(("end", job.text, time.monotonic()))
+                trace.append(("end", job.seq, job.text, time.monotonic()))
     job.seconds = time.perf_counter() - started
 
 
@@ -258,6 +298,7 @@ def _synthesise(job: Job) -> None:
     try:
         _speak_to(engine, job.text, job.voice, job.rate, speech)
         samples, rate = audio.read_samples(speech)
+        samples = audio.trim_trailing_silence(samples, rate)
         if not samples or audio.rms(samples[:: max(1, len(samples) // 4000)]) < 1:
             raise VoiceError("the speech engine produced silence")
         parts = []
