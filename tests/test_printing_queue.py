@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image, ImageOps
 
 from server.printing import (
     NOT_PRINTED,
@@ -23,6 +24,7 @@ from server.printing import (
     dummy_printer,
     open_printer,
     printer_test_command,
+    render_png,
 )
 from server.printing.devices import escpos_printer_module
 
@@ -192,6 +194,37 @@ def test_ticket_reaches_a_lan_printer(lan_printer, print_queue):
     assert status["ok"] is True and status["printed"] == 1 and status["failed"] == 0
     assert status["pending"] == 0 and status["last_success_at"]
     assert status["message"] == f"Printer 127.0.0.1:{printer.port} siap"
+
+
+def paper_image(data: bytes) -> Image.Image:
+    """What a printer would put on paper: the GS v 0 raster blocks in ``data``, stacked."""
+    blocks, position = [], 0
+    while (start := data.find(RASTER, position)) != -1:
+        width_bytes = data[start + 4] + 256 * data[start + 5]
+        height = data[start + 6] + 256 * data[start + 7]
+        raster = data[start + 8 : start + 8 + width_bytes * height]
+        blocks.append(ImageOps.invert(Image.frombytes("1", (width_bytes * 8, height), raster).convert("L")))
+        position = start + 8 + width_bytes * height
+    paper = Image.new("L", (blocks[0].width, sum(block.height for block in blocks)), 255)
+    top = 0
+    for block in blocks:
+        paper.paste(block, (0, top))
+        top += block.height
+    return paper
+
+
+@pytest.mark.parametrize("width_mm, profile", [(58, "POS-5890"), (80, "TM-T88V"), (80, "TM-T20II")])
+def test_paper_is_the_preview(lan_printer, print_queue, width_mm, profile):
+    printer = lan_printer("print")
+    settings = network(printer.port, width_mm=width_mm, profile=profile)
+    queue, results = print_queue(settings)
+    ticket = sample("B012")
+    queue.submit("1", ticket)
+    assert results.wait(1).ok
+    paper = paper_image(printer.wait_for_ticket())
+    preview = Image.open(io.BytesIO(render_png(ticket, settings.width_mm, dots=settings.dots))).convert("L")
+    assert paper.size == preview.size
+    assert paper.tobytes() == preview.tobytes()
 
 
 def test_refused_connection_fails_fast_and_next_job_prints(lan_printer, print_queue):

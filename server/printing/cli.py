@@ -8,6 +8,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TextIO
 
+from babel.numbers import format_decimal
+
 from server.printing.devices import explain_failure, open_printer
 from server.printing.job import print_with_deadline
 from server.printing.settings import PrinterSettings
@@ -64,7 +66,7 @@ def printer_test_command(
     seconds = time.monotonic() - started
     print(
         f"Printer OK: tiket tes terkirim ke {settings.describe()} "
-        f"({settings.width_mm} mm, {settings.dots} titik, {seconds:.2f} detik). "
+        f"({settings.width_mm} mm, {settings.dots} titik, {format_decimal(seconds, '0.00', locale='id')} detik). "
         "Periksa hasil cetak dan potongannya.",
         file=out,
     )

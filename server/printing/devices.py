@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import socket
 
+from babel.numbers import format_decimal
+
 from server.printing.settings import PrinterSettings
 
 log = logging.getLogger(__name__)
@@ -111,7 +113,7 @@ def _root_cause(error: BaseException) -> BaseException:
 
 def _message(phase: str, error: BaseException, settings: PrinterSettings) -> str:
     where = settings.describe()
-    seconds = f"{settings.timeout_seconds:g}"
+    seconds = format_decimal(settings.timeout_seconds, "0.#", locale="id")
     if isinstance(error, (TimeoutError, JobTimeout)):
         if phase == "connect":
             return f"Printer {where} tidak menjawab dalam {seconds} detik"
