@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 
 from server.voice.numbers import MAX_NUMBER, digit_words, letters_words, number_words
 
@@ -32,10 +33,10 @@ def check_template(template: str) -> None:
 
 
 def split_ticket(ticket_number: str) -> tuple[str, str]:
-    """ "A012" -> ("A", "012"); "B-105" -> ("B", "105"). Anything odd -> ("", text)."""
+    """ "A012" -> ("A", "012"); "B-105" -> ("B", "105"). Anything else -> ("", "")."""
     match = _TICKET_RE.match(ticket_number or "")
     if not match:
-        return "", (ticket_number or "").strip()
+        return "", ""
     return match.group(1).upper(), match.group(2)
 
 
@@ -58,19 +59,20 @@ def render(ticket_number: str, counter_name: str, template: str = DEFAULT_TEMPLA
     check_template(template)
     if number_reading not in NUMBER_READINGS:
         raise ValueError(f"number_reading must be one of {', '.join(NUMBER_READINGS)}")
-    prefix, digits = split_ticket(ticket_number)
-    if prefix and not all(ch.isascii() for ch in prefix):
-        prefix_words, number = prefix, digits
-    else:
-        prefix_words = letters_words(prefix) if prefix else ""
-        number = spoken_number(digits, number_reading) if digits else ""
+    ticket = _clean(ticket_number)
+    prefix, digits = split_ticket(ticket)
+    prefix_words = letters_words(prefix) if prefix else ""
+    number = spoken_number(digits, number_reading) if digits else ""
     if not prefix and not digits:  # not a ticket number we understand: say it as written
-        number = (ticket_number or "").strip()
-    text = template.format(
-        prefix=prefix_words, number=number, counter=(counter_name or "").strip(),
-        ticket=(ticket_number or "").strip(),
-    )
+        number = ticket
+    text = template.format(prefix=prefix_words, number=number, counter=_clean(counter_name), ticket=ticket)
     return _tidy(text)
+
+
+def _clean(text: str | None) -> str:
+    """No control characters (some are commands to espeak-ng), single spaces."""
+    visible = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in str(text or ""))
+    return " ".join(visible.split())
 
 
 def _tidy(text: str) -> str:
