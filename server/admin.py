@@ -342,3 +342,59 @@ def audit():
     for entry in entries:
         entry["at"] = iso(entry["at"], queue.config.office.tz)
     return jsonify({"entries": entries})
+
+
+def _admin_paths() -> dict:
+    from server.openapi import error, json_body, json_response
+
+    ok = json_response({"type": "object"})
+    denied = {"401": error("Belum masuk (unauthenticated)"), "403": error("Bukan admin (forbidden)")}
+    invalid = error("Pengaturan tidak valid (invalid_settings, invalid_field, missing_field)")
+    table = json_body({"type": "object"})
+    item = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+    counter = {"name": "counter_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    user = {"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}
+    section = {"name": "section", "in": "path", "required": True,
+               "schema": {"type": "string", "enum": list(SECTIONS)}}
+    return {
+        "/api/admin/settings": {"get": {"summary": "Seluruh pengaturan kantor", "responses": {"200": ok, **denied}}},
+        "/api/admin/settings/{section}": {"put": {
+            "summary": "Ubah tabel office, queue, printer atau voice", "parameters": [section], "requestBody": table,
+            "responses": {"200": ok, "400": error("Bukan JSON"), **denied, "404": error("Bagian tidak dikenal"), "422": invalid}}},
+        "/api/admin/services": {"post": {
+            "summary": "Tambah layanan", "requestBody": table,
+            "responses": {"201": ok, "400": error("Bukan JSON"), **denied, "409": error("Kode sudah ada"), "422": invalid}}},
+        "/api/admin/services/{code}": {"put": {
+            "summary": "Ubah layanan", "parameters": [item], "requestBody": table,
+            "responses": {"200": ok, "400": error("Bukan JSON"), **denied, "404": error("Layanan tidak dikenal"), "422": invalid}}},
+        "/api/admin/counters": {"post": {
+            "summary": "Tambah loket", "requestBody": table,
+            "responses": {"201": ok, "400": error("Bukan JSON"), **denied, "409": error("Loket sudah ada"), "422": invalid}}},
+        "/api/admin/counters/{counter_id}": {
+            "put": {"summary": "Ubah loket", "parameters": [counter], "requestBody": table,
+                    "responses": {"200": ok, "400": error("Bukan JSON"), **denied, "404": error("Loket tidak dikenal"), "422": invalid}},
+            "delete": {"summary": "Hapus loket", "parameters": [counter],
+                       "responses": {"200": ok, **denied, "404": error("Loket tidak dikenal"), "409": error("Loket sedang melayani")}},
+        },
+        "/api/admin/logo": {"post": {
+            "summary": "Unggah logo (PNG/JPEG, maks. 1 MB)",
+            "requestBody": {"content": {"multipart/form-data": {"schema": {
+                "type": "object", "properties": {"logo": {"type": "string", "format": "binary"}}}}}},
+            "responses": {"200": ok, **denied, "413": error("Terlalu besar"), "415": error("Bukan PNG/JPEG"), "422": error("Tidak ada berkas")}}},
+        "/api/admin/users": {
+            "get": {"summary": "Daftar pengguna", "responses": {"200": ok, **denied}},
+            "post": {"summary": "Tambah pengguna", "requestBody": table,
+                     "responses": {"201": ok, "400": error("Bukan JSON"), **denied, "409": error("Sudah ada"), "422": invalid}},
+        },
+        "/api/admin/users/{username}": {"patch": {
+            "summary": "Ubah peran, loket, status aktif atau kata sandi", "parameters": [user], "requestBody": table,
+            "responses": {"200": ok, "400": error("Bukan JSON"), **denied, "404": error("Tidak ditemukan"), "422": invalid}}},
+        "/api/admin/printer/test": {"post": {
+            "summary": "Cetak tiket uji", "responses": {"202": ok, **denied, "409": error("Printer belum diatur")}}},
+        "/api/admin/audit": {"get": {
+            "summary": "Log audit", "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+            "responses": {"200": ok, "400": error("limit salah"), **denied}}},
+    }
+
+
+OPENAPI_PATHS = _admin_paths()

@@ -65,6 +65,7 @@ def services():
 @bp.post("/tickets")
 def issue_ticket():
     """The kiosk takes a number for a visitor."""
+    loket().kiosk_guard.check(request.remote_addr or "")
     data = json_body()
     service = field(data, "service", str, required=True)
     priority = field(data, "priority", bool, default=False)

@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from server import queue as rules
 from server.actions import QueueService
-from server.auth import LoginGuard
+from server.auth import FloodGuard, LoginGuard
 from server.config import Config, ensure_config, load_config
 from server.errors import LoketError
 from server.events import publish, socketio
@@ -66,6 +66,7 @@ class Loket:
                 os.chmod(data_dir / name, 0o600)
         self.queue = QueueService(self.store, config, clock)
         self.login_guard = LoginGuard(clock)
+        self.kiosk_guard = FloodGuard(clock, lambda: self.config.queue.kiosk_limit_per_minute)
         self.announcer = announcer or self._make_announcer(config)
         self.printer = printer or self._make_printer(config)
         self._stop = threading.Event()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import deque
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import session
@@ -138,3 +140,36 @@ class LoginGuard:
         """Forget the name's failures after a good login."""
         with self._lock:
             self._failures.pop(self._keys(username, address)[0], None)
+
+
+class FloodGuard:
+    """Refuses more than ``limit`` requests a minute from one address (0 = no limit)."""
+
+    def __init__(self, clock, limit_per_minute: Callable[[], int]):
+        import threading
+
+        self.clock = clock
+        self.limit = limit_per_minute
+        self._hits: dict[str, deque] = {}
+        self._lock = threading.Lock()
+
+    def check(self, address: str) -> None:
+        """Count one request; raise 429 when the address is over its limit."""
+        limit = self.limit()
+        if limit <= 0:
+            return
+        now = self.clock().timestamp()
+        with self._lock:
+            hits = self._hits.setdefault(address, deque())
+            while hits and now - hits[0] >= 60:
+                hits.popleft()
+            if len(hits) >= limit:
+                raise LoketError(
+                    "rate_limited",
+                    "Terlalu banyak pengambilan nomor dalam satu menit. Mohon tunggu sebentar, "
+                    "lalu coba lagi.",
+                    429,
+                )
+            hits.append(now)
+            if len(self._hits) > 10_000:  # bound memory against address floods
+                self._hits = {k: v for k, v in self._hits.items() if v and now - v[-1] < 60}

@@ -44,6 +44,9 @@ max_priority_in_row = 3
 skip_returns = 1
 # How long (seconds) a called number stays highlighted on the display.
 highlight_seconds = 30
+# At most this many numbers a minute from one kiosk (one address): more is a stuck button or a
+# flood, and is refused with a clear message. 0 = no limit.
+kiosk_limit_per_minute = 30
 
 [printer]
 # none | file | network | usb | serial
@@ -203,6 +206,7 @@ class QueueSettings:
     max_priority_in_row: int = 3
     skip_returns: int = 1
     highlight_seconds: int = 30
+    kiosk_limit_per_minute: int = 30
 
 
 @dataclass(frozen=True)
@@ -390,11 +394,12 @@ def _parse(raw: dict) -> Config:
     )
     _no_duplicates([c.id for c in counters], "counters", "id")
     queue = _Table(raw.get("queue", {}), "queue")
-    queue.reject_unknown({"max_priority_in_row", "skip_returns", "highlight_seconds"})
+    queue.reject_unknown({"max_priority_in_row", "skip_returns", "highlight_seconds", "kiosk_limit_per_minute"})
     settings = QueueSettings(
         max_priority_in_row=queue.non_negative("max_priority_in_row", 3, integer=True),
         skip_returns=queue.non_negative("skip_returns", 1, integer=True),
         highlight_seconds=queue.non_negative("highlight_seconds", 30, integer=True),
+        kiosk_limit_per_minute=queue.non_negative("kiosk_limit_per_minute", 30, integer=True),
     )
     return Config(
         office=office,

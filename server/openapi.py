@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from flask import Blueprint, jsonify
 
 from server import __version__
@@ -9,20 +11,23 @@ from server.queue import PRIORITY_REASONS, Status
 
 bp = Blueprint("openapi", __name__)
 
+# Blueprints that describe their own endpoints in a module-level OPENAPI_PATHS mapping.
+EXTENSION_MODULES = ("server.admin", "server.console", "server.reporting")
 
-def _ref(name: str) -> dict:
+
+def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _error(description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+def error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
 
 
-def _json(schema: dict, description: str = "OK") -> dict:
+def json_response(schema: dict, description: str = "OK") -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _body(schema: dict, required: bool = True) -> dict:
+def json_body(schema: dict, required: bool = True) -> dict:
     return {"required": required, "content": {"application/json": {"schema": schema}}}
 
 
@@ -79,7 +84,7 @@ SCHEMAS = {
     },
     "NewTicket": {
         "allOf": [
-            _ref("Ticket"),
+            ref("Ticket"),
             {
                 "type": "object",
                 "required": ["ahead", "status_url"],
@@ -92,11 +97,11 @@ SCHEMAS = {
         ]
     },
     "TicketResponse": {
-        "type": "object", "required": ["ticket"], "properties": {"ticket": _ref("Ticket")},
+        "type": "object", "required": ["ticket"], "properties": {"ticket": ref("Ticket")},
     },
     "MaybeTicketResponse": {
         "type": "object", "required": ["ticket"],
-        "properties": {"ticket": {"oneOf": [_ref("Ticket"), {"type": "null"}]}},
+        "properties": {"ticket": {"oneOf": [ref("Ticket"), {"type": "null"}]}},
     },
     "Service": {
         "type": "object",
@@ -129,7 +134,7 @@ SCHEMAS = {
                         "id": {"type": "integer"},
                         "name": {"type": "string"},
                         "services": {"type": "array", "items": {"type": "string"}},
-                        "current": {"oneOf": [_ref("Ticket"), {"type": "null"}]},
+                        "current": {"oneOf": [ref("Ticket"), {"type": "null"}]},
                     },
                 },
             },
@@ -157,12 +162,12 @@ SCHEMAS = {
 }
 
 TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-BAD_JSON = _error("Isi bukan objek JSON (invalid_json)")
-INVALID = _error("Kolom hilang atau salah tipe (missing_field, invalid_field)")
-UNAUTH = _error("Belum masuk (unauthenticated)")
-FORBIDDEN = _error("Tidak berhak di loket/tiket ini (forbidden) atau permintaan dari situs lain (csrf_rejected)")
-NO_TICKET = _error("Tiket tidak ditemukan (unknown_ticket)")
-WRONG_STATE = _error("Status tiket tidak mengizinkan tindakan ini (invalid_state)")
+BAD_JSON = error("Isi bukan objek JSON (invalid_json)")
+INVALID = error("Kolom hilang atau salah tipe (missing_field, invalid_field)")
+UNAUTH = error("Belum masuk (unauthenticated)")
+FORBIDDEN = error("Tidak berhak di loket/tiket ini (forbidden) atau permintaan dari situs lain (csrf_rejected)")
+NO_TICKET = error("Tiket tidak ditemukan (unknown_ticket)")
+WRONG_STATE = error("Status tiket tidak mengizinkan tindakan ini (invalid_state)")
 
 
 def _ticket_action(summary: str) -> dict:
@@ -171,7 +176,7 @@ def _ticket_action(summary: str) -> dict:
             "summary": summary,
             "parameters": [TICKET_ID],
             "responses": {
-                "200": _json(_ref("TicketResponse")), "401": UNAUTH, "403": FORBIDDEN,
+                "200": json_response(ref("TicketResponse")), "401": UNAUTH, "403": FORBIDDEN,
                 "404": NO_TICKET, "409": WRONG_STATE,
             },
         }
@@ -183,14 +188,14 @@ def spec() -> dict:
     paths = {
         "/api/services": {"get": {
             "summary": "Layanan, jumlah menunggu dan apakah sedang dibuka",
-            "responses": {"200": _json({
+            "responses": {"200": json_response({
                 "type": "object", "required": ["services"],
-                "properties": {"services": {"type": "array", "items": _ref("Service")}},
+                "properties": {"services": {"type": "array", "items": ref("Service")}},
             })},
         }},
         "/api/tickets": {"post": {
             "summary": "Ambil nomor antrian (kiosk)",
-            "requestBody": _body({
+            "requestBody": json_body({
                 "type": "object", "required": ["service"],
                 "properties": {
                     "service": {"type": "string", "example": "A"},
@@ -199,29 +204,29 @@ def spec() -> dict:
                 },
             }),
             "responses": {
-                "201": _json({"type": "object", "required": ["ticket"],
-                              "properties": {"ticket": _ref("NewTicket")}}, "Created"),
-                "400": BAD_JSON, "404": _error("Layanan tidak dikenal (unknown_service)"),
-                "409": _error("Layanan tutup (service_closed) atau kuota habis (quota_reached)"),
-                "422": INVALID, "429": _error("Terlalu banyak permintaan (rate_limited)"),
+                "201": json_response({"type": "object", "required": ["ticket"],
+                              "properties": {"ticket": ref("NewTicket")}}, "Created"),
+                "400": BAD_JSON, "404": error("Layanan tidak dikenal (unknown_service)"),
+                "409": error("Layanan tutup (service_closed) atau kuota habis (quota_reached)"),
+                "422": INVALID, "429": error("Terlalu banyak permintaan (rate_limited)"),
             },
         }},
         "/api/tickets/{ticket_id}": {"get": {
             "summary": "Satu tiket", "parameters": [TICKET_ID],
-            "responses": {"200": _json(_ref("TicketResponse")), "404": NO_TICKET},
+            "responses": {"200": json_response(ref("TicketResponse")), "404": NO_TICKET},
         }},
         "/api/status/{token}": {"get": {
             "summary": "Tiket pengunjung dari kode QR (mengikuti pengalihan)",
             "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": _json(_ref("TicketResponse")), "404": NO_TICKET},
+            "responses": {"200": json_response(ref("TicketResponse")), "404": NO_TICKET},
         }},
         "/api/state": {"get": {
             "summary": "Keadaan semua loket dan antrian",
-            "responses": {"200": _json(_ref("State"))},
+            "responses": {"200": json_response(ref("State"))},
         }},
         "/api/login": {"post": {
             "summary": "Masuk; petugas memilih loket",
-            "requestBody": _body({
+            "requestBody": json_body({
                 "type": "object", "required": ["username", "password"],
                 "properties": {
                     "username": {"type": "string"}, "password": {"type": "string"},
@@ -229,21 +234,21 @@ def spec() -> dict:
                 },
             }),
             "responses": {
-                "200": _json(_ref("User")), "400": BAD_JSON, "401": _error("Salah nama/kata sandi"),
-                "403": FORBIDDEN, "422": INVALID, "429": _error("Terlalu banyak percobaan (too_many_attempts)"),
+                "200": json_response(ref("User")), "400": BAD_JSON, "401": error("Salah nama/kata sandi"),
+                "403": FORBIDDEN, "422": INVALID, "429": error("Terlalu banyak percobaan (too_many_attempts)"),
             },
         }},
-        "/api/logout": {"post": {"summary": "Keluar", "responses": {"200": _json({"type": "object"})}}},
+        "/api/logout": {"post": {"summary": "Keluar", "responses": {"200": json_response({"type": "object"})}}},
         "/api/me": {"get": {
             "summary": "Pengguna yang sedang masuk",
-            "responses": {"200": _json(_ref("User")), "401": UNAUTH},
+            "responses": {"200": json_response(ref("User")), "401": UNAUTH},
         }},
         "/api/counters/{counter_id}/call-next": {"post": {
             "summary": "Panggil berikutnya di loket ini",
             "parameters": [{"name": "counter_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
             "responses": {
-                "200": _json(_ref("MaybeTicketResponse")), "401": UNAUTH, "403": FORBIDDEN,
-                "404": _error("Loket tidak dikenal (unknown_counter)"),
+                "200": json_response(ref("MaybeTicketResponse")), "401": UNAUTH, "403": FORBIDDEN,
+                "404": error("Loket tidak dikenal (unknown_counter)"),
             },
         }},
         "/api/tickets/{ticket_id}/recall": _ticket_action("Panggil ulang"),
@@ -254,14 +259,20 @@ def spec() -> dict:
         "/api/tickets/{ticket_id}/transfer": {"post": {
             "summary": "Alihkan ke layanan lain; menjawab dengan tiket baru yang menunggu",
             "parameters": [TICKET_ID],
-            "requestBody": _body({"type": "object", "required": ["service"],
+            "requestBody": json_body({"type": "object", "required": ["service"],
                                   "properties": {"service": {"type": "string"}}}),
             "responses": {
-                "200": _json(_ref("TicketResponse")), "400": BAD_JSON, "401": UNAUTH,
+                "200": json_response(ref("TicketResponse")), "400": BAD_JSON, "401": UNAUTH,
                 "403": FORBIDDEN, "404": NO_TICKET, "409": WRONG_STATE, "422": INVALID,
             },
         }},
     }
+    for module in EXTENSION_MODULES:
+        try:
+            extra = importlib.import_module(module)
+        except ImportError:
+            continue
+        paths.update(getattr(extra, "OPENAPI_PATHS", {}))
     return {
         "openapi": "3.1.0",
         "info": {

@@ -306,3 +306,14 @@ def test_openapi_describes_every_api_route(app, client):
             errors = [code for code in op["responses"] if code.startswith("4")]
             if path not in ("/api/services", "/api/state", "/api/logout"):
                 assert errors, path
+
+
+def test_a_stuck_kiosk_button_is_slowed_down(client, clock):
+    for _ in range(30):
+        issue(client, "A")
+    message = error_of(client.post("/api/tickets", json={"service": "A"}), 429, "rate_limited")
+    assert "Mohon tunggu" in message
+    other_kiosk = client.post("/api/tickets", json={"service": "A"}, environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    assert other_kiosk.status_code == 201
+    clock.advance(seconds=61)
+    assert issue(client, "A")["number"] == "A032"
