@@ -8,6 +8,7 @@ exactly what the paper will.
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -29,6 +30,9 @@ FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
 BLACK, WHITE = 0, 255
 QR_QUIET_MODULES = 4  # the quiet zone the QR standard asks for
 QR_CAPTION = "Pindai untuk melihat status antrian"
+# The cached fonts share FreeType faces, which are not thread-safe; the preview route and the
+# print worker may draw at the same time. Drawing takes a few milliseconds, so one at a time.
+_DRAWING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,11 @@ def render_ticket(ticket: TicketPrint, width_mm: int = 80, *, dots: int | None =
 
     Pass ``dots=settings.dots`` so the preview has the exact width the configured printer prints.
     """
-    width = dots or NOMINAL_DOTS[width_mm]
+    with _DRAWING:
+        return _draw(ticket, dots or NOMINAL_DOTS[width_mm])
+
+
+def _draw(ticket: TicketPrint, width: int) -> Image.Image:
     canvas = _Canvas(width)
     unit = width / 576  # sizes below are designed for 576 dots and scale down
     canvas.space(18 * unit)
