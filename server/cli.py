@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--data")
     say.add_argument("--out", help="write the WAV (chime + voice) here")
     say.add_argument("--play", action="store_true", help="play it on this computer's speaker")
+    backup = commands.add_parser("backup", help="copy the database consistently while serving")
+    backup.add_argument("dest", help="folder to write the copy into (created if missing)")
+    backup.add_argument("--data")
     return parser
 
 
@@ -69,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_printer_test(args)
         if args.command == "say":
             return cmd_say(args)
+        if args.command == "backup":
+            return cmd_backup(args)
     except ConfigError as exc:
         print(f"loket: configuration error: {exc}", file=sys.stderr)
         return 2
@@ -174,3 +179,18 @@ def cmd_say(args) -> int:
     cache.mkdir(exist_ok=True)
     out = Path(args.out) if args.out else None
     return say_command(args.text, config.voice, cache, out, args.play)
+
+
+def cmd_backup(args) -> int:
+    """``loket backup DEST``: a consistent copy of the database, safe while the server runs."""
+    from server.backup import backup
+
+    data_dir = _data_dir(args.data)
+    try:
+        copied = backup(data_dir, Path(args.dest))
+    except (FileNotFoundError, RuntimeError, OSError) as exc:
+        print(f"loket: backup failed: {exc}", file=sys.stderr)
+        return 1
+    size = copied.stat().st_size
+    print(f"Cadangan dibuat: {copied} ({size / 1024:.0f} KiB), dengan loket.toml dan secret.key.")
+    return 0

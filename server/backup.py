@@ -1,0 +1,53 @@
+"""Consistent backups of a data folder while the server runs (SQLite's online backup API)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from server.config import CONFIG_NAME
+
+DB_NAME = "loket.db"
+KEPT = (CONFIG_NAME, "secret.key", "logo.png")
+
+
+def backup(data_dir: Path, dest: Path, pages_per_step: int = 1024) -> Path:
+    """Copy the database (consistently, while it is being written), loket.toml, the secret key
+    and the logo into the folder ``dest``; return the copied database's path.
+
+    The copy is checked with ``PRAGMA integrity_check`` before this returns.
+    """
+    source_path = data_dir / DB_NAME
+    if not source_path.exists():
+        raise FileNotFoundError(f"no database at {source_path}")
+    dest.mkdir(parents=True, exist_ok=True)
+    os.chmod(dest, 0o700)
+    target_path = dest / DB_NAME
+    partial = dest / (DB_NAME + ".partial")
+    partial.unlink(missing_ok=True)
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)
+    target = sqlite3.connect(partial)
+    try:
+        # Small steps let the server keep writing between them.
+        source.backup(target, pages=pages_per_step, sleep=0.005)
+        result = target.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            raise RuntimeError(f"the backup copy failed its integrity check: {result}")
+    finally:
+        target.close()
+        source.close()
+    os.chmod(partial, 0o600)
+    os.replace(partial, target_path)
+    for name in KEPT:
+        if (data_dir / name).exists():
+            shutil.copy2(data_dir / name, dest / name)
+            os.chmod(dest / name, 0o600)
+    (dest / "BACKUP.txt").write_text(
+        f"Loket backup of {data_dir.resolve()} made {datetime.now().astimezone().isoformat(timespec='seconds')}.\n"
+        "Restore: stop the server, copy these files into the data folder, start the server.\n",
+        encoding="utf-8",
+    )
+    return target_path
