@@ -7,6 +7,7 @@ import os
 import secrets
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from importlib import resources
@@ -22,13 +23,15 @@ from server.auth import FloodGuard, LoginGuard
 from server.config import Config, ensure_config, load_config
 from server.errors import LoketError
 from server.events import publish, socketio
-from server.printing import NullPrintQueue, PrintQueue, TicketPrint
+from server.printing import NullPrintQueue, PrintQueue, TicketPrint, render_png
+from server.printing.queue import NOT_PRINTED
 from server.storage import Store
 from server.voice import Announcer, NullAnnouncer
 
 log = logging.getLogger(__name__)
 
 DB_NAME = "loket.db"
+PREVIEW_CACHE = 500
 SECRET_NAME = "secret.key"
 
 
@@ -69,6 +72,8 @@ class Loket:
         self.kiosk_guard = FloodGuard(clock, lambda: self.config.queue.kiosk_limit_per_minute)
         self.announcer = announcer or self._make_announcer(config)
         self.printer = printer or self._make_printer(config)
+        self._previews: OrderedDict = OrderedDict()
+        self._previews_lock = threading.Lock()
         self._stop = threading.Event()
         self._jobs: list[threading.Thread] = []
         self.app: Flask | None = None
@@ -152,17 +157,36 @@ class Loket:
         )
 
     def print_ticket(self, ticket, body: dict) -> dict:
-        """Queue the ticket for the printer; never waits for the device."""
-        status = self.printer.status()
+        """Queue the ticket for the printer; never waits for the device.
+
+        The TicketPrint is kept (a bounded cache by token) so the on-screen preview shows exactly
+        what went to paper, even when the queue has moved since.
+        """
+        printed = self.ticket_print(ticket, body)
+        with self._previews_lock:
+            self._previews[ticket.token] = printed
+            while len(self._previews) > PREVIEW_CACHE:
+                self._previews.popitem(last=False)
         if self.config.printer.kind == "none":
             return {"queued": False, "ok": True, "message": None}
+        status = self.printer.status()
         try:
-            self.printer.submit(str(ticket.id), self.ticket_print(ticket, body))
+            self.printer.submit(str(ticket.id), printed)
         except Exception:
             log.exception("could not queue ticket %s for printing", ticket.number)
-            return {"queued": False, "ok": False, "message": "Tiket tidak tercetak — silakan catat/foto nomor Anda"}
+            return {"queued": False, "ok": False, "message": NOT_PRINTED}
         # A printer already known to be failing will most likely fail again: say so now.
-        return {"queued": True, "ok": bool(status.get("ok", True)), "message": None if status.get("ok", True) else "Tiket tidak tercetak — silakan catat/foto nomor Anda"}
+        healthy = bool(status.get("ok", True))
+        return {"queued": True, "ok": healthy, "message": None if healthy else NOT_PRINTED}
+
+    def preview_png(self, ticket, body: dict) -> bytes:
+        """The ticket image as it was printed (rebuilt from the ticket if no longer cached)."""
+        with self._previews_lock:
+            printed = self._previews.get(ticket.token)
+        if printed is None:
+            printed = self.ticket_print(ticket, body)
+        settings = self.config.printer
+        return render_png(printed, settings.width_mm, dots=settings.dots)
 
     def print_test(self) -> None:
         """Queue a test ticket (from the admin page)."""

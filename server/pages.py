@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
+from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory, url_for
 
 from server.errors import LoketError
 from server.present import ticket_with_position
@@ -55,18 +55,14 @@ def ticket_status(token: str):
 @bp.get("/t/<token>/ticket.png")
 def ticket_image(token: str):
     """The ticket as printed: the same image the printer receives."""
-    from server.printing import render_png
-
     loket = _loket()
     try:
         ticket = loket.queue.get_by_token(token)
     except LoketError:
         abort(404)
     body = ticket_with_position(ticket, loket.queue)
-    from flask import url_for
-
     body["status_url"] = url_for("pages.ticket_status", token=token, _external=True)
-    png = render_png(loket.ticket_print(ticket, body), loket.config.printer.width_mm)
+    png = loket.preview_png(ticket, body)
     return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 
