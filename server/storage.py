@@ -157,8 +157,13 @@ def update_ticket(conn: sqlite3.Connection, ticket_id: int, **values) -> None:
     )
 
 
+SQLITE_MAX_INTEGER = 2**63 - 1
+
+
 def get_ticket(conn: sqlite3.Connection, ticket_id: int) -> TicketRow | None:
-    """One ticket by id."""
+    """One ticket by id (None for ids no SQLite row can have)."""
+    if not 0 < ticket_id <= SQLITE_MAX_INTEGER:
+        return None
     row = conn.execute(f"{_SELECT} WHERE id = ?", (ticket_id,)).fetchone()
     return TicketRow.from_row(row) if row else None
 
@@ -200,6 +205,8 @@ def at_counters(conn: sqlite3.Connection) -> dict[int, TicketRow]:
 
 def held_by_counter(conn: sqlite3.Connection, counter_id: int) -> list[TicketRow]:
     """Tickets a counter currently holds."""
+    if not 0 < counter_id <= SQLITE_MAX_INTEGER:
+        return []
     rows = conn.execute(
         f"{_SELECT} WHERE status IN ('called', 'serving') AND counter_id = ? ORDER BY last_called_at",
         (counter_id,),
