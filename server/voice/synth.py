@@ -115,14 +115,56 @@ def resolve_voice(engine, wanted: str) -> str:
     return found
 
 
+def _espeak_idle(timeout: float = 10.0) -> bool:
+    """Wait until espeak-ng has nothing queued or running; False if it stays busy.
+
+    pyttsx3 runs espeak-ng in its asynchronous "retrieval" mode, and ``runAndWait()`` can return
+    while espeak-ng is still finishing. Starting the next file then goes wrong in two ways: the
+    driver sees espeak "playing" and cancels, which drops the queued voice and rate changes (the
+    file comes out at the previous rate) or the whole utterance (no file at all).
+    """
+    try:
+        from pyttsx3.drivers import _espeak
+    except Exception:  # another driver: nothing to wait for
+        return True
+    deadline = time.monotonic() + timeout
+    try:
+        _espeak.Synchronize()
+        while _espeak.IsPlaying():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.002)
+    except Exception:
+        return True
+    return True
+
+
+def _driver_done(engine, timeout: float = 10.0) -> bool:
+    """Wait until pyttsx3's espeak driver has written its file (its ``_speaking`` flag drops)."""
+    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+    deadline = time.monotonic() + timeout
+    while getattr(driver, "_speaking", False):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.002)
+    return True
+
+
 def _speak_to(engine, text: str, voice: str, rate: int, target: Path) -> None:
     """One synthesis into ``target`` (a WAV). Called on the worker thread only."""
+    if not _espeak_idle():
+        raise VoiceError("the speech engine is still busy with an earlier text")
     engine.setProperty("voice", resolve_voice(engine, voice))
     engine.setProperty("rate", rate)
+    # let espeak-ng apply them now: runAndWait() cancels whatever espeak still has queued
+    if not _espeak_idle():
+        raise VoiceError("the speech engine did not take the voice settings")
     engine.save_to_file(text, str(target))
     engine.runAndWait()
+    finished = _driver_done(engine) and _espeak_idle()
     if not target.exists() or target.stat().st_size <= 44:
-        raise VoiceError("the speech engine wrote no audio")
+        raise VoiceError("the speech engine wrote no audio" if finished else
+                         "the speech engine did not finish in time")
 
 
 # ---- jobs and the worker ------------------------------------------------------------------
