@@ -1,0 +1,187 @@
+"""Faults: a crash while kiosks issue, a broken printer, a full or read-only database."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import sqlite3
+import threading
+import time
+
+import pytest
+from conftest import FakeClock, issue, write_config
+from servers import ALWAYS_OPEN, Server, free_port
+
+from server.app import create_app
+
+
+def _post_ticket(port: int, source: str, service: str) -> tuple[int, dict]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=(source, 0))
+    try:
+        conn.request("POST", "/api/tickets", body=json.dumps({"service": service}),
+                     headers={"Content-Type": "application/json"})
+        response = conn.getresponse()
+        return response.status, json.loads(response.read() or b"{}")
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+def test_kill_9_while_ten_kiosks_issue(tmp_path):
+    data = tmp_path / "data"
+    write_config(data, ALWAYS_OPEN)
+    server = Server(data, free_port())
+    server.wait_ready()
+    confirmed: list[dict] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def kiosk(index: int):
+        # Ten kiosks: ten addresses on the loopback network, as on an office LAN.
+        source = f"127.0.0.{10 + index}"
+        while not stop.is_set():
+            try:
+                status, body = _post_ticket(server.port, source, "AB"[index % 2])
+            except (OSError, http.client.HTTPException, json.JSONDecodeError):
+                time.sleep(0.02)
+                continue
+            if status == 201:
+                with lock:
+                    confirmed.append(body["ticket"])
+            time.sleep(0.05)
+
+    kiosks = [threading.Thread(target=kiosk, args=(i,), daemon=True) for i in range(10)]
+    for thread in kiosks:
+        thread.start()
+    deadline = time.monotonic() + 20
+    while len(confirmed) < 60 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    server.kill()
+    stop.set()
+    for thread in kiosks:
+        thread.join(10)
+    before_crash = list(confirmed)
+    assert len(before_crash) >= 60
+
+    server.start_again()
+    try:
+        state = json.loads(_get(server.port, "/api/state"))
+        for ticket in before_crash:
+            stored = json.loads(_get(server.port, f"/api/tickets/{ticket['id']}"))["ticket"]
+            assert stored["number"] == ticket["number"] and stored["service"] == ticket["service"]
+        for service in "AB":
+            numbers = sorted(int(t["number"][1:]) for t in before_crash if t["service"] == service)
+            status, after = _post_ticket(server.port, "127.0.0.99", service)
+            assert status == 201
+            assert int(after["ticket"]["number"][1:]) > max(numbers), "numbering continues"
+            assert len(numbers) == len(set(numbers))
+        assert sum(state["waiting"].values()) >= len(before_crash)
+    finally:
+        server.stop()
+
+
+def _get(port: int, path: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("GET", path)
+        return conn.getresponse().read().decode()
+    finally:
+        conn.close()
+
+
+class SilentPrinter:
+    """A LAN 'printer' that accepts connections and never reads a byte."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+    def close(self):
+        self.sock.close()
+        for conn in self.accepted:
+            conn.close()
+
+
+@pytest.mark.parametrize("printer", ["refusing", "never_reads"])
+def test_a_broken_printer_never_blocks_the_kiosk(tmp_path, printer):
+    listener = SilentPrinter() if printer == "never_reads" else None
+    port = listener.port if listener else free_port()
+    data = tmp_path / "data"
+    write_config(data, {'kind = "none"': f'kind = "network"\nhost = "127.0.0.1"\nport = {port}\ntimeout_seconds = 1'})
+    app = create_app(data, clock=FakeClock())
+    client = app.test_client()
+    try:
+        started = time.perf_counter()
+        tickets = [issue(client, "A") for _ in range(3)]
+        elapsed = time.perf_counter() - started
+        assert elapsed < 1.0, f"three kiosk requests took {elapsed:.2f} s"
+        assert [t["number"] for t in tickets] == ["A001", "A002", "A003"]
+        deadline = time.monotonic() + 8
+        status = app.extensions["loket"].printer.status()
+        while status["failed"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            status = app.extensions["loket"].printer.status()
+        assert status["ok"] is False and status["failed"] >= 1
+        # The kiosk now warns at once that the ticket will not be printed.
+        warned = issue(client, "A")
+        assert warned["print"]["ok"] is False
+        assert warned["print"]["message"] == "Tiket tidak tercetak — silakan catat/foto nomor Anda"
+    finally:
+        app.extensions["loket"].close()
+        if listener:
+            listener.close()
+
+
+def test_disk_full_gives_a_clear_error_and_recovers(app, client, login, loket):
+    issue(client, "A")
+    officer = login("officer", 2)
+    writer = loket.store._writer
+    pages = writer.execute("PRAGMA page_count").fetchone()[0]
+    writer.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk full" (SQLITE_FULL)
+    refused = 0
+    for _ in range(200):  # fill the last free pages, then every write must be refused cleanly
+        response = client.post("/api/tickets", json={"service": "B"}, environ_base={"REMOTE_ADDR": f"10.1.{_ // 20}.1"})
+        if response.status_code == 503:
+            refused += 1
+            body = response.get_json()["error"]
+            assert body["code"] == "database_unavailable" and "admin" in body["message"]
+            break
+        assert response.status_code == 201
+    assert refused == 1
+    assert officer.post("/api/counters/2/call-next").status_code in (200, 503)
+    writer.execute("PRAGMA max_page_count = 1073741823")
+    assert loket.store.read().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert client.post("/api/tickets", json={"service": "C"}).status_code == 201
+
+
+def test_read_only_database_gives_a_clear_error_and_recovers(app, client, loket, data_dir):
+    issue(client, "A")
+    original = loket.store._writer
+    read_only = sqlite3.connect(f"file:{data_dir / 'loket.db'}?mode=ro", uri=True,
+                                check_same_thread=False, isolation_level=None)
+    read_only.row_factory = sqlite3.Row
+    loket.store._writer = read_only
+    try:
+        response = client.post("/api/tickets", json={"service": "A"})
+        assert response.status_code == 503
+        assert response.get_json()["error"]["code"] == "database_unavailable"
+        assert client.get("/api/state").status_code == 200, "reading still works"
+    finally:
+        loket.store._writer = original
+        read_only.close()
+    assert issue(client, "A")["number"] == "A002", "nothing half-written, numbering continues"
