@@ -212,7 +212,12 @@ class QueueService:
             outcome = self._roll_day(conn, now)
             for held in storage.held_by_counter(conn, counter.id):
                 outcome.changed.append(self._close_held(conn, held, at, actor))
-            waiting = storage.waiting_tickets(conn, counter.services)
+            # pick_next only ever needs the oldest priority and the oldest regular ticket.
+            waiting = [
+                t for t in (storage.oldest_waiting(conn, counter.services, True),
+                            storage.oldest_waiting(conn, counter.services, False))
+                if t is not None
+            ]
             streak = storage.priority_streak(conn, counter.id)
             chosen = rules.pick_next(
                 [rules.Candidate(t.id, t.priority, t.queued_at) for t in waiting],
@@ -388,9 +393,7 @@ class QueueService:
     def next_candidates(self, counter_id: int, limit: int = 2) -> list[TicketRow]:
         """The tickets a counter would most likely call next, in order (for voice prefetch)."""
         counter = self.counter(counter_id)
-        waiting = storage.waiting_tickets(self.store.read(), counter.services)
-        waiting.sort(key=lambda t: (not t.priority, t.queued_at, t.id))
-        return waiting[:limit]
+        return storage.next_waiting(self.store.read(), counter.services, limit)
 
     def waiting_counts(self) -> dict[str, int]:
         """Waiting tickets per service code, every configured service included."""
@@ -401,12 +404,7 @@ class QueueService:
         """People ahead of a waiting ticket and the estimated wait in minutes."""
         if ticket.status != Status.WAITING:
             return 0, None
-        conn = self.store.read()
-        waiting = storage.waiting_tickets(conn, (ticket.service,))
-        ahead = rules.ahead_of(
-            rules.Candidate(ticket.id, ticket.priority, ticket.queued_at),
-            [rules.Candidate(t.id, t.priority, t.queued_at) for t in waiting],
-        )
+        ahead = storage.count_ahead(self.store.read(), ticket)
         return ahead, self.estimate(ticket.service, ahead)
 
     def estimate(self, service_code: str, ahead: int) -> int | None:

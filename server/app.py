@@ -75,6 +75,7 @@ class Loket:
         self._previews: OrderedDict = OrderedDict()
         self._previews_lock = threading.Lock()
         self._stop = threading.Event()
+        self._prefetch_wanted = threading.Event()
         self._jobs: list[threading.Thread] = []
         self.app: Flask | None = None
 
@@ -128,13 +129,21 @@ class Loket:
         return {"text": announcement.text, "audio_url": announcement.audio_url}
 
     def prefetch_announcements(self) -> None:
-        """Synthesise the calls most likely to come next, so the audio is ready at once."""
-        try:
-            for counter in self.config.counters:
-                for ticket in self.queue.next_candidates(counter.id, limit=2):
-                    self.announcer.prefetch(ticket.number, counter.name)
-        except Exception:
-            log.exception("prefetching announcements failed")
+        """Ask for the likely next calls to be synthesised ahead (off the request path)."""
+        self._prefetch_wanted.set()
+
+    def _prefetcher(self) -> None:
+        # Bursts of queue changes coalesce into one look at the queue.
+        while not self._stop.is_set():
+            if not self._prefetch_wanted.wait(1.0):
+                continue
+            self._prefetch_wanted.clear()
+            try:
+                for counter in self.config.counters:
+                    for ticket in self.queue.next_candidates(counter.id, limit=2):
+                        self.announcer.prefetch(ticket.number, counter.name)
+            except Exception:
+                log.exception("prefetching announcements failed")
 
     # ---- printing --------------------------------------------------------------------------
 
@@ -209,9 +218,11 @@ class Loket:
         """Start the voice and printer workers and the job that closes yesterday's queue."""
         self.announcer.start()
         self.printer.start()
-        thread = threading.Thread(target=self._housekeeping, args=(interval,), name="loket-housekeeping", daemon=True)
-        thread.start()
-        self._jobs.append(thread)
+        for target, name, args in ((self._housekeeping, "loket-housekeeping", (interval,)),
+                                   (self._prefetcher, "loket-prefetch", ())):
+            thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+            thread.start()
+            self._jobs.append(thread)
 
     def _housekeeping(self, interval: float) -> None:
         while not self._stop.wait(interval):

@@ -189,6 +189,43 @@ def waiting_tickets(conn: sqlite3.Connection, services: tuple[str, ...] | None =
     return [TicketRow.from_row(r) for r in rows]
 
 
+def _in(services: tuple[str, ...]) -> str:
+    return ", ".join("?" for _ in services)
+
+
+def next_waiting(conn: sqlite3.Connection, services: tuple[str, ...], limit: int = 2) -> list[TicketRow]:
+    """The first waiting tickets in calling order (priority first, then oldest) of some services."""
+    rows = conn.execute(
+        f"{_SELECT} WHERE status = 'waiting' AND service IN ({_in(services)}) "
+        "ORDER BY priority DESC, queued_at, id LIMIT ?",
+        (*services, limit),
+    )
+    return [TicketRow.from_row(r) for r in rows]
+
+
+def oldest_waiting(conn: sqlite3.Connection, services: tuple[str, ...], priority: bool) -> TicketRow | None:
+    """The oldest waiting priority (or regular) ticket of some services."""
+    row = conn.execute(
+        f"{_SELECT} WHERE status = 'waiting' AND priority = ? AND service IN ({_in(services)}) "
+        "ORDER BY queued_at, id LIMIT 1",
+        (int(priority), *services),
+    ).fetchone()
+    return TicketRow.from_row(row) if row else None
+
+
+def count_ahead(conn: sqlite3.Connection, ticket: TicketRow) -> int:
+    """Waiting tickets of the same service that are called before this one."""
+    if ticket.priority:
+        sql = ("SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service = ? AND priority = 1 "
+               "AND (queued_at < ? OR (queued_at = ? AND id < ?))")
+        args = (ticket.service, ticket.queued_at, ticket.queued_at, ticket.id)
+    else:
+        sql = ("SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service = ? AND (priority = 1 "
+               "OR queued_at < ? OR (queued_at = ? AND id < ?))")
+        args = (ticket.service, ticket.queued_at, ticket.queued_at, ticket.id)
+    return conn.execute(sql, args).fetchone()[0]
+
+
 def waiting_counts(conn: sqlite3.Connection) -> dict[str, int]:
     """Waiting tickets per service code."""
     rows = conn.execute(

@@ -76,3 +76,24 @@ def test_update_refuses_unknown_columns(store):
         ticket_id = _ticket(conn)
         with pytest.raises(ValueError):
             storage.update_ticket(conn, ticket_id, **{"status = 'done' --": 1})
+
+
+def test_count_ahead_agrees_with_the_pure_rule(store):
+    import random
+
+    from server import queue as rules
+
+    rng = random.Random(7)
+    with store.write() as conn:
+        for seq in range(1, 120):
+            _ticket(conn, seq, service=rng.choice("AB"), priority=int(rng.random() < 0.3),
+                    queued_at=float(rng.randint(1, 40)),
+                    status=rng.choice(["waiting", "waiting", "waiting", "done"]))
+    conn = store.read()
+    for service in "AB":
+        waiting = [t for t in storage.waiting_tickets(conn, (service,))]
+        candidates = [rules.Candidate(t.id, t.priority, t.queued_at) for t in waiting]
+        for ticket, candidate in zip(waiting, candidates, strict=True):
+            assert storage.count_ahead(conn, ticket) == rules.ahead_of(candidate, candidates)
+        order = sorted(candidates, key=lambda c: (not c.priority, c.queued_at, c.id))
+        assert [t.id for t in storage.next_waiting(conn, (service,), 5)] == [c.id for c in order[:5]]

@@ -1,0 +1,304 @@
+"""Loket's benchmarks against a real ``loket serve`` (gunicorn, one threaded worker).
+
+    .venv/bin/python bench/run.py [--quick] [--only NAME ...]
+
+Prints a table (median and p99 of several runs) and writes bench/RESULTS.md with the machine.
+Every load goes to 127.0.0.1 only, bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import write_config  # noqa: E402
+from servers import ALWAYS_OPEN, Server, free_port  # noqa: E402
+
+from server.auth import create_user  # noqa: E402
+from server.queue import utc_now  # noqa: E402
+from server.storage import Store  # noqa: E402
+
+PASSWORD = "rahasia-123"
+RESULTS: list[dict] = []
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def record(name: str, values_ms: list[float], target: str, ok: bool, note: str = "") -> None:
+    RESULTS.append({
+        "name": name, "median": statistics.median(values_ms), "p99": percentile(values_ms, 0.99),
+        "n": len(values_ms), "target": target, "ok": ok, "note": note,
+    })
+
+
+def start_server(tmp: Path, voice: bool = True, extra: dict | None = None) -> Server:
+    data = tmp / f"data-{len(list(tmp.iterdir()))}"
+    replace = dict(ALWAYS_OPEN)
+    # The kiosk flood guard limits one address to 30 numbers a minute; the throughput
+    # benchmark sends from one machine, so it runs with the guard off.
+    replace["kiosk_limit_per_minute = 30"] = "kiosk_limit_per_minute = 0"
+    replace.update(extra or {})
+    write_config(data, replace, voice=voice)
+    store = Store(data / "loket.db")
+    for counter in range(1, 5):
+        create_user(store, f"petugas{counter}", PASSWORD, "officer", utc_now())
+    store.close()
+    server = Server(data, free_port())
+    server.wait_ready(60)
+    return server
+
+
+def officer(server: Server, counter: int) -> requests.Session:
+    session = requests.Session()
+    response = session.post(f"{server.url}/api/login",
+                            json={"username": f"petugas{counter}", "password": PASSWORD, "counter": counter})
+    response.raise_for_status()
+    return session
+
+
+# ---- 1. call → ticket_called at 50 websocket clients ----------------------------------------
+
+def bench_broadcast(tmp: Path, quick: bool) -> None:
+    server = start_server(tmp, voice=False)
+    clients, arrivals = [], {}
+    lock = threading.Lock()
+    try:
+        for index in range(50):
+            client = socketio.Client(reconnection=False)
+
+            def on_called(data, index=index):
+                now = time.perf_counter()
+                with lock:
+                    arrivals.setdefault(data["ticket"]["id"], []).append(now)
+
+            client.on("ticket_called", on_called)
+            client.connect(server.url, transports=["websocket"], wait_timeout=10)
+            clients.append(client)
+        session = officer(server, 1)
+        calls = 30 if quick else 100
+        for _ in range(calls):
+            requests.post(f"{server.url}/api/tickets", json={"service": "A"}).raise_for_status()
+        latencies = []
+        for _ in range(calls):
+            sent = time.perf_counter()
+            ticket = session.post(f"{server.url}/api/counters/1/call-next").json()["ticket"]
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                with lock:
+                    got = list(arrivals.get(ticket["id"], []))
+                if len(got) == 50:
+                    break
+                time.sleep(0.001)
+            assert len(got) == 50, f"only {len(got)} of 50 clients got the call"
+            latencies.extend((t - sent) * 1000 for t in got)
+            time.sleep(0.02)
+        p99 = percentile(latencies, 0.99)
+        record("call → ticket_called at each of 50 websocket clients", latencies, "p99 ≤ 25 ms", p99 <= 25,
+               f"{calls} calls × 50 clients")
+    finally:
+        for client in clients:
+            threading.Thread(target=client.disconnect, daemon=True).start()
+        server.stop()
+
+
+# ---- 2. kiosk POST /api/tickets from 20 concurrent clients ----------------------------------
+
+def bench_kiosk(tmp: Path, quick: bool) -> None:
+    server = start_server(tmp, voice=False)
+    per_client = 100 if quick else 250
+    latencies: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(20)
+    errors = []
+
+    def kiosk(index: int):
+        session = requests.Session()
+        mine = []
+        barrier.wait()
+        for n in range(per_client):
+            sent = time.perf_counter()
+            response = session.post(f"{server.url}/api/tickets", json={"service": "ABCDEF"[(index + n) % 6]})
+            mine.append((time.perf_counter() - sent) * 1000)
+            if response.status_code != 201:
+                errors.append(response.status_code)
+        with lock:
+            latencies.extend(mine)
+
+    try:
+        threads = [threading.Thread(target=kiosk, args=(i,)) for i in range(20)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(300)
+        elapsed = time.perf_counter() - began
+        rate = len(latencies) / elapsed
+        p99 = percentile(latencies, 0.99)
+        record("kiosk POST /api/tickets, 20 concurrent clients", latencies, "≥ 500 tickets/s, p99 ≤ 50 ms",
+               rate >= 500 and p99 <= 50 and not errors, f"{rate:.0f} tickets/s; {len(errors)} errors")
+    finally:
+        server.stop()
+
+
+# ---- 3. announcement audio ready, not cached / cached ---------------------------------------
+
+def bench_voice(tmp: Path, quick: bool) -> None:
+    from server.voice import Announcer
+    from server.voice.settings import VoiceSettings
+
+    announcer = Announcer(VoiceSettings(), tmp / "voice-cache")
+    announcer.start()
+    try:
+        announcer.wait_for(announcer.announce("Z999", "Loket 9").key, 10)  # warm the engine
+        uncached, cached = [], []
+        count = 20 if quick else 60
+        for n in range(1, count + 1):
+            number = f"{'ABCDEF'[n % 6]}{n:03d}"
+            sent = time.perf_counter()
+            announcement = announcer.announce(number, f"Loket {n % 4 + 1}")
+            assert announcer.wait_for(announcement.key, 10) is not None
+            uncached.append((time.perf_counter() - sent) * 1000)
+            sent = time.perf_counter()
+            announcement = announcer.announce(number, f"Loket {n % 4 + 1}")
+            assert announcer.wait_for(announcement.key, 10) is not None
+            cached.append((time.perf_counter() - sent) * 1000)
+        record("call → announcement audio ready, not cached", uncached, "p99 ≤ 100 ms",
+               percentile(uncached, 0.99) <= 100, "espeak-ng via pyttsx3, chime + speech in one WAV")
+        record("call → announcement audio ready, cached", cached, "p99 ≤ 5 ms", percentile(cached, 0.99) <= 5)
+    finally:
+        announcer.close()
+
+
+# ---- 4. reports with a year of history --------------------------------------------------------
+
+def bench_reports(tmp: Path, quick: bool) -> None:
+    try:
+        from bench import bench_reports
+    except ImportError:
+        print("reports benchmark not available", file=sys.stderr)
+        return
+    for row in bench_reports.run(tmp, quick=quick):
+        record(row["name"], row["values_ms"], "≤ 1 s", row["ok"], row.get("note", ""))
+
+
+# ---- 5. memory over a simulated day -------------------------------------------------------------
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def worker_pid(server: Server) -> int:
+    children = subprocess.run(["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True)
+    return int(children.stdout.split()[0])
+
+
+def bench_memory(tmp: Path, quick: bool) -> None:
+    """An 8-hour office day at 60× (8 minutes; 2 minutes with --quick) with 50 screens open."""
+    server = start_server(tmp, voice=True)
+    screens = []
+    try:
+        for _ in range(50):
+            client = socketio.Client(reconnection=False)
+            client.connect(server.url, transports=["websocket"], wait_timeout=10)
+            screens.append(client)
+        pid = worker_pid(server)
+        sessions = {c: officer(server, c) for c in range(1, 5)}
+        duration = 120 if quick else 480
+        # ~400 visitors in 8 office hours, all through the real API.
+        arrivals_per_second = 400 / 480
+        samples, began, next_arrival, next_sample = [], time.monotonic(), 0.0, 0.0
+        issued = 0
+        while (now := time.monotonic() - began) < duration:
+            if now >= next_arrival:
+                requests.post(f"{server.url}/api/tickets", json={"service": "ABCDEF"[issued % 6]})
+                issued += 1
+                next_arrival += 1 / arrivals_per_second
+                counter = 1 + issued % 4
+                sessions[counter].post(f"{server.url}/api/counters/{counter}/call-next")
+            if now >= next_sample:
+                samples.append(rss_mb(pid))
+                next_sample += 5
+            time.sleep(0.05)
+        first_half = statistics.mean(samples[len(samples) // 4: len(samples) // 2])
+        second_half = statistics.mean(samples[len(samples) // 2:])
+        growth = second_half - first_half
+        peak = max(samples)
+        record("server RSS over a simulated 8-hour day at 60×, 50 screens", samples,
+               "≤ 150 MB and flat", peak <= 150 and growth < 5,
+               f"MB, not ms; {issued} tickets; peak {peak:.0f} MB; growth second half vs first {growth:+.1f} MB")
+    finally:
+        for client in screens:
+            threading.Thread(target=client.disconnect, daemon=True).start()
+        server.stop()
+
+
+BENCHES = {"broadcast": bench_broadcast, "kiosk": bench_kiosk, "voice": bench_voice,
+           "reports": bench_reports, "memory": bench_memory}
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    import os
+
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
+
+
+def table() -> str:
+    lines = ["| benchmark | median | p99 | n | target | met | note |", "|---|---|---|---|---|---|---|"]
+    for row in RESULTS:
+        unit = "" if "RSS" in row["name"] else " ms"
+        lines.append(f"| {row['name']} | {row['median']:.1f}{unit} | {row['p99']:.1f}{unit} | {row['n']} | "
+                     f"{row['target']} | {'yes' if row['ok'] else 'NO'} | {row['note']} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs and a 2-minute day")
+    parser.add_argument("--only", nargs="*", choices=sorted(BENCHES), help="run only these")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="loket-bench-") as folder:
+        for name in args.only or BENCHES:
+            print(f"running {name} …", file=sys.stderr, flush=True)
+            BENCHES[name](Path(folder), args.quick)
+    text = table()
+    print(text)
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    mode = "quick" if args.quick else "full"
+    (ROOT / "bench" / "RESULTS.md").write_text(
+        f"# Benchmark results\n\n{stamp}, {mode} run of `bench/run.py`, against `loket serve` "
+        f"(gunicorn, 1 worker, 100 threads) on loopback.\n\nMachine: {machine()}\n\n{text}\n",
+        encoding="utf-8",
+    )
+    return 0 if all(row["ok"] for row in RESULTS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
