@@ -214,6 +214,22 @@ stats = {"active": 0, "max_active": 0, "completed": 0}
 trace: list[tuple[str, int, str, float]] | None = None
 
 
+def _after_fork_in_child() -> None:
+    """A forked child has no voice worker: start clean (queued work belongs to the parent)."""
+    global _queue, _lock, _worker, _busy
+    _queue = queue.PriorityQueue()
+    _lock = threading.Lock()
+    _busy = threading.Semaphore(1)
+    _worker = None
+    _pending.clear()
+    _running["since"] = None
+    stats["active"] = 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _ensure_worker() -> None:
     global _worker
     with _lock:
