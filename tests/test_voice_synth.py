@@ -234,7 +234,7 @@ def test_a_burst_from_many_threads_is_made_one_at_a_time_in_order(announcer, mon
 def test_many_announcers_share_one_worker(tmp_path):
     announcers = [Announcer(VoiceSettings(), tmp_path / f"app{i}") for i in range(4)]
     calls = [a.announce("B002", "Loket 2") for a in announcers]
-    for a, call in zip(announcers, calls):
+    for a, call in zip(announcers, calls, strict=True):
         assert a.wait_for(call.key, 10) is not None
     workers = [t for t in threading.enumerate() if t.name == "loket-voice"]
     assert len(workers) == 1

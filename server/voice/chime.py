@@ -54,6 +54,7 @@ def write_wav(path: Path, samples: array, rate: int = RATE) -> None:
             out.setsampwidth(SAMPLE_WIDTH)
             out.setframerate(rate)
             out.writeframes(_to_le_bytes(samples))
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the files are meant to be served
         os.replace(tmp, path)
     except BaseException:
         try:
