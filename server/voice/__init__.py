@@ -123,7 +123,8 @@ class Announcer(_Base):
                                owner=self, on_done=self._record), synth.PRIORITY_PROBE)
 
     def close(self) -> None:
-        """Stop taking work; queued syntheses of this announcer are dropped."""
+        """Stop taking work: queued prefetches are dropped; calls already queued are still made
+        (the display may be fetching them through the announcer that replaced this one)."""
         self.closed = True
         if self._player is not None:
             self._player.stop()
