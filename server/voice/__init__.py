@@ -350,11 +350,12 @@ _speaker_warned = False
 
 
 def play_file(path: Path, timeout: float = 60.0) -> str | None:
-    """Play a WAV on this computer with aplay, one at a time. Returns an error text or None."""
+    """Play a WAV on this computer with aplay (or sox's play), one at a time. Returns an error text or None."""
     global _speaker_warned
-    player = shutil.which("aplay")
+    # aplay (alsa-utils) is the usual player; sox's play works too where sox is installed.
+    player = shutil.which("aplay") or shutil.which("play")
     if player is None:
-        error = "aplay not found (install alsa-utils)"
+        error = "neither aplay (alsa-utils) nor play (sox) found"
     else:
         with _speaker_lock:
             try:
