@@ -1,0 +1,314 @@
+// What the waiting-room display shows: the latest call, a tile per counter, the last calls and the
+// number waiting per service. It only renders what the server says (the `state` snapshot and the
+// pushes); it never decides queue rules.
+//
+// The page runs for days, so every node is created once and reused: counter tiles and waiting rows
+// are keyed by id/code, the history is a fixed pool of rows, and one timer ends the highlights.
+
+const HISTORY_SIZE = 8;
+const ACTIVE_STATUSES = new Set(["called", "serving"]);
+const DASH = "\u2014";
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** One call as the board shows it, from a `recent_calls` item or a `ticket_called` push. */
+function callView(call) {
+  const ticket = call.ticket || {};
+  return {
+    ticketId: ticket.id ?? null,
+    number: call.number || ticket.number || "",
+    serviceName: ticket.service_name || "",
+    counterId: call.counter ? call.counter.id : null,
+    counterName: call.counter ? call.counter.name : "",
+    recall: Boolean(call.recall),
+    calledAt: call.called_at ? Date.parse(call.called_at) : NaN,
+  };
+}
+
+export class Board {
+  constructor(root) {
+    this.highlightMs = 30000;
+    this.fresh = new Map(); // element -> performance.now() at which its highlight ends
+    this.highlightTimer = null;
+    this.callSequence = 0;
+    this.history = [];
+    this.setTimezone("Asia/Jakarta");
+
+    const hero = root.querySelector("#hero");
+    this.hero = {
+      el: hero,
+      number: hero.querySelector("#hero-number"),
+      counter: hero.querySelector("#hero-counter-name"),
+      service: hero.querySelector("#hero-service"),
+    };
+    this.emptyHero = { counter: this.hero.counter.textContent, service: this.hero.service.textContent };
+
+    this.counterGrid = root.querySelector("#counter-grid");
+    this.tiles = new Map();
+    for (const el of this.counterGrid.querySelectorAll(".counter-tile")) {
+      this.tiles.set(Number(el.dataset.counterId), this._tileParts(el));
+    }
+
+    this.historyRows = [];
+    this.historyEmpty = root.querySelector("#history-empty");
+    const list = root.querySelector("#history-list");
+    for (let i = 0; i < HISTORY_SIZE; i += 1) {
+      const row = element("li", "history-row");
+      const number = element("span", "history-number");
+      const counter = element("span", "history-counter");
+      const meta = element("span", "history-meta");
+      const time = element("span", "history-time");
+      const recall = element("span", "history-recall", "ulang");
+      meta.append(time, recall);
+      row.append(number, counter, meta);
+      row.hidden = true;
+      list.append(row);
+      this.historyRows.push({ row, number, counter, time });
+    }
+
+    this.waitingList = root.querySelector("#waiting-list");
+    this.waitingItems = new Map();
+    for (const el of this.waitingList.querySelectorAll(".waiting-item")) {
+      this.waitingItems.set(el.dataset.service, this._waitingParts(el));
+    }
+  }
+
+  setTimezone(timeZone) {
+    this.timeFormat = new Intl.DateTimeFormat("id-ID", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  }
+
+  setHighlightSeconds(seconds) {
+    const value = Number(seconds);
+    if (Number.isFinite(value) && value >= 0) this.highlightMs = value * 1000;
+  }
+
+  /** Redraw everything from a `state` snapshot (on every connect and reconnect). */
+  applyState(state) {
+    const serverNow = Date.parse(state.server_time) || Date.now();
+    this._renderCounters(state.counters || []);
+    this._renderServices(state.services || []);
+    this.setWaiting(state.waiting || {});
+    const calls = (state.recent_calls || []).slice(0, HISTORY_SIZE).map(callView);
+    this.history = calls;
+    this._renderHistory();
+    if (calls.length === 0) {
+      this._emptyHero();
+      return;
+    }
+    const latest = calls[0];
+    const remaining = this.highlightMs - (serverNow - latest.calledAt);
+    this._showHero(latest);
+    if (remaining > 0) {
+      this._highlight(this.hero.el, remaining);
+      this._highlight(this.historyRows[0].row, remaining);
+      const tile = this.tiles.get(latest.counterId);
+      if (tile && tile.ticketId === latest.ticketId) this._highlight(tile.el, remaining);
+    } else {
+      this._unhighlightAll();
+    }
+  }
+
+  /** A `ticket_called` push: the big number, its counter's tile and the history. */
+  showCall(payload) {
+    const call = callView(payload);
+    this.callSequence += 1;
+    this._showHero(call);
+    this._highlight(this.hero.el, this.highlightMs);
+    for (const tile of this.tiles.values()) {
+      if (tile.ticketId === call.ticketId && tile.id !== call.counterId) this._setTile(tile, null);
+    }
+    const tile = this.tiles.get(call.counterId);
+    if (tile) {
+      this._setTile(tile, payload.ticket);
+      this._highlight(tile.el, this.highlightMs);
+    }
+    this.history.unshift(call);
+    if (this.history.length > HISTORY_SIZE) this.history.length = HISTORY_SIZE;
+    this._renderHistory();
+    this._highlight(this.historyRows[0].row, this.highlightMs);
+  }
+
+  /** A `ticket_updated` push: a counter whose ticket is finished, skipped or moved is free again. */
+  updateTicket(ticket) {
+    if (!ticket) return;
+    for (const tile of this.tiles.values()) {
+      if (tile.ticketId !== ticket.id) continue;
+      if (ACTIVE_STATUSES.has(ticket.status)) this._setTile(tile, ticket);
+      else this._setTile(tile, null);
+    }
+  }
+
+  /** `queue_changed` (or the snapshot): the number waiting per service. */
+  setWaiting(waiting) {
+    for (const [code, item] of this.waitingItems) {
+      const count = Number(waiting[code] ?? 0);
+      item.count.textContent = String(count);
+      item.el.dataset.empty = String(count === 0);
+    }
+  }
+
+  // ---- hero -----------------------------------------------------------------------------
+
+  _showHero(call) {
+    const { el, number, counter, service } = this.hero;
+    number.textContent = call.number || DASH;
+    counter.textContent = call.counterName;
+    service.textContent = call.serviceName;
+    el.dataset.state = "call";
+    el.dataset.number = call.number;
+    el.dataset.ticketId = call.ticketId ?? "";
+    el.dataset.counterId = call.counterId ?? "";
+    el.dataset.recall = String(call.recall);
+    el.dataset.callSequence = String(this.callSequence);
+  }
+
+  _emptyHero() {
+    const { el, number, counter, service } = this.hero;
+    number.textContent = DASH;
+    counter.textContent = this.emptyHero.counter;
+    service.textContent = this.emptyHero.service;
+    el.dataset.state = "empty";
+    el.dataset.number = "";
+    el.dataset.ticketId = "";
+    el.dataset.recall = "false";
+    this._unhighlightAll();
+  }
+
+  // ---- counters -------------------------------------------------------------------------
+
+  _tileParts(el) {
+    return {
+      id: Number(el.dataset.counterId),
+      el,
+      name: el.querySelector(".counter-name"),
+      number: el.querySelector(".counter-number"),
+      services: el.querySelector(".counter-services"),
+      ticketId: null,
+    };
+  }
+
+  _renderCounters(counters) {
+    const seen = new Set();
+    for (const counter of counters) {
+      seen.add(counter.id);
+      let tile = this.tiles.get(counter.id);
+      if (!tile) {
+        const el = element("article", "counter-tile");
+        el.dataset.counterId = String(counter.id);
+        el.append(element("p", "counter-name"), element("p", "counter-number"), element("p", "counter-services"));
+        tile = this._tileParts(el);
+        this.tiles.set(counter.id, tile);
+      }
+      tile.name.textContent = counter.name;
+      tile.services.textContent = (counter.services || []).join(" \u00b7 ");
+      this._setTile(tile, counter.current);
+      this.counterGrid.append(tile.el); // keeps the server's order; moves, never clones
+    }
+    for (const [id, tile] of this.tiles) {
+      if (seen.has(id)) continue;
+      this.fresh.delete(tile.el);
+      tile.el.remove();
+      this.tiles.delete(id);
+    }
+    this.counterGrid.dataset.count = String(this.tiles.size);
+  }
+
+  _setTile(tile, ticket) {
+    const active = ticket && ACTIVE_STATUSES.has(ticket.status);
+    tile.ticketId = active ? ticket.id : null;
+    tile.number.textContent = active ? ticket.number : DASH;
+    tile.el.dataset.status = active ? ticket.status : "idle";
+    tile.el.dataset.number = active ? ticket.number : "";
+    if (!active) this._unhighlight(tile.el);
+  }
+
+  // ---- history and waiting --------------------------------------------------------------
+
+  _renderHistory() {
+    this.historyEmpty.hidden = this.history.length > 0;
+    this.historyRows.forEach((parts, index) => {
+      const call = this.history[index];
+      parts.row.hidden = !call;
+      if (!call) return;
+      parts.number.textContent = call.number;
+      parts.counter.textContent = call.counterName;
+      parts.time.textContent = Number.isNaN(call.calledAt) ? "" : this.timeFormat.format(call.calledAt);
+      parts.row.dataset.recall = String(call.recall);
+      parts.row.dataset.number = call.number;
+    });
+  }
+
+  _waitingParts(el) {
+    return {
+      el,
+      name: el.querySelector(".waiting-name"),
+      count: el.querySelector(".waiting-count"),
+    };
+  }
+
+  _renderServices(services) {
+    if (services.length === 0) return;
+    const seen = new Set();
+    for (const service of services) {
+      seen.add(service.code);
+      let item = this.waitingItems.get(service.code);
+      if (!item) {
+        const el = element("li", "waiting-item");
+        el.dataset.service = service.code;
+        el.append(element("span", "waiting-code", service.code), element("span", "waiting-name"),
+          element("span", "waiting-count", "0"));
+        item = this._waitingParts(el);
+        this.waitingItems.set(service.code, item);
+      }
+      item.name.textContent = service.name;
+      this.waitingList.append(item.el);
+    }
+    for (const [code, item] of this.waitingItems) {
+      if (seen.has(code)) continue;
+      item.el.remove();
+      this.waitingItems.delete(code);
+    }
+  }
+
+  // ---- highlights: one timer for all of them ----------------------------------------------
+
+  _highlight(el, durationMs) {
+    if (durationMs <= 0) return;
+    el.dataset.pulse = el.dataset.pulse === "a" ? "b" : "a"; // restarts the pulse (see display.css)
+    el.classList.add("is-fresh");
+    this.fresh.set(el, performance.now() + durationMs);
+    this._scheduleHighlightEnd();
+  }
+
+  _unhighlight(el) {
+    el.classList.remove("is-fresh");
+    this.fresh.delete(el);
+  }
+
+  _unhighlightAll() {
+    for (const el of this.fresh.keys()) el.classList.remove("is-fresh");
+    this.fresh.clear();
+    this._scheduleHighlightEnd();
+  }
+
+  _scheduleHighlightEnd() {
+    clearTimeout(this.highlightTimer);
+    this.highlightTimer = null;
+    if (this.fresh.size === 0) return;
+    const next = Math.min(...this.fresh.values());
+    this.highlightTimer = setTimeout(() => this._endHighlights(), Math.max(0, next - performance.now()) + 20);
+  }
+
+  _endHighlights() {
+    const now = performance.now();
+    for (const [el, until] of this.fresh) {
+      if (until <= now + 5) this._unhighlight(el);
+    }
+    this._scheduleHighlightEnd();
+  }
+}

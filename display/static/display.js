@@ -1,0 +1,225 @@
+// The waiting-room display: wires the socket, the board, the clock, the running text, the sound
+// and the media area together.
+//
+// Live by push only: on every (re)connect the server sends the `state` snapshot, then
+// `ticket_called`, `ticket_updated` and `queue_changed`. Nothing is polled. While the socket is
+// down a small "Offline" mark shows and socket.io keeps reconnecting (every 0.5-2 s), so a
+// restarted server is shown again within seconds, without reloading the page.
+//
+// Sound: see audio.js. On a TV PC start Chromium with
+//   chromium --kiosk --autoplay-policy=no-user-gesture-required http://SERVER:8000/display
+// so that announcements play without anyone clicking "Aktifkan suara".
+
+import { AnnouncementPlayer } from "./audio.js";
+import { Board } from "./board.js";
+import { MediaArea } from "./media.js";
+
+const ZONE_NAMES = { "Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT" };
+const TICKER_SPEED_REM_PER_SECOND = 7;
+
+/** "Sabtu, 28 November 2026 · 09.41 WIB", minute by minute, in the office's time zone. */
+class Clock {
+  constructor(dateEl, timeEl) {
+    this.dateEl = dateEl;
+    this.timeEl = timeEl;
+    this.offsetMs = 0; // server clock minus this PC's clock: the TV PC's clock may be wrong
+    this.timer = null;
+    this.setTimezone("Asia/Jakarta");
+  }
+
+  setTimezone(timeZone) {
+    if (timeZone === this.timeZone) return;
+    try {
+      this.dateFormat = new Intl.DateTimeFormat("id-ID", { timeZone, weekday: "long", day: "numeric", month: "long", year: "numeric" });
+    } catch {
+      return; // an unknown zone keeps the previous one
+    }
+    this.timeZone = timeZone;
+    this.timeFormat = new Intl.DateTimeFormat("id-ID", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    const zonePart = new Intl.DateTimeFormat("id-ID", { timeZone, timeZoneName: "short" })
+      .formatToParts(new Date()).find((part) => part.type === "timeZoneName");
+    this.zoneName = ZONE_NAMES[timeZone] || (zonePart ? zonePart.value : "");
+    this.tick();
+  }
+
+  setServerTime(iso) {
+    const server = Date.parse(iso);
+    if (!Number.isNaN(server)) this.offsetMs = server - Date.now();
+    this.tick();
+  }
+
+  tick() {
+    clearTimeout(this.timer); // one timer only, re-armed for the next minute
+    const now = new Date(Date.now() + this.offsetMs);
+    this.dateEl.textContent = this.dateFormat.format(now);
+    this.timeEl.textContent = `${this.timeFormat.format(now)} ${this.zoneName}`.trim();
+    this.timer = setTimeout(() => this.tick(), 60000 - (now.getTime() % 60000) + 50);
+  }
+}
+
+/** The running text: a CSS animation whose duration keeps a steady, readable speed. */
+class Ticker {
+  constructor(footer, textEl) {
+    this.footer = footer;
+    this.textEl = textEl;
+    this.track = textEl.parentElement;
+    window.addEventListener("resize", () => this.measure());
+    this.measure();
+  }
+
+  setText(text) {
+    const value = (text || "").trim();
+    this.footer.hidden = value === "";
+    if (value === this.textEl.textContent) return;
+    this.textEl.textContent = value;
+    this.measure();
+  }
+
+  measure() {
+    if (this.footer.hidden) return;
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    const distance = this.textEl.scrollWidth; // the text plus a full track width of run-in
+    const speed = rem * TICKER_SPEED_REM_PER_SECOND;
+    const seconds = Math.max(10, distance / speed);
+    // Start with the text already half-way in, so a freshly loaded screen is never blank there.
+    const delay = -Math.min(seconds / 2, this.track.clientWidth / 2 / speed);
+    this.track.style.setProperty("--ticker-duration", `${seconds.toFixed(1)}s`);
+    this.track.style.setProperty("--ticker-delay", `${delay.toFixed(1)}s`);
+  }
+}
+
+/** The office logo uploaded by the admin; the "PTSP" mark stays when there is none. */
+class Logo {
+  constructor(image, mark) {
+    this.image = image;
+    this.mark = mark;
+    image.addEventListener("load", () => { image.hidden = false; mark.hidden = true; });
+    image.addEventListener("error", () => { image.hidden = true; mark.hidden = false; });
+    this.reload();
+  }
+
+  reload() {
+    this.image.src = `${this.image.dataset.src}?v=${Date.now()}`;
+  }
+}
+
+function mediaArea(root) {
+  let urls = [];
+  try {
+    urls = JSON.parse(root.dataset.media || "[]");
+  } catch {
+    urls = [];
+  }
+  const area = new MediaArea(document.getElementById("media"), urls, root.dataset.slideSeconds);
+  area.start();
+  return area;
+}
+
+/** The announcement player and its "Aktifkan suara" overlay. */
+function soundPlayer(root, media) {
+  const overlay = document.getElementById("sound-overlay");
+  const unlockButton = document.getElementById("sound-unlock");
+  const player = new AnnouncementPlayer({
+    chimeUrl: root.dataset.chimeUrl,
+    onSound: (sound) => {
+      root.dataset.sound = sound;
+      overlay.hidden = sound !== "blocked";
+      if (sound === "blocked") unlockButton.focus();
+    },
+    onBusy: (busy) => {
+      media.duck(busy);
+      root.dataset.announcing = String(busy);
+    },
+  });
+  // One click anywhere on the overlay counts: the browser then allows sound for this page.
+  overlay.addEventListener("click", () => {
+    overlay.hidden = true;
+    player.unlock();
+    media.soundAllowed();
+  });
+  root.dataset.sound = "unknown";
+  player.probe();
+  return player;
+}
+
+/** What each server push does to the screen. */
+function pushHandlers({ board, clock, ticker, logo, player, debug }) {
+  const officeName = document.getElementById("office-name");
+  const officeFullName = document.getElementById("office-full-name");
+  return {
+    state(state) {
+      debug.states += 1;
+      if (state.office) {
+        officeName.textContent = state.office.short_name || state.office.name;
+        officeFullName.textContent = state.office.name;
+        ticker.setText(state.office.running_text);
+        clock.setTimezone(state.office.timezone);
+        board.setTimezone(state.office.timezone);
+      }
+      clock.setServerTime(state.server_time);
+      board.setHighlightSeconds(state.highlight_seconds);
+      board.applyState(state);
+    },
+    ticket_called(payload) {
+      debug.calls += 1;
+      board.showCall(payload);
+      const number = payload.ticket ? payload.ticket.number : "";
+      const audioUrl = (payload.announcement && payload.announcement.audio_url) || null;
+      debug.announced.push({ number, audioUrl, recall: Boolean(payload.recall) });
+      if (debug.announced.length > 50) debug.announced.shift();
+      player.enqueue(audioUrl, number);
+    },
+    ticket_updated(payload) {
+      board.updateTicket(payload && payload.ticket);
+    },
+    queue_changed(payload) {
+      board.setWaiting((payload && payload.waiting) || {});
+    },
+    config_changed() {
+      logo.reload(); // a fresh `state` follows this event
+    },
+  };
+}
+
+/** The socket: the snapshot on every (re)connect, the pushes, and the "Offline" mark. */
+function connect(root, handlers) {
+  const offlineMark = document.getElementById("offline-mark");
+  const setOnline = (online) => {
+    root.dataset.online = online ? "online" : "offline";
+    offlineMark.hidden = online;
+  };
+  // eslint-disable-next-line no-undef -- the socket.io client is loaded before this module
+  const socket = io({ reconnectionDelay: 500, reconnectionDelayMax: 2000, randomizationFactor: 0.25, timeout: 5000 });
+  socket.on("connect", () => setOnline(true));
+  socket.on("disconnect", () => setOnline(false));
+  socket.on("connect_error", () => setOnline(false));
+  for (const [name, handler] of Object.entries(handlers)) socket.on(name, handler);
+  // A tab that slept (screen saver, power saving) may have missed pushes: ask for the truth.
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && socket.connected) socket.emit("state");
+  });
+  return socket;
+}
+
+function start() {
+  const root = document.getElementById("display");
+  const board = new Board(root);
+  board.setTimezone(root.dataset.timezone);
+  board.setHighlightSeconds(root.dataset.highlightSeconds);
+  const clock = new Clock(document.getElementById("clock-date"), document.getElementById("clock-time"));
+  clock.setTimezone(root.dataset.timezone);
+  const ticker = new Ticker(document.getElementById("ticker"), document.getElementById("ticker-text"));
+  const logo = new Logo(document.getElementById("brand-logo"), document.getElementById("brand-mark"));
+  const player = soundPlayer(root, mediaArea(root));
+
+  // Read by the browser tests, and handy in the devtools console of a TV that misbehaves.
+  const debug = { loadedAt: Date.now(), states: 0, calls: 0, announced: [], player, board };
+  Object.defineProperty(debug, "online", { get: () => root.dataset.online === "online" });
+  Object.defineProperty(debug, "audioLog", { get: () => player.log.filter((entry) => entry.kind !== "probe") });
+  const handlers = pushHandlers({ board, clock, ticker, logo, player, debug });
+  debug.dispatch = (name, payload) => handlers[name](payload); // the same path as a push
+  window.loketDisplay = debug;
+  connect(root, handlers);
+}
+
+start();
