@@ -1,0 +1,197 @@
+/* The supervisor's board: every counter and every service, live. It asks /api/board for the
+   picture and redraws whenever the queue moves; timers tick locally between pushes. */
+(function () {
+  "use strict";
+
+  const L = window.Loket;
+  const root = document.querySelector("[data-board]");
+  if (!root) return;
+  const $ = (selector) => document.querySelector(selector);
+
+  const TEXT = {
+    nobody: "Belum ada petugas hari ini",
+    lastCaller: (time) => `panggilan terakhir ${time}`,
+    since: (time) => `masuk ${time}`,
+    idle: "Kosong",
+    called: "Dipanggil",
+    serving: "Sedang dilayani",
+    sinceCall: "sejak dipanggil",
+    serviceTime: (minutes) => `layanan · standar ${minutes} mnt`,
+    today: (c) => [`${c.served} dilayani`, `${c.no_shows} tidak hadir`, `rata-rata layanan ${L.minutes(c.avg_service_seconds)}`],
+    nobodyWaiting: "tidak ada",
+    standard: (minutes) => `standar ${minutes} mnt`,
+    noCounter: "belum ada loket",
+    counter: (id) => `Loket ${id}`,
+  };
+  const timeFormat = new Intl.DateTimeFormat("id-ID", {
+    timeZone: root.dataset.timezone, hour: "2-digit", minute: "2-digit",
+  });
+
+  let board = null;
+
+  async function load() {
+    const error = $("[data-board-error]");
+    try {
+      board = await L.api("GET", "/api/board");
+      L.syncClock(board.server_time);
+      error.hidden = true;
+      render();
+      root.dataset.loads = String(Number(root.dataset.loads || 0) + 1);
+    } catch (err) {
+      error.textContent = err.message;
+      error.hidden = false;
+      if (err.status === 401 || err.status === 403) setTimeout(() => location.reload(), 2500);
+    }
+  }
+  const refresh = L.debounce(load, 150);
+
+  // ---- drawing --------------------------------------------------------------------------
+  function node(tag, className, text) {
+    const element = document.createElement(tag);
+    if (className) element.className = className;
+    if (text !== undefined) element.textContent = text;
+    return element;
+  }
+
+  function render() {
+    renderCounters();
+    renderServices();
+    tick();
+  }
+
+  function renderCounters() {
+    const template = $("[data-counter-template]");
+    const services = Object.fromEntries(board.services.map((s) => [s.code, s]));
+    const cards = board.counters.map((counter) => {
+      const card = template.content.firstElementChild.cloneNode(true);
+      const field = (name) => card.querySelector(`[data-field="${name}"]`);
+      card.dataset.counter = String(counter.id);
+      field("name").textContent = counter.name;
+      field("services").replaceChildren(...counter.services.map((code) => {
+        const chip = node("li", "", code);
+        chip.title = (services[code] || {}).name || code;
+        return chip;
+      }));
+      const officer = field("officer");
+      if (counter.officers.length) {
+        officer.replaceChildren(...counter.officers.map((o) => {
+          const who = node("span", "officer-name", o.username);
+          who.title = TEXT.since(timeFormat.format(new Date(o.since)));
+          return who;
+        }));
+        officer.dataset.present = "true";
+      } else if (counter.last_caller) {
+        // Logins made before the server last started are not known: name who called last.
+        const time = counter.last_called_at ? timeFormat.format(new Date(counter.last_called_at)) : "";
+        officer.replaceChildren(node("span", "officer-name is-past", counter.last_caller),
+          node("span", "officer-note", TEXT.lastCaller(time)));
+        officer.dataset.present = "past";
+      } else {
+        officer.textContent = TEXT.nobody;
+        officer.dataset.present = "false";
+      }
+      const current = counter.current;
+      card.dataset.status = current ? current.status : "idle";
+      field("number").textContent = current ? current.number : "—";
+      field("status").textContent = current ? TEXT[current.status] || current.status_label : TEXT.idle;
+      const timer = field("timer");
+      if (current) {
+        const service = services[current.service] || {};
+        timer.dataset.since = current.status === "serving" ? current.started_at : (current.last_called_at || current.called_at);
+        timer.dataset.standard = current.status === "serving" ? String(service.standard_service_minutes || "") : "";
+        timer.dataset.label = current.status === "serving"
+          ? TEXT.serviceTime(service.standard_service_minutes) : TEXT.sinceCall;
+      }
+      field("today").replaceChildren(...TEXT.today(counter.today).map((part) => node("span", "", part)));
+      return card;
+    });
+    $("[data-counters]").replaceChildren(...cards);
+  }
+
+  function renderServices() {
+    const rows = board.services.map((service) => {
+      const row = node("tr");
+      row.dataset.service = service.code;
+      const name = node("th");
+      name.scope = "row";
+      name.append(node("b", "service-code", service.code), node("span", "service-name", service.name));
+      const longest = node("td", "wide");
+      const cell = node("div", "wait-cell");
+      const wait = node("span", "wait-value");
+      wait.dataset.since = service.oldest_waiting_since || "";
+      wait.dataset.standard = String(service.standard_wait_minutes);
+      const meter = node("span", "meter");
+      meter.append(node("span"));
+      cell.append(wait, node("span", "wait-standard", TEXT.standard(service.standard_wait_minutes)), meter);
+      longest.append(cell);
+      const waiting = node("td", "num waiting-count", String(service.waiting));
+      waiting.dataset.zero = String(service.waiting === 0);
+      row.append(
+        name,
+        waiting,
+        longest,
+        node("td", "num", String(service.today.served)),
+        node("td", "num", String(service.today.no_shows)),
+        node("td", "num", L.minutes(service.today.avg_wait_seconds)),
+        node("td", "num", L.minutes(service.today.avg_service_seconds)),
+        node("td", "counters-cell", service.counters.length
+          ? service.counters.join(", ") : TEXT.noCounter),
+      );
+      return row;
+    });
+    $("[data-services]").replaceChildren(...rows);
+    const total = (key) => board.services.reduce((sum, s) => sum + (s.today[key] || 0), 0);
+    $('[data-total="waiting"]').textContent = String(board.services.reduce((sum, s) => sum + s.waiting, 0));
+    $('[data-total="served"]').textContent = String(total("served"));
+    $('[data-total="no_shows"]').textContent = String(total("no_shows"));
+  }
+
+  /** Advance every timer and recolour it against its standard; count the alerts. */
+  function tick() {
+    if (!board) return;
+    let alerts = 0;
+    for (const row of document.querySelectorAll("[data-services] tr")) {
+      const wait = row.querySelector(".wait-value");
+      const seconds = wait.dataset.since ? L.secondsSince(wait.dataset.since) : null;
+      const level = seconds === null ? "none" : L.level(seconds, Number(wait.dataset.standard));
+      wait.textContent = seconds === null ? TEXT.nobodyWaiting : L.duration(seconds);
+      row.dataset.level = level;
+      const share = seconds === null ? 0 : seconds / (Number(wait.dataset.standard) * 60);
+      row.querySelector(".meter > span").style.width = Math.min(100, share * 100).toFixed(1) + "%";
+      if (level === "over") alerts += 1;
+    }
+    for (const card of document.querySelectorAll("[data-counters] .counter-card")) {
+      const timer = card.querySelector('[data-field="timer"]');
+      if (!timer.dataset.since) {
+        timer.textContent = "";
+        card.dataset.level = "none";
+        continue;
+      }
+      const seconds = L.secondsSince(timer.dataset.since);
+      const level = L.level(seconds, Number(timer.dataset.standard));
+      card.dataset.level = level;
+      timer.textContent = `${L.duration(seconds)} ${timer.dataset.label}`;
+      if (level === "over") alerts += 1;
+    }
+    const alertCell = $('[data-total="alerts"]');
+    alertCell.textContent = String(alerts);
+    alertCell.dataset.alert = String(alerts > 0);
+  }
+
+  // ---- live updates ---------------------------------------------------------------------
+  const conn = $("[data-conn]");
+  const socket = window.io({ transports: ["websocket", "polling"] });
+  L.showConnection(conn, "connecting");
+  socket.on("connect", () => {
+    L.showConnection(conn, "connected");
+    refresh();
+  });
+  socket.on("disconnect", () => L.showConnection(conn, "disconnected"));
+  for (const name of ["ticket_called", "ticket_updated", "queue_changed", "presence_changed"]) {
+    socket.on(name, refresh);
+  }
+
+  L.startClock($("[data-clock]"), root.dataset.timezone);
+  setInterval(tick, 1000);
+  load();
+})();
