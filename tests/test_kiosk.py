@@ -232,7 +232,7 @@ def special_office(tmp_path_factory):
     server.stop()
 
 
-def test_closed_service_and_reached_quota_are_disabled_live(page: Page, special_office):
+def test_closed_service_and_reached_quota_are_disabled_live(special_office, page: Page, artifacts):
     errors = open_kiosk(page, special_office.url)
     closed = page.locator(".service[data-code=F]")
     expect(closed).to_be_disabled()
@@ -247,6 +247,7 @@ def test_closed_service_and_reached_quota_are_disabled_live(page: Page, special_
     assert response.status_code == 201
     expect(quota).to_be_disabled(timeout=WAIT_MS)
     expect(quota.locator(".service-closed")).to_have_text("Kuota hari ini sudah habis.")
+    page.screenshot(path=artifacts / "kiosk-closed-1280x720.png")
 
     posts = ticket_posts(page)
     closed.click(force=True)
@@ -256,13 +257,15 @@ def test_closed_service_and_reached_quota_are_disabled_live(page: Page, special_
     assert csp_violations(errors) == []
 
 
-def test_unprinted_ticket_tells_the_visitor(page: Page, special_office):
+def test_unprinted_ticket_tells_the_visitor(special_office, page: Page, artifacts):
     open_kiosk(page, special_office.url)
     page.click(".service[data-code=A]")
     expect(page.locator("#ticket-number")).to_have_text(re.compile(r"A\d{3}"), timeout=WAIT_MS)
     expect(page.locator("#ticket-print-failed")).to_be_visible(timeout=WAIT_MS)
     expect(page.locator("#ticket-print-failed")).to_have_text(
         "Tiket tidak tercetak — silakan catat/foto nomor Anda")
+    expect(page.locator("#ticket-print")).to_be_hidden()
+    page.screenshot(path=artifacts / "kiosk-not-printed-1280x720.png")
 
 
 # ---- the server goes away and comes back --------------------------------------------------------

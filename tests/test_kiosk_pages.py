@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import issue
 
-ASSETS = ["kiosk.css", "kiosk.js", "text.js", "clock.svg", "status.css", "status.js"]
+ASSETS = ["kiosk.css", "kiosk.js", "services.js", "text.js", "clock.svg", "status.css", "status.js"]
 
 
 def assert_csp_friendly(page: str) -> None:

@@ -23,7 +23,6 @@
   var MESSAGE_MS = 6000;
   var REQUEST_TIMEOUT_MS = 10000;
   var TICK_MS = 500;
-  var BUTTON_ASPECT = 2.4;        // the width/height a service button reads best at
 
   function byId(id) { return document.getElementById(id); }
 
@@ -55,8 +54,6 @@
   };
 
   var state = {
-    services: [],
-    buttons: new Map(),        // service code -> its button, reused across updates
     busy: false,               // a ticket request is in flight
     lockedUntil: 0,
     priority: null,            // the chosen priority group, or null
@@ -68,9 +65,10 @@
     printResults: new Map(),   // ticket id -> ok, for results that beat the HTTP answer
     minute: '',
     loading: false,
-    reloadAgain: false,
-    layoutPending: false
+    reloadAgain: false
   };
+
+  var grid = window.LoketServiceGrid(el.services, el.loading);
 
   // ---- small helpers ---------------------------------------------------------------------------
 
@@ -84,11 +82,6 @@
 
   function priorityLabel(reason) {
     return t('priority_labels')[reason] || reason || '';
-  }
-
-  function estimateText(minutes) {
-    if (minutes === null || minutes === undefined) { return t('estimate_unknown'); }
-    return minutes <= 0 ? t('estimate_soon') : t('estimate_minutes', { n: minutes });
   }
 
   // ---- clock: the one interval of the page -----------------------------------------------------
@@ -126,93 +119,6 @@
 
   // ---- services --------------------------------------------------------------------------------
 
-  function part(button, className, tag) {
-    var node = document.createElement(tag || 'span');
-    node.className = className;
-    button.appendChild(node);
-    return node;
-  }
-
-  function createButton(code) {
-    var button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'service';
-    button.dataset.code = code;
-    var badge = part(button, 'service-code');
-    var body = part(button, 'service-body');
-    var name = part(body, 'service-name');
-    var description = part(body, 'service-desc');
-    var meta = part(body, 'service-meta');
-    var waiting = part(meta, 'service-waiting');
-    var estimate = part(meta, 'service-estimate');
-    part(estimate, 'service-estimate-label').textContent = t('estimate_label') + ' ';
-    button.parts = {
-      code: badge,
-      name: name,
-      description: description,
-      waiting: waiting,
-      estimate: estimate,
-      estimateValue: part(estimate, 'service-estimate-value'),
-      closed: part(body, 'service-closed')
-    };
-    state.buttons.set(code, button);
-    return button;
-  }
-
-  function updateButton(button, service) {
-    var parts = button.parts;
-    var open = Boolean(service.open);
-    var minutes = service.estimate_minutes;
-    setText(parts.code, service.code);
-    setText(parts.name, service.name);
-    setText(parts.description, service.description || '');
-    setText(parts.waiting, service.waiting ? t('waiting_some', { n: service.waiting }) : t('waiting_none'));
-    // Nobody waiting already says "no wait"; an estimate of 0 would only repeat it.
-    var showEstimate = open && typeof minutes === 'number' && minutes > 0;
-    setText(parts.estimateValue, showEstimate ? estimateText(minutes) : '');
-    setText(parts.closed, open ? '' : (service.closed_reason || t('closed_default')));
-    parts.estimate.hidden = !showEstimate;
-    parts.waiting.hidden = !open;
-    parts.closed.hidden = open;
-    button.disabled = !open;
-    button.classList.toggle('is-closed', !open);
-    button.setAttribute('aria-label', [
-      service.code, service.name,
-      open ? parts.waiting.textContent : parts.closed.textContent
-    ].join(', '));
-  }
-
-  function renderServices(list) {
-    state.services = list;
-    if (el.loading.parentNode) { el.loading.remove(); }
-    var seen = new Set();
-    list.forEach(function (service, index) {
-      var button = state.buttons.get(service.code) || createButton(service.code);
-      updateButton(button, service);
-      if (el.services.children[index] !== button) {
-        el.services.insertBefore(button, el.services.children[index] || null);
-      }
-      seen.add(service.code);
-    });
-    state.buttons.forEach(function (button, code) {
-      if (!seen.has(code)) { button.remove(); state.buttons.delete(code); }
-    });
-    if (el.services.dataset.count !== String(list.length)) {
-      el.services.dataset.count = String(list.length);
-      layout();
-    }
-  }
-
-  function applyWaiting(waiting) {
-    if (!waiting) { return; }
-    state.services.forEach(function (service) {
-      if (Object.prototype.hasOwnProperty.call(waiting, service.code)) {
-        service.waiting = waiting[service.code];
-        updateButton(state.buttons.get(service.code), service);
-      }
-    });
-  }
-
   /** Fetch the services; calls that arrive meanwhile fold into one more fetch afterwards. */
   function loadServices() {
     if (state.loading) { state.reloadAgain = true; return; }
@@ -222,40 +128,12 @@
         if (!response.ok) { throw new Error('services: HTTP ' + response.status); }
         return response.json();
       })
-      .then(function (data) { renderServices(data.services || []); })
+      .then(function (data) { grid.render(data.services || []); })
       .catch(function () { /* the connection banner tells whether the server is reachable */ })
       .then(function () {
         state.loading = false;
         if (state.reloadAgain) { state.reloadAgain = false; loadServices(); }
       });
-  }
-
-  /** Pick the number of columns whose buttons come closest to a comfortable shape. */
-  function layout() {
-    state.layoutPending = false;
-    var count = state.buttons.size;
-    if (!count) { return; }
-    var box = el.services.getBoundingClientRect();
-    var gap = parseFloat(getComputedStyle(el.services).columnGap) || 16;
-    var best = 1;
-    var bestScore = -Infinity;
-    for (var cols = 1; cols <= Math.min(count, 6); cols++) {
-      var rows = Math.ceil(count / cols);
-      if (rows * cols - count >= cols) { continue; }   // never leave a whole row empty
-      var width = (box.width - gap * (cols - 1)) / cols;
-      var height = (box.height - gap * (rows - 1)) / rows;
-      if (width <= 0 || height <= 0) { continue; }
-      var score = -Math.abs(Math.log(width / height / BUTTON_ASPECT));
-      if (height < 120 || width < 260) { score -= 5; }
-      if (score > bestScore) { bestScore = score; best = cols; }
-    }
-    el.services.dataset.cols = String(best);
-  }
-
-  function scheduleLayout() {
-    if (state.layoutPending) { return; }
-    state.layoutPending = true;
-    window.requestAnimationFrame(layout);
   }
 
   // ---- taking a number -------------------------------------------------------------------------
@@ -323,7 +201,7 @@
     setText(el.ticketPriority, ticket.priority
       ? t('priority_with', { label: ticket.priority_label || priorityLabel(ticket.priority_reason) }) : '');
     setText(el.ticketAhead, ticket.ahead ? t('people', { n: ticket.ahead }) : t('people_none'));
-    setText(el.ticketEstimate, estimateText(ticket.estimate_minutes));
+    setText(el.ticketEstimate, text.estimate(ticket.estimate_minutes));
     var issued = ticket.issued_at ? new Date(ticket.issued_at) : new Date(now);
     setText(el.ticketTime, clockTime(isNaN(issued.getTime()) ? new Date(now) : issued));
 
@@ -387,8 +265,11 @@
   // ---- connection ------------------------------------------------------------------------------
 
   function setOnline(online) {
-    el.banner.hidden = online;
-    root.classList.toggle('is-offline', !online);
+    if (el.banner.hidden !== online) {
+      el.banner.hidden = online;
+      root.classList.toggle('is-offline', !online);
+      grid.scheduleLayout();   // the banner takes height from the buttons
+    }
   }
 
   function connect() {
@@ -401,7 +282,7 @@
       if (reason === 'io server disconnect') { socket.connect(); }
     });
     socket.on('connect_error', function () { setOnline(false); });
-    socket.on('queue_changed', function (data) { applyWaiting(data && data.waiting); loadServices(); });
+    socket.on('queue_changed', function (data) { grid.applyWaiting(data && data.waiting); loadServices(); });
     socket.on('ticket_printed', onPrinted);
   }
 
@@ -431,7 +312,7 @@
     if (choice) { choosePriority(choice.dataset.reason); } else if (event.target === el.priorityPanel) { resetPriority(); }
   });
   document.addEventListener('contextmenu', function (event) { event.preventDefault(); });
-  window.addEventListener('resize', scheduleLayout);
+  window.addEventListener('resize', grid.scheduleLayout);
 
   tick();
   window.setInterval(tick, TICK_MS);

@@ -99,9 +99,7 @@
     el.facts.hidden = !waiting;
     if (waiting) {
       setText(el.ahead, ticket.ahead ? t('people', { n: ticket.ahead }) : t('people_none'));
-      var minutes = ticket.estimate_minutes;
-      setText(el.estimate, minutes === null || minutes === undefined ? t('estimate_unknown')
-        : (minutes <= 0 ? t('estimate_soon') : t('estimate_minutes', { n: minutes })));
+      setText(el.estimate, window.LoketText.estimate(ticket.estimate_minutes));
     }
 
     if (ticket.status === 'called') {

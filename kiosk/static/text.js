@@ -82,5 +82,11 @@
     return (inIndonesia && indonesian[name]) || name;
   }
 
-  window.LoketText = { t: t, zoneName: zoneName };
+  /** An estimated wait in minutes as visitors read it. */
+  function estimate(minutes) {
+    if (minutes === null || minutes === undefined) { return t('estimate_unknown'); }
+    return minutes <= 0 ? t('estimate_soon') : t('estimate_minutes', { n: minutes });
+  }
+
+  window.LoketText = { t: t, zoneName: zoneName, estimate: estimate };
 }());
