@@ -314,7 +314,7 @@ def _parse_hours(value: str, key: str) -> Hours:
 
 def _parse_office(raw) -> Office:
     table = _Table(raw, "office")
-    table.reject_unknown({"name", "short_name", "timezone", "hours", "days", "running_text", "logo"})
+    table.reject_unknown({"name", "short_name", "timezone", "hours", "days", "running_text"})
     name = table.get("name", str, required=True).strip()
     if not name:
         raise ConfigError("office.name: must not be empty")

@@ -19,8 +19,10 @@ def _loket():
 
 
 def _page(template: str, **context):
-    config = _loket().config
-    return render_template(template, office=config.office, config=config, **context)
+    loket = _loket()
+    config = loket.config
+    logo_url = url_for("admin.logo") if (loket.data_dir / "logo.png").exists() else None
+    return render_template(template, office=config.office, config=config, logo_url=logo_url, **context)
 
 
 @bp.get("/")

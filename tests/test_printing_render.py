@@ -146,6 +146,7 @@ def test_indonesian_date_and_estimate():
     )
     assert format_estimate(12) == "± 12 menit"
     assert format_estimate(None) == "-"
+    assert format_estimate(0) == "segera dilayani"
 
 
 def test_long_texts_wrap_inside_the_paper():

@@ -110,10 +110,12 @@ def format_issued_at(issued_at: datetime) -> str:
 
 
 def format_estimate(minutes: int | None) -> str:
-    """``± 12 menit``, or ``-`` when there is no estimate."""
+    """``± 12 menit``, ``segera dilayani`` for nobody ahead, or ``-`` when there is no estimate."""
     if minutes is None:
         return "-"
-    return f"± {max(0, round(minutes))} menit"
+    if round(minutes) <= 0:
+        return "segera dilayani"
+    return f"± {round(minutes)} menit"
 
 
 def qr_matrix(url: str) -> list[list[bool]]:
