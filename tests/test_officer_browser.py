@@ -19,11 +19,15 @@ WAIT_MS = 5000
 
 @pytest.fixture(autouse=True)
 def bounded_waits(live_server, context):
+    """Every Playwright wait gives up after five seconds; no page may raise a script error."""
     # Asking for live_server first makes the browser close before the server stops: a server
     # with open websockets takes seconds to shut down.
-    """Every Playwright wait in these tests gives up after five seconds."""
     context.set_default_timeout(WAIT_MS)
     expect.set_options(timeout=WAIT_MS)
+    errors = []
+    context.on("weberror", lambda error: errors.append(error.error))
+    yield
+    assert not errors, errors  # no script error on any page of the test
 
 
 def take(server, service: str, priority: bool = False, reason: str | None = None) -> dict:

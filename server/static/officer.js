@@ -28,11 +28,9 @@
     skipReturns: (n) => `${n} akan dikembalikan ke akhir antrian dan dapat dipanggil lagi nanti.`,
     skipCloses: (n) => `${n} sudah pernah dilewati. Antriannya akan ditutup sebagai tidak hadir.`,
     skipOk: "Ya, tidak hadir",
-    chooseService: "Pilih layanan tujuan.",
     calls: (count) => `dipanggil ${count}×`,
     standard: (minutes) => `standar ${minutes} mnt`,
     waitFinal: "sampai dipanggil",
-    more: (count) => `… dan ${count} nomor lagi`,
   };
 
   const el = {
@@ -52,11 +50,6 @@
     },
     hint: $("[data-action-hint]"),
     message: $("[data-message]"),
-    queueCount: $("[data-queue-count]"),
-    queueServices: $("[data-queue-services]"),
-    queueList: $("[data-queue-list]"),
-    queueEmpty: $("[data-queue-empty]"),
-    queueMore: $("[data-queue-more]"),
     confirm: $("[data-confirm-dialog]"),
     transfer: $("[data-transfer-dialog]"),
   };
@@ -64,12 +57,14 @@
     Array.from(root.querySelectorAll("[data-action]")).map((b) => [b.dataset.action, b]),
   );
 
+  const queue = new L.WaitingList(root, counterId, counterServices, services, (err) => {
+    say(err.message, "error");
+    if (err.status === 401) setTimeout(() => location.reload(), 2500);
+  });
+
   const state = {
     current: null,
     versions: new Map(), // ticket id -> version, so a late push never undoes a newer answer
-    queue: [],
-    total: 0,
-    waiting: {},
     busy: false,
   };
 
@@ -104,7 +99,7 @@
   /** A ticket changed somewhere: follow it if it is (or was) this counter's. */
   function onTicket(ticket) {
     if (!ticket || !fresh(ticket)) return;
-    if (ticket.status !== "waiting") dropFromQueue(ticket.id);
+    if (ticket.status !== "waiting") queue.drop(ticket.id);
     if (isMine(ticket)) setCurrent(ticket);
     else if (state.current && state.current.id === ticket.id) setCurrent(null);
   }
@@ -239,7 +234,8 @@
     async skip() {
       const ticket = state.current;
       const returns = (ticket.skip_count || 0) < skipReturns;
-      const sure = await confirmDialog(
+      const sure = await L.dialogs.confirm(
+        el.confirm,
         MESSAGES.skipTitle(ticket.number),
         returns ? MESSAGES.skipReturns(ticket.number) : MESSAGES.skipCloses(ticket.number),
         MESSAGES.skipOk,
@@ -248,17 +244,17 @@
       const body = await L.api("POST", `/api/tickets/${ticket.id}/skip`);
       onTicket(body.ticket);
       say(body.ticket.status === "waiting" ? MESSAGES.returned(ticket.number) : MESSAGES.noShow(ticket.number), "success");
-      refreshQueue();
+      queue.refresh();
     },
     async transfer() {
       const ticket = state.current;
-      const target = await chooseService(ticket);
+      const target = await L.dialogs.chooseService(el.transfer, ticket, services);
       if (!target) return;
       const body = await L.api("POST", `/api/tickets/${ticket.id}/transfer`, { service: target });
       if (state.current && state.current.id === ticket.id) closeCurrent();
       const name = (services[target] || {}).name || target;
       say(MESSAGES.transferred(body.ticket.number, `${target} · ${name}`), "success");
-      refreshQueue();
+      queue.refresh();
     },
   };
 
@@ -272,10 +268,6 @@
     button.addEventListener("click", () => act(action));
   }
 
-  for (const cancel of root.querySelectorAll("[data-dialog-cancel]")) {
-    cancel.addEventListener("click", () => cancel.closest("dialog").close("cancel"));
-  }
-
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.altKey || event.metaKey || event.repeat) return;
     if (event.target.closest("input, select, textarea, dialog")) return;
@@ -285,140 +277,6 @@
     event.preventDefault();
     act(button.dataset.action);
   });
-
-  // ---- confirmations --------------------------------------------------------------------
-  function confirmDialog(title, text, okLabel) {
-    const dialog = el.confirm;
-    dialog.querySelector("[data-confirm-title]").textContent = title;
-    dialog.querySelector("[data-confirm-text]").textContent = text;
-    const ok = dialog.querySelector("[data-confirm-ok]");
-    ok.textContent = okLabel;
-    return new Promise((resolve) => {
-      dialog.returnValue = "";
-      dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
-      dialog.showModal();
-      ok.focus();
-    });
-  }
-
-  function chooseService(ticket) {
-    const dialog = el.transfer;
-    const ok = dialog.querySelector("[data-transfer-ok]");
-    const radios = Array.from(dialog.querySelectorAll('input[name="service"]'));
-    dialog.querySelector("[data-transfer-number]").textContent = ticket.number;
-    for (const radio of radios) {
-      radio.checked = false;
-      const usable = radio.value !== ticket.service && (services[radio.value] || {}).enabled !== false;
-      radio.disabled = !usable;
-      radio.closest("[data-transfer-choice]").dataset.current = String(radio.value === ticket.service);
-    }
-    ok.disabled = true;
-    const onChange = () => { ok.disabled = !radios.some((r) => r.checked); };
-    // A service's letter picks it: the officer can transfer without the mouse.
-    const onKey = (event) => {
-      const radio = radios.find((r) => r.value.toLowerCase() === event.key.toLowerCase() && !r.disabled);
-      if (!radio || event.ctrlKey || event.altKey || event.metaKey) return;
-      event.preventDefault();
-      radio.checked = true;
-      radio.focus();
-      onChange();
-    };
-    dialog.addEventListener("change", onChange);
-    dialog.addEventListener("keydown", onKey);
-    return new Promise((resolve) => {
-      dialog.returnValue = "";
-      dialog.addEventListener("close", () => {
-        dialog.removeEventListener("change", onChange);
-        dialog.removeEventListener("keydown", onKey);
-        const chosen = radios.find((r) => r.checked);
-        resolve(dialog.returnValue === "ok" && chosen ? chosen.value : null);
-      }, { once: true });
-      dialog.showModal();
-      (radios.find((r) => !r.disabled) || ok).focus();
-    });
-  }
-
-  // ---- the waiting list -----------------------------------------------------------------
-  async function loadQueue() {
-    try {
-      const body = await L.api("GET", `/api/counters/${counterId}/queue`);
-      L.syncClock(body.server_time);
-      state.queue = body.tickets;
-      state.total = body.total;
-      renderQueue();
-    } catch (err) {
-      say(err.message, "error");
-      if (err.status === 401) setTimeout(() => location.reload(), 2500);
-    }
-  }
-  const refreshQueue = L.debounce(loadQueue, 120);
-
-  /** A ticket left the queue: drop it now, the server's list follows a moment later. */
-  function dropFromQueue(ticketId) {
-    const before = state.queue.length;
-    state.queue = state.queue.filter((t) => t.id !== ticketId);
-    if (state.queue.length === before) return;
-    state.total -= 1;
-    renderQueue();
-  }
-
-  function renderQueue() {
-    el.queueCount.textContent = String(state.total);
-    el.queueEmpty.hidden = state.total > 0;
-    el.queueMore.hidden = state.total <= state.queue.length;
-    el.queueMore.textContent = MESSAGES.more(state.total - state.queue.length);
-    const items = state.queue.map((ticket, index) => {
-      const item = document.createElement("li");
-      item.className = "queue-item" + (ticket.priority ? " is-priority" : "");
-      item.dataset.ticket = ticket.number;
-      item.append(
-        span("q-pos", String(index + 1)),
-        span("q-number", ticket.number),
-        span("q-service", (services[ticket.service] || {}).name || ticket.service_name),
-      );
-      if (ticket.priority) {
-        item.append(span("badge badge-priority", ticket.priority_label || "Prioritas"));
-      } else if (ticket.transferred_from) {
-        item.append(span("badge badge-transfer", "Alihan"));
-      } else if (ticket.skip_count) {
-        item.append(span("badge badge-skip", "Dilewati"));
-      }
-      const wait = span("q-wait", "");
-      wait.dataset.since = ticket.waiting_since;
-      wait.dataset.standard = String((services[ticket.service] || {}).standard_wait_minutes || "");
-      item.append(wait);
-      return item;
-    });
-    el.queueList.replaceChildren(...items);
-    tickQueue();
-    renderWaitingCounts();
-  }
-
-  function renderWaitingCounts() {
-    const chips = counterServices.map((service) => {
-      const chip = document.createElement("li");
-      const count = state.waiting[service.code];
-      chip.append(span("chip-code", service.code), span("chip-count", String(count === undefined ? 0 : count)));
-      chip.title = service.name;
-      return chip;
-    });
-    el.queueServices.replaceChildren(...chips);
-  }
-
-  function tickQueue() {
-    for (const wait of el.queueList.querySelectorAll(".q-wait")) {
-      const seconds = L.secondsSince(wait.dataset.since);
-      wait.textContent = L.duration(seconds);
-      wait.dataset.level = L.level(seconds, Number(wait.dataset.standard));
-    }
-  }
-
-  function span(className, text) {
-    const node = document.createElement("span");
-    node.className = className;
-    node.textContent = text;
-    return node;
-  }
 
   // ---- my figures -----------------------------------------------------------------------
   async function loadSummary() {
@@ -439,42 +297,40 @@
   L.showConnection(el.conn, "connecting");
   socket.on("connect", () => {
     L.showConnection(el.conn, "connected");
-    refreshQueue();
+    queue.refresh();
     refreshSummary();
   });
   socket.on("disconnect", () => L.showConnection(el.conn, "disconnected"));
   socket.on("state", (snapshot) => {
     L.syncClock(snapshot.server_time);
-    state.waiting = snapshot.waiting || {};
     const mine = (snapshot.counters || []).find((c) => c.id === counterId);
     const current = mine ? mine.current : null;
     if (current) state.versions.set(current.id, version(current));
     setCurrent(current);
-    renderWaitingCounts();
+    queue.setWaiting(snapshot.waiting || {});
     root.dataset.ready = "true"; // the page holds the server's picture (tests wait for this)
   });
   socket.on("ticket_called", (call) => {
     onTicket(call.ticket);
-    refreshQueue();
+    queue.refresh();
   });
   socket.on("ticket_updated", (message) => {
     onTicket(message.ticket);
     if (message.ticket && message.ticket.counter && message.ticket.counter.id === counterId) refreshSummary();
   });
   socket.on("queue_changed", (message) => {
-    state.waiting = message.waiting || state.waiting;
-    renderWaitingCounts();
-    refreshQueue();
+    queue.setWaiting(message.waiting);
+    queue.refresh();
   });
 
   L.startClock(el.clock, root.dataset.timezone);
   setInterval(() => {
     tickCurrent();
-    tickQueue();
+    queue.tick();
   }, 1000);
   renderCurrent();
   renderButtons();
-  renderWaitingCounts();
-  loadQueue();
+  queue.render();
+  queue.load();
   loadSummary();
 })();
