@@ -63,6 +63,8 @@ def test_announcements_play_in_call_order_without_overlap(live_server, page):
 
 
 def test_a_missing_announcement_falls_back_to_the_chime(live_server, page):
+    """A WAV that fails to load: the chime alone, and the queue carries on. A null audio_url is the
+    server saying the display stays silent (its own speaker announces, or sound is off)."""
     open_display(page, live_server)
     page.wait_for_function("() => document.getElementById('display').dataset.sound === 'on'", timeout=5000)
     page.evaluate(FAST)
@@ -73,16 +75,17 @@ def test_a_missing_announcement_falls_back_to_the_chime(live_server, page):
             announcement: {text: 'Nomor antrian ' + number, audio_url}});
         call('A901', '/sounds/announcements/does-not-exist.wav');
         call('A902', null);
+        call('A903', '/sounds/chime.wav');
     }""")
-    wait_until_played(page, ["A901", "A902"], timeout=10000)
+    wait_until_played(page, ["A901", "A903"], timeout=10000)
     log = page.evaluate(AUDIO_LOG)
     assert [(e["label"], e["url"], e["result"]) for e in log] == [
         ("A901", "/sounds/announcements/does-not-exist.wav", "failed"),
         ("A901", "/sounds/chime.wav", "ended"),
-        ("A902", "/sounds/chime.wav", "ended"),
+        ("A903", "/sounds/chime.wav", "ended"),
     ]
     assert_one_at_a_time(log)
-    assert page.locator("#hero").get_attribute("data-number") == "A902"
+    assert page.locator("#hero").get_attribute("data-number") == "A903"
 
 
 def test_blocked_autoplay_shows_a_one_click_overlay(

@@ -3,6 +3,9 @@
 // One <audio> element, reused for every sound, and a first-in first-out queue: announcements never
 // overlap and keep the order of the calls. A recall is simply queued again. When an announcement's
 // WAV is missing or fails to load, the chime alone is played instead and the queue carries on.
+// The server decides what the display plays: `audio_url` is the call's WAV (chime + voice), the
+// chime alone (voice off or failing), or null when the display must stay silent (the server PC's
+// own speaker announces, or both voice and chime are switched off).
 //
 // Browsers refuse to play sound until the page has been clicked once (autoplay policy). The player
 // probes for that at start with a short silent sound; when play() is refused with NotAllowedError
@@ -68,9 +71,10 @@ export class AnnouncementPlayer {
     this._pump();
   }
 
-  /** Queue one call's announcement; `url` may be null (no voice): the chime alone is played. */
+  /** Queue one call's announcement; a null `url` means the display stays silent for this call. */
   enqueue(url, label = "") {
-    this.queue.push({ url: url || this.chimeUrl, kind: url ? "announcement" : "chime", label, queuedAt: performance.now() });
+    if (!url) return;
+    this.queue.push({ url, kind: url === this.chimeUrl ? "chime" : "announcement", label, queuedAt: performance.now() });
     while (this.queue.length > MAX_QUEUE) this.queue.shift();
     this._pump();
   }

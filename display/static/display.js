@@ -95,9 +95,10 @@ class Logo {
     this.mark = mark;
     image.addEventListener("load", () => { image.hidden = false; mark.hidden = true; });
     image.addEventListener("error", () => { image.hidden = true; mark.hidden = false; });
-    this.reload();
+    if (image.dataset.exists !== "false") this.reload();
   }
 
+  /** Fetch the logo again (the admin may have uploaded a new one). */
   reload() {
     this.image.src = `${this.image.dataset.src}?v=${Date.now()}`;
   }
@@ -138,7 +139,8 @@ function soundPlayer(root, media) {
     media.soundAllowed();
   });
   root.dataset.sound = "unknown";
-  player.probe();
+  // When this screen plays sound at all, find out now whether the browser lets it (the overlay).
+  if (root.dataset.soundHere !== "false") player.probe();
   return player;
 }
 
