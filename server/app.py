@@ -125,7 +125,8 @@ class Loket:
             announcement = self.announcer.announce(ticket_number, counter_name)
         except Exception:  # the voice must never block a call
             log.exception("announcement failed for %s", ticket_number)
-            return {"text": f"Nomor antrian {ticket_number}, silakan menuju {counter_name}", "audio_url": None}
+            chime = getattr(self.announcer, "chime_url", None)
+            return {"text": f"Nomor antrian {ticket_number}, silakan menuju {counter_name}", "audio_url": chime}
         return {"text": announcement.text, "audio_url": announcement.audio_url}
 
     def prefetch_announcements(self) -> None:

@@ -53,6 +53,12 @@ kiosk_limit_per_minute = 30
 kind = "{printer_kind}"
 width_mm = 80
 {printer_extra}
+[display]
+# Images or videos for the TV's media area, as file names in the data folder's media/ folder,
+# e.g. media = ["brosur-haji.jpg", "profil-kantor.mp4"]. Empty: the TV shows how to queue.
+media = []
+slide_seconds = 10
+
 [voice]
 enabled = true
 template = "Nomor antrian, {{prefix}}, {{number}}, silakan menuju {{counter}}"
@@ -209,6 +215,22 @@ class QueueSettings:
     kiosk_limit_per_minute: int = 30
 
 
+MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".mp4", ".webm")
+
+
+@dataclass(frozen=True)
+class DisplaySettings:
+    """The waiting-room TV: optional media (files in the data folder's ``media/``)."""
+
+    media: tuple[str, ...] = ()
+    slide_seconds: int = 10
+
+    @property
+    def media_urls(self) -> list[str]:
+        """Where the display fetches each media file."""
+        return [f"/media/{name}" for name in self.media]
+
+
 @dataclass(frozen=True)
 class Config:
     office: Office
@@ -217,6 +239,7 @@ class Config:
     queue: QueueSettings = field(default_factory=QueueSettings)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     voice: VoiceSettings = field(default_factory=VoiceSettings)
+    display: DisplaySettings = field(default_factory=DisplaySettings)
 
     def service(self, code: str) -> Service | None:
         """The service with this code, or None."""
@@ -379,7 +402,7 @@ def _parse_counter(raw, index: int, codes: set[str]) -> Counter:
 
 def _parse(raw: dict) -> Config:
     top = _Table(raw, "loket.toml")
-    top.reject_unknown({"office", "queue", "printer", "voice", "services", "counters"})
+    top.reject_unknown({"office", "queue", "printer", "voice", "display", "services", "counters"})
     if "office" not in raw:
         raise ConfigError("office: the [office] table is required")
     office = _parse_office(raw["office"])
@@ -408,7 +431,23 @@ def _parse(raw: dict) -> Config:
         queue=settings,
         printer=_adapter(PrinterSettings, raw.get("printer", {}), "printer"),
         voice=_adapter(VoiceSettings, raw.get("voice", {}), "voice"),
+        display=_parse_display(raw.get("display", {})),
     )
+
+
+def _parse_display(raw) -> DisplaySettings:
+    table = _Table(raw, "display")
+    table.reject_unknown({"media", "slide_seconds"})
+    media = table.get("media", list, [])
+    for name in media:
+        if not isinstance(name, str) or "/" in name or "\\" in name or name.startswith("."):
+            raise ConfigError(f"display.media: {name!r} must be a file name inside the data folder's media/")
+        if not name.lower().endswith(MEDIA_SUFFIXES):
+            raise ConfigError(f"display.media: {name!r} is not an image or video ({', '.join(MEDIA_SUFFIXES)})")
+    seconds = table.get("slide_seconds", int, 10)
+    if seconds < 3:
+        raise ConfigError(f"display.slide_seconds: must be at least 3 (got {seconds})")
+    return DisplaySettings(tuple(media), seconds)
 
 
 def _adapter(settings_class, raw, key: str):

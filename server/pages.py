@@ -68,6 +68,22 @@ def ticket_image(token: str):
     return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 
+@bp.get("/media/<name>")
+def media(name: str):
+    """An image or video for the TV, from the data folder's media/ (only files in [display] media)."""
+    loket = _loket()
+    if name not in loket.config.display.media:
+        abort(404)
+    return send_from_directory(str(loket.data_dir / "media"), name, max_age=3600)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The browser tab icon."""
+    return send_from_directory(str(resources.files("server") / "static"), "favicon.svg",
+                               mimetype="image/svg+xml", max_age=86400)
+
+
 @bp.get("/assets/<package>/<path:filename>")
 def asset(package: str, filename: str):
     """Static files of the kiosk, display and shared pages, from the installed packages."""

@@ -128,5 +128,6 @@ def state_json(queue: QueueService) -> dict:
         "recent_calls": recent,
         "waiting": queue.waiting_counts(),
         "highlight_seconds": queue.config.queue.highlight_seconds,
+        "voice": {"enabled": queue.config.voice.enabled, "output": queue.config.voice.output},
         "server_time": queue.now().astimezone(tz).isoformat(timespec="seconds"),
     }

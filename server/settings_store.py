@@ -51,6 +51,7 @@ def config_to_raw(config: Config) -> dict:
         "queue": dataclasses.asdict(config.queue),
         "printer": dataclasses.asdict(config.printer),
         "voice": dataclasses.asdict(config.voice),
+        "display": {"media": list(config.display.media), "slide_seconds": config.display.slide_seconds},
         "services": services,
         "counters": [
             {"id": c.id, "name": c.name, "services": list(c.services)} for c in config.counters

@@ -115,3 +115,41 @@ def test_every_change_is_in_the_audit_log(login, data_dir):
     assert service["username"].startswith("admin") and service["at"].endswith("+07:00")
     raw = tomllib.loads((data_dir / "loket.toml").read_text())
     assert raw["office"]["running_text"] == "Selamat datang"
+
+
+def test_display_media_are_served_only_when_configured(tmp_path, clock):
+    from conftest import write_config
+
+    from server.app import create_app
+
+    data = tmp_path / "media-office"
+    write_config(data, {"media = []": 'media = ["brosur.png"]'})
+    (data / "media").mkdir()
+    (data / "media" / "brosur.png").write_bytes(_png())
+    (data / "media" / "rahasia.png").write_bytes(_png())
+    app = create_app(data, clock=clock, background=False)
+    client = app.test_client()
+    try:
+        assert client.get("/media/brosur.png").data.startswith(b"\x89PNG")
+        assert client.get("/media/rahasia.png").status_code == 404
+        assert client.get("/media/..%2Floket.toml").status_code == 404
+        assert 'data-media=\'["/media/brosur.png"]\'' in client.get("/display").get_data(as_text=True)
+        assert client.get("/favicon.ico").status_code == 200
+        assert client.get("/api/state").get_json()["voice"] == {"enabled": False, "output": "display"}
+    finally:
+        app.extensions["loket"].close()
+
+
+@pytest.mark.parametrize("media, message", [
+    ('["../loket.toml"]', "must be a file name"),
+    ('["catatan.txt"]', "is not an image or video"),
+])
+def test_display_media_are_checked(tmp_path, media, message):
+    from conftest import write_config
+
+    from server.config import load_config
+    from server.errors import ConfigError
+
+    path = write_config(tmp_path / "d", {"media = []": f"media = {media}"})
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)
