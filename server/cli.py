@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import os
 import secrets
 import sys
@@ -88,6 +89,8 @@ def cmd_serve(args) -> int:
     from server.app import prepare_data_dir
     from server.runner import DataDirLock, DataDirLocked, serve
 
+    # Before any worker starts (python-escpos would otherwise install its own default handler).
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     data_dir = _data_dir(args.data)
     prepare_data_dir(data_dir, demo=args.demo)
     lock = DataDirLock(data_dir)
