@@ -121,7 +121,7 @@ def login():
         if user["role"] == "officer" and allowed and counter_id not in allowed:
             raise LoketError("forbidden", f"Anda tidak terdaftar untuk Loket {counter_id}.", 403)
     loket().login_guard.succeeded(username, request.remote_addr or "")
-    auth.sign_in(user, counter_id)
+    auth.sign_in(user, counter_id, loket().queue.now().timestamp())
     return jsonify({"user": {"username": user["username"], "role": user["role"], "counter": counter_id}})
 
 

@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import session
+from flask import current_app, session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server import storage
@@ -55,10 +55,11 @@ def authenticate(store: Store, username: str, password: str) -> dict | None:
     return user
 
 
-def sign_in(user: dict, counter_id: int | None) -> None:
+def sign_in(user: dict, counter_id: int | None, now: float) -> None:
     """Start a fresh session (a new cookie, so a planted one is useless)."""
     session.clear()
     session.permanent = True
+    session["seen"] = now
     session["username"] = user["username"]
     session["role"] = user["role"]
     session["counter_id"] = counter_id
@@ -74,11 +75,28 @@ def current_actor(store: Store) -> Actor | None:
     username = session.get("username")
     if not username:
         return None
+    if not _still_active():
+        session.clear()
+        return None
     user = storage.get_user(store.read(), username)
     if user is None or not user["active"]:
         session.clear()
         return None
     return Actor(user["username"], user["role"], session.get("counter_id"))
+
+
+def _still_active() -> bool:
+    """False once the session has been idle longer than [security] idle_minutes."""
+    loket = current_app.extensions.get("loket")
+    if loket is None:
+        return True
+    now = loket.queue.now().timestamp()
+    seen = session.get("seen", now)
+    if now - seen > loket.config.security.idle_minutes * 60:
+        return False
+    if now - seen > 30:  # refresh the cookie at most every 30 s
+        session["seen"] = now
+    return True
 
 
 def require_actor(store: Store, roles: tuple[str, ...] = ROLES) -> Actor:

@@ -59,6 +59,10 @@ width_mm = 80
 media = []
 slide_seconds = 10
 
+[security]
+# A signed-in officer, supervisor or admin who does nothing for this long signs in again.
+idle_minutes = 30
+
 [voice]
 enabled = true
 template = "Nomor antrian, {{prefix}}, {{number}}, silakan menuju {{counter}}"
@@ -215,6 +219,13 @@ class QueueSettings:
     kiosk_limit_per_minute: int = 30
 
 
+@dataclass(frozen=True)
+class SecuritySettings:
+    """Sessions: a signed-in user who does nothing for ``idle_minutes`` must sign in again."""
+
+    idle_minutes: int = 30
+
+
 MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".mp4", ".webm")
 
 
@@ -240,6 +251,7 @@ class Config:
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
 
     def service(self, code: str) -> Service | None:
         """The service with this code, or None."""
@@ -402,7 +414,7 @@ def _parse_counter(raw, index: int, codes: set[str]) -> Counter:
 
 def _parse(raw: dict) -> Config:
     top = _Table(raw, "loket.toml")
-    top.reject_unknown({"office", "queue", "printer", "voice", "display", "services", "counters"})
+    top.reject_unknown({"office", "queue", "printer", "voice", "display", "security", "services", "counters"})
     if "office" not in raw:
         raise ConfigError("office: the [office] table is required")
     office = _parse_office(raw["office"])
@@ -432,7 +444,17 @@ def _parse(raw: dict) -> Config:
         printer=_adapter(PrinterSettings, raw.get("printer", {}), "printer"),
         voice=_adapter(VoiceSettings, raw.get("voice", {}), "voice"),
         display=_parse_display(raw.get("display", {})),
+        security=_parse_security(raw.get("security", {})),
     )
+
+
+def _parse_security(raw) -> SecuritySettings:
+    table = _Table(raw, "security")
+    table.reject_unknown({"idle_minutes"})
+    minutes = table.get("idle_minutes", int, 30)
+    if minutes < 1:
+        raise ConfigError(f"security.idle_minutes: must be at least 1 (got {minutes})")
+    return SecuritySettings(minutes)
 
 
 def _parse_display(raw) -> DisplaySettings:

@@ -317,3 +317,14 @@ def test_a_stuck_kiosk_button_is_slowed_down(client, clock):
     assert other_kiosk.status_code == 201
     clock.advance(seconds=61)
     assert issue(client, "A")["number"] == "A032"
+
+
+def test_an_idle_session_ends(login, clock):
+    officer = login("officer", 1)
+    clock.advance(minutes=20)
+    assert officer.get("/api/me").status_code == 200  # activity keeps it alive
+    clock.advance(minutes=29)
+    assert officer.get("/api/me").status_code == 200
+    clock.advance(minutes=31)
+    error_of(officer.get("/api/me"), 401, "unauthenticated")
+    error_of(officer.post("/api/counters/1/call-next"), 401, "unauthenticated")
