@@ -122,3 +122,60 @@ def m002_audit_log(db):
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
         """
     )
+
+
+@migrations()
+def m003_reports(db):
+    """Reports: who flagged a ticket and when, survey responses, over-time alerts, and the
+    indexes that keep a year's report fast."""
+    db.execute("ALTER TABLE tickets ADD COLUMN flagged_by TEXT")
+    db.execute("ALTER TABLE tickets ADD COLUMN flagged_at REAL")
+    # Covers every column a report reads, so a year's report never touches the table rows.
+    db.execute(
+        """
+        CREATE INDEX tickets_report ON tickets (
+            day, service, status, flagged, counter_id, called_by, issued_at, called_at,
+            started_at, finished_at, transferred_from
+        )
+        """
+    )
+    db.execute("CREATE INDEX tickets_flagged ON tickets (day) WHERE flagged = 1")
+    db.execute("CREATE INDEX tickets_finished_counter ON tickets (counter_id, finished_at) WHERE status = 'done'")
+    db.execute(
+        """
+        CREATE TABLE survey_responses (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL UNIQUE REFERENCES tickets(id),
+            kind TEXT NOT NULL CHECK (kind IN ('ikm', 'smiley')),
+            channel TEXT NOT NULL CHECK (channel IN ('status_page', 'tablet')),
+            answered_at REAL NOT NULL,
+            day TEXT NOT NULL,
+            service TEXT NOT NULL,
+            counter_id INTEGER,
+            officer TEXT,
+            u1 INTEGER CHECK (u1 BETWEEN 1 AND 4),
+            u2 INTEGER CHECK (u2 BETWEEN 1 AND 4),
+            u3 INTEGER CHECK (u3 BETWEEN 1 AND 4),
+            u4 INTEGER CHECK (u4 BETWEEN 1 AND 4),
+            u5 INTEGER CHECK (u5 BETWEEN 1 AND 4),
+            u6 INTEGER CHECK (u6 BETWEEN 1 AND 4),
+            u7 INTEGER CHECK (u7 BETWEEN 1 AND 4),
+            u8 INTEGER CHECK (u8 BETWEEN 1 AND 4),
+            u9 INTEGER CHECK (u9 BETWEEN 1 AND 4),
+            rating INTEGER CHECK (rating BETWEEN 1 AND 4),
+            comment TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX survey_responses_day ON survey_responses (day, service)")
+    db.execute(
+        """
+        CREATE TABLE overtime_alerts (
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            kind TEXT NOT NULL CHECK (kind IN ('wait', 'service')),
+            at REAL NOT NULL,
+            minutes INTEGER NOT NULL,
+            PRIMARY KEY (ticket_id, kind)
+        ) WITHOUT ROWID
+        """
+    )

@@ -1,0 +1,457 @@
+"""Report arithmetic, free of Flask and SQL: periods, percentiles, compliance, the IKM score.
+
+Everything here takes plain values (rows as tuples, standards in seconds, dates) so it can be
+checked by hand. Times are seconds.
+
+Definitions used by every report, export and test:
+
+- waiting time = first call − issue; service time = finish − start of service;
+- a ticket is *within the standard* when its time is at most the service's standard
+  (exactly on the standard counts as within);
+- flagged tickets (times marked inaccurate) and expired tickets are left out of averages,
+  percentiles and compliance, and are counted on their own;
+- percentiles interpolate linearly between the closest ranks (numpy's default, Excel's
+  PERCENTILE.INC); the median is the 50th percentile.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+# ---- periods -------------------------------------------------------------------------------
+
+MAX_RANGE_DAYS = 400
+
+
+class PeriodError(ValueError):
+    """A date or range the reports cannot use; the message is for people (Indonesian)."""
+
+
+def parse_date(value: str | None, name: str) -> date:
+    """An ISO date (YYYY-MM-DD) or PeriodError naming the parameter."""
+    if not value:
+        raise PeriodError(f"Parameter '{name}' wajib diisi dengan tanggal (YYYY-MM-DD).")
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PeriodError(
+            f"Parameter '{name}' bukan tanggal yang valid: {value[:20]!r} (gunakan YYYY-MM-DD)."
+        ) from None
+
+
+def parse_month(value: str | None, name: str = "month") -> date:
+    """The first day of a month given as YYYY-MM, or PeriodError."""
+    try:
+        if not value or len(value) != 7:
+            raise ValueError(value)
+        year, month = value.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError:
+        raise PeriodError(f"Parameter '{name}' harus berupa bulan (YYYY-MM).") from None
+
+
+@dataclass(frozen=True)
+class Period:
+    """A report's date range (office-local days, both ends included) and how it was chosen."""
+
+    view: str  # day | month | year | range
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        """How many calendar days the period spans."""
+        return (self.end - self.start).days + 1
+
+    @property
+    def daily(self) -> bool:
+        """Whether charts over the period go day by day (else month by month)."""
+        return self.days <= 62
+
+    def shifted(self, step: int) -> "Period":
+        """The previous (-1) or next (+1) period of the same kind."""
+        if self.view == "day":
+            day = self.start + timedelta(days=step)
+            return Period("day", day, day)
+        if self.view == "month":
+            return month_period(_add_months(self.start, step))
+        if self.view == "year":
+            return year_period(self.start.year + step)
+        length = timedelta(days=self.days)
+        return Period("range", self.start + step * length, self.end + step * length)
+
+    def query(self) -> dict[str, str]:
+        """The URL parameters that select this period."""
+        if self.view == "day":
+            return {"view": "day", "date": self.start.isoformat()}
+        if self.view == "month":
+            return {"view": "month", "month": self.start.strftime("%Y-%m")}
+        if self.view == "year":
+            return {"view": "year", "year": str(self.start.year)}
+        return {"view": "range", "from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+def _add_months(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_period(first: date) -> Period:
+    """The calendar month that starts on ``first``."""
+    last = calendar.monthrange(first.year, first.month)[1]
+    return Period("month", first.replace(day=1), first.replace(day=last))
+
+
+def year_period(year: int) -> Period:
+    """A calendar year."""
+    return Period("year", date(year, 1, 1), date(year, 12, 31))
+
+
+def range_period(start: date, end: date) -> Period:
+    """An explicit range; PeriodError when reversed or longer than :data:`MAX_RANGE_DAYS`."""
+    if end < start:
+        raise PeriodError("Tanggal akhir ('to') tidak boleh sebelum tanggal awal ('from').")
+    if (end - start).days + 1 > MAX_RANGE_DAYS:
+        raise PeriodError(f"Rentang tanggal paling panjang {MAX_RANGE_DAYS} hari.")
+    return Period("range", start, end)
+
+
+def parse_period(args: Mapping[str, str], today: date) -> Period:
+    """The period a reports URL asks for: ``view=day|month|year|range``; today by default."""
+    view = args.get("view") or ("range" if args.get("from") or args.get("to") else "day")
+    if view == "day":
+        day = parse_date(args["date"], "date") if args.get("date") else today
+        return Period("day", day, day)
+    if view == "month":
+        return month_period(parse_month(args["month"]) if args.get("month") else today.replace(day=1))
+    if view == "year":
+        value = args.get("year") or str(today.year)
+        if not value.isdigit() or not 2000 <= int(value) <= 9999:
+            raise PeriodError("Parameter 'year' harus berupa tahun (YYYY).")
+        return year_period(int(value))
+    if view == "range":
+        return range_period(parse_date(args.get("from"), "from"), parse_date(args.get("to"), "to"))
+    raise PeriodError("Parameter 'view' harus day, month, year atau range.")
+
+
+# ---- statistics ----------------------------------------------------------------------------
+
+def percentile(ordered: Sequence[float], p: float) -> float | None:
+    """The p-th percentile (0–100) of an already sorted sequence; linear interpolation.
+
+    None for an empty sequence.
+    """
+    if not ordered:
+        return None
+    rank = (len(ordered) - 1) * p / 100.0
+    low = math.floor(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def share(part: int, whole: int) -> float | None:
+    """part / whole as a percentage, None when there is nothing to divide."""
+    return 100.0 * part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Count, mean, median, 90th percentile and compliance of one kind of time in one group."""
+
+    count: int
+    average: float | None
+    median: float | None
+    p90: float | None
+    within: int
+
+    @property
+    def within_percent(self) -> float | None:
+        """Share of measured tickets within the standard, in percent."""
+        return share(self.within, self.count)
+
+    @classmethod
+    def of(cls, values: list[float], within: int) -> "Spread":
+        """Summarise ``values`` (sorted here, in place)."""
+        values.sort()
+        average = sum(values) / len(values) if values else None
+        return cls(len(values), average, percentile(values, 50), percentile(values, 90), within)
+
+    def as_dict(self) -> dict:
+        return {"count": self.count, "average": self.average, "median": self.median,
+                "p90": self.p90, "within": self.within, "within_percent": self.within_percent}
+
+
+# ---- the report ----------------------------------------------------------------------------
+
+# The counts report_queries.group_counts returns after its four keys (service, counter, officer,
+# hour), in order. "called" counts tickets that reached a counter; "wait_within" and
+# "service_within" count measured times within the ticket's own service standard; "exceeded"
+# counts tickets over either standard.
+COUNT_FIELDS = (
+    "tickets", "issued", "called", "done", "no_show", "expired", "transferred", "cancelled", "open",
+    "flagged", "wait_within", "service_within", "exceeded",
+)
+DIMENSIONS = ("service", "counter", "officer", "hour")
+HISTOGRAM_BINS = 31  # whole minutes 0..29 and "30 or more"
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A service's published standards, in seconds."""
+
+    wait: float
+    service: float
+
+
+@dataclass
+class Report:
+    """Every figure of one period: a row per group of each dimension, the totals, chart series,
+    and the ids of the counted tickets that exceeded a standard (worst first)."""
+
+    total: dict
+    groups: dict[str, list[dict]]
+    charts: dict
+    exceeded_ids: list[int]
+    exceeded_count: int
+
+
+def _times_by_dimension(rows: Iterable[tuple]) -> list[dict]:
+    """Group (service, counter, officer, hour, seconds) rows, already sorted by seconds, into one
+    sorted list per key of each dimension, plus the whole ("all")."""
+    by_service, by_counter, by_officer, by_hour = (defaultdict(list) for _ in range(4))
+    everything = []
+    for service, counter, officer, hour, seconds in rows:
+        by_service[service].append(seconds)
+        by_counter[counter].append(seconds)
+        by_officer[officer].append(seconds)
+        by_hour[hour].append(seconds)
+        everything.append(seconds)
+    return [by_service, by_counter, by_officer, by_hour, {"all": everything}]
+
+
+def _row(counts: list, waits: list, served: list) -> dict:
+    row = dict(zip(COUNT_FIELDS, (int(c) for c in counts), strict=True))
+    for name in ("wait", "service_time"):
+        values = waits if name == "wait" else served
+        within = row.pop("wait_within" if name == "wait" else "service_within")
+        values.sort()  # already sorted by the query: Timsort checks it in one pass
+        row[name] = Spread(len(values), sum(values) / len(values) if values else None,
+                           percentile(values, 50), percentile(values, 90), within)
+    return row
+
+
+def build_report(group_rows: Sequence[tuple], day_rows: Sequence[tuple], wait_rows: Iterable[tuple],
+                 served_rows: Iterable[tuple], worst_exceeded: list[int], period: Period) -> Report:
+    """All figures of a period from what report_queries returns (group_counts, day_counts,
+    measured_times for waits and for service times, worst_exceeded)."""
+    waits, served = _times_by_dimension(wait_rows), _times_by_dimension(served_rows)
+    sums: list[dict] = [{} for _ in range(5)]
+    width = len(COUNT_FIELDS)
+    for row in group_rows:
+        keys, counts = (*row[:4], "all"), row[4:]
+        for index, key in enumerate(keys):
+            if key is None:
+                continue
+            total = sums[index].setdefault(key, [0] * width)
+            for i in range(width):
+                total[i] += counts[i]
+    groups = {}
+    for index, name in enumerate(DIMENSIONS):
+        groups[name] = [
+            {"key": key, **_row(counts, waits[index].get(key, []), served[index].get(key, []))}
+            for key, counts in sorted(sums[index].items())
+        ]
+    total = _row(sums[4].get("all", [0] * width), waits[4]["all"], served[4]["all"])
+    return Report(
+        total=total,
+        groups=groups,
+        charts=_charts(waits[0], group_rows, day_rows, period),
+        exceeded_ids=worst_exceeded,
+        exceeded_count=total["exceeded"],
+    )
+
+
+def histogram(ordered: Sequence[int], bins: int = HISTOGRAM_BINS) -> list[int]:
+    """Counts of sorted waiting times (seconds) per whole minute; the last bin takes the rest."""
+    edges = [bisect_left(ordered, minute * 60) for minute in range(bins)] + [len(ordered)]
+    return [edges[i + 1] - edges[i] for i in range(bins)]
+
+
+def _charts(waits_by_service: dict, group_rows, day_rows, period: Period) -> dict:
+    """Series of the three charts: wait distribution, arrivals per hour, compliance over time."""
+    arrivals: Counter = Counter()
+    for service, _, _, hour, _, issued, *_ in group_rows:
+        if issued:
+            arrivals[f"{hour}|{service}"] += int(issued)
+    buckets: dict = defaultdict(lambda: [0, 0, 0, 0])
+    open_days = set()
+    for day, service, issued, waits, waits_within, served, served_within in day_rows:
+        if issued:
+            open_days.add(day)
+        bucket = buckets[(day if period.daily else day[:7], service)]
+        for i, value in enumerate((waits, waits_within, served, served_within)):
+            bucket[i] += value
+    return {
+        "wait_histogram": {code: histogram(values) for code, values in waits_by_service.items()},
+        "arrivals": dict(arrivals),
+        "open_days": len(open_days),
+        "compliance": {
+            f"{bucket}|{service}": [share(v[1], v[0]), share(v[3], v[2])]
+            for (bucket, service), v in buckets.items()
+        },
+        "buckets": _buckets(period),
+    }
+
+
+def _buckets(period: Period) -> list[str]:
+    """The x axis of the compliance chart: every day, or every month, of the period."""
+    if period.daily:
+        return [(period.start + timedelta(days=i)).isoformat() for i in range(period.days)]
+    months, first = [], period.start.replace(day=1)
+    while first <= period.end:
+        months.append(first.strftime("%Y-%m"))
+        first = _add_months(first, 1)
+    return months
+
+
+def within_standard(seconds: float | None, standard_minutes: float) -> bool | None:
+    """Whether a time is within a standard given in minutes; None when there is no time."""
+    if seconds is None:
+        return None
+    return seconds <= standard_minutes * 60
+
+
+# ---- satisfaction survey (IKM, PermenPAN-RB 14/2017) ---------------------------------------
+
+# The nine elements (unsur) and the four answers of each, from worst (1) to best (4).
+ELEMENTS: tuple[tuple[str, str, tuple[str, str, str, str]], ...] = (
+    ("u1", "Persyaratan", ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai")),
+    ("u2", "Sistem, mekanisme, dan prosedur", ("Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah")),
+    ("u3", "Waktu penyelesaian", ("Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat")),
+    ("u4", "Biaya/tarif", ("Sangat mahal", "Cukup mahal", "Murah", "Gratis")),
+    ("u5", "Produk spesifikasi jenis pelayanan", ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai")),
+    ("u6", "Kompetensi pelaksana", ("Tidak kompeten", "Kurang kompeten", "Kompeten", "Sangat kompeten")),
+    ("u7", "Perilaku pelaksana", ("Tidak sopan dan ramah", "Kurang sopan dan ramah", "Sopan dan ramah",
+                                  "Sangat sopan dan ramah")),
+    ("u8", "Penanganan pengaduan, saran dan masukan", ("Tidak ada", "Ada tetapi tidak berfungsi",
+                                                       "Berfungsi kurang maksimal", "Dikelola dengan baik")),
+    ("u9", "Sarana dan prasarana", ("Buruk", "Cukup", "Baik", "Sangat baik")),
+)
+ELEMENT_CODES = tuple(code for code, _, _ in ELEMENTS)
+SMILEYS = ((1, "Tidak puas"), (2, "Kurang puas"), (3, "Puas"), (4, "Sangat puas"))
+
+# (lowest score of the grade, grade, quality label), best first.
+GRADES = (
+    (Decimal("88.31"), "A", "Sangat Baik"),
+    (Decimal("76.61"), "B", "Baik"),
+    (Decimal("65.00"), "C", "Kurang Baik"),
+    (Decimal("25.00"), "D", "Tidak Baik"),
+)
+
+
+def ikm_score(element_averages: Iterable[float]) -> Decimal | None:
+    """IKM = the mean of the elements' average scores (each 1–4) × 25, rounded to 2 decimals.
+
+    The regulation weighs each of the nine elements equally (1/9), which is this mean. A quick
+    smiley rating is one element. None without answers.
+    """
+    values = [v for v in element_averages if v is not None]
+    if not values:
+        return None
+    exact = Decimal(str(sum(values) / len(values))) * 25
+    return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def ikm_grade(score: Decimal | float | None) -> tuple[str, str] | None:
+    """(grade, label) of a score at the official boundaries 88.31 / 76.61 / 65.00.
+
+    The score is first rounded to two decimals, as published; below 65.00 is D (Tidak Baik).
+    """
+    if score is None:
+        return None
+    rounded = Decimal(str(score)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    for lowest, grade, label in GRADES:
+        if rounded >= lowest:
+            return grade, label
+    return GRADES[-1][1], GRADES[-1][2]
+
+
+@dataclass(frozen=True)
+class SurveyResult:
+    """Survey figures of one group (a service, a counter, the whole office)."""
+
+    respondents: int
+    element_averages: dict[str, float | None] = field(default_factory=dict)
+    smiley_respondents: int = 0
+    smiley_average: float | None = None
+    smiley_counts: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def score(self) -> Decimal | None:
+        """IKM of the full nine-element answers."""
+        return ikm_score(self.element_averages.values()) if self.respondents else None
+
+    @property
+    def grade(self) -> tuple[str, str] | None:
+        return ikm_grade(self.score)
+
+    @property
+    def smiley_score(self) -> Decimal | None:
+        """The quick rating on the same 25–100 scale."""
+        return ikm_score([self.smiley_average]) if self.smiley_respondents else None
+
+    @property
+    def smiley_grade(self) -> tuple[str, str] | None:
+        return ikm_grade(self.smiley_score)
+
+    def as_dict(self) -> dict:
+        grade, smiley_grade = self.grade, self.smiley_grade
+        return {
+            "respondents": self.respondents,
+            "element_averages": self.element_averages,
+            "score": float(self.score) if self.score is not None else None,
+            "grade": grade[0] if grade else None,
+            "grade_label": grade[1] if grade else None,
+            "smiley_respondents": self.smiley_respondents,
+            "smiley_average": self.smiley_average,
+            "smiley_counts": self.smiley_counts,
+            "smiley_score": float(self.smiley_score) if self.smiley_score is not None else None,
+            "smiley_grade": smiley_grade[0] if smiley_grade else None,
+            "smiley_grade_label": smiley_grade[1] if smiley_grade else None,
+        }
+
+
+def survey_results(rows: Iterable[Mapping]) -> dict[str, dict]:
+    """:class:`SurveyResult` per group from report_queries.survey_sums rows:
+    ``{"all": {"all": r}, "service": {code: r}, "counter": {id: r}}``."""
+    sums: dict = {"all": {}, "service": {}, "counter": {}}
+    fields = ("respondents", *ELEMENT_CODES, "rating", "r1", "r2", "r3", "r4")
+    for row in rows:
+        for by, key in (("all", "all"), ("service", row["service"]), ("counter", row["counter_id"])):
+            if key is None:
+                continue
+            total = sums[by].setdefault(key, {"ikm": Counter(), "smiley": Counter()})[row["kind"]]
+            for name in fields:
+                total[name] += row[name] or 0
+    return {by: {key: _survey_result(kinds) for key, kinds in groups.items()} for by, groups in sums.items()}
+
+
+def _survey_result(kinds: dict) -> SurveyResult:
+    full, quick = kinds["ikm"], kinds["smiley"]
+    n, m = int(full["respondents"]), int(quick["respondents"])
+    return SurveyResult(
+        respondents=n,
+        element_averages={code: full[code] / n for code in ELEMENT_CODES} if n else {},
+        smiley_respondents=m,
+        smiley_average=quick["rating"] / m if m else None,
+        smiley_counts={i: int(quick[f"r{i}"]) for i in range(1, 5)},
+    )
