@@ -300,6 +300,7 @@ def _charts(waits_by_service: dict, group_rows, day_rows, period: Period) -> dic
         bucket = buckets[(day if period.daily else day[:7], service)]
         for i, value in enumerate((waits, waits_within, served, served_within)):
             bucket[i] += value
+    measured_buckets = {bucket for bucket, _ in buckets}
     return {
         "wait_histogram": {code: histogram(values) for code, values in waits_by_service.items()},
         "arrivals": dict(arrivals),
@@ -308,7 +309,8 @@ def _charts(waits_by_service: dict, group_rows, day_rows, period: Period) -> dic
             f"{bucket}|{service}": [share(v[1], v[0]), share(v[3], v[2])]
             for (bucket, service), v in buckets.items()
         },
-        "buckets": _buckets(period),
+        # Days without any measured ticket (weekends, holidays) are left off the axis.
+        "buckets": [b for b in _buckets(period) if b in measured_buckets],
     }
 
 

@@ -338,11 +338,17 @@ class HttpOffice:
         self._new_session = session_factory or requests.Session
         self.kiosk = self._new_session()
         self.sessions: dict[str, object] = {}
+        self.credentials: dict[str, tuple[str, int]] = {}
         self.refused = 0
 
-    def _post(self, session, path: str, body: dict | None = None) -> dict:
+    def _post(self, session, path: str, body: dict | None = None, username: str | None = None) -> dict:
         for _ in range(30):
             response = session.post(self.url + path, json=body or {}, timeout=30)
+            if response.status_code == 401 and username in self.credentials:
+                # The session ended (idle too long): sign in again, as the officer would.
+                self.login(username, *self.credentials[username])
+                session, username = self.sessions[username], None
+                continue
             if response.status_code != 429:
                 break
             time.sleep(2)  # the kiosk's flood guard: wait like a patient visitor
@@ -362,6 +368,7 @@ class HttpOffice:
         session = self._new_session()
         self._post(session, "/api/login", {"username": username, "password": password, "counter": counter})
         self.sessions[username] = session
+        self.credentials[username] = (password, counter)
 
     def issue(self, visitor: Visitor, t: float):
         body = {"service": visitor.service, "priority": visitor.priority}
@@ -376,11 +383,13 @@ class HttpOffice:
         return ticket["id"]
 
     def call_next(self, officer: tuple[str, int], t: float):
-        ticket = self._post(self.sessions[officer[0]], f"/api/counters/{officer[1]}/call-next")["ticket"]
+        ticket = self._post(self.sessions[officer[0]], f"/api/counters/{officer[1]}/call-next",
+                            username=officer[0])["ticket"]
         return ticket["id"] if ticket else None
 
     def _act(self, officer, ticket_id, action: str, body: dict | None = None):
-        return self._post(self.sessions[officer[0]], f"/api/tickets/{ticket_id}/{action}", body)["ticket"]
+        return self._post(self.sessions[officer[0]], f"/api/tickets/{ticket_id}/{action}", body,
+                          username=officer[0])["ticket"]
 
     def start(self, officer, ticket_id, t: float) -> None:
         self._act(officer, ticket_id, "start")

@@ -119,10 +119,14 @@
         ctx.lineTo(px, area.bottom);
         ctx.stroke();
         ctx.setLineDash([]);
-        ctx.fillStyle = "#14202b";
         ctx.font = "bold 12px 'DejaVu Sans', sans-serif";
         ctx.textAlign = "left";
-        ctx.fillText(line.label, px + 4, area.top + 12 + 14 * (line.row || 0));
+        var y = area.top + 12 + 16 * (line.row || 0);
+        var width = ctx.measureText(line.label).width;
+        ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
+        ctx.fillRect(px + 2, y - 11, width + 6, 15);
+        ctx.fillStyle = "#14202b";
+        ctx.fillText(line.label, px + 5, y);
         ctx.restore();
       });
     }
@@ -216,7 +220,8 @@
                    tooltip: { callbacks: { label: function (item) { return item.dataset.label + ": " + number(item.raw, 1); } } } },
         scales: {
           x: { stacked: true, grid: { display: false }, title: { display: true, text: "Jam" } },
-          y: { stacked: true, beginAtZero: true, title: { display: true, text: days > 1 ? "Pengunjung per hari" : "Pengunjung" } }
+          y: { stacked: true, beginAtZero: true, grace: "8%",
+               title: { display: true, text: days > 1 ? "Pengunjung per hari" : "Pengunjung" } }
         }
       })
     };
@@ -231,7 +236,7 @@
         borderColor: colour,
         backgroundColor: colour,
         spanGaps: true,
-        tension: 0.2,
+        tension: 0,
         pointRadius: data.buckets.length > 40 ? 0 : 3,
         data: data.buckets.map(function (bucket) {
           var pair = data.compliance[bucket + "|" + service.code];
