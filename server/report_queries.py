@@ -29,20 +29,23 @@ def _standard_case(standards: Mapping[str, Standard], attribute: str) -> tuple[s
 
 def _measured(standards: Mapping[str, Standard], utc_offset_seconds: int) -> tuple[str, list]:
     """The tickets of a day range with their local hour, whole-second times where they count
-    (never for flagged or expired tickets) and whether each is within its own service standard."""
+    (never for flagged or expired tickets) and whether each is within its own service standard.
+
+    Seconds are rounded half up (as in the exports); a rounded time is within a whole-second
+    standard exactly when the exact time is below the standard + 0.5.
+    """
     wait_standard, wait_params = _standard_case(standards, "wait")
     service_standard, service_params = _standard_case(standards, "service")
     sql = f"""
-        SELECT *, wait <= {wait_standard} AS wait_ok, served <= {service_standard} AS served_ok
+        SELECT *, wait_exact < {wait_standard} + 0.5 AS wait_ok,
+                  served_exact < {service_standard} + 0.5 AS served_ok,
+                  CAST(wait_exact + 0.5 AS INTEGER) AS wait, CAST(served_exact + 0.5 AS INTEGER) AS served
         FROM (
             SELECT id, day, service, status, flagged, counter_id, called_by,
                    CAST(issued_at + ? AS INTEGER) % 86400 / 3600 AS hour,
                    transferred_from IS NULL AS kiosk,
-                   CASE WHEN flagged = 0 AND status != 'expired' AND called_at IS NOT NULL
-                        THEN CAST(ROUND(called_at - issued_at) AS INTEGER) END AS wait,
-                   CASE WHEN flagged = 0 AND status != 'expired' AND finished_at IS NOT NULL
-                             AND started_at IS NOT NULL
-                        THEN CAST(ROUND(finished_at - started_at) AS INTEGER) END AS served
+                   CASE WHEN flagged = 0 AND status != 'expired' THEN called_at - issued_at END AS wait_exact,
+                   CASE WHEN flagged = 0 AND status != 'expired' THEN finished_at - started_at END AS served_exact
             FROM tickets INDEXED BY tickets_report
             WHERE day BETWEEN ? AND ?
         )
@@ -58,16 +61,13 @@ def _tuples(conn: sqlite3.Connection, sql: str, params) -> list[tuple]:
 
 def group_counts(conn: sqlite3.Connection, first_day: str, last_day: str, standards: Mapping[str, Standard],
                  utc_offset_seconds: int) -> list[tuple]:
-    """Counts per (service, counter, officer, hour): the columns of :data:`server.reports.COUNT_FIELDS`
-    after those four keys."""
+    """Per (service, counter, officer, hour, status): tickets, kiosk tickets, flagged, measured
+    times within the standard (wait, service) and tickets over either standard."""
     measured, params = _measured(standards, utc_offset_seconds)
     sql = f"""
-        SELECT service, counter_id, called_by, hour,
-               COUNT(*), TOTAL(kiosk), TOTAL(counter_id IS NOT NULL), TOTAL(status = 'done'),
-               TOTAL(status = 'no_show'), TOTAL(status = 'expired'), TOTAL(status = 'transferred'),
-               TOTAL(status = 'cancelled'), TOTAL(status IN ('waiting', 'called', 'serving')), TOTAL(flagged),
+        SELECT service, counter_id, called_by, hour, status, COUNT(*), TOTAL(kiosk), TOTAL(flagged),
                TOTAL(wait_ok), TOTAL(served_ok), TOTAL(wait_ok = 0 OR served_ok = 0)
-        FROM ({measured}) GROUP BY 1, 2, 3, 4
+        FROM ({measured}) GROUP BY 1, 2, 3, 4, 5
     """
     return _tuples(conn, sql, [*params, first_day, last_day])
 
@@ -84,15 +84,13 @@ def day_counts(conn: sqlite3.Connection, first_day: str, last_day: str, standard
     return _tuples(conn, sql, [*params, first_day, last_day])
 
 
-def measured_times(conn: sqlite3.Connection, first_day: str, last_day: str, utc_offset_seconds: int,
-                   kind: str) -> list[tuple]:
-    """(service, counter, officer, hour, seconds) of every counted waiting (``kind="wait"``) or
-    service (``"served"``) time of the range, shortest first."""
+def measured_times(conn: sqlite3.Connection, first_day: str, last_day: str, utc_offset_seconds: int) -> list[tuple]:
+    """(service, counter, officer, hour, wait, served) of every ticket of the range with a counted
+    waiting or service time (the other may be None), shortest wait first."""
     measured, params = _measured({}, utc_offset_seconds)
-    column = {"wait": "wait", "served": "served"}[kind]
     sql = f"""
-        SELECT service, counter_id, called_by, hour, {column} FROM ({measured})
-        WHERE {column} IS NOT NULL ORDER BY {column}
+        SELECT service, counter_id, called_by, hour, wait, served FROM ({measured})
+        WHERE wait IS NOT NULL OR served IS NOT NULL ORDER BY wait
     """
     return _tuples(conn, sql, [*params, first_day, last_day])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -56,7 +57,7 @@ def standards(config) -> dict[str, Standard]:
     }
 
 
-_helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loket-reports")
+_helper = ThreadPoolExecutor(max_workers=2, thread_name_prefix="loket-reports")
 _cache: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
 CACHE_SIZE = 12
@@ -71,6 +72,10 @@ def compute(store, config, period: Period, exceeded_limit: int = 25) -> dict:
     """
     first, last = period.start.isoformat(), period.end.isoformat()
     known = standards(config)
+    # Read beside the ticket figures, in a helper thread.
+    survey = _helper.submit(lambda: reports.survey_results(queries.survey_sums(store.read(), first, last)))
+    flagged = _helper.submit(lambda: queries.flagged_tickets(store.read(), first, last))
+    comments = _helper.submit(lambda: queries.survey_comments(store.read(), first, last))
     conn = store.read()
     key = (store.path, first, last, exceeded_limit, tuple(sorted(known.items())), config.office.timezone,
            queries.fingerprint(conn, first, last))
@@ -89,31 +94,24 @@ def compute(store, config, period: Period, exceeded_limit: int = 25) -> dict:
         "period": period,
         "report": report,
         "exceeded": [details[i] for i in report.exceeded_ids if i in details],
-        "flagged": queries.flagged_tickets(conn, first, last),
-        "survey": reports.survey_results(queries.survey_sums(conn, first, last)),
-        "comments": queries.survey_comments(conn, first, last),
+        "flagged": flagged.result(),
+        "survey": survey.result(),
+        "comments": comments.result(),
     }
 
 
 def _compute_report(store, config, period: Period, known: dict, exceeded_limit: int) -> reports.Report:
-    """The ticket figures, read afresh. The aggregate queries run in a helper thread (SQLite
-    works without Python's lock) while this thread reads the times for the percentiles."""
+    """The ticket figures, read afresh. The aggregate queries run in helper threads (SQLite works
+    without Python's lock, so they use the second core) while this thread reads and groups the
+    times for the percentiles."""
     noon = datetime.combine(period.start, time(12), config.office.tz)
     offset = int(noon.utcoffset().total_seconds())
     first, last = period.start.isoformat(), period.end.isoformat()
-
-    def aggregates():
-        conn = store.read()
-        return (queries.group_counts(conn, first, last, known, offset),
-                queries.day_counts(conn, first, last, known, offset))
-
-    pending = _helper.submit(aggregates)
-    conn = store.read()
-    waits = queries.measured_times(conn, first, last, offset, "wait")
-    served = queries.measured_times(conn, first, last, offset, "served")
-    worst = queries.worst_exceeded(conn, first, last, known, exceeded_limit)
-    groups, days = pending.result()
-    return reports.build_report(groups, days, waits, served, worst, period)
+    groups = _helper.submit(lambda: queries.group_counts(store.read(), first, last, known, offset))
+    days = _helper.submit(lambda: queries.day_counts(store.read(), first, last, known, offset))
+    worst = _helper.submit(lambda: queries.worst_exceeded(store.read(), first, last, known, exceeded_limit))
+    times = queries.measured_times(store.read(), first, last, offset)
+    return reports.build_report(groups.result(), days.result(), times, worst.result(), period)
 
 
 def chart_data(config, figures: dict) -> dict:
@@ -294,7 +292,8 @@ def _ticket_brief(ticket: dict) -> dict:
 
 
 def _seconds(end, start) -> int | None:
-    return round(end - start) if end is not None and start is not None else None
+    """Whole seconds between two times, rounded half up (as the report queries do)."""
+    return math.floor(end - start + 0.5) if end is not None and start is not None else None
 
 
 # ---- exports -------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import calendar
 import math
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -192,8 +192,8 @@ class Spread:
 
 # ---- the report ----------------------------------------------------------------------------
 
-# The counts report_queries.group_counts returns after its four keys (service, counter, officer,
-# hour), in order. "called" counts tickets that reached a counter; "wait_within" and
+# The counts of every group, in this order (built from report_queries.group_counts, which counts
+# per service, counter, officer, hour and status). "called" counts tickets that reached a counter; "wait_within" and
 # "service_within" count measured times within the ticket's own service standard; "exceeded"
 # counts tickets over either standard.
 COUNT_FIELDS = (
@@ -224,18 +224,28 @@ class Report:
     exceeded_count: int
 
 
-def _times_by_dimension(rows: Iterable[tuple]) -> list[dict]:
-    """Group (service, counter, officer, hour, seconds) rows, already sorted by seconds, into one
-    sorted list per key of each dimension, plus the whole ("all")."""
-    by_service, by_counter, by_officer, by_hour = (defaultdict(list) for _ in range(4))
-    everything = []
-    for service, counter, officer, hour, seconds in rows:
-        by_service[service].append(seconds)
-        by_counter[counter].append(seconds)
-        by_officer[officer].append(seconds)
-        by_hour[hour].append(seconds)
-        everything.append(seconds)
-    return [by_service, by_counter, by_officer, by_hour, {"all": everything}]
+def _times_by_dimension(rows: Iterable[tuple]) -> tuple[list[dict], list[dict]]:
+    """Group (service, counter, officer, hour, wait, served) rows, sorted by wait, into one list
+    of waits and one of service times per key of each dimension, plus the whole ("all")."""
+    waits = [defaultdict(list) for _ in range(4)]
+    served = [defaultdict(list) for _ in range(4)]
+    all_waits, all_served = [], []
+    w_service, w_counter, w_officer, w_hour = waits
+    s_service, s_counter, s_officer, s_hour = served
+    for service, counter, officer, hour, wait, service_time in rows:
+        if wait is not None:
+            w_service[service].append(wait)
+            w_counter[counter].append(wait)
+            w_officer[officer].append(wait)
+            w_hour[hour].append(wait)
+            all_waits.append(wait)
+        if service_time is not None:
+            s_service[service].append(service_time)
+            s_counter[counter].append(service_time)
+            s_officer[officer].append(service_time)
+            s_hour[hour].append(service_time)
+            all_served.append(service_time)
+    return [*waits, {"all": all_waits}], [*served, {"all": all_served}]
 
 
 def _row(counts: list, waits: list, served: list) -> dict:
@@ -243,27 +253,43 @@ def _row(counts: list, waits: list, served: list) -> dict:
     for name in ("wait", "service_time"):
         values = waits if name == "wait" else served
         within = row.pop("wait_within" if name == "wait" else "service_within")
-        values.sort()  # already sorted by the query: Timsort checks it in one pass
+        values.sort()  # waits come sorted from the query: Timsort only checks them
         row[name] = Spread(len(values), sum(values) / len(values) if values else None,
                            percentile(values, 50), percentile(values, 90), within)
     return row
 
 
-def build_report(group_rows: Sequence[tuple], day_rows: Sequence[tuple], wait_rows: Iterable[tuple],
-                 served_rows: Iterable[tuple], worst_exceeded: list[int], period: Period) -> Report:
+_STATUS_FIELD = {status: COUNT_FIELDS.index(status) for status in ("done", "no_show", "expired", "transferred",
+                                                                   "cancelled")}
+_OPEN = COUNT_FIELDS.index("open")
+
+
+def _count_rows(group_rows: Iterable[tuple]) -> Iterator[list]:
+    """report_queries.group_counts rows (per status) as keys + COUNT_FIELDS values."""
+    for service, counter, officer, hour, status, tickets, kiosk, flagged, wait_ok, served_ok, over in group_rows:
+        counts = [0] * len(COUNT_FIELDS)
+        counts[0], counts[1], counts[9] = tickets, kiosk, flagged
+        counts[2] = tickets if counter is not None else 0
+        counts[_STATUS_FIELD.get(status, _OPEN)] = tickets
+        counts[10], counts[11], counts[12] = wait_ok, served_ok, over
+        yield [service, counter, officer, hour, *counts]
+
+
+def build_report(group_rows: Sequence[tuple], day_rows: Sequence[tuple], time_rows: Iterable[tuple],
+                 worst_exceeded: list[int], period: Period) -> Report:
     """All figures of a period from what report_queries returns (group_counts, day_counts,
-    measured_times for waits and for service times, worst_exceeded)."""
-    waits, served = _times_by_dimension(wait_rows), _times_by_dimension(served_rows)
+    measured_times, worst_exceeded)."""
+    waits, served = _times_by_dimension(time_rows)
     sums: list[dict] = [{} for _ in range(5)]
     width = len(COUNT_FIELDS)
-    for row in group_rows:
-        keys, counts = (*row[:4], "all"), row[4:]
+    for counts in _count_rows(group_rows):
+        keys = (*counts[:4], "all")
         for index, key in enumerate(keys):
             if key is None:
                 continue
             total = sums[index].setdefault(key, [0] * width)
             for i in range(width):
-                total[i] += counts[i]
+                total[i] += counts[4 + i]
     groups = {}
     for index, name in enumerate(DIMENSIONS):
         groups[name] = [
@@ -289,7 +315,7 @@ def histogram(ordered: Sequence[int], bins: int = HISTOGRAM_BINS) -> list[int]:
 def _charts(waits_by_service: dict, group_rows, day_rows, period: Period) -> dict:
     """Series of the three charts: wait distribution, arrivals per hour, compliance over time."""
     arrivals: Counter = Counter()
-    for service, _, _, hour, _, issued, *_ in group_rows:
+    for service, _, _, hour, _, _, issued, *_ in group_rows:
         if issued:
             arrivals[f"{hour}|{service}"] += int(issued)
     buckets: dict = defaultdict(lambda: [0, 0, 0, 0])
