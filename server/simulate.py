@@ -11,6 +11,13 @@ The same model of visitors and officers drives two kinds of office:
 
 Everything random comes from ``random.Random`` seeded per day from ``--seed``, so a seed gives
 the same day every time (status-page tokens excepted: they stay secret).
+
+    loket simulate --url http://127.0.0.1:8000 --password RAHASIA              # a day at 60×
+    loket simulate --speed 0 --visitors 400 --officer petugas1:1 --officer kepala:2
+    loket simulate --history 365 --data ./loket-data                            # a year, ~300,000 tickets
+
+A live run signs in ``petugas<N>`` at counter N unless ``--officer`` says otherwise; the kiosk's
+flood guard (``[queue] kiosk_limit_per_minute``) slows a very fast run down, it never fails it.
 """
 
 from __future__ import annotations
