@@ -219,6 +219,9 @@ class Loket:
         """Start the voice and printer workers and the job that closes yesterday's queue."""
         self.announcer.start()
         self.printer.start()
+        from server.alerts import start_alerts
+
+        self._jobs.append(start_alerts(self))
         for target, name, args in ((self._housekeeping, "loket-housekeeping", (interval,)),
                                    (self._prefetcher, "loket-prefetch", ())):
             thread = threading.Thread(target=target, args=args, name=name, daemon=True)
@@ -282,7 +285,7 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
 
 
 def _register(app: Flask) -> None:
-    from server import admin, api, console, openapi, pages
+    from server import admin, api, console, openapi, pages, reporting
     from server.voice.routes import bp as sounds_bp
 
     app.jinja_loader = ChoiceLoader([
@@ -294,6 +297,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(reporting.bp)
     app.register_blueprint(sounds_bp)
     app.before_request(_same_origin_only)
     app.after_request(_security_headers)

@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--data")
     say.add_argument("--out", help="write the WAV (chime + voice) here")
     say.add_argument("--play", action="store_true", help="play it on this computer's speaker")
+    from server import simulate
+
+    sim = commands.add_parser(
+        "simulate", help="simulate an office day: live through the API, or --history DAYS into the database")
+    simulate.add_arguments(sim)
+
     backup = commands.add_parser("backup", help="copy the database consistently while serving")
     backup.add_argument("dest", help="folder to write the copy into (created if missing)")
     backup.add_argument("--data")
@@ -75,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_say(args)
         if args.command == "backup":
             return cmd_backup(args)
+        if args.command == "simulate":
+            from server import simulate
+
+            return simulate.run(args)
     except ConfigError as exc:
         print(f"loket: configuration error: {exc}", file=sys.stderr)
         return 2

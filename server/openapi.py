@@ -273,6 +273,8 @@ def spec() -> dict:
         except ImportError:
             continue
         paths.update(getattr(extra, "OPENAPI_PATHS", {}))
+        if hasattr(extra, "openapi_paths"):
+            paths.update(extra.openapi_paths())
     return {
         "openapi": "3.1.0",
         "info": {

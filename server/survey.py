@@ -130,6 +130,7 @@ def pending(counter_id: int):
 def answer_at_counter(ticket_id: int):
     """The visitor answers on the counter's tablet."""
     loket = _loket()
+    auth.require_actor(loket.store)  # a signed-in tablet first; the counter is checked below
     ticket = loket.queue.get(ticket_id)
     if ticket.counter_id is None:
         raise Conflict("not_done", "Survei dapat diisi setelah layanan selesai.")

@@ -187,9 +187,22 @@
     refresh();
   });
   socket.on("disconnect", () => L.showConnection(conn, "disconnected"));
-  for (const name of ["ticket_called", "ticket_updated", "queue_changed", "presence_changed"]) {
+  for (const name of ["ticket_called", "ticket_updated", "queue_changed", "presence_changed", "ticket_overtime"]) {
     socket.on(name, refresh);
   }
+  // The server's over-time alerts, newest first, kept short.
+  const alertList = $("[data-overtime]");
+  socket.on("ticket_overtime", (alert) => {
+    if (!alertList) return;
+    const ticket = alert.ticket || {};
+    const item = document.createElement("li");
+    const what = alert.kind === "service" ? "dilayani" : "menunggu";
+    const where = ticket.counter ? ` di ${ticket.counter.name}` : "";
+    item.textContent = `${ticket.number}${where} sudah ${what} ${alert.minutes} menit (standar ${alert.standard_minutes} menit)`;
+    alertList.prepend(item);
+    while (alertList.children.length > 8) alertList.lastElementChild.remove();
+    alertList.hidden = false;
+  });
 
   L.startClock($("[data-clock]"), root.dataset.timezone);
   setInterval(tick, 1000);

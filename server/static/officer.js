@@ -322,6 +322,18 @@
     queue.setWaiting(message.waiting);
     queue.refresh();
   });
+  // The server's over-time alert (once per ticket): a visitor of this counter's services has
+  // waited past the standard, or the ticket served here has run past the standard service time.
+  socket.on("ticket_overtime", (alert) => {
+    const ticket = alert.ticket || {};
+    const here = ticket.counter && ticket.counter.id === counterId;
+    const mine = counterServices.some((s) => s.code === ticket.service);
+    if (alert.kind === "service" ? !here : !mine) return;
+    const what = alert.kind === "service" ? "dilayani" : "menunggu";
+    say(`Perhatian: ${ticket.number} sudah ${what} ${alert.minutes} menit ` +
+        `(standar ${alert.standard_minutes} menit).`, "warning");
+    queue.refresh();
+  });
 
   L.startClock(el.clock, root.dataset.timezone);
   setInterval(() => {
