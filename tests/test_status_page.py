@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -96,6 +97,12 @@ def test_status_page_follows_the_ticket_until_it_is_called(live_server, page: Pa
     act(officer, live_server, f"/tickets/{mine['id']}/finish")
     expect(headline).to_have_text("Pelayanan selesai", timeout=WAIT_MS)
     expect(page.locator("#status-sub")).to_have_text("Terima kasih atas kunjungan Anda.")
+    # After service the visitor is offered the satisfaction survey, on the same phone.
+    survey = page.locator("#status-survey")
+    expect(survey).to_be_visible(timeout=WAIT_MS)
+    page.screenshot(path=artifacts / "status-done-390x844.png")
+    survey.click()
+    expect(page).to_have_url(re.compile(r"/t/[^/]+/survei$"), timeout=WAIT_MS)
     assert [error for error in errors if "Content Security Policy" in error] == []
 
 

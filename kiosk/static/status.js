@@ -24,7 +24,8 @@
     facts: byId('status-facts'),
     ahead: byId('status-ahead'),
     estimate: byId('status-estimate'),
-    updated: byId('status-updated')
+    updated: byId('status-updated'),
+    survey: byId('status-survey')
   };
 
   var timeFormat = new Intl.DateTimeFormat('id-ID', {
@@ -94,6 +95,9 @@
     el.counter.hidden = !words[2];
     setText(el.sub, words[1]);
     el.sub.hidden = !words[1];
+
+    // After service the visitor is asked for the satisfaction survey (IKM).
+    el.survey.hidden = ticket.status !== 'done';
 
     var waiting = ticket.status === 'waiting';
     el.facts.hidden = !waiting;
