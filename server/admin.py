@@ -27,7 +27,7 @@ bp = Blueprint("admin", __name__)
 LOGO_NAME = "logo.png"
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_SIDE = 800
-SECTIONS = ("office", "queue", "printer", "voice")
+SECTIONS = ("office", "queue", "printer", "voice", "display", "security", "survey")
 
 
 def _loket():
@@ -101,7 +101,7 @@ def _broadcast_settings() -> None:
 
 @bp.put("/api/admin/settings/<section>")
 def put_section(section: str):
-    """Replace the office, queue, printer or voice table (keys not sent are kept)."""
+    """Change one table of loket.toml (keys not sent are kept)."""
     actor = _admin()
     if section not in SECTIONS:
         raise LoketError("unknown_section", f"Bagian pengaturan '{section}' tidak dikenal.", 404)
@@ -359,7 +359,7 @@ def _admin_paths() -> dict:
     return {
         "/api/admin/settings": {"get": {"summary": "Seluruh pengaturan kantor", "responses": {"200": ok, **denied}}},
         "/api/admin/settings/{section}": {"put": {
-            "summary": "Ubah tabel office, queue, printer atau voice", "parameters": [section], "requestBody": table,
+            "summary": "Ubah tabel office, queue, printer, voice, display, security atau survey", "parameters": [section], "requestBody": table,
             "responses": {"200": ok, "400": error("Bukan JSON"), **denied, "404": error("Bagian tidak dikenal"), "422": invalid}}},
         "/api/admin/services": {"post": {
             "summary": "Tambah layanan", "requestBody": table,

@@ -130,8 +130,11 @@ def _first_users(data_dir: Path, demo: bool) -> None:
             return
         users = DEMO_USERS if demo else [("admin", "admin")]
         print("Pengguna pertama dibuat (catat kata sandinya, hanya ditampilkan sekali ini):", flush=True)
+        # The demo office's users share one password, so `loket simulate --password` can sign
+        # every officer in; a real office's admin gets its own.
+        shared = secrets.token_urlsafe(9) if demo else None
         for username, role in users:
-            password = secrets.token_urlsafe(9)
+            password = shared or secrets.token_urlsafe(9)
             auth.create_user(store, username, password, role, utc_now())
             print(f"  {username:10} peran {role:10} kata sandi {password}", flush=True)
         print("Tambah pengguna lain: loket user add NAMA --role officer|supervisor|admin", flush=True)

@@ -33,6 +33,9 @@ timezone = "Asia/Jakarta"
 # Opening hours for taking a number, and the days the office is open.
 hours = "{hours}"
 days = {days}
+# The head of office, for the signature block of the printed monthly report.
+head_name = ""
+head_nip = ""
 running_text = "Selamat datang di PTSP Kantor Kementerian Agama Kabupaten Pekalongan. Layanan tanpa biaya. Laporkan pungutan liar melalui layanan Pengaduan Masyarakat."
 
 [queue]
@@ -58,6 +61,11 @@ width_mm = 80
 # e.g. media = ["brosur-haji.jpg", "profil-kantor.mp4"]. Empty: the TV shows how to queue.
 media = []
 slide_seconds = 10
+
+[survey]
+# "ikm": the nine elements of PermenPAN-RB 14/2017 (1-4); "smiley": one four-face rating;
+# "": nine elements on the visitor's phone, smileys on the counter tablet.
+mode = ""
 
 [security]
 # A signed-in officer, supervisor or admin who does nothing for this long signs in again.
@@ -204,6 +212,8 @@ class Office:
     days: tuple[int, ...]
     short_name: str = ""
     running_text: str = ""
+    head_name: str = ""
+    head_nip: str = ""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -217,6 +227,14 @@ class QueueSettings:
     skip_returns: int = 1
     highlight_seconds: int = 30
     kiosk_limit_per_minute: int = 30
+
+
+@dataclass(frozen=True)
+class SurveySettings:
+    """The satisfaction survey: "ikm" (nine elements, 1–4), "smiley" (one four-face rating), or
+    "" for the usual split (nine elements on the phone, smileys on the counter tablet)."""
+
+    mode: str = ""
 
 
 @dataclass(frozen=True)
@@ -252,6 +270,7 @@ class Config:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
+    survey: SurveySettings = field(default_factory=SurveySettings)
 
     def service(self, code: str) -> Service | None:
         """The service with this code, or None."""
@@ -349,7 +368,7 @@ def _parse_hours(value: str, key: str) -> Hours:
 
 def _parse_office(raw) -> Office:
     table = _Table(raw, "office")
-    table.reject_unknown({"name", "short_name", "timezone", "hours", "days", "running_text"})
+    table.reject_unknown({"name", "short_name", "timezone", "hours", "days", "running_text", "head_name", "head_nip"})
     name = table.get("name", str, required=True).strip()
     if not name:
         raise ConfigError("office.name: must not be empty")
@@ -369,6 +388,8 @@ def _parse_office(raw) -> Office:
         hours=_parse_hours(table.get("hours", str, "07:30-16:00"), "office.hours"),
         days=tuple(sorted({WEEKDAYS.index(d) for d in days})),
         running_text=table.get("running_text", str, ""),
+        head_name=table.get("head_name", str, ""),
+        head_nip=table.get("head_nip", str, ""),
     )
 
 
@@ -414,7 +435,7 @@ def _parse_counter(raw, index: int, codes: set[str]) -> Counter:
 
 def _parse(raw: dict) -> Config:
     top = _Table(raw, "loket.toml")
-    top.reject_unknown({"office", "queue", "printer", "voice", "display", "security", "services", "counters"})
+    top.reject_unknown({"office", "queue", "printer", "voice", "display", "security", "survey", "services", "counters"})
     if "office" not in raw:
         raise ConfigError("office: the [office] table is required")
     office = _parse_office(raw["office"])
@@ -445,7 +466,17 @@ def _parse(raw: dict) -> Config:
         voice=_adapter(VoiceSettings, raw.get("voice", {}), "voice"),
         display=_parse_display(raw.get("display", {})),
         security=_parse_security(raw.get("security", {})),
+        survey=_parse_survey(raw.get("survey", {})),
     )
+
+
+def _parse_survey(raw) -> SurveySettings:
+    table = _Table(raw, "survey")
+    table.reject_unknown({"mode"})
+    mode = table.get("mode", str, "")
+    if mode not in ("", "ikm", "smiley"):
+        raise ConfigError(f"survey.mode: must be \"ikm\", \"smiley\" or \"\" (got {mode!r})")
+    return SurveySettings(mode)
 
 
 def _parse_security(raw) -> SecuritySettings:

@@ -46,12 +46,13 @@ def config_to_raw(config: Config) -> dict:
         "office": {
             "name": office.name, "short_name": office.short_name, "timezone": office.timezone,
             "hours": hours_text(office.hours), "days": [WEEKDAYS[d] for d in office.days],
-            "running_text": office.running_text,
+            "running_text": office.running_text, "head_name": office.head_name, "head_nip": office.head_nip,
         },
         "queue": dataclasses.asdict(config.queue),
         "printer": dataclasses.asdict(config.printer),
         "voice": dataclasses.asdict(config.voice),
         "security": {"idle_minutes": config.security.idle_minutes},
+        "survey": {"mode": config.survey.mode},
         "display": {"media": list(config.display.media), "slide_seconds": config.display.slide_seconds},
         "services": services,
         "counters": [

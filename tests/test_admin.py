@@ -153,3 +153,21 @@ def test_display_media_are_checked(tmp_path, media, message):
     path = write_config(tmp_path / "d", {"media = []": f"media = {media}"})
     with pytest.raises(ConfigError, match=message):
         load_config(path)
+
+
+def test_survey_mode_and_head_of_office_from_the_settings(client, login):
+    admin = login("admin", None)
+    ticket = issue(client, "A")
+    officer = login("officer", 1)
+    officer.post("/api/counters/1/call-next")
+    officer.post(f"/api/tickets/{ticket['id']}/start")
+    officer.post(f"/api/tickets/{ticket['id']}/finish")
+    page = f"/t/{ticket['status_url'].rsplit('/', 1)[-1]}/survei"
+    assert 'data-mode="ikm"' in client.get(page).get_data(as_text=True)
+    assert admin.put("/api/admin/settings/survey", json={"mode": "smiley"}).status_code == 200
+    assert 'data-mode="smiley"' in client.get(page).get_data(as_text=True)
+    assert admin.put("/api/admin/settings/survey", json={"mode": "kertas"}).status_code == 422
+    assert admin.put("/api/admin/settings/office", json={"head_name": "Drs. H. Contoh, M.Ag.",
+                                                         "head_nip": "197001011990031001"}).status_code == 200
+    printed = admin.get("/reports/print?month=2026-11").get_data(as_text=True)
+    assert "Drs. H. Contoh, M.Ag." in printed and "197001011990031001" in printed

@@ -183,6 +183,7 @@
     renderServices();
     renderCounters();
     fillForm($("#office-form"), settings.office);
+    fillForm($("#survey-form"), settings.survey);
     fillForm($("#voice-form"), settings.voice);
     fillForm($("#printer-form"), settings.printer);
     $("#office-name").textContent = settings.office.name;
@@ -242,7 +243,7 @@
       run(() => api("POST", "/api/admin/users", values), "Pengguna " + values.username + " ditambahkan.")
         .then((ok) => { if (ok) { event.target.reset(); renderUsers(); } });
     });
-    [["#office-form", "office", "Profil kantor disimpan."], ["#voice-form", "voice", "Pengaturan suara disimpan."],
+    [["#office-form", "office", "Profil kantor disimpan."], ["#survey-form", "survey", "Pengaturan survei disimpan."], ["#voice-form", "voice", "Pengaturan suara disimpan."],
       ["#printer-form", "printer", "Pengaturan printer disimpan."]].forEach(([selector, section, message]) => {
       $(selector).addEventListener("submit", (event) => {
         event.preventDefault();
