@@ -10,7 +10,7 @@ import copy
 import io
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, send_file, url_for
 from PIL import Image, UnidentifiedImageError
 
 from server import auth, storage
@@ -44,7 +44,9 @@ def admin_page():
     loket = _loket()
     actor = auth.current_actor(loket.store)
     if actor is None:
-        return redirect(url_for("console.officer", next="/admin"))
+        # The login form, answered 401 so that nothing here passes for a public page.
+        return render_template("login.html", office=loket.config.office, config=loket.config,
+                               purpose="admin", actor=None), 401
     if actor.role != "admin":
         return render_template("forbidden.html", office=loket.config.office), 403
     return render_template("admin.html", office=loket.config.office, config=loket.config)

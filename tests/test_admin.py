@@ -16,7 +16,8 @@ def test_admin_api_needs_an_admin(client, login):
         assert getattr(client, method)(url, json={}).status_code == 401
         for role in ("officer", "supervisor"):
             assert getattr(login(role, None), method)(url, json={}).status_code == 403
-    assert client.get("/admin").status_code == 302
+    anonymous = client.get("/admin")
+    assert anonymous.status_code == 401 and "Masuk · Admin" in anonymous.get_data(as_text=True)
     assert login("officer", 1).get("/admin").status_code == 403
     assert login("admin", None).get("/admin").status_code == 200
 

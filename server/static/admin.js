@@ -18,7 +18,7 @@
     const response = await fetch(url, options);
     const data = await response.json().catch(() => ({}));
     if (response.status === 401) {
-      window.location.href = "/officer?next=/admin";
+      window.location.reload();
     }
     if (!response.ok) {
       throw new Error((data.error && data.error.message) || "Permintaan gagal.");
@@ -262,7 +262,7 @@
     });
     $("#logout").addEventListener("click", async () => {
       await api("POST", "/api/logout").catch(() => null);
-      window.location.href = "/officer";
+      window.location.reload();
     });
   }
 
