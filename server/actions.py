@@ -84,6 +84,7 @@ class QueueService:
         self.clock = clock
         self.token_factory = token_factory
         self._rolled_day: str | None = None
+        self._waiting_cache: tuple | None = None
         self._roll_lock = threading.Lock()
 
     # ---- helpers ---------------------------------------------------------------------------
@@ -390,15 +391,31 @@ class QueueService:
             ticket = storage.get_ticket(conn, ticket.transferred_to)
         return ticket
 
-    def next_candidates(self, counter_id: int, limit: int = 2) -> list[TicketRow]:
-        """The tickets a counter would most likely call next, in order (for voice prefetch)."""
-        counter = self.counter(counter_id)
-        return storage.next_waiting(self.store.read(), counter.services, limit)
+    def likely_next_calls(self, limit: int = 2) -> list[tuple[Counter, TicketRow]]:
+        """For every counter, the tickets it would most likely call next, in order (for the
+        voice's look-ahead). Each service's queue head is read once, however many counters
+        share it."""
+        conn = self.store.read()
+        codes = {code for counter in self.config.counters for code in counter.services}
+        heads = {code: storage.next_waiting(conn, (code,), limit) for code in codes}
+        calls = []
+        for counter in self.config.counters:
+            mine = [t for code in counter.services for t in heads[code]]
+            calls.extend((counter, t) for t in sorted(mine, key=storage.queue_order)[:limit])
+        return calls
 
     def waiting_counts(self) -> dict[str, int]:
         """Waiting tickets per service code, every configured service included."""
-        counts = storage.waiting_counts(self.store.read())
-        return {s.code: counts.get(s.code, 0) for s in self.config.services}
+        # Asked several times per request (the push to the screens, the estimate): read once
+        # per committed write. The generation is taken before the read, so a stale cache entry
+        # can only be newer than its key, never older.
+        key = (self.store.generation, self.config)
+        cached = self._waiting_cache
+        if cached is None or cached[0][0] != key[0] or cached[0][1] is not key[1]:
+            counts = storage.waiting_counts(self.store.read())
+            cached = (key, {s.code: counts.get(s.code, 0) for s in self.config.services})
+            self._waiting_cache = cached
+        return dict(cached[1])
 
     def position(self, ticket: TicketRow) -> tuple[int, int | None]:
         """People ahead of a waiting ticket and the estimated wait in minutes."""
@@ -411,7 +428,7 @@ class QueueService:
         """Estimated wait (minutes) with ``ahead`` people in front; see queue.estimate_wait_minutes."""
         service = self._service(service_code)
         conn = self.store.read()
-        busy = {code for code, n in storage.waiting_counts(conn).items() if n > 0} | {service.code}
+        busy = {code for code, n in self.waiting_counts().items() if n > 0} | {service.code}
         loads = [
             rules.CounterLoad(c.id, len(busy.intersection(c.services)))
             for c in self.config.counters if service.code in c.services
@@ -425,7 +442,7 @@ class QueueService:
         conn = self.store.read()
         now = self.now()
         day = self.today(now)
-        counts = storage.waiting_counts(conn)
+        counts = self.waiting_counts()
         result = []
         for service in self.config.services:
             available = self.availability(service, now, storage.issued_count(conn, service.code, day))

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 DB_NAME = "loket.db"
 PREVIEW_CACHE = 500
+PREFETCH_SETTLE_SECONDS = 0.2
 SECRET_NAME = "secret.key"
 
 
@@ -134,15 +135,25 @@ class Loket:
         self._prefetch_wanted.set()
 
     def _prefetcher(self) -> None:
-        # Bursts of queue changes coalesce into one look at the queue.
+        # A burst of queue changes (a busy kiosk) settles into one look at the queue, at most a
+        # few times a second; a call that comes sooner is synthesised on demand (tens of ms).
+        handed: tuple[object, set] = (None, set())  # (announcer, calls already handed to it)
         while not self._stop.is_set():
             if not self._prefetch_wanted.wait(1.0):
                 continue
+            if not self.announcer.prefetches:  # voice off: nothing to synthesise
+                self._prefetch_wanted.clear()
+                continue
+            if self._stop.wait(PREFETCH_SETTLE_SECONDS):
+                return
             self._prefetch_wanted.clear()
+            announcer = self.announcer
             try:
-                for counter in self.config.counters:
-                    for ticket in self.queue.next_candidates(counter.id, limit=2):
-                        self.announcer.prefetch(ticket.number, counter.name)
+                calls = {(t.number, c.name) for c, t in self.queue.likely_next_calls(limit=2)}
+                done = handed[1] if handed[0] is announcer else set()
+                for number, counter_name in calls - done:
+                    announcer.prefetch(number, counter_name)
+                handed = (announcer, calls)
             except Exception:
                 log.exception("prefetching announcements failed")
 

@@ -179,3 +179,11 @@ def m003_reports(db):
         ) WITHOUT ROWID
         """
     )
+
+
+@migrations()
+def m004_waiting_index(db):
+    """The waiting queue by service, kind and age, so that choosing the next visitor, the people
+    ahead of a ticket and the voice's look-ahead are index ranges however long the queue is."""
+    db.execute("CREATE INDEX tickets_waiting ON tickets (status, service, priority, queued_at, id)")
+    db.execute("DROP INDEX tickets_status_service")

@@ -73,6 +73,8 @@ class Store:
         self.path = str(path)
         self._lock = threading.RLock()
         self._local = threading.local()
+        #: Goes up with every committed write of this process: a key for caching what is read.
+        self.generation = 0
         self._writer = self._connect()
         migrations.apply(sqlite_utils.Database(self._writer))
 
@@ -95,6 +97,7 @@ class Store:
             try:
                 yield conn
                 conn.execute("COMMIT")
+                self.generation += 1
             except BaseException:
                 # SQLite may already have rolled back by itself (e.g. on a full disk).
                 if conn.in_transaction:
@@ -193,37 +196,55 @@ def _in(services: tuple[str, ...]) -> str:
     return ", ".join("?" for _ in services)
 
 
-def next_waiting(conn: sqlite3.Connection, services: tuple[str, ...], limit: int = 2) -> list[TicketRow]:
-    """The first waiting tickets in calling order (priority first, then oldest) of some services."""
+def _first_waiting(conn: sqlite3.Connection, service: str, priority: bool, limit: int) -> list[TicketRow]:
+    """The oldest waiting tickets of one service and one kind: a range of ``tickets_waiting``."""
     rows = conn.execute(
-        f"{_SELECT} WHERE status = 'waiting' AND service IN ({_in(services)}) "
-        "ORDER BY priority DESC, queued_at, id LIMIT ?",
-        (*services, limit),
+        f"{_SELECT} WHERE status = 'waiting' AND service = ? AND priority = ? ORDER BY queued_at, id LIMIT ?",
+        (service, int(priority), limit),
     )
     return [TicketRow.from_row(r) for r in rows]
 
 
+def queue_order(ticket: TicketRow) -> tuple:
+    """Calling order within some services: priority first, then the oldest."""
+    return (not ticket.priority, ticket.queued_at, ticket.id)
+
+
+def next_waiting(conn: sqlite3.Connection, services: tuple[str, ...], limit: int = 2) -> list[TicketRow]:
+    """The first waiting tickets in calling order (priority first, then oldest) of some services.
+
+    One indexed range per service and kind, merged here: an ``IN (...)`` over services with an
+    ``ORDER BY`` would make SQLite sort every waiting ticket of those services on each call.
+    """
+    found = [t for service in services for priority in (True, False)
+             for t in _first_waiting(conn, service, priority, limit)]
+    return sorted(found, key=queue_order)[:limit]
+
+
 def oldest_waiting(conn: sqlite3.Connection, services: tuple[str, ...], priority: bool) -> TicketRow | None:
     """The oldest waiting priority (or regular) ticket of some services."""
-    row = conn.execute(
-        f"{_SELECT} WHERE status = 'waiting' AND priority = ? AND service IN ({_in(services)}) "
-        "ORDER BY queued_at, id LIMIT 1",
-        (int(priority), *services),
-    ).fetchone()
-    return TicketRow.from_row(row) if row else None
+    found = [t for service in services for t in _first_waiting(conn, service, priority, 1)]
+    return min(found, key=queue_order, default=None)
 
 
 def count_ahead(conn: sqlite3.Connection, ticket: TicketRow) -> int:
-    """Waiting tickets of the same service that are called before this one."""
+    """Waiting tickets of the same service that are called before this one.
+
+    Every priority ticket of the service is ahead of a regular one; within a kind, the older.
+    Each part is one range of the ``tickets_waiting`` index.
+    """
+    older = conn.execute(
+        "SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service = ? AND priority = ? "
+        "AND (queued_at < ? OR (queued_at = ? AND id < ?))",
+        (ticket.service, int(ticket.priority), ticket.queued_at, ticket.queued_at, ticket.id),
+    ).fetchone()[0]
     if ticket.priority:
-        sql = ("SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service = ? AND priority = 1 "
-               "AND (queued_at < ? OR (queued_at = ? AND id < ?))")
-        args = (ticket.service, ticket.queued_at, ticket.queued_at, ticket.id)
-    else:
-        sql = ("SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service = ? AND (priority = 1 "
-               "OR queued_at < ? OR (queued_at = ? AND id < ?))")
-        args = (ticket.service, ticket.queued_at, ticket.queued_at, ticket.id)
-    return conn.execute(sql, args).fetchone()[0]
+        return older
+    priority = conn.execute(
+        "SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service = ? AND priority = 1",
+        (ticket.service,),
+    ).fetchone()[0]
+    return older + priority
 
 
 def waiting_counts(conn: sqlite3.Connection) -> dict[str, int]:

@@ -133,3 +133,44 @@ def test_in_the_loket_app(tmp_path, clock):
         assert (data / "sounds" / call["audio_url"].rsplit("/", 1)[1]).exists()
     finally:
         app.extensions["loket"].close()
+
+
+def test_likely_next_calls_per_counter(loket, client, clock):
+    """Each counter's look-ahead: its services merged, priority first, then the oldest."""
+    from conftest import issue
+
+    issue(client, "A")                  # A001
+    clock.advance(seconds=1)
+    issue(client, "C")                  # C001
+    clock.advance(seconds=1)
+    issue(client, "A", priority=True)   # A002, priority
+    clock.advance(seconds=1)
+    issue(client, "F")                  # F001
+    calls = {}
+    for counter, ticket in loket.queue.likely_next_calls(limit=2):
+        calls.setdefault(counter.name, []).append(ticket.number)
+    assert calls == {"Loket 1": ["A002", "A001"], "Loket 4": ["A002", "A001"]}
+    assert [t.number for c, t in loket.queue.likely_next_calls(limit=3) if c.name == "Loket 4"] == \
+        ["A002", "A001", "F001"]
+
+
+def test_the_next_call_is_synthesised_before_the_officer_presses(tmp_path, clock):
+    """A ticket taken at the kiosk: its call's audio is on disk before anyone calls it."""
+    from conftest import issue, write_config
+
+    from server.app import create_app
+
+    data = tmp_path / "data"
+    write_config(data, voice=True)
+    app = create_app(data, clock=clock, background=True)
+    try:
+        loket = app.extensions["loket"]
+        issue(app.test_client(), "B")
+        text = loket.announcer.text_for("B001", "Loket 2")
+        path = loket.announcer.path_for(loket.announcer.key_for(text))
+        deadline = time.monotonic() + 10
+        while not path.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert path.exists(), "the likely next call was not synthesised ahead"
+    finally:
+        app.extensions["loket"].close()

@@ -61,6 +61,9 @@ def _fallback_text(ticket_number: str, counter_name: str) -> str:
 
 
 class _Base:
+    #: Whether looking ahead at the queue to synthesise the next calls is of any use.
+    prefetches = False
+
     def __init__(self, settings: VoiceSettings, cache_dir: Path, url_prefix: str = "/sounds"):
         self.settings = settings
         self.cache_dir = Path(cache_dir)
@@ -96,6 +99,8 @@ class _Base:
 
 class Announcer(_Base):
     """Announcements with speech, synthesised on the shared voice worker and cached on disk."""
+
+    prefetches = True
 
     def __init__(self, settings: VoiceSettings, cache_dir: Path, url_prefix: str = "/sounds"):
         super().__init__(settings, cache_dir, url_prefix)
