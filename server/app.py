@@ -64,10 +64,7 @@ class Loket:
 
     def __init__(self, data_dir: Path, config: Config, clock: Callable[[], datetime], announcer=None, printer=None):
         self.data_dir = data_dir
-        self.store = Store(data_dir / DB_NAME)
-        for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm"):
-            if (data_dir / name).exists():
-                os.chmod(data_dir / name, 0o600)
+        self.store = Store(data_dir / DB_NAME)  # owner-only, with its -wal and -shm
         self.queue = QueueService(self.store, config, clock)
         self.login_guard = LoginGuard(clock)
         self.kiosk_guard = FloodGuard(clock, lambda: self.config.queue.kiosk_limit_per_minute)

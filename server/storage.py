@@ -9,6 +9,7 @@ beside the writer. Times are stored as UTC epoch seconds (REAL); the API formats
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -66,11 +67,24 @@ class TicketRow:
         return cls(**data)
 
 
+def _owner_only(path: Path) -> None:
+    """Create the database file readable by its owner only, before SQLite opens it (SQLite gives
+    the -wal and -shm files the database's permissions), and tighten an existing one."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for name in (path.name, path.name + "-wal", path.name + "-shm"):
+        try:
+            os.chmod(path.with_name(name), 0o600)
+        except OSError:  # not there yet, or not ours: SQLite says so if it cannot use the file
+            pass
+
+
 class Store:
     """Owns the SQLite file: connections, the write lock, migrations."""
 
     def __init__(self, path: Path | str):
         self.path = str(path)
+        _owner_only(Path(self.path))
         self._lock = threading.RLock()
         self._local = threading.local()
         #: Goes up with every committed write of this process: a key for caching what is read.

@@ -39,7 +39,11 @@ def test_user_add_and_duplicate(tmp_path):
                      env={"LOKET_PASSWORD": "123"})
     assert weak.returncode == 1 and "minimal 8" in weak.stderr
     assert (data / "loket.toml").exists()
-    assert oct((data / "secret.key").stat().st_mode)[-3:] == "600" if (data / "secret.key").exists() else True
+    for name in ("loket.db", "loket.db-wal", "loket.db-shm"):  # the database, owner-only from the start
+        if (data / name).exists():
+            assert oct((data / name).stat().st_mode)[-3:] == "600", name
+    assert oct((data / "loket.db").stat().st_mode)[-3:] == "600"
+    assert oct(data.stat().st_mode)[-3:] == "700"
 
 
 def test_user_add_without_password_and_terminal(tmp_path):

@@ -70,3 +70,50 @@ def test_errors_never_show_tracebacks(app, client, monkeypatch):
     body = response.get_data(as_text=True)
     assert "secret internals" not in body and "Traceback" not in body
     assert response.get_json()["error"]["code"] == "internal_error"
+
+
+# What a socket may ask of the server. Staff act through the API (session, role, CSRF checks);
+# over the socket there is only reading, and nothing secret to read.
+PUBLIC_SOCKET_EVENTS = {
+    "connect": "every screen gets the public state",
+    "state": "a screen asks for the public state again",
+    "watch_ticket": "the visitor's phone follows one ticket by its unguessable token",
+}
+
+
+def test_every_socket_event_is_public_and_changes_nothing(app, client, login, socket_client, loket):
+    from server.events import socketio
+
+    assert set(socketio.server.handlers["/"]) == set(PUBLIC_SOCKET_EVENTS)
+    assert not socketio.server.namespace_handlers
+    ticket = issue(client, "A")
+    token = ticket["status_url"].rsplit("/", 1)[-1]
+    conn = loket.store.read()
+
+    def snapshot():
+        return (conn.execute("SELECT id, status, counter_id FROM tickets ORDER BY id").fetchall(),
+                conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+
+    before = snapshot()
+    stranger = socket_client()
+    for event in [*PUBLIC_SOCKET_EVENTS, "call_next", "finish", "config_changed", "ticket_called"]:
+        for payload in (None, {}, {"token": token}, {"counter": 1, "ticket": ticket["id"]}, "x" * 5000):
+            stranger.emit(event, payload)
+    assert snapshot() == before
+
+
+def test_screens_never_receive_tokens_or_secrets(app, client, login, socket_client):
+    screen = socket_client()
+    tickets = [issue(client, code) for code in "AAB"]
+    officer = login("officer", 1)
+    officer.post("/api/counters/1/call-next")
+    current = officer.post("/api/counters/1/call-next").get_json()["ticket"]
+    assert officer.post(f"/api/tickets/{current['id']}/start").status_code == 200
+    assert officer.post(f"/api/tickets/{current['id']}/transfer", json={"service": "B"}).status_code == 200
+    received = repr(screen.get_received())
+    assert "ticket_called" in received and "ticket_updated" in received
+    for ticket in tickets:
+        assert ticket["status_url"].rsplit("/", 1)[-1] not in received
+    for secret in ("password", "scrypt:", "loket_session", app.secret_key if isinstance(app.secret_key, str)
+                   else app.secret_key.hex()):
+        assert secret not in received
