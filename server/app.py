@@ -75,6 +75,7 @@ class Loket:
         self._stop = threading.Event()
         self._prefetch_wanted = threading.Event()
         self._jobs: list[threading.Thread] = []
+        self.socket_limit = None  # server.capacity.SocketLimit under gunicorn
         self.app: Flask | None = None
 
     @property
@@ -264,8 +265,12 @@ class Loket:
 
 def create_app(data_dir: Path | str | None = None, test_config: dict | None = None,
                clock: Callable[[], datetime] = rules.utc_now, announcer=None, printer=None,
-               background: bool = True, demo: bool = False) -> Flask:
-    """Build the Flask app for the office in ``data_dir`` (created on first use)."""
+               background: bool = True, demo: bool = False, worker_threads: int | None = None) -> Flask:
+    """Build the Flask app for the office in ``data_dir`` (created on first use).
+
+    ``worker_threads``: the threads of the server that will run it, when that number is fixed
+    (gunicorn): Socket.IO connections are then limited so that some always stay free.
+    """
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     config = prepare_data_dir(data_dir, demo)
     app = Flask(__name__)
@@ -286,6 +291,10 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
     app.extensions["loket_announcer"] = loket.announcer
     _register(app)
     socketio.init_app(app, async_mode="threading", cors_allowed_origins=[])
+    if worker_threads:
+        from server.capacity import SocketLimit, limits_for
+
+        app.wsgi_app = loket.socket_limit = SocketLimit(app.wsgi_app, *limits_for(worker_threads))
     loket.queue.expire_stale()
     if background:
         loket.start_background()

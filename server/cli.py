@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data", help="data folder (default $LOKET_DATA, else ./loket-data)")
     serve.add_argument("--demo", action="store_true",
                        help="on a new data folder: open every day all day, demo users, print to a file")
-    serve.add_argument("--threads", type=int, default=100, help="worker threads (default 100)")
+    serve.add_argument("--threads", type=int, default=200,
+                       help="worker threads (default 200); each open screen or phone holds one")
     serve.add_argument("--dev", action="store_true", help="use Werkzeug's development server")
 
     user = commands.add_parser("user", help="manage users")

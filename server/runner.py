@@ -81,7 +81,7 @@ def page_urls(host: str, port: int) -> list[tuple[str, str]]:
     return urls
 
 
-def serve(data_dir: Path, host: str, port: int, threads: int = 100, dev: bool = False,
+def serve(data_dir: Path, host: str, port: int, threads: int = 200, dev: bool = False,
           demo: bool = False) -> int:
     """Serve until SIGINT/SIGTERM; return the exit code."""
     def ready():
@@ -130,7 +130,7 @@ def _serve_gunicorn(data_dir, host, port, threads, demo, ready) -> int:
 
         def load(self):
             # Runs in the worker after the fork: database, voice and printer threads live there.
-            return create_app(data_dir, demo=demo)
+            return create_app(data_dir, demo=demo, worker_threads=threads)
 
     LoketApplication().run()
     return 0

@@ -130,7 +130,12 @@
   } catch (e) { /* the server-rendered text stays */ }
 
   if (typeof window.io !== 'function') { setOnline(false); return; }
-  var socket = window.io({ reconnectionDelay: 500, reconnectionDelayMax: 3000, timeout: 5000 });
+  // `screen=status`: the server keeps visitors' phones to a share of its connections of their own.
+  var socket = window.io({
+    reconnectionDelay: 500, reconnectionDelayMax: 3000, timeout: 5000, query: { screen: 'status' }
+  });
+  var HIDDEN_RELEASE_MS = 60000;
+  var hiddenTimer = null;
   var watchPending = false;
 
   function watch() {
@@ -169,6 +174,14 @@
     }
   });
   document.addEventListener('visibilitychange', function () {
-    if (document.visibilityState === 'visible') { watch(); }
+    if (document.visibilityState === 'visible') {
+      clearTimeout(hiddenTimer);
+      hiddenTimer = null;
+      if (socket.connected) { watch(); } else { socket.connect(); }
+    } else if (hiddenTimer === null) {
+      // A phone back in its owner's pocket needs no open connection (each one holds a server
+      // thread); looked at again, it reconnects and asks for the ticket's state at once.
+      hiddenTimer = setTimeout(function () { hiddenTimer = null; socket.disconnect(); }, HIDDEN_RELEASE_MS);
+    }
   });
 }());
