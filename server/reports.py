@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import calendar
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from operator import add
 
 # ---- periods -------------------------------------------------------------------------------
 
@@ -158,6 +159,58 @@ def percentile(ordered: Sequence[float], p: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
+class SortedRuns:
+    """Several sorted sequences of whole seconds, read as one sorted sequence without merging them
+    (a year is read as twelve months: no 300,000-value merge for a median).
+
+    The i-th smallest value is found by bisecting the value range and counting with ``bisect`` in
+    each run — exact, since the values are integers.
+    """
+
+    def __init__(self, runs: Iterable[Sequence[int]], totals: Iterable[int] | None = None):
+        self.runs = [run for run in runs if len(run)]
+        self.count = sum(len(run) for run in self.runs)
+        self.total = sum(totals) if totals is not None else sum(sum(run) for run in self.runs)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def below(self, value: float) -> int:
+        """How many values are smaller than ``value``."""
+        return sum(bisect_left(run, value) for run in self.runs)
+
+    def at(self, index: int) -> int:
+        """The ``index``-th smallest value (0-based)."""
+        if len(self.runs) == 1:
+            return self.runs[0][index]
+        low, high = min(run[0] for run in self.runs), max(run[-1] for run in self.runs)
+        while low < high:  # the smallest v with more than ``index`` values <= v
+            middle = (low + high) // 2
+            if sum(bisect_right(run, middle) for run in self.runs) > index:
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    def percentile(self, p: float) -> float | None:
+        """As :func:`percentile` on the merged values."""
+        if not self.count:
+            return None
+        rank = (self.count - 1) * p / 100.0
+        low = math.floor(rank)
+        high = min(low + 1, self.count - 1)
+        low_value = self.at(low)
+        high_value = self.at(high) if high != low else low_value
+        return low_value + (high_value - low_value) * (rank - low)
+
+
+def _as_runs(values) -> SortedRuns:
+    if isinstance(values, SortedRuns):
+        return values
+    values.sort()  # waits come sorted from the query: Timsort only checks them
+    return SortedRuns([values])
+
+
 def share(part: int, whole: int) -> float | None:
     """part / whole as a percentage, None when there is nothing to divide."""
     return 100.0 * part / whole if whole else None
@@ -224,38 +277,34 @@ class Report:
     exceeded_count: int
 
 
-def _times_by_dimension(rows: Iterable[tuple]) -> tuple[list[dict], list[dict]]:
-    """Group (service, counter, officer, hour, wait, served) rows, sorted by wait, into one list
-    of waits and one of service times per key of each dimension, plus the whole ("all")."""
-    waits = [defaultdict(list) for _ in range(4)]
-    served = [defaultdict(list) for _ in range(4)]
-    all_waits, all_served = [], []
-    w_service, w_counter, w_officer, w_hour = waits
-    s_service, s_counter, s_officer, s_hour = served
-    for service, counter, officer, hour, wait, service_time in rows:
-        if wait is not None:
-            w_service[service].append(wait)
-            w_counter[counter].append(wait)
-            w_officer[officer].append(wait)
-            w_hour[hour].append(wait)
-            all_waits.append(wait)
-        if service_time is not None:
-            s_service[service].append(service_time)
-            s_counter[counter].append(service_time)
-            s_officer[officer].append(service_time)
-            s_hour[hour].append(service_time)
-            all_served.append(service_time)
-    return [*waits, {"all": all_waits}], [*served, {"all": all_served}]
+def times_by_dimension(group_rows: Iterable[tuple]) -> tuple[list[dict], list[dict]]:
+    """The waiting and service times of report_queries.group_counts rows (their last two columns,
+    comma-separated whole seconds) per key of each dimension — service, counter, officer, hour,
+    then the whole ("all") — each list sorted."""
+    waits = [defaultdict(list) for _ in range(5)]
+    served = [defaultdict(list) for _ in range(5)]
+    for row in group_rows:
+        keys = (*row[:4], "all")
+        for side, text in ((waits, row[-2]), (served, row[-1])):
+            if not text:
+                continue
+            values = list(map(int, text.split(",")))
+            for by_key, key in zip(side, keys, strict=True):
+                if key is not None:  # (no report row has a None key)
+                    by_key[key].extend(values)
+    for by_key in (*waits, *served):
+        for values in by_key.values():
+            values.sort()
+    return [dict(d) for d in waits], [dict(d) for d in served]
 
 
 def _row(counts: list, waits: list, served: list) -> dict:
     row = dict(zip(COUNT_FIELDS, (int(c) for c in counts), strict=True))
     for name in ("wait", "service_time"):
-        values = waits if name == "wait" else served
+        values = _as_runs(waits if name == "wait" else served)
         within = row.pop("wait_within" if name == "wait" else "service_within")
-        values.sort()  # waits come sorted from the query: Timsort only checks them
-        row[name] = Spread(len(values), sum(values) / len(values) if values else None,
-                           percentile(values, 50), percentile(values, 90), within)
+        row[name] = Spread(len(values), values.total / len(values) if len(values) else None,
+                           values.percentile(50), values.percentile(90), within)
     return row
 
 
@@ -266,7 +315,7 @@ _OPEN = COUNT_FIELDS.index("open")
 
 def _count_rows(group_rows: Iterable[tuple]) -> Iterator[list]:
     """report_queries.group_counts rows (per status) as keys + COUNT_FIELDS values."""
-    for service, counter, officer, hour, status, tickets, kiosk, flagged, wait_ok, served_ok, over in group_rows:
+    for service, counter, officer, hour, status, tickets, kiosk, flagged, wait_ok, served_ok, over, *_ in group_rows:
         counts = [0] * len(COUNT_FIELDS)
         counts[0], counts[1], counts[9] = tickets, kiosk, flagged
         counts[2] = tickets if counter is not None else 0
@@ -275,21 +324,19 @@ def _count_rows(group_rows: Iterable[tuple]) -> Iterator[list]:
         yield [service, counter, officer, hour, *counts]
 
 
-def build_report(group_rows: Sequence[tuple], day_rows: Sequence[tuple], time_rows: Iterable[tuple],
-                 worst_exceeded: list[int], period: Period) -> Report:
-    """All figures of a period from what report_queries returns (group_counts, day_counts,
-    measured_times, worst_exceeded)."""
-    waits, served = _times_by_dimension(time_rows)
+def assemble_report(group_rows: Sequence[tuple], day_rows: Sequence[tuple], waits: list[dict],
+                    served: list[dict], worst_exceeded: list[int], period: Period) -> Report:
+    """All figures of a period from its counts and its times grouped per dimension (each a
+    SortedRuns, or a list, sorted here in place)."""
     sums: list[dict] = [{} for _ in range(5)]
     width = len(COUNT_FIELDS)
+    zero = (0,) * width
     for counts in _count_rows(group_rows):
-        keys = (*counts[:4], "all")
-        for index, key in enumerate(keys):
-            if key is None:
-                continue
-            total = sums[index].setdefault(key, [0] * width)
-            for i in range(width):
-                total[i] += counts[4 + i]
+        values = counts[4:]
+        for index, key in enumerate((*counts[:4], "all")):
+            if key is not None:
+                by_key = sums[index]
+                by_key[key] = tuple(map(add, by_key.get(key, zero), values))
     groups = {}
     for index, name in enumerate(DIMENSIONS):
         groups[name] = [
@@ -306,9 +353,11 @@ def build_report(group_rows: Sequence[tuple], day_rows: Sequence[tuple], time_ro
     )
 
 
-def histogram(ordered: Sequence[int], bins: int = HISTOGRAM_BINS) -> list[int]:
-    """Counts of sorted waiting times (seconds) per whole minute; the last bin takes the rest."""
-    edges = [bisect_left(ordered, minute * 60) for minute in range(bins)] + [len(ordered)]
+def histogram(ordered, bins: int = HISTOGRAM_BINS) -> list[int]:
+    """Counts of sorted waiting times (seconds, a sorted list or SortedRuns) per whole minute; the
+    last bin takes the rest."""
+    values = _as_runs(ordered)
+    edges = [values.below(minute * 60) for minute in range(bins)] + [len(values)]
     return [edges[i + 1] - edges[i] for i in range(bins)]
 
 

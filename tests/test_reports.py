@@ -299,3 +299,58 @@ def test_openapi_paths_cover_the_json_routes(reports_app):
             path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert method.lower() in documented[path], (path, method)
+
+
+def _whole_range_report(store, config, period):
+    """The reference: every figure from one reading of the whole range, not month by month."""
+    known = reporting.standards(config)
+    setting = (store.path, tuple(sorted(known.items())), 7 * 3600, 25)
+    reporting._months.pop((setting, period.start, period.end, "whole range"), None)  # read it afresh
+    facts = reporting._month_facts(store, setting, known, [(period.start, period.end, "whole range")])
+    return reporting._merge(facts, period, 25)
+
+
+def test_a_range_read_month_by_month_equals_one_reading(tmp_path):
+    """Reports are read as calendar months, each kept while its tickets stay the same; the
+    figures are exactly those of one reading of the whole range, before and after a change."""
+    from server import simulate
+    from server.app import prepare_data_dir
+    from server.storage import Store
+
+    config = prepare_data_dir(tmp_path / "data")
+    store = Store(tmp_path / "data" / "loket.db")
+    try:
+        days = simulate.history_days(date(2026, 11, 27), 75, config.office.days)
+        assert simulate.write_history(store, config, days, seed=5, visitors=60) > 2000
+        period = reports.range_period(date(2026, 9, 20), date(2026, 11, 27))
+        reporting.clear_cache()
+        report = reporting.compute(store, config, period)["report"]
+        assert report == _whole_range_report(store, config, period)
+        assert len(report.exceeded_ids) == 25 and report.total["tickets"] > 2000
+        kept = {key: facts for key, facts in reporting._months.items() if key[3] != "whole range"}
+        assert len(kept) == 3  # 20–30 September, October, 1–27 November
+
+        # A supervisor flags a November ticket: only November is read again.
+        ticket_id = store.read().execute(
+            "SELECT id FROM tickets WHERE day = '2026-11-20' AND status = 'done' LIMIT 1").fetchone()[0]
+        with store.write() as conn:
+            conn.execute("UPDATE tickets SET flagged = 1 WHERE id = ?", (ticket_id,))
+        again = reporting.compute(store, config, period)["report"]
+        assert again == _whole_range_report(store, config, period)
+        assert again.total["flagged"] == report.total["flagged"] + 1
+        reread = [key for key in reporting._months if key not in kept and key[3] != "whole range"]
+        assert [key[1:3] for key in reread] == [(date(2026, 11, 1), date(2026, 11, 27))]
+    finally:
+        store.close()
+
+
+@given(st.lists(st.lists(st.integers(0, 5000), max_size=40), max_size=6), st.floats(0, 100))
+def test_sorted_runs_read_like_the_merged_values(runs, p):
+    merged = sorted(v for run in runs for v in run)
+    together = reports.SortedRuns([sorted(run) for run in runs])
+    assert len(together) == len(merged) and together.total == sum(merged)
+    assert together.percentile(p) == reports.percentile(merged, p)
+    assert [together.at(i) for i in range(len(merged))] == merged
+    for value in (0, 60, 1234.5, 5001):
+        assert together.below(value) == sum(1 for v in merged if v < value)
+    assert reports.histogram(together) == reports.histogram(merged)
