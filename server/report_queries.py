@@ -99,12 +99,6 @@ def fingerprint(conn: sqlite3.Connection, first_day: str, last_day: str) -> tupl
     ).fetchone())
 
 
-def worst_exceeded(conn: sqlite3.Connection, first_day: str, last_day: str,
-                   standards: Mapping[str, Standard], limit: int) -> list[int]:
-    """Ids of the ``limit`` counted tickets furthest over a standard (the most times it)."""
-    return [ticket_id for ticket_id, _ in worst_exceeded_scored(conn, first_day, last_day, standards, limit)]
-
-
 def worst_exceeded_scored(conn: sqlite3.Connection, first_day: str, last_day: str,
                           standards: Mapping[str, Standard], limit: int) -> list[tuple[int, float]]:
     """(id, times over its standard) of the ``limit`` counted tickets furthest over a standard,
