@@ -187,3 +187,20 @@ def m004_waiting_index(db):
     ahead of a ticket and the voice's look-ahead are index ranges however long the queue is."""
     db.execute("CREATE INDEX tickets_waiting ON tickets (status, service, priority, queued_at, id)")
     db.execute("DROP INDEX tickets_status_service")
+
+
+@migrations()
+def m005_day_versions(db):
+    """A version per office day, raised by the database itself whenever a ticket of that day is
+    written (by the server, ``loket simulate --history`` or anything else): a report knows whether
+    a month changed by reading a few rows instead of scanning its tickets."""
+    db.execute("CREATE TABLE day_versions (day TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID")
+    db.execute("INSERT INTO day_versions (day, version) SELECT day, 1 FROM tickets GROUP BY day")
+    bump = ("INSERT INTO day_versions (day, version) VALUES ({row}.day, 1) "
+            "ON CONFLICT (day) DO UPDATE SET version = version + 1;")
+    db.execute(f"CREATE TRIGGER tickets_version_insert AFTER INSERT ON tickets BEGIN {bump.format(row='NEW')} END")
+    db.execute(f"CREATE TRIGGER tickets_version_delete AFTER DELETE ON tickets BEGIN {bump.format(row='OLD')} END")
+    db.execute(
+        "CREATE TRIGGER tickets_version_update AFTER UPDATE ON tickets BEGIN "
+        f"{bump.format(row='NEW')} {bump.format(row='OLD')} END"
+    )

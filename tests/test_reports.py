@@ -354,3 +354,21 @@ def test_sorted_runs_read_like_the_merged_values(runs, p):
     for value in (0, 60, 1234.5, 5001):
         assert together.below(value) == sum(1 for v in merged if v < value)
     assert reports.histogram(together) == reports.histogram(merged)
+
+
+def test_a_range_fingerprint_changes_with_any_write_to_its_tickets(loket):
+    from server import report_queries as queries
+
+    with loket.store.write() as conn:
+        ticket_id = add_ticket(conn, "A001", "A", "waiting", 0, seq=1)
+    conn = loket.store.read()
+    day, other = queries.fingerprint(conn, DAY, DAY), queries.fingerprint(conn, "2026-11-01", "2026-11-29")
+    seen = {day}
+    for sql in ("UPDATE tickets SET status = 'called', called_at = issued_at + 60 WHERE id = ?",
+                "UPDATE tickets SET flagged = 1 WHERE id = ?", "UPDATE tickets SET flagged = 0 WHERE id = ?"):
+        with loket.store.write() as write:
+            write.execute(sql, (ticket_id,))
+        now = queries.fingerprint(conn, DAY, DAY)
+        assert now not in seen  # even a flag set and taken back is a change
+        seen.add(now)
+    assert queries.fingerprint(conn, "2026-11-01", "2026-11-29") == other  # another month: untouched
