@@ -206,10 +206,6 @@ def waiting_tickets(conn: sqlite3.Connection, services: tuple[str, ...] | None =
     return [TicketRow.from_row(r) for r in rows]
 
 
-def _in(services: tuple[str, ...]) -> str:
-    return ", ".join("?" for _ in services)
-
-
 def _first_waiting(conn: sqlite3.Connection, service: str, priority: bool, limit: int) -> list[TicketRow]:
     """The oldest waiting tickets of one service and one kind: a range of ``tickets_waiting``."""
     rows = conn.execute(
