@@ -272,7 +272,7 @@ def main() -> int:
     mode = "quick" if args.quick else "full"
     (ROOT / "bench" / "RESULTS.md").write_text(
         f"# Benchmark results\n\n{stamp}, {mode} run of `bench/run.py`, against `loket serve` "
-        f"(gunicorn, 1 worker, 100 threads) on loopback, the demo office with the voice on. Screens "
+        f"(gunicorn, 1 worker, 200 threads) on loopback, the demo office with the voice on. Screens "
         f"and kiosks are light Socket.IO / HTTP clients in a child process (bench/screens.py, "
         f"bench/kiosks.py).\n\nMachine: {machine()}\n\n{text}\n",
         encoding="utf-8",
