@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from server import reporting, simulate  # noqa: E402
+from server import report_figures, simulate  # noqa: E402
 from server.app import DB_NAME, prepare_data_dir  # noqa: E402
 from server.reports import Period, month_period, year_period  # noqa: E402
 from server.storage import Store  # noqa: E402
@@ -66,15 +66,15 @@ def measure(store, config, period: Period, runs: int, mode: str) -> list[float]:
     of the period's last day changed since the last view (the usual case during office hours);
     ``unchanged``: the same report viewed again.
     """
-    reporting.compute(store, config, period)
+    report_figures.compute(store, config, period)
     times = []
     for _ in range(runs):
         if mode == "scratch":
-            reporting.clear_cache()
+            report_figures.clear_cache()
         elif mode == "changed":
             _touch_last_day(store, period)
         began = time.perf_counter()
-        reporting.compute(store, config, period)
+        report_figures.compute(store, config, period)
         times.append(time.perf_counter() - began)
     if mode == "changed" and runs % 2:
         _touch_last_day(store, period)  # leave the history as it was

@@ -11,7 +11,7 @@ from conftest import START
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server import reporting, reports, storage
+from server import report_figures, reporting, reports, storage
 from server.reports import Period, PeriodError
 
 DAY = "2026-11-30"
@@ -23,7 +23,7 @@ def reports_app(app):
     """The app with the reports blueprint (registered by the core once wired)."""
     if "reporting" not in app.blueprints:
         app.register_blueprint(reporting.bp)
-    reporting.clear_cache()
+    report_figures.clear_cache()
     return app
 
 
@@ -69,7 +69,7 @@ def day_of_tickets(reports_app, loket):
 
 def figures(loket, first=DAY, last=DAY):
     period = reports.range_period(date.fromisoformat(first), date.fromisoformat(last))
-    return reporting.compute(loket.store, loket.config, period)
+    return report_figures.compute(loket.store, loket.config, period)
 
 
 def by_key(rows):
@@ -303,11 +303,11 @@ def test_openapi_paths_cover_the_json_routes(reports_app):
 
 def _whole_range_report(store, config, period):
     """The reference: every figure from one reading of the whole range, not month by month."""
-    known = reporting.standards(config)
+    known = report_figures.standards(config)
     setting = (store.path, tuple(sorted(known.items())), 7 * 3600, 25)
-    reporting._months.pop((setting, period.start, period.end, "whole range"), None)  # read it afresh
-    facts = reporting._month_facts(store, setting, known, [(period.start, period.end, "whole range")])
-    return reporting._merge(facts, period, 25)
+    report_figures._months.pop((setting, period.start, period.end, "whole range"), None)  # read it afresh
+    facts = report_figures._month_facts(store, setting, known, [(period.start, period.end, "whole range")])
+    return report_figures._merge(facts, period, 25)
 
 
 def test_a_range_read_month_by_month_equals_one_reading(tmp_path):
@@ -323,11 +323,11 @@ def test_a_range_read_month_by_month_equals_one_reading(tmp_path):
         days = simulate.history_days(date(2026, 11, 27), 75, config.office.days)
         assert simulate.write_history(store, config, days, seed=5, visitors=60) > 2000
         period = reports.range_period(date(2026, 9, 20), date(2026, 11, 27))
-        reporting.clear_cache()
-        report = reporting.compute(store, config, period)["report"]
+        report_figures.clear_cache()
+        report = report_figures.compute(store, config, period)["report"]
         assert report == _whole_range_report(store, config, period)
         assert len(report.exceeded_ids) == 25 and report.total["tickets"] > 2000
-        kept = {key: facts for key, facts in reporting._months.items() if key[3] != "whole range"}
+        kept = {key: facts for key, facts in report_figures._months.items() if key[3] != "whole range"}
         assert len(kept) == 3  # 20–30 September, October, 1–27 November
 
         # A supervisor flags a November ticket: only November is read again.
@@ -335,10 +335,10 @@ def test_a_range_read_month_by_month_equals_one_reading(tmp_path):
             "SELECT id FROM tickets WHERE day = '2026-11-20' AND status = 'done' LIMIT 1").fetchone()[0]
         with store.write() as conn:
             conn.execute("UPDATE tickets SET flagged = 1 WHERE id = ?", (ticket_id,))
-        again = reporting.compute(store, config, period)["report"]
+        again = report_figures.compute(store, config, period)["report"]
         assert again == _whole_range_report(store, config, period)
         assert again.total["flagged"] == report.total["flagged"] + 1
-        reread = [key for key in reporting._months if key not in kept and key[3] != "whole range"]
+        reread = [key for key in report_figures._months if key not in kept and key[3] != "whole range"]
         assert [key[1:3] for key in reread] == [(date(2026, 11, 1), date(2026, 11, 27))]
     finally:
         store.close()

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from conftest import issue
 
-from server import reporting, reports
+from server import report_figures, reporting, reports
 from server.reports import SurveyResult, ikm_grade, ikm_score
 
 ALL_FOUR = {f"u{i}": 4 for i in range(1, 10)}
@@ -18,7 +18,7 @@ ALL_FOUR = {f"u{i}": 4 for i in range(1, 10)}
 def reports_app(app):
     if "reporting" not in app.blueprints:
         app.register_blueprint(reporting.bp)
-    reporting.clear_cache()
+    report_figures.clear_cache()
     return app
 
 
@@ -92,7 +92,7 @@ def test_one_response_per_ticket_from_the_status_page(reports_app, client, offic
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_answered"
     assert "Terima kasih" in client.get(f"/t/{token}/survei").get_data(as_text=True)
     today = loket.queue.today()
-    figures = reporting.compute(loket.store, loket.config, reports.Period("day", *[date.fromisoformat(today)] * 2))
+    figures = report_figures.compute(loket.store, loket.config, reports.Period("day", *[date.fromisoformat(today)] * 2))
     assert figures["survey"]["service"]["A"].score == Decimal("100.00")
     assert figures["comments"][0]["comment"] == "Cepat sekali"
 
