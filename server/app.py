@@ -75,7 +75,6 @@ class Loket:
         self._stop = threading.Event()
         self._prefetch_wanted = threading.Event()
         self._jobs: list[threading.Thread] = []
-        self.socket_limit = None  # server.capacity.SocketLimit under gunicorn
         self.app: Flask | None = None
 
     @property
@@ -294,7 +293,7 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
     if worker_threads:
         from server.capacity import SocketLimit, limits_for
 
-        app.wsgi_app = loket.socket_limit = SocketLimit(app.wsgi_app, *limits_for(worker_threads))
+        app.wsgi_app = SocketLimit(app.wsgi_app, *limits_for(worker_threads))
     loket.queue.expire_stale()
     if background:
         loket.start_background()

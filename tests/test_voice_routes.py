@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
@@ -115,15 +116,24 @@ def test_null_announcer(tmp_path):
     assert client.get(f"/sounds/announcements/{call.key}.wav").status_code == 404
 
 
-def test_in_the_loket_app(tmp_path, clock):
+@contextmanager
+def voiced_app(data, clock, background: bool):
+    """The whole Loket app on ``data`` with the voice on."""
     from conftest import write_config
 
     from server.app import create_app
 
-    data = tmp_path / "data"
     write_config(data, voice=True)
-    app = create_app(data, clock=clock, background=False)
+    app = create_app(data, clock=clock, background=background)
     try:
+        yield app
+    finally:
+        app.extensions["loket"].close()
+
+
+def test_in_the_loket_app(tmp_path, clock):
+    data = tmp_path / "data"
+    with voiced_app(data, clock, background=False) as app:
         loket = app.extensions["loket"]
         assert isinstance(loket.announcer, Announcer)
         call = loket.announce("C005", "Loket 1")
@@ -131,8 +141,6 @@ def test_in_the_loket_app(tmp_path, clock):
         response = app.test_client().get(call["audio_url"])
         assert response.status_code == 200 and response.data[:4] == b"RIFF"
         assert (data / "sounds" / call["audio_url"].rsplit("/", 1)[1]).exists()
-    finally:
-        app.extensions["loket"].close()
 
 
 def test_likely_next_calls_per_counter(loket, client, clock):
@@ -156,14 +164,9 @@ def test_likely_next_calls_per_counter(loket, client, clock):
 
 def test_the_next_call_is_synthesised_before_the_officer_presses(tmp_path, clock):
     """A ticket taken at the kiosk: its call's audio is on disk before anyone calls it."""
-    from conftest import issue, write_config
+    from conftest import issue
 
-    from server.app import create_app
-
-    data = tmp_path / "data"
-    write_config(data, voice=True)
-    app = create_app(data, clock=clock, background=True)
-    try:
+    with voiced_app(tmp_path / "data", clock, background=True) as app:
         loket = app.extensions["loket"]
         issue(app.test_client(), "B")
         text = loket.announcer.text_for("B001", "Loket 2")
@@ -172,5 +175,3 @@ def test_the_next_call_is_synthesised_before_the_officer_presses(tmp_path, clock
         while not path.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert path.exists(), "the likely next call was not synthesised ahead"
-    finally:
-        app.extensions["loket"].close()
