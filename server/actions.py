@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from server import queue as rules
 from server import storage
@@ -56,11 +56,10 @@ class Outcome:
     changed: list[TicketRow] = field(default_factory=list)
     queue_changed: bool = False
 
-    def merge(self, other: "Outcome") -> None:
-        """Add another outcome's effects (e.g. tickets expired on the way)."""
-        self.calls.extend(other.calls)
-        self.changed.extend(other.changed)
-        self.queue_changed = self.queue_changed or other.queue_changed
+    def then(self, other: "Outcome") -> "Outcome":
+        """This outcome (tickets closed by the day change) followed by an action's own."""
+        return Outcome(other.ticket, self.calls + other.calls, self.changed + other.changed,
+                       self.queue_changed or other.queue_changed)
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,6 @@ class QueueService:
         self.token_factory = token_factory
         self._rolled_day: str | None = None
         self._waiting_cache: tuple | None = None
-        self._roll_lock = threading.Lock()
 
     # ---- helpers ---------------------------------------------------------------------------
 
@@ -154,25 +152,46 @@ class QueueService:
     # ---- day rollover ----------------------------------------------------------------------
 
     def _roll_day(self, conn, now: datetime) -> Outcome:
-        """Expire tickets of earlier days still waiting or called; once per local day."""
+        """Close tickets of earlier days at their day's end (local midnight): still waiting →
+        expired; still called or being served → unfinished (no service time, out of the
+        averages). Once per local day; see :meth:`_office_write`."""
         today = self.today(now)
-        if self._rolled_day == today:
-            return Outcome()
         outcome = Outcome()
-        at = now.timestamp()
+        if self._rolled_day == today:
+            return outcome
+        tz = self.config.office.tz
         for ticket in storage.stale_open_tickets(conn, today):
-            storage.update_ticket(conn, ticket.id, status=Status.EXPIRED, closed_at=at)
-            storage.add_event(conn, ticket.id, "expired", at, detail={"day": ticket.day})
+            day_end = datetime.combine(date.fromisoformat(ticket.day) + timedelta(days=1), time(), tz)
+            at = min(now, day_end).timestamp()
+            if ticket.status == Status.WAITING:
+                storage.update_ticket(conn, ticket.id, status=Status.EXPIRED, closed_at=at)
+                storage.add_event(conn, ticket.id, "expired", at, detail={"day": ticket.day})
+            else:
+                storage.update_ticket(conn, ticket.id, status=Status.UNFINISHED, closed_at=at)
+                storage.add_event(conn, ticket.id, "unfinished", at, ticket.counter_id,
+                                  detail={"day": ticket.day, "was": ticket.status})
             outcome.changed.append(storage.get_ticket(conn, ticket.id))
             outcome.queue_changed = True
-        self._rolled_day = today
         return outcome
 
-    def expire_stale(self) -> Outcome:
-        """Close yesterday's open tickets as expired (background job and start-up)."""
+    @contextmanager
+    def _office_write(self, now: datetime) -> Iterator[tuple[sqlite3.Connection, Outcome]]:
+        """A write transaction that first closes earlier days' tickets (the day change).
+
+        The day counts as changed only once the transaction commits: a refused request (a tap
+        before opening) rolls the closing back with everything else, and the next request
+        closes the earlier day again.
+        """
         with self.store.write() as conn:
-            self._rolled_day = None
-            return self._roll_day(conn, self.now())
+            outcome = self._roll_day(conn, now)
+            yield conn, outcome
+        self._rolled_day = self.today(now)
+
+    def expire_stale(self) -> Outcome:
+        """Close earlier days' open tickets (background job at the day change, and start-up)."""
+        self._rolled_day = None
+        with self._office_write(self.now()) as (_, outcome):
+            return outcome
 
     # ---- issuing ---------------------------------------------------------------------------
 
@@ -183,8 +202,7 @@ class QueueService:
             raise LoketError("invalid_priority_reason", "Alasan prioritas tidak dikenal.", 422)
         now = self.now()
         at = now.timestamp()
-        with self.store.write() as conn:
-            outcome = self._roll_day(conn, now)
+        with self._office_write(now) as (conn, outcome):
             day = self.today(now)
             available = self.availability(service, now, storage.issued_count(conn, service.code, day))
             if not available.open:
@@ -209,28 +227,21 @@ class QueueService:
         counter = self.counter(counter_id)
         now = self.now()
         at = now.timestamp()
-        with self.store.write() as conn:
-            outcome = self._roll_day(conn, now)
+        with self._office_write(now) as (conn, outcome):
             for held in storage.held_by_counter(conn, counter.id):
                 outcome.changed.append(self._close_held(conn, held, at, actor))
-            # pick_next only ever needs the oldest priority and the oldest regular ticket.
-            waiting = [
-                t for t in (storage.oldest_waiting(conn, counter.services, True),
-                            storage.oldest_waiting(conn, counter.services, False))
-                if t is not None
-            ]
+            waiting = storage.dispatch_heads(conn, counter.services)
             streak = storage.priority_streak(conn, counter.id)
             chosen = rules.pick_next(
-                [rules.Candidate(t.id, t.priority, t.queued_at) for t in waiting],
-                streak, self.config.queue.max_priority_in_row,
+                [t.candidate() for t in waiting], streak, self.config.queue.max_priority_in_row
             )
             if chosen is None:
                 outcome.ticket = None
                 return outcome
             ticket = next(t for t in waiting if t.id == chosen.id)
-            storage.set_priority_streak(
-                conn, counter.id, rules.next_priority_streak(streak, ticket.priority)
-            )
+            storage.set_priority_streak(conn, counter.id, rules.next_priority_streak(
+                streak, ticket.priority, storage.regular_waiting(conn, counter.services)
+            ))
             storage.update_ticket(
                 conn, ticket.id, status=Status.CALLED, counter_id=counter.id,
                 called_by=actor.username, called_at=ticket.called_at or at, last_called_at=at,
@@ -263,42 +274,46 @@ class QueueService:
 
     def recall(self, ticket_id: int, actor: Actor) -> Outcome:
         """Call the same visitor again (announced again)."""
-        at = self.now().timestamp()
-        with self.store.write() as conn:
+        now = self.now()
+        at = now.timestamp()
+        with self._office_write(now) as (conn, rolled):
             ticket = self._held(conn, ticket_id, actor)
             rules.check_transition("recall", ticket.status, ticket.number)
             storage.update_ticket(conn, ticket.id, last_called_at=at, call_count=ticket.call_count + 1)
             storage.add_event(conn, ticket.id, "recalled", at, ticket.counter_id, actor.username)
             ticket = storage.get_ticket(conn, ticket.id)
         counter = self.counter(ticket.counter_id)
-        return Outcome(ticket, [Call(ticket, counter, True, at)], [ticket])
+        return rolled.then(Outcome(ticket, [Call(ticket, counter, True, at)], [ticket]))
 
     def start(self, ticket_id: int, actor: Actor) -> Outcome:
         """The visitor is at the counter: service starts."""
-        at = self.now().timestamp()
-        with self.store.write() as conn:
+        now = self.now()
+        at = now.timestamp()
+        with self._office_write(now) as (conn, rolled):
             ticket = self._held(conn, ticket_id, actor)
             rules.check_transition("start", ticket.status, ticket.number)
             storage.update_ticket(conn, ticket.id, status=Status.SERVING, started_at=at)
             storage.add_event(conn, ticket.id, "started", at, ticket.counter_id, actor.username)
             ticket = storage.get_ticket(conn, ticket.id)
-        return Outcome(ticket, changed=[ticket])
+        return rolled.then(Outcome(ticket, changed=[ticket]))
 
     def finish(self, ticket_id: int, actor: Actor) -> Outcome:
         """Service is done."""
-        at = self.now().timestamp()
-        with self.store.write() as conn:
+        now = self.now()
+        at = now.timestamp()
+        with self._office_write(now) as (conn, rolled):
             ticket = self._held(conn, ticket_id, actor)
             rules.check_transition("finish", ticket.status, ticket.number)
             storage.update_ticket(conn, ticket.id, status=Status.DONE, finished_at=at, closed_at=at)
             storage.add_event(conn, ticket.id, "finished", at, ticket.counter_id, actor.username)
             ticket = storage.get_ticket(conn, ticket.id)
-        return Outcome(ticket, changed=[ticket])
+        return rolled.then(Outcome(ticket, changed=[ticket]))
 
     def skip(self, ticket_id: int, actor: Actor) -> Outcome:
         """The visitor did not come: back to the end of the queue while returns remain, else no-show."""
-        at = self.now().timestamp()
-        with self.store.write() as conn:
+        now = self.now()
+        at = now.timestamp()
+        with self._office_write(now) as (conn, rolled):
             ticket = self._held(conn, ticket_id, actor)
             rules.check_transition("skip", ticket.status, ticket.number)
             status = rules.after_skip(ticket.skip_count, self.config.queue.skip_returns)
@@ -317,15 +332,16 @@ class QueueService:
                 {"returned": status == Status.WAITING},
             )
             ticket = storage.get_ticket(conn, ticket.id)
-        return Outcome(ticket, changed=[ticket], queue_changed=True)
+        return rolled.then(Outcome(ticket, changed=[ticket], queue_changed=True))
 
     def transfer(self, ticket_id: int, target_code, actor: Actor) -> Outcome:
         """Send the visitor to another service: a new waiting ticket, same number and arrival."""
         target = self._service(target_code)
         if not target.enabled:
             raise Conflict("service_closed", f"Layanan {target.name} sedang ditutup.")
-        at = self.now().timestamp()
-        with self.store.write() as conn:
+        now = self.now()
+        at = now.timestamp()
+        with self._office_write(now) as (conn, rolled):
             old = self._held(conn, ticket_id, actor)
             rules.check_transition("transfer", old.status, old.number)
             if old.service == target.code:
@@ -334,7 +350,7 @@ class QueueService:
                 )
             new_id = storage.insert_ticket(
                 conn, token=old.token + "." + self.token_factory()[:8], number=old.number,
-                service=target.code, day=self.today(), seq=None, priority=int(old.priority),
+                service=target.code, day=self.today(now), seq=None, priority=int(old.priority),
                 priority_reason=old.priority_reason, status=Status.WAITING, issued_at=at,
                 arrived_at=old.arrived_at, queued_at=at, transferred_from=old.id,
             )
@@ -353,12 +369,13 @@ class QueueService:
             )
             old = storage.get_ticket(conn, old.id)
             new = storage.get_ticket(conn, new_id)
-        return Outcome(new, changed=[old, new], queue_changed=True)
+        return rolled.then(Outcome(new, changed=[old, new], queue_changed=True))
 
     def cancel(self, ticket_id: int, actor: Actor) -> Outcome:
         """Withdraw a ticket that has not been served (visitor left, duplicate)."""
-        at = self.now().timestamp()
-        with self.store.write() as conn:
+        now = self.now()
+        at = now.timestamp()
+        with self._office_write(now) as (conn, rolled):
             ticket = self._ticket(conn, ticket_id)
             if ticket.status == Status.CALLED:
                 ticket = self._held(conn, ticket_id, actor)
@@ -372,7 +389,7 @@ class QueueService:
             storage.update_ticket(conn, ticket.id, status=Status.CANCELLED, closed_at=at)
             storage.add_event(conn, ticket.id, "cancelled", at, ticket.counter_id, actor.username)
             ticket = storage.get_ticket(conn, ticket.id)
-        return Outcome(ticket, changed=[ticket], queue_changed=True)
+        return rolled.then(Outcome(ticket, changed=[ticket], queue_changed=True))
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -417,11 +434,22 @@ class QueueService:
             self._waiting_cache = cached
         return dict(cached[1])
 
+    def ahead(self, ticket: TicketRow) -> int:
+        """Waiting tickets of the same service the dispatcher calls before this one, with the
+        priority streak of the counter serving the service that has the fewest priority calls
+        in a row (the order least favourable to a regular visitor: never a promise too good)."""
+        conn = self.store.read()
+        waiting = storage.waiting_tickets(conn, (ticket.service,))
+        streaks = [storage.priority_streak(conn, c.id) for c in self.config.counters
+                   if ticket.service in c.services]
+        return rules.ahead_of(ticket.candidate(), [t.candidate() for t in waiting],
+                              min(streaks, default=0), self.config.queue.max_priority_in_row)
+
     def position(self, ticket: TicketRow) -> tuple[int, int | None]:
         """People ahead of a waiting ticket and the estimated wait in minutes."""
         if ticket.status != Status.WAITING:
             return 0, None
-        ahead = storage.count_ahead(self.store.read(), ticket)
+        ahead = self.ahead(ticket)
         return ahead, self.estimate(ticket.service, ahead)
 
     def estimate(self, service_code: str, ahead: int) -> int | None:

@@ -41,25 +41,10 @@ def waiting_since(ticket: TicketRow) -> float:
 
 
 def call_order(waiting: list[TicketRow], streak: int, max_priority_in_row: int) -> list[TicketRow]:
-    """Waiting tickets in the order one counter would call them (the rule of ``queue.pick_next``).
-
-    Walks the priority and regular queues side by side instead of re-sorting for every step, so
-    a long queue stays cheap.
-    """
-    ordered = sorted(waiting, key=lambda t: (t.queued_at, t.id))
-    priority = [t for t in ordered if t.priority]
-    regular = [t for t in ordered if not t.priority]
-    result: list[TicketRow] = []
-    p = r = 0
-    while p < len(priority) or r < len(regular):
-        capped = max_priority_in_row > 0 and streak >= max_priority_in_row
-        if p < len(priority) and (r >= len(regular) or not capped):
-            chosen, p = priority[p], p + 1
-        else:
-            chosen, r = regular[r], r + 1
-        result.append(chosen)
-        streak = rules.next_priority_streak(streak, chosen.priority)
-    return result
+    """Waiting tickets in the order one counter would call them (the queue's dispatcher)."""
+    by_id = {t.id: t for t in waiting}
+    order = rules.dispatch_order([t.candidate() for t in waiting], streak, max_priority_in_row)
+    return [by_id[c.id] for c in order]
 
 
 def counter_queue(conn: sqlite3.Connection, services: tuple[str, ...], counter_id: int,

@@ -7,6 +7,7 @@ tested with any clock.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -25,10 +26,8 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
     TRANSFERRED = "transferred"
     EXPIRED = "expired"
+    UNFINISHED = "unfinished"
 
-
-ACTIVE = frozenset({Status.WAITING, Status.CALLED, Status.SERVING})
-AT_COUNTER = frozenset({Status.CALLED, Status.SERVING})
 
 STATUS_LABELS = {
     Status.WAITING: "menunggu",
@@ -39,6 +38,7 @@ STATUS_LABELS = {
     Status.CANCELLED: "dibatalkan",
     Status.TRANSFERRED: "dialihkan",
     Status.EXPIRED: "kedaluwarsa",
+    Status.UNFINISHED: "tidak selesai",
 }
 
 # action -> the statuses it may start from
@@ -50,7 +50,8 @@ TRANSITIONS: dict[str, frozenset[Status]] = {
     "skip": frozenset({Status.CALLED}),
     "transfer": frozenset({Status.CALLED, Status.SERVING}),
     "cancel": frozenset({Status.WAITING, Status.CALLED}),
-    "expire": frozenset({Status.WAITING, Status.CALLED}),
+    "expire": frozenset({Status.WAITING}),
+    "leave_unfinished": frozenset({Status.CALLED, Status.SERVING}),
 }
 
 ACTION_LABELS = {
@@ -62,6 +63,7 @@ ACTION_LABELS = {
     "transfer": "dialihkan",
     "cancel": "dibatalkan",
     "expire": "ditutup",
+    "leave_unfinished": "ditutup sebagai tidak selesai",
 }
 
 PRIORITY_REASONS = {
@@ -95,36 +97,84 @@ def format_number(prefix: str, sequence: int, digits: int = 3) -> str:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A waiting ticket as the next-ticket rule sees it."""
+    """A waiting ticket as the dispatcher sees it.
+
+    ``returned``: sent back to the queue by a skip; it then waits behind every ticket queued
+    before it, whatever their lane, and no ticket queued after it passes it.
+    """
 
     id: int
     priority: bool
     queued_at: float
+    returned: bool = False
+
+
+def dispatch_order(
+    candidates: Iterable[Candidate], priority_streak: int, max_priority_in_row: int
+) -> list[Candidate]:
+    """The order in which one counter calls these waiting tickets: the queue's one dispatcher.
+
+    - Priority tickets go first, oldest first; regular tickets oldest first.
+    - After ``max_priority_in_row`` priority calls made *while a regular visitor waited*
+      (``priority_streak`` counts those so far), the oldest regular ticket goes; 0 = no cap.
+    - A returned (skipped) ticket is a barrier: the tickets queued before it are called first,
+      by the two rules above, then it, then the tickets queued after it.
+
+    Call-next takes the first element, "people ahead" the index and the wait estimate plays the
+    whole order forward, so all three always agree.
+    """
+    ordered = sorted(candidates, key=lambda c: (c.queued_at, c.id))
+    regular_left = sum(1 for c in ordered if not c.priority)
+    streak = priority_streak
+    result: list[Candidate] = []
+    segment: list[Candidate] = []
+
+    def take(chosen: Candidate) -> None:
+        nonlocal streak, regular_left
+        if not chosen.priority:
+            regular_left -= 1
+        result.append(chosen)
+        streak = next_priority_streak(streak, chosen.priority, regular_left > 0)
+
+    def drain() -> None:
+        priority = deque(c for c in segment if c.priority)
+        regular = deque(c for c in segment if not c.priority)
+        while priority or regular:
+            capped = max_priority_in_row > 0 and streak >= max_priority_in_row
+            take(priority.popleft() if priority and (not regular or not capped) else regular.popleft())
+        segment.clear()
+
+    for candidate in ordered:
+        if candidate.returned:
+            drain()
+            take(candidate)
+        else:
+            segment.append(candidate)
+    drain()
+    return result
 
 
 def pick_next(
     candidates: Iterable[Candidate], priority_streak: int, max_priority_in_row: int
 ) -> Candidate | None:
-    """The ticket a counter should call next.
+    """The ticket a counter should call next: the head of :func:`dispatch_order`.
 
-    Priority tickets go first, oldest first — unless this counter has already called
-    ``max_priority_in_row`` priority tickets in a row while regular visitors wait; then the oldest
-    regular ticket goes. ``max_priority_in_row = 0`` means no cap.
+    It only ever needs the oldest priority, the oldest regular and the oldest returned ticket of
+    the counter's services.
     """
-    ordered = sorted(candidates, key=lambda c: (c.queued_at, c.id))
-    priority = next((c for c in ordered if c.priority), None)
-    regular = next((c for c in ordered if not c.priority), None)
-    if priority is None:
-        return regular
-    capped = max_priority_in_row > 0 and priority_streak >= max_priority_in_row
-    if regular is not None and capped:
-        return regular
-    return priority
+    order = dispatch_order(candidates, priority_streak, max_priority_in_row)
+    return order[0] if order else None
 
 
-def next_priority_streak(streak: int, called_priority: bool) -> int:
-    """The counter's count of consecutive priority calls after one more call."""
-    return streak + 1 if called_priority else 0
+def next_priority_streak(streak: int, called_priority: bool, regular_waiting: bool = True) -> int:
+    """The counter's count of priority calls in a row after one more call.
+
+    The cap protects regular visitors who *are* waiting: a priority call made while none waits
+    does not count, and a regular call resets the count.
+    """
+    if not called_priority:
+        return 0
+    return streak + 1 if regular_waiting else streak
 
 
 def after_skip(skip_count: int, skip_returns: int) -> Status:
@@ -135,16 +185,13 @@ def after_skip(skip_count: int, skip_returns: int) -> Status:
     return Status.WAITING if skip_count < skip_returns else Status.NO_SHOW
 
 
-def ahead_of(ticket: Candidate, waiting: Sequence[Candidate]) -> int:
-    """How many waiting tickets of the same service are called before ``ticket``.
-
-    Priority tickets are all counted ahead of a regular one; among equals, older goes first.
-    """
-    def key(c: Candidate):
-        return (not c.priority, c.queued_at, c.id)
-
-    mine = key(ticket)
-    return sum(1 for other in waiting if other.id != ticket.id and key(other) < mine)
+def ahead_of(ticket: Candidate, waiting: Sequence[Candidate], priority_streak: int = 0,
+             max_priority_in_row: int = 0) -> int:
+    """How many of ``waiting`` (the ticket's own service) the dispatcher calls before ``ticket``."""
+    order = dispatch_order(
+        [c for c in waiting if c.id != ticket.id] + [ticket], priority_streak, max_priority_in_row
+    )
+    return next(i for i, c in enumerate(order) if c.id == ticket.id)
 
 
 @dataclass(frozen=True)
@@ -182,11 +229,6 @@ def estimate_wait_minutes(
     else:
         per_visitor = standard_service_minutes
     return math.ceil(ahead * per_visitor / capacity)
-
-
-def is_open_day(now: datetime, tz: ZoneInfo, days: Iterable[int]) -> bool:
-    """True when the office opens on ``now``'s local weekday (0 = Monday)."""
-    return now.astimezone(tz).weekday() in set(days)
 
 
 def utc_now() -> datetime:

@@ -182,12 +182,22 @@ class Simulation:
         if ticket is None:
             self._idle.append(officer)
             return
-        visitor = self._visitors[ticket]
+        visitor = self._visitors.get(ticket)
+        if visitor is None:
+            visitor = self._visitors[ticket] = self._stranger(ticket)
         self.log.append((round(t), "call", visitor.number, officer[1]))
         if visitor.no_show:
             self._at(t + 60, "skip", officer, ticket)
         else:
             self._at(t + visitor.walk_up, "start", officer, ticket)
+
+    def _stranger(self, ticket) -> Visitor:
+        """A visitor the simulation did not bring (a tap on the real kiosk, a number taken with
+        curl, a ticket left by an earlier run): served like any other, for a typical time."""
+        number, service = self.office.describe(ticket)
+        return Visitor(arrival=0.0, service=service, priority=False,
+                       duration=_duration(self.model, service, self.rng), walk_up=self.rng.uniform(15, 90),
+                       no_show=False, transfer_to=None, transfer_duration=0.0, forgot=False, number=number)
 
     def _skip(self, t: float, officer, ticket) -> None:
         returned = self.office.skip(officer, ticket, t)
@@ -277,7 +287,12 @@ def run_live(args: argparse.Namespace) -> int:
     print(f"Simulasi: {len(visitors)} pengunjung, {len(officers)} petugas, kecepatan {args.speed:g}x "
           f"→ {args.url}", flush=True)
     serves = {c["id"]: set(c["services"]) for c in counters}
-    log = Simulation(office, model, officers, rng, lambda officer: serves[officer[1]], pace).run(visitors)
+    simulation = Simulation(office, model, officers, rng, lambda officer: serves[officer[1]], pace)
+    try:
+        log = simulation.run(visitors)
+    except (requests.RequestException, SimulationError) as exc:
+        print(f"loket simulate: stopped: {exc}", file=sys.stderr)
+        return 1
     counts = {action: sum(1 for entry in log if entry[1] == action)
               for action in ("issue", "call", "finish", "skip", "transfer")}
     print("Selesai: " + ", ".join(f"{k} {v}" for k, v in counts.items())
@@ -287,6 +302,10 @@ def run_live(args: argparse.Namespace) -> int:
 
 class SimulationError(Exception):
     """The running server refused the simulation (message for the operator)."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 def _officers(given: list[str], counters: list[int]) -> list[tuple[str, int]]:
@@ -347,6 +366,7 @@ class HttpOffice:
         self.sessions: dict[str, object] = {}
         self.credentials: dict[str, tuple[str, int]] = {}
         self.refused = 0
+        self.called: dict[int, tuple[str, str]] = {}  # ticket id -> (number, service)
 
     def _post(self, session, path: str, body: dict | None = None, username: str | None = None) -> dict:
         for _ in range(30):
@@ -361,7 +381,8 @@ class HttpOffice:
             time.sleep(2)  # the kiosk's flood guard: wait like a patient visitor
         if response.status_code >= 400:
             error = (response.json() or {}).get("error", {}) if _is_json(response) else {}
-            raise SimulationError(f"{path}: {response.status_code} {error.get('message', response.text[:200])}")
+            raise SimulationError(f"{path}: {response.status_code} {error.get('message', response.text[:200])}",
+                                  response.status_code)
         return response.json()
 
     def layout(self) -> tuple[list[dict], list[dict]]:
@@ -392,11 +413,26 @@ class HttpOffice:
     def call_next(self, officer: tuple[str, int], t: float):
         ticket = self._post(self.sessions[officer[0]], f"/api/counters/{officer[1]}/call-next",
                             username=officer[0])["ticket"]
-        return ticket["id"] if ticket else None
+        if not ticket:
+            return None
+        self.called[ticket["id"]] = (ticket["number"], ticket["service"])
+        return ticket["id"]
 
-    def _act(self, officer, ticket_id, action: str, body: dict | None = None):
-        return self._post(self.sessions[officer[0]], f"/api/tickets/{ticket_id}/{action}", body,
-                          username=officer[0])["ticket"]
+    def describe(self, ticket_id) -> tuple[str, str]:
+        """The number and service of a ticket this office called."""
+        return self.called[ticket_id]
+
+    def _act(self, officer, ticket_id, action: str, body: dict | None = None) -> dict:
+        """An officer's action on a ticket. Someone else may have acted on it meanwhile (a real
+        officer at the same counter, a supervisor): the simulated officer then moves on."""
+        try:
+            return self._post(self.sessions[officer[0]], f"/api/tickets/{ticket_id}/{action}", body,
+                              username=officer[0])["ticket"]
+        except SimulationError as exc:
+            if exc.status not in (403, 404, 409, 422):
+                raise
+            print(f"loket simulate: {officer[0]} {action}: {exc}", file=sys.stderr, flush=True)
+            return {}
 
     def start(self, officer, ticket_id, t: float) -> None:
         self._act(officer, ticket_id, "start")
@@ -405,10 +441,10 @@ class HttpOffice:
         self._act(officer, ticket_id, "finish")
 
     def skip(self, officer, ticket_id, t: float) -> bool:
-        return self._act(officer, ticket_id, "skip")["status"] == "waiting"
+        return self._act(officer, ticket_id, "skip").get("status") == "waiting"
 
     def transfer(self, officer, ticket_id, service: str, t: float):
-        return self._act(officer, ticket_id, "transfer", {"service": service})["id"]
+        return self._act(officer, ticket_id, "transfer", {"service": service}).get("id")
 
 
 def _is_json(response) -> bool:
@@ -457,6 +493,11 @@ class MemoryOffice:
         self.sequences: dict[str, int] = {}
         self.streaks: dict[int, int] = {}
 
+    def describe(self, ticket_id: int) -> tuple[str, str]:
+        """The number and service of a ticket."""
+        ticket = self.tickets[ticket_id]
+        return ticket["number"], ticket["service"]
+
     def _event(self, ticket_id: int, kind: str, t: float, counter=None, username=None, detail=None):
         self.events.append((ticket_id, kind, self.midnight + t, counter, username, detail))
 
@@ -490,13 +531,16 @@ class MemoryOffice:
         waiting = [x for x in self.waiting.values() if x["service"] in services]
         streak = self.streaks.get(counter_id, 0)
         chosen = self.rules.pick_next(
-            [self.rules.Candidate(x["id"], bool(x["priority"]), x["queued_at"]) for x in waiting],
+            [self.rules.Candidate(x["id"], bool(x["priority"]), x["queued_at"], x["skip_count"] > 0)
+             for x in waiting],
             streak, self.config.queue.max_priority_in_row,
         )
         if chosen is None:
             return None
         ticket = self.waiting.pop(chosen.id)
-        self.streaks[counter_id] = self.rules.next_priority_streak(streak, bool(ticket["priority"]))
+        regular_waiting = any(not x["priority"] for x in waiting if x["id"] != chosen.id)
+        self.streaks[counter_id] = self.rules.next_priority_streak(
+            streak, bool(ticket["priority"]), regular_waiting)
         at = self.midnight + t
         ticket.update(status="called", counter_id=counter_id, called_by=username,
                       called_at=ticket["called_at"] or at, last_called_at=at,
@@ -546,11 +590,17 @@ class MemoryOffice:
         return new["id"]
 
     def close_day(self) -> None:
-        """Tickets still open at the end of the day expire (at the next local midnight)."""
+        """At the next local midnight, tickets still waiting expire; tickets still called or
+        being served are closed as unfinished (the server's day change)."""
         for ticket in self.tickets.values():
-            if ticket["status"] in ("waiting", "called"):
+            if ticket["status"] == "waiting":
                 ticket.update(status="expired", closed_at=self.midnight + 24 * 3600)
                 self._event(ticket["id"], "expired", 24 * 3600, detail={"day": self.day})
+            elif ticket["status"] in ("called", "serving"):
+                was = ticket["status"]
+                ticket.update(status="unfinished", closed_at=self.midnight + 24 * 3600)
+                self._event(ticket["id"], "unfinished", 24 * 3600, ticket["counter_id"],
+                            detail={"day": self.day, "was": was})
 
     def surveys(self, share: float = 0.35) -> list[tuple]:
         """Survey answers of some visitors served today (a long wait lowers the scores)."""
@@ -612,11 +662,11 @@ def write_history(store, config: Config, days: list[date], seed: int, visitors: 
                   progress=lambda message: None) -> int:
     """Simulate ``days`` and insert them (days that already have tickets are skipped).
 
-    Writes about a month per transaction, so a running server waits only briefly.
-    Returns the number of tickets written.
+    Each day is simulated outside any transaction and written in one short transaction of its
+    own, with a passive checkpoint after it, so a running server's kiosk waits at most for one
+    day's insert and the WAL file stays small. Returns the number of tickets written.
     """
     from server import report_queries as queries
-    from server.report_queries import HISTORY_TICKET_COLUMNS
 
     model = Model.for_config(config, visitors)
     staff = staff_per_counter(config, model)
@@ -627,24 +677,39 @@ def write_history(store, config: Config, days: list[date], seed: int, visitors: 
         return 0
     taken = queries.days_with_tickets(store.read(), days[0].isoformat(), days[-1].isoformat())
     written = 0
-    for start in range(0, len(days), 30):
-        batch = [d for d in days[start:start + 30] if d.isoformat() not in taken]
-        if not batch:
-            continue
+    for index, day in enumerate(d for d in days if d.isoformat() not in taken):
+        office = simulate_history_day(config, model, day, seed, 1, officers)
         with store.write() as conn:
-            next_id = queries.next_ticket_id(conn)
-            tickets, events, sequences, surveys = [], [], [], []
-            for day in batch:
-                office = simulate_history_day(config, model, day, seed, next_id, officers)
-                next_id = office.next_id
-                tickets += [tuple(t[c] for c in HISTORY_TICKET_COLUMNS) for t in office.tickets.values()]
-                events += sorted(office.events, key=lambda e: e[2])
-                sequences += [(office.day, code, last) for code, last in office.sequences.items()]
-                surveys += office.surveys()
-            queries.insert_history(conn, tickets, events, sequences, surveys)
-        written += len(tickets)
-        progress(f"{batch[-1].isoformat()}: {written} tiket")
+            rows = _history_rows(office, queries.next_ticket_id(conn) - 1)
+            queries.insert_history(conn, *rows)
+        store.checkpoint()
+        written += len(rows[0])
+        if index % 30 == 29:
+            progress(f"{day.isoformat()}: {written} tiket")
+    progress(f"{days[-1].isoformat()}: {written} tiket")
     return written
+
+
+def _history_rows(office: MemoryOffice, shift: int) -> tuple[list, list, list, list]:
+    """A simulated day's rows for report_queries.insert_history, its ticket ids (numbered from
+    1 when simulated) moved up by ``shift`` to follow the tickets already in the database."""
+    from server.report_queries import HISTORY_TICKET_COLUMNS
+
+    linked = [HISTORY_TICKET_COLUMNS.index(c) for c in ("id", "transferred_from", "transferred_to")]
+
+    def moved(row: tuple, columns) -> tuple:
+        return tuple(v + shift if i in columns and v is not None else v for i, v in enumerate(row))
+
+    tickets = [moved(tuple(t[c] for c in HISTORY_TICKET_COLUMNS), linked) for t in office.tickets.values()]
+    events = []
+    for event in sorted(office.events, key=lambda e: e[2]):
+        detail = event[5]
+        if detail:
+            detail = {k: v + shift if k in ("to_ticket", "transferred_from") else v for k, v in detail.items()}
+        events.append((event[0] + shift, *event[1:5], detail))
+    sequences = [(office.day, code, last) for code, last in office.sequences.items()]
+    surveys = [moved(row, (0,)) for row in office.surveys()]
+    return tickets, events, sequences, surveys
 
 
 def run_history(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from pathlib import Path
 import sqlite_utils
 
 from server.migrations import migrations
+from server.queue import Candidate
 
 TICKET_COLUMNS = (
     "id", "token", "number", "service", "day", "seq", "priority", "priority_reason", "status",
@@ -66,6 +67,10 @@ class TicketRow:
         data["flagged"] = bool(data["flagged"])
         return cls(**data)
 
+    def candidate(self) -> Candidate:
+        """This waiting ticket as the dispatcher sees it (a skipped ticket has been sent back)."""
+        return Candidate(self.id, self.priority, self.queued_at, self.skip_count > 0)
+
 
 def _owner_only(path: Path) -> None:
     """Create the database file readable by its owner only, before SQLite opens it (SQLite gives
@@ -100,6 +105,9 @@ class Store:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
+        # After a checkpoint resets the WAL, shrink the file back to this size: a bulk write
+        # (a year of simulated history) does not leave a file of hundreds of MB behind.
+        conn.execute("PRAGMA journal_size_limit=16777216")
         return conn
 
     @contextmanager
@@ -125,6 +133,12 @@ class Store:
             conn = self._connect()
             self._local.conn = conn
         return conn
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database without waiting for readers (PASSIVE), so the WAL
+        does not keep growing during a long series of writes."""
+        with self._lock:
+            self._writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def close(self) -> None:
         """Close the writer; thread-local readers close with their threads."""
@@ -231,30 +245,36 @@ def next_waiting(conn: sqlite3.Connection, services: tuple[str, ...], limit: int
     return sorted(found, key=queue_order)[:limit]
 
 
-def oldest_waiting(conn: sqlite3.Connection, services: tuple[str, ...], priority: bool) -> TicketRow | None:
-    """The oldest waiting priority (or regular) ticket of some services."""
-    found = [t for service in services for t in _first_waiting(conn, service, priority, 1)]
-    return min(found, key=queue_order, default=None)
+def dispatch_heads(conn: sqlite3.Connection, services: tuple[str, ...]) -> list[TicketRow]:
+    """What the dispatcher needs to choose a counter's next ticket: the oldest priority and the
+    oldest regular ticket that were not sent back by a skip, and the oldest one that was.
 
-
-def count_ahead(conn: sqlite3.Connection, ticket: TicketRow) -> int:
-    """Waiting tickets of the same service that are called before this one.
-
-    Every priority ticket of the service is ahead of a regular one; within a kind, the older.
-    Each part is one range of the ``tickets_waiting`` index.
+    Each is one indexed range per service (skipped tickets are few, so the filter is cheap).
     """
-    older = conn.execute(
-        "SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service = ? AND priority = ? "
-        "AND (queued_at < ? OR (queued_at = ? AND id < ?))",
-        (ticket.service, int(ticket.priority), ticket.queued_at, ticket.queued_at, ticket.id),
-    ).fetchone()[0]
-    if ticket.priority:
-        return older
-    priority = conn.execute(
-        "SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND service = ? AND priority = 1",
-        (ticket.service,),
-    ).fetchone()[0]
-    return older + priority
+    heads = []
+    for condition in ("priority = 1 AND skip_count = 0", "priority = 0 AND skip_count = 0", "skip_count > 0"):
+        found = []
+        for service in services:
+            row = conn.execute(
+                f"{_SELECT} WHERE status = 'waiting' AND service = ? AND {condition} "
+                "ORDER BY queued_at, id LIMIT 1", (service,),
+            ).fetchone()
+            if row is not None:
+                found.append(TicketRow.from_row(row))
+        if found:
+            heads.append(min(found, key=lambda t: (t.queued_at, t.id)))
+    return heads
+
+
+def regular_waiting(conn: sqlite3.Connection, services: tuple[str, ...]) -> bool:
+    """Whether a regular (not priority) visitor waits for any of these services."""
+    return any(
+        conn.execute(
+            "SELECT 1 FROM tickets WHERE status = 'waiting' AND service = ? AND priority = 0 LIMIT 1",
+            (service,),
+        ).fetchone()
+        for service in services
+    )
 
 
 def waiting_counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -295,9 +315,10 @@ def recent_calls(conn: sqlite3.Connection, limit: int = 10) -> list[dict]:
 
 
 def stale_open_tickets(conn: sqlite3.Connection, before_day: str) -> list[TicketRow]:
-    """Tickets from days before ``before_day`` still waiting or called: to be expired."""
+    """Tickets from days before ``before_day`` still waiting, called or being served: to be
+    closed at the day change."""
     rows = conn.execute(
-        f"{_SELECT} WHERE status IN ('waiting', 'called') AND day < ?", (before_day,)
+        f"{_SELECT} WHERE status IN ('waiting', 'called', 'serving') AND day < ?", (before_day,)
     )
     return [TicketRow.from_row(r) for r in rows]
 

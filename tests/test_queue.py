@@ -47,9 +47,46 @@ def test_pick_next(candidates, streak, cap, expected):
     assert rules.pick_next(candidates, streak, cap) == expected
 
 
-@pytest.mark.parametrize("streak, priority, expected", [(0, True, 1), (2, True, 3), (3, False, 0)])
-def test_priority_streak(streak, priority, expected):
-    assert rules.next_priority_streak(streak, priority) == expected
+@pytest.mark.parametrize("streak, priority, regular_waiting, expected", [
+    (0, True, True, 1), (2, True, True, 3), (3, False, True, 0),
+    (2, True, False, 2),   # nobody regular waited: the call does not count towards the cap
+    (2, False, False, 0),
+])
+def test_priority_streak(streak, priority, regular_waiting, expected):
+    assert rules.next_priority_streak(streak, priority, regular_waiting) == expected
+
+
+def ids(order):
+    return [c.id for c in order]
+
+
+def test_priority_calls_to_an_empty_regular_queue_do_not_use_up_the_cap():
+    # Four priority visitors called while nobody regular waited, then a disabled visitor and a
+    # regular visitor (who came later) wait: the disabled visitor goes first.
+    streak = 0
+    for _ in range(4):
+        streak = rules.next_priority_streak(streak, True, regular_waiting=False)
+    disabled, regular = Candidate(21, True, 100.0), Candidate(22, False, 110.0)
+    assert rules.pick_next([regular, disabled], streak, 3) == disabled
+
+
+def test_dispatch_order_applies_the_cap_only_while_regular_visitors_wait():
+    p = [Candidate(30 + i, True, float(i)) for i in range(6)]
+    r = Candidate(40, False, 2.5)
+    # cap 3: three priority calls while r waits, then r, then the rest of the priority lane
+    assert ids(rules.dispatch_order([*p, r], 0, 3)) == [30, 31, 32, 40, 33, 34, 35]
+    assert rules.ahead_of(r, [*p, r], 0, 3) == 3
+
+
+def test_a_skipped_priority_ticket_goes_behind_everyone_waiting_then():
+    # P1 was skipped at t=50 (queued again at 50): R1 and R2 waited then and go first; R3 and P3
+    # came after the skip and do not pass it.
+    r1, r2 = Candidate(1, False, 10.0), Candidate(2, False, 20.0)
+    skipped = Candidate(11, True, 50.0, returned=True)
+    r3, p3 = Candidate(3, False, 60.0), Candidate(13, True, 70.0)
+    assert ids(rules.dispatch_order([r1, r2, skipped, r3, p3], 0, 3)) == [1, 2, 11, 13, 3]
+    assert rules.pick_next([r1, skipped], 0, 3) == r1
+    assert rules.ahead_of(skipped, [r1, r2, skipped, r3, p3]) == 2
 
 
 @pytest.mark.parametrize("skip_count, returns, expected", [
@@ -62,7 +99,8 @@ def test_after_skip(skip_count, returns, expected):
 LEGAL = [
     ("call", "waiting"), ("recall", "called"), ("start", "called"), ("finish", "serving"),
     ("skip", "called"), ("transfer", "called"), ("transfer", "serving"), ("cancel", "waiting"),
-    ("cancel", "called"), ("expire", "waiting"), ("expire", "called"),
+    ("cancel", "called"), ("expire", "waiting"), ("leave_unfinished", "called"),
+    ("leave_unfinished", "serving"),
 ]
 
 

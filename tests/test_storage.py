@@ -78,7 +78,9 @@ def test_update_refuses_unknown_columns(store):
             storage.update_ticket(conn, ticket_id, **{"status = 'done' --": 1})
 
 
-def test_count_ahead_agrees_with_the_pure_rule(store):
+def test_the_dispatch_heads_choose_what_the_whole_queue_would(store):
+    """call-next reads only three tickets per service; the dispatcher over the whole queue must
+    agree with it, for any streak, with skipped (returned) tickets among them."""
     import random
 
     from server import queue as rules
@@ -86,14 +88,18 @@ def test_count_ahead_agrees_with_the_pure_rule(store):
     rng = random.Random(7)
     with store.write() as conn:
         for seq in range(1, 120):
-            _ticket(conn, seq, service=rng.choice("AB"), priority=int(rng.random() < 0.3),
-                    queued_at=float(rng.randint(1, 40)),
-                    status=rng.choice(["waiting", "waiting", "waiting", "done"]))
+            ticket_id = _ticket(conn, seq, service=rng.choice("AB"), priority=int(rng.random() < 0.3),
+                                queued_at=float(rng.randint(1, 40)),
+                                status=rng.choice(["waiting", "waiting", "waiting", "done"]))
+            if rng.random() < 0.1:
+                storage.update_ticket(conn, ticket_id, skip_count=1)
     conn = store.read()
+    for services in (("A",), ("B",), ("A", "B")):
+        candidates = [t.candidate() for t in storage.waiting_tickets(conn, services)]
+        heads = [t.candidate() for t in storage.dispatch_heads(conn, services)]
+        for streak in range(5):
+            assert rules.pick_next(heads, streak, 3) == rules.dispatch_order(candidates, streak, 3)[0]
     for service in "AB":
-        waiting = [t for t in storage.waiting_tickets(conn, (service,))]
-        candidates = [rules.Candidate(t.id, t.priority, t.queued_at) for t in waiting]
-        for ticket, candidate in zip(waiting, candidates, strict=True):
-            assert storage.count_ahead(conn, ticket) == rules.ahead_of(candidate, candidates)
+        candidates = [t.candidate() for t in storage.waiting_tickets(conn, (service,))]
         order = sorted(candidates, key=lambda c: (not c.priority, c.queued_at, c.id))
         assert [t.id for t in storage.next_waiting(conn, (service,), 5)] == [c.id for c in order[:5]]
