@@ -181,7 +181,13 @@ def board_state():
             "oldest_waiting_since": iso(figures.get("oldest_waiting_since"), tz),
             "today": _pick(figures, "served", "no_shows", "avg_wait_seconds", "avg_service_seconds"),
         })
-    return jsonify({"counters": counters, "services": services, "server_time": _server_time()})
+    unfinished = [
+        {"number": t.number, "service": t.service, "day": t.day, "counter": t.counter_id,
+         "officer": t.called_by, "closed_at": iso(t.closed_at, tz)}
+        for t in queries.recently_unfinished(conn, day.starts_at - 24 * 3600)
+    ]
+    return jsonify({"counters": counters, "services": services, "unfinished": unfinished,
+                    "server_time": _server_time()})
 
 
 # ---- the OpenAPI description (collected by server.openapi) ---------------------------------

@@ -105,6 +105,16 @@ def counter_figures(conn: sqlite3.Connection, day: Day) -> dict[int, dict]:
     return figures
 
 
+def recently_unfinished(conn: sqlite3.Connection, since: float) -> list[TicketRow]:
+    """Tickets closed as unfinished (still at a counter at the day change) since ``since``,
+    latest first: the board lists them so that a supervisor can check what happened."""
+    rows = conn.execute(
+        f"{storage.SELECT_TICKETS} WHERE status = 'unfinished' AND closed_at >= ? ORDER BY closed_at DESC, id",
+        (since,),
+    )
+    return [TicketRow.from_row(r) for r in rows]
+
+
 def service_figures(conn: sqlite3.Connection, day: Day) -> dict[str, dict]:
     """Per service: waiting now and since when the longest waiter waits; served today and the
     average wait and service time today."""

@@ -233,7 +233,10 @@ def _seconds(end, start) -> int | None:
 # ---- exports -------------------------------------------------------------------------------
 
 def _export_period() -> Period:
-    """``from`` and ``to`` (both required) of an export."""
+    """``from`` and ``to`` (both required) of an export, or the same ``view`` parameters as the
+    report page (so that the page's export links take the period it shows)."""
+    if "view" in request.args:
+        return _period()
     try:
         start = reports.parse_date(request.args.get("from"), "from")
         end = reports.parse_date(request.args.get("to"), "to")
@@ -319,7 +322,8 @@ def export_xlsx():
 
 
 SUMMARY_HEADER = (
-    "Kode", "Layanan", "Diterbitkan", "Dilayani", "Tidak hadir", "Kedaluwarsa", "Dialihkan", "Ditandai",
+    "Kode", "Layanan", "Diterbitkan", "Dilayani", "Tidak hadir", "Kedaluwarsa", "Tidak selesai", "Dialihkan",
+    "Ditandai",
     "Tunggu rata-rata (detik)", "Tunggu median (detik)", "Tunggu P90 (detik)", "% tunggu dalam standar",
     "Layanan rata-rata (detik)", "Layanan median (detik)", "Layanan P90 (detik)", "% layanan dalam standar",
 )
@@ -328,7 +332,8 @@ SUMMARY_HEADER = (
 def _summary_line(code, name, row: dict) -> list:
     wait, served = row["wait"], row["service_time"]
     return [
-        code, name, row["issued"], row["done"], row["no_show"], row["expired"], row["transferred"], row["flagged"],
+        code, name, row["issued"], row["done"], row["no_show"], row["expired"], row["unfinished"],
+        row["transferred"], row["flagged"],
         _round(wait.average), _round(wait.median), _round(wait.p90), _round(wait.within_percent, 1),
         _round(served.average), _round(served.median), _round(served.p90), _round(served.within_percent, 1),
     ]

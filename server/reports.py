@@ -9,7 +9,8 @@ Definitions used by every report, export and test:
 - a ticket is *within the standard* when its time is at most the service's standard
   (exactly on the standard counts as within);
 - flagged tickets (times marked inaccurate) and expired tickets are left out of averages,
-  percentiles and compliance, and are counted on their own;
+  percentiles and compliance, and are counted on their own; an unfinished ticket (still at a
+  counter at midnight) keeps its waiting time, which was real, but has no service time;
 - percentiles interpolate linearly between the closest ranks (numpy's default, Excel's
   PERCENTILE.INC); the median is the 50th percentile.
 """
@@ -250,8 +251,8 @@ class Spread:
 # "service_within" count measured times within the ticket's own service standard; "exceeded"
 # counts tickets over either standard.
 COUNT_FIELDS = (
-    "tickets", "issued", "called", "done", "no_show", "expired", "transferred", "cancelled", "open",
-    "flagged", "wait_within", "service_within", "exceeded",
+    "tickets", "issued", "called", "done", "no_show", "expired", "unfinished", "transferred",
+    "cancelled", "open", "flagged", "wait_within", "service_within", "exceeded",
 )
 DIMENSIONS = ("service", "counter", "officer", "hour")
 HISTOGRAM_BINS = 31  # whole minutes 0..29 and "30 or more"
@@ -308,19 +309,21 @@ def _row(counts: list, waits: list, served: list) -> dict:
     return row
 
 
-_STATUS_FIELD = {status: COUNT_FIELDS.index(status) for status in ("done", "no_show", "expired", "transferred",
-                                                                   "cancelled")}
+_STATUS_FIELD = {status: COUNT_FIELDS.index(status)
+                 for status in ("done", "no_show", "expired", "unfinished", "transferred", "cancelled")}
 _OPEN = COUNT_FIELDS.index("open")
+_FLAGGED, _WAIT_WITHIN, _SERVICE_WITHIN, _EXCEEDED = (
+    COUNT_FIELDS.index(name) for name in ("flagged", "wait_within", "service_within", "exceeded"))
 
 
 def _count_rows(group_rows: Iterable[tuple]) -> Iterator[list]:
     """report_queries.group_counts rows (per status) as keys + COUNT_FIELDS values."""
     for service, counter, officer, hour, status, tickets, kiosk, flagged, wait_ok, served_ok, over, *_ in group_rows:
         counts = [0] * len(COUNT_FIELDS)
-        counts[0], counts[1], counts[9] = tickets, kiosk, flagged
+        counts[0], counts[1], counts[_FLAGGED] = tickets, kiosk, flagged
         counts[2] = tickets if counter is not None else 0
         counts[_STATUS_FIELD.get(status, _OPEN)] = tickets
-        counts[10], counts[11], counts[12] = wait_ok, served_ok, over
+        counts[_WAIT_WITHIN], counts[_SERVICE_WITHIN], counts[_EXCEEDED] = wait_ok, served_ok, over
         yield [service, counter, officer, hour, *counts]
 
 
@@ -343,7 +346,7 @@ def assemble_report(group_rows: Sequence[tuple], day_rows: Sequence[tuple], wait
             {"key": key, **_row(counts, waits[index].get(key, []), served[index].get(key, []))}
             for key, counts in sorted(sums[index].items())
         ]
-    total = _row(sums[4].get("all", [0] * width), waits[4]["all"], served[4]["all"])
+    total = _row(sums[4].get("all", zero), waits[4].get("all", []), served[4].get("all", []))
     return Report(
         total=total,
         groups=groups,

@@ -148,7 +148,7 @@ class Store:
 
 # ---- tickets -------------------------------------------------------------------------------
 
-_SELECT = f"SELECT {', '.join(TICKET_COLUMNS)} FROM tickets"
+SELECT_TICKETS = _SELECT = f"SELECT {', '.join(TICKET_COLUMNS)} FROM tickets"
 
 
 def next_sequence(conn: sqlite3.Connection, service: str, day: str) -> int:

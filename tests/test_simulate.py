@@ -51,7 +51,7 @@ class FlaskSession:
         return self.Response(self.client.get(urlsplit(url).path))
 
 
-def run_live_day(tmp_path, name: str, seed: int) -> tuple[list, list]:
+def run_live_day(tmp_path, name: str, seed: int, before=None) -> tuple[list, list]:
     """A morning of 60 visitors through the API of a fresh office whose clock follows the simulation."""
     data = tmp_path / name
     write_config(data)
@@ -66,6 +66,8 @@ def run_live_day(tmp_path, name: str, seed: int) -> tuple[list, list]:
         officers = [(f"petugas{c['id']}", c["id"]) for c in counters]
         for username, counter in officers:
             office.login(username, "rahasia-123", counter)
+        if before is not None:
+            before(app, clock)
         model = simulate.Model(visitors=60, opens=8 * 3600, closes=10 * 3600,
                                mix={s["code"]: 1.0 for s in services},
                                service_minutes={s["code"]: 8.0 for s in services},
@@ -96,6 +98,26 @@ def test_live_simulation_through_the_api_is_deterministic(tmp_path):
     assert sum(1 for r in rows if r[2] == "done") > 30
     other_log, _ = run_live_day(tmp_path, "three", seed=4)
     assert other_log != log
+
+
+def test_the_simulation_serves_tickets_it_did_not_create(tmp_path):
+    """A kiosk tap, the README's curl example and a ticket left called by an earlier run are in
+    the queue when the simulation starts: its officers serve them like the others."""
+    def strangers(app, clock):
+        clock.set(datetime(2026, 11, 30, 0, 50, tzinfo=timezone.utc))  # 07:50 WIB
+        kiosk = app.test_client()
+        for service in ("A", "A", "B", "F"):
+            assert kiosk.post("/api/tickets", json={"service": service}).status_code == 201
+        earlier_run = app.test_client()
+        earlier_run.post("/api/login", json={"username": "petugas1", "password": "rahasia-123", "counter": 1})
+        assert earlier_run.post("/api/counters/1/call-next").get_json()["ticket"]["number"] == "A001"
+
+    log, rows = run_live_day(tmp_path, "strangers", seed=3, before=strangers)
+    strangers_rows = [r for r in rows if r[0] in ("A001", "A002", "B001", "F001") and r[3] < rows[4][3]]
+    assert len(strangers_rows) == 4
+    assert all(r[2] == "done" for r in strangers_rows), strangers_rows
+    assert not [r for r in rows if r[2] == "called"]  # no counter keeps a ticket "Dipanggil"
+    assert {"A002", "B001", "F001"} <= {entry[2] for entry in log if entry[1] == "call"}
 
 
 def history_rows(tmp_path, name: str, seed: int):

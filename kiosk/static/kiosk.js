@@ -272,6 +272,15 @@
     }
   }
 
+  /** Fetch the office logo again; it shows when there is one and hides when there is none. */
+  function reloadLogo() {
+    var logo = document.getElementById('kiosk-logo');
+    if (!logo) { return; }
+    logo.onload = function () { logo.hidden = false; };
+    logo.onerror = function () { logo.hidden = true; };
+    logo.src = logo.dataset.src + '?v=' + Date.now();
+  }
+
   function connect() {
     if (typeof window.io !== 'function') { setOnline(false); return; }
     var socket = window.io({ reconnectionDelay: 500, reconnectionDelayMax: 3000, timeout: 5000 });
@@ -284,6 +293,8 @@
     socket.on('connect_error', function () { setOnline(false); });
     socket.on('queue_changed', function (data) { grid.applyWaiting(data && data.waiting); loadServices(); });
     socket.on('ticket_printed', onPrinted);
+    // The admin changed the office (e.g. uploaded a logo): show it without a reload.
+    socket.on('config_changed', function () { reloadLogo(); loadServices(); });
   }
 
   // ---- wiring (once) ---------------------------------------------------------------------------

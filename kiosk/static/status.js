@@ -25,6 +25,7 @@
     ahead: byId('status-ahead'),
     estimate: byId('status-estimate'),
     updated: byId('status-updated'),
+    hint: byId('status-hint'),
     survey: byId('status-survey')
   };
 
@@ -56,6 +57,7 @@
       case 'cancelled': return [t('status_cancelled'), t('status_cancelled_sub')];
       case 'transferred': return [t('status_transferred'), t('status_transferred_sub')];
       case 'expired': return [t('status_expired'), t('status_expired_sub')];
+      case 'unfinished': return [t('status_unfinished'), t('status_unfinished_sub')];
       default: return [ticket.status_label || ticket.status, ''];
     }
   }
@@ -101,6 +103,8 @@
 
     var waiting = ticket.status === 'waiting';
     el.facts.hidden = !waiting;
+    // "Stay in the waiting room" only while there is a call to wait for.
+    el.hint.hidden = !waiting;
     if (waiting) {
       setText(el.ahead, ticket.ahead ? t('people', { n: ticket.ahead }) : t('people_none'));
       setText(el.estimate, window.LoketText.estimate(ticket.estimate_minutes));

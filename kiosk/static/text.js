@@ -45,6 +45,8 @@
       status_transferred_sub: 'Silakan tunggu panggilan berikutnya.',
       status_expired: 'Nomor antrian ini sudah tidak berlaku',
       status_expired_sub: 'Layanan hari itu telah ditutup. Silakan ambil nomor baru.',
+      status_unfinished: 'Pelayanan ditutup pada pergantian hari',
+      status_unfinished_sub: 'Bila urusan Anda belum selesai, silakan ambil nomor baru atau hubungi petugas.',
       status_counter_fallback: 'loket',
       status_transferred_note: 'Anda telah dialihkan ke layanan ini.',
       status_updated: 'Diperbarui pukul {time}',

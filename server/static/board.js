@@ -56,7 +56,20 @@
   function render() {
     renderCounters();
     renderServices();
+    renderUnfinished();
     tick();
+  }
+
+  function renderUnfinished() {
+    const section = $("[data-unfinished]");
+    const list = $("[data-unfinished-list]");
+    const tickets = board.unfinished || [];
+    list.replaceChildren(...tickets.map((t) => {
+      const where = t.counter ? ` · Loket ${t.counter}` : "";
+      const who = t.officer ? ` · ${t.officer}` : "";
+      return node("li", "", `${t.number}${where}${who} (${t.day})`);
+    }));
+    section.hidden = tickets.length === 0;
   }
 
   function renderCounters() {
