@@ -233,8 +233,28 @@ def bench_memory(tmp: Path, quick: bool) -> None:
         server.stop()
 
 
+# ---- 6. the kiosk while loket simulate --history writes -------------------------------------------
+
+def bench_history_stall(tmp: Path, quick: bool) -> None:
+    """A paced kiosk (20 tickets/s) while months of history go into the same database."""
+    from bench import history_stall
+
+    server = start_server(tmp)
+    try:
+        days = 60 if quick else 180
+        latencies, before, errors, largest, took, after = history_stall.measure(server.url, server.data, days)
+        p99 = percentile(latencies, 0.99)
+        record("kiosk POST /api/tickets, paced at 20/s, nothing else writing", before, "baseline", True)
+        record(f"kiosk POST /api/tickets while simulate --history writes {days} days", latencies,
+               "p99 < 100 ms", p99 < 100 and not errors,
+               f"write took {took:.0f} s; WAL at most {largest / 2**20:.1f} MB, {after / 2**20:.1f} MB after; "
+               f"{errors} errors")
+    finally:
+        server.stop()
+
+
 BENCHES = {"broadcast": bench_broadcast, "kiosk": bench_kiosk, "voice": bench_voice,
-           "reports": bench_reports, "memory": bench_memory}
+           "reports": bench_reports, "memory": bench_memory, "history": bench_history_stall}
 
 
 def machine() -> str:

@@ -291,6 +291,25 @@ def next_ticket_id(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets").fetchone()[0]
 
 
+def insert_history_tickets(conn: sqlite3.Connection, rows: Iterable[Sequence]) -> list[int]:
+    """Insert ticket rows (HISTORY_TICKET_COLUMNS order, their ``id`` ignored and
+    ``transferred_to`` left empty: see :func:`link_transfers`); return the ids SQLite gave them."""
+    columns = HISTORY_TICKET_COLUMNS[1:]
+    later = columns.index("transferred_to")
+    sql = f"INSERT INTO tickets ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    ids = []
+    for row in rows:
+        values = list(row[1:])
+        values[later] = None
+        ids.append(conn.execute(sql, values).lastrowid)
+    return ids
+
+
+def link_transfers(conn: sqlite3.Connection, links: Iterable[tuple[int, int]]) -> None:
+    """Point transferred tickets at the tickets they became: (transferred_to, id) pairs."""
+    conn.executemany("UPDATE tickets SET transferred_to = ? WHERE id = ?", links)
+
+
 def insert_history(conn: sqlite3.Connection, tickets: Iterable[Sequence], events: Iterable[Sequence],
                    sequences: Iterable[Sequence], surveys: Iterable[Sequence]) -> None:
     """Bulk-insert simulated days: ticket rows (HISTORY_TICKET_COLUMNS order), events

@@ -679,37 +679,56 @@ def write_history(store, config: Config, days: list[date], seed: int, visitors: 
     written = 0
     for index, day in enumerate(d for d in days if d.isoformat() not in taken):
         office = simulate_history_day(config, model, day, seed, 1, officers)
-        with store.write() as conn:
-            rows = _history_rows(office, queries.next_ticket_id(conn) - 1)
-            queries.insert_history(conn, *rows)
+        written += _write_day(store, office)
         store.checkpoint()
-        written += len(rows[0])
         if index % 30 == 29:
             progress(f"{day.isoformat()}: {written} tiket")
     progress(f"{days[-1].isoformat()}: {written} tiket")
     return written
 
 
-def _history_rows(office: MemoryOffice, shift: int) -> tuple[list, list, list, list]:
-    """A simulated day's rows for report_queries.insert_history, its ticket ids (numbered from
-    1 when simulated) moved up by ``shift`` to follow the tickets already in the database."""
+HISTORY_CHUNK = 200  # tickets per transaction: a few milliseconds of holding the write lock
+
+
+def _write_day(store, office: MemoryOffice) -> int:
+    """Insert one simulated day in short transactions of :data:`HISTORY_CHUNK` tickets with their
+    events and survey answers, beside a server that may be issuing numbers meanwhile: SQLite
+    gives each ticket its id, and the simulated ids are mapped to them. Transfers are linked and
+    the day's sequences set in the last transaction. Returns the number of tickets written."""
+    from server import report_queries as queries
     from server.report_queries import HISTORY_TICKET_COLUMNS
 
-    linked = [HISTORY_TICKET_COLUMNS.index(c) for c in ("id", "transferred_from", "transferred_to")]
+    tickets, events, sequences, surveys = _history_rows(office)
+    linked = [HISTORY_TICKET_COLUMNS.index(c) for c in ("transferred_from", "transferred_to")]
+    ids: dict[int, int] = {}
+    for start in range(0, len(tickets), HISTORY_CHUNK):
+        chunk = tickets[start:start + HISTORY_CHUNK]
+        time.sleep(0.002)  # let a waiting kiosk's write in between (SQLite's lock is not fair)
+        with store.write() as conn:
+            rows = [tuple(ids.get(v) if i in linked else v for i, v in enumerate(t)) for t in chunk]
+            for simulated, real in zip(chunk, queries.insert_history_tickets(conn, rows), strict=True):
+                ids[simulated[0]] = real
+            mine = {t[0] for t in chunk}
+            queries.insert_history(
+                conn, [], [(ids[e[0]], *e[1:]) for e in events if e[0] in mine], [],
+                [(ids[r[0]], *r[1:]) for r in surveys if r[0] in mine],
+            )
+    later = linked[1]
+    with store.write() as conn:
+        queries.insert_history(conn, [], [], sequences, [])
+        queries.link_transfers(conn, [(ids[t[later]], ids[t[0]]) for t in tickets if t[later] is not None])
+    return len(tickets)
 
-    def moved(row: tuple, columns) -> tuple:
-        return tuple(v + shift if i in columns and v is not None else v for i, v in enumerate(row))
 
-    tickets = [moved(tuple(t[c] for c in HISTORY_TICKET_COLUMNS), linked) for t in office.tickets.values()]
-    events = []
-    for event in sorted(office.events, key=lambda e: e[2]):
-        detail = event[5]
-        if detail:
-            detail = {k: v + shift if k in ("to_ticket", "transferred_from") else v for k, v in detail.items()}
-        events.append((event[0] + shift, *event[1:5], detail))
+def _history_rows(office: MemoryOffice) -> tuple[list, list, list, list]:
+    """A simulated day's ticket rows (HISTORY_TICKET_COLUMNS order), events, day sequences and
+    survey answers, with the simulated ticket ids."""
+    from server.report_queries import HISTORY_TICKET_COLUMNS
+
+    tickets = [tuple(t[c] for c in HISTORY_TICKET_COLUMNS) for t in office.tickets.values()]
+    events = sorted(office.events, key=lambda e: e[2])
     sequences = [(office.day, code, last) for code, last in office.sequences.items()]
-    surveys = [moved(row, (0,)) for row in office.surveys()]
-    return tickets, events, sequences, surveys
+    return tickets, events, sequences, office.surveys()
 
 
 def run_history(args: argparse.Namespace) -> int:
@@ -718,6 +737,8 @@ def run_history(args: argparse.Namespace) -> int:
     from server.queue import utc_now
     from server.storage import Store
 
+    if hasattr(os, "nice"):
+        os.nice(10)  # a batch job beside a live office: the server's requests go first
     data_dir = default_data_dir() if not args.data else __import__("pathlib").Path(args.data)
     config = prepare_data_dir(data_dir)
     tz = config.office.tz

@@ -70,6 +70,7 @@ def test_status_page_follows_the_ticket_until_it_is_called(live_server, page: Pa
     expect(page.locator("#status-ahead")).to_have_text("1 orang")
     expect(page.locator("#status")).to_have_attribute("data-watching", "true", timeout=WAIT_MS)
     expect(page.locator("#status-estimate")).to_have_text(f"± {mine['estimate_minutes']} menit")
+    expect(page.locator("#status-hint")).to_contain_text("Tetap berada di ruang tunggu")
     page.screenshot(path=artifacts / "status-waiting-390x844.png")
 
     officer = officer_at_counter_1(live_server)
@@ -97,6 +98,8 @@ def test_status_page_follows_the_ticket_until_it_is_called(live_server, page: Pa
     act(officer, live_server, f"/tickets/{mine['id']}/finish")
     expect(headline).to_have_text("Pelayanan selesai", timeout=WAIT_MS)
     expect(page.locator("#status-sub")).to_have_text("Terima kasih atas kunjungan Anda.")
+    # Served: nothing left to wait for in the room.
+    expect(page.locator("#status-hint")).to_be_hidden()
     # After service the visitor is offered the satisfaction survey, on the same phone.
     survey = page.locator("#status-survey")
     expect(survey).to_be_visible(timeout=WAIT_MS)
