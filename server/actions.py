@@ -18,6 +18,8 @@ from server import queue as rules
 from server import storage
 from server.config import Config, Counter, Service
 from server.errors import Conflict, LoketError, NotFound
+from server.estimate import Estimate
+from server.estimator import Estimator
 from server.queue import Status
 from server.storage import Store, TicketRow
 
@@ -84,6 +86,7 @@ class QueueService:
         self.token_factory = token_factory
         self._rolled_day: str | None = None
         self._waiting_cache: tuple | None = None
+        self.estimator = Estimator(store, lambda: self.config, clock)
 
     # ---- helpers ---------------------------------------------------------------------------
 
@@ -202,6 +205,15 @@ class QueueService:
             raise LoketError("invalid_priority_reason", "Alasan prioritas tidak dikenal.", 422)
         now = self.now()
         at = now.timestamp()
+        # Played forward on the queue as it stands, outside the write lock; stored with the
+        # ticket and never changed (the live estimate is worked out again as the queue moves).
+        promise = self.estimator.for_new(service.code, bool(priority))
+        told = {} if promise is None else {
+            "estimate_seconds": promise.seconds, "estimate_low_seconds": promise.low_seconds,
+            "estimate_high_seconds": promise.high_seconds,
+            "estimate_forward_seconds": promise.forward_seconds,
+            "estimate_spread_seconds": promise.spread_seconds,
+        }
         with self._office_write(now) as (conn, outcome):
             day = self.today(now)
             available = self.availability(service, now, storage.issued_count(conn, service.code, day))
@@ -212,7 +224,7 @@ class QueueService:
                 conn, token=self.token_factory(), number=rules.format_number(service.code, seq),
                 service=service.code, day=day, seq=seq, priority=int(bool(priority)),
                 priority_reason=priority_reason if priority else None, status=Status.WAITING,
-                issued_at=at, arrived_at=at, queued_at=at,
+                issued_at=at, arrived_at=at, queued_at=at, **told,
             )
             storage.add_event(conn, ticket_id, "issued", at, detail={"priority": bool(priority)})
             ticket = storage.get_ticket(conn, ticket_id)
@@ -445,28 +457,16 @@ class QueueService:
         return rules.ahead_of(ticket.candidate(), [t.candidate() for t in waiting],
                               min(streaks, default=0), self.config.queue.max_priority_in_row)
 
-    def position(self, ticket: TicketRow) -> tuple[int, int | None]:
-        """People ahead of a waiting ticket and the estimated wait in minutes."""
+    def position(self, ticket: TicketRow) -> tuple[int, Estimate | None]:
+        """People ahead of a waiting ticket and its live wait estimate (None when it does not
+        wait, or when no staffed counter serves its service)."""
         if ticket.status != Status.WAITING:
             return 0, None
-        ahead = self.ahead(ticket)
-        return ahead, self.estimate(ticket.service, ahead)
-
-    def estimate(self, service_code: str, ahead: int) -> int | None:
-        """Estimated wait (minutes) with ``ahead`` people in front; see queue.estimate_wait_minutes."""
-        service = self._service(service_code)
-        conn = self.store.read()
-        busy = {code for code, n in self.waiting_counts().items() if n > 0} | {service.code}
-        loads = [
-            rules.CounterLoad(c.id, len(busy.intersection(c.services)))
-            for c in self.config.counters if service.code in c.services
-        ]
-        since = (self.now() - timedelta(days=1)).timestamp()
-        recent = storage.recent_service_minutes(conn, service.code, since)
-        return rules.estimate_wait_minutes(ahead, loads, recent, service.standard_service_minutes)
+        return self.ahead(ticket), self.estimator.now_for(ticket)
 
     def services_overview(self) -> list[dict]:
-        """Every service with its waiting count and whether it takes tickets now."""
+        """Every service with its waiting count, whether it takes tickets now and the estimate
+        for a visitor taking a number now."""
         conn = self.store.read()
         now = self.now()
         day = self.today(now)
@@ -474,10 +474,11 @@ class QueueService:
         result = []
         for service in self.config.services:
             available = self.availability(service, now, storage.issued_count(conn, service.code, day))
-            waiting = counts.get(service.code, 0)
+            estimate = self.estimator.preview(service.code) if available.open else None
             result.append({
-                "service": service, "waiting": waiting, "availability": available,
-                "estimate_minutes": self.estimate(service.code, waiting) if available.open else None,
+                "service": service, "waiting": counts.get(service.code, 0), "availability": available,
+                "estimate": estimate,
+                "estimate_text": self.estimator.describe(service.code, estimate) if available.open else None,
             })
         return result
 

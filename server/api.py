@@ -73,7 +73,7 @@ def issue_ticket():
     outcome = loket().queue.issue(service, priority, reason)
     events.publish(outcome)
     ticket = outcome.ticket
-    body = ticket_with_position(ticket, loket().queue)
+    body = ticket_with_position(ticket, loket().queue, at_issue=True)
     body["status_url"] = url_for("pages.ticket_status", token=ticket.token, _external=True)
     body["preview_url"] = url_for("pages.ticket_image", token=ticket.token)
     body["print"] = loket().print_ticket(ticket, body)

@@ -18,6 +18,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException
 
 from server import queue as rules
+from server import storage
 from server.actions import QueueService
 from server.auth import FloodGuard, LoginGuard
 from server.config import Config, ensure_config, load_config
@@ -169,6 +170,7 @@ class Loket:
             issued_at=datetime.fromtimestamp(ticket.issued_at, self.config.office.tz),
             ahead=body.get("ahead", 0),
             estimate_minutes=body.get("estimate_minutes"),
+            estimate_text=body.get("estimate_text"),
             status_url=body["status_url"],
             priority=ticket.priority,
             priority_label=PRIORITY_REASONS.get(ticket.priority_reason or "", "Prioritas"),
@@ -220,6 +222,21 @@ class Loket:
             "ticket_id": int(result.job_id) if str(result.job_id).isdigit() else result.job_id,
             "ok": result.ok, "message": result.message,
         })
+
+    def staffed_counters(self) -> dict[int, str | None]:
+        """Counters with an officer now, for the wait estimate: signed in at the counter (within a
+        session's lifetime), or calling there within the idle time (a session from before a
+        restart, which the server only learns of when it is used)."""
+        now = self.queue.now().timestamp()
+        calls = storage.last_calls(self.store.read(), now - self.config.security.idle_minutes * 60)
+        presence = self.app.extensions.get("console_presence") if self.app is not None else None
+        left = presence.left_at() if presence is not None else {}
+        staffed = {cid: who for cid, (who, at) in calls.items() if left.get(cid, 0) < at}
+        if presence is not None:
+            lifetime = self.app.permanent_session_lifetime.total_seconds()
+            for counter_id, users in presence.by_counter(now - lifetime).items():
+                staffed[counter_id] = users[-1][0]
+        return staffed
 
     # ---- background ------------------------------------------------------------------------
 
@@ -286,6 +303,7 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
         app.config.update(test_config)
     loket = Loket(data_dir, config, clock, announcer, printer)
     loket.app = app
+    loket.queue.estimator.staffing = loket.staffed_counters
     app.extensions["loket"] = loket
     app.extensions["loket_announcer"] = loket.announcer
     _register(app)

@@ -31,6 +31,7 @@ class Presence:
     def __init__(self):
         self._lock = threading.Lock()
         self._users: dict[str, tuple[int, float]] = {}
+        self._left: dict[int, float] = {}  # counter -> when its last officer signed out
 
     def signed_in(self, username: str, counter_id: int | None, at: float) -> None:
         """Remember a login (one counter per user; a login elsewhere moves them)."""
@@ -39,10 +40,17 @@ class Presence:
             if counter_id is not None:
                 self._users[username] = (counter_id, at)
 
-    def signed_out(self, username: str) -> None:
-        """Forget a user who logged out."""
+    def signed_out(self, username: str, at: float | None = None) -> None:
+        """Forget a user who logged out (and remember when their counter was left)."""
         with self._lock:
-            self._users.pop(username, None)
+            counter = self._users.pop(username, None)
+            if counter is not None and at is not None:
+                self._left[counter[0]] = at
+
+    def left_at(self) -> dict[int, float]:
+        """When each counter's officer last signed out."""
+        with self._lock:
+            return dict(self._left)
 
     def by_counter(self, not_before: float) -> dict[int, list[tuple[str, float]]]:
         """Signed-in usernames and login times per counter, dropping logins older than a session."""
@@ -262,7 +270,7 @@ def _track_presence(response):
             session["username"], session.get("counter_id"), _loket().queue.now().timestamp()
         )
     elif request.endpoint == "api.logout" and g.get("console_signing_out"):
-        _presence().signed_out(g.console_signing_out)
+        _presence().signed_out(g.console_signing_out, _loket().queue.now().timestamp())
     else:
         return response
     # No names in the broadcast: every screen hears it; the board asks /api/board.

@@ -204,3 +204,13 @@ def m005_day_versions(db):
         "CREATE TRIGGER tickets_version_update AFTER UPDATE ON tickets BEGIN "
         f"{bump.format(row='NEW')} {bump.format(row='OLD')} END"
     )
+
+
+@migrations()
+def m006_estimates(db):
+    """The wait estimate told to each visitor at issue (point and range, in seconds), never
+    changed afterwards, and the forward run's own figures behind it, from which later
+    estimates are calibrated."""
+    for column in ("estimate_seconds", "estimate_low_seconds", "estimate_high_seconds",
+                   "estimate_forward_seconds", "estimate_spread_seconds"):
+        db.execute(f"ALTER TABLE tickets ADD COLUMN {column} REAL")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from server.actions import Call, QueueService
+from server.estimate import Estimate
 from server.queue import PRIORITY_REASONS, STATUS_LABELS, Status
 from server.storage import TicketRow
 
@@ -24,6 +26,7 @@ def ticket_json(ticket: TicketRow, queue: QueueService) -> dict:
     service = config.service(ticket.service)
     counter = config.counter(ticket.counter_id) if ticket.counter_id else None
     wait = ticket.called_at - ticket.issued_at if ticket.called_at else None
+    live = queue.estimator.now_for(ticket)
     served = (
         ticket.finished_at - ticket.started_at
         if ticket.finished_at is not None and ticket.started_at is not None else None
@@ -51,13 +54,36 @@ def ticket_json(ticket: TicketRow, queue: QueueService) -> dict:
         "service_seconds": round(served) if served is not None else None,
         "transferred_from": ticket.transferred_from,
         "transferred_to": ticket.transferred_to,
+        "estimate": told_estimate(ticket),
+        "estimate_now": live.as_json() if live else None,
     }
 
 
-def ticket_with_position(ticket: TicketRow, queue: QueueService) -> dict:
-    """The ticket plus people ahead and estimated wait (minutes) while it waits."""
-    ahead, estimate = queue.position(ticket)
-    return {**ticket_json(ticket, queue), "ahead": ahead, "estimate_minutes": estimate}
+def told_estimate(ticket: TicketRow) -> dict | None:
+    """The estimate the visitor was given at issue (seconds), as stored; None for tickets issued
+    when no staffed counter served the service."""
+    if ticket.estimate_seconds is None:
+        return None
+    return {"seconds": round(ticket.estimate_seconds), "low_seconds": round(ticket.estimate_low_seconds),
+            "high_seconds": round(ticket.estimate_high_seconds)}
+
+
+def ticket_with_position(ticket: TicketRow, queue: QueueService, at_issue: bool = False) -> dict:
+    """The ticket plus people ahead and the wait estimate in words while it waits: the live one,
+    or (``at_issue``) the one just stored with it, which the kiosk shows and prints."""
+    ahead, _ = queue.position(ticket)
+    body = ticket_json(ticket, queue)
+    shown = body["estimate"] if at_issue else body["estimate_now"]
+    words = None
+    if ticket.status == Status.WAITING:
+        estimate = None if shown is None else Estimate(shown["seconds"], shown["low_seconds"],
+                                                       shown["high_seconds"], 0.0, 0.0)
+        words = queue.estimator.describe(ticket.service, estimate, ticket.issued_at if at_issue else None)
+    return {**body, "ahead": ahead, "estimate_minutes": _minutes(shown), "estimate_text": words}
+
+
+def _minutes(estimate: dict | None) -> int | None:
+    return None if estimate is None else math.ceil(estimate["seconds"] / 60)
 
 
 def services_json(queue: QueueService) -> list[dict]:
@@ -73,7 +99,9 @@ def services_json(queue: QueueService) -> list[dict]:
             "open": available.open,
             "closed_reason": available.reason,
             "closed_code": available.code,
-            "estimate_minutes": entry["estimate_minutes"],
+            "estimate_minutes": _minutes(entry["estimate"].as_json() if entry["estimate"] else None),
+            "estimate": entry["estimate"].as_json() if entry["estimate"] else None,
+            "estimate_text": entry["estimate_text"],
             "standard_wait_minutes": service.standard_wait_minutes,
             "standard_service_minutes": service.standard_service_minutes,
             "daily_quota": service.daily_quota,

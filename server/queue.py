@@ -6,7 +6,6 @@ tested with any clock.
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -192,43 +191,6 @@ def ahead_of(ticket: Candidate, waiting: Sequence[Candidate], priority_streak: i
         [c for c in waiting if c.id != ticket.id] + [ticket], priority_streak, max_priority_in_row
     )
     return next(i for i, c in enumerate(order) if c.id == ticket.id)
-
-
-@dataclass(frozen=True)
-class CounterLoad:
-    """A counter that serves a service, and how many services with visitors share it."""
-
-    counter_id: int
-    busy_services: int
-
-
-def effective_counters(counters: Sequence[CounterLoad]) -> float:
-    """Counter capacity for one service: a counter shared by k busy services gives 1/k."""
-    return sum(1.0 / max(1, c.busy_services) for c in counters)
-
-
-def estimate_wait_minutes(
-    ahead: int, counters: Sequence[CounterLoad], recent_service_minutes: Sequence[float],
-    standard_service_minutes: float,
-) -> int | None:
-    """Estimated minutes until a ticket with ``ahead`` people in front of it is called.
-
-    estimate = ceil(ahead × S / C), where S is the median of recent service times for the service
-    (the SOP standard when there is no history) and C the effective counters serving it (see
-    :func:`effective_counters`). None when no counter serves the service.
-    """
-    capacity = effective_counters(counters)
-    if capacity <= 0:
-        return None
-    if recent_service_minutes:
-        ordered = sorted(recent_service_minutes)
-        middle = len(ordered) // 2
-        per_visitor = (
-            ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-        )
-    else:
-        per_visitor = standard_service_minutes
-    return math.ceil(ahead * per_visitor / capacity)
 
 
 def utc_now() -> datetime:

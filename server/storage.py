@@ -26,7 +26,8 @@ TICKET_COLUMNS = (
     "id", "token", "number", "service", "day", "seq", "priority", "priority_reason", "status",
     "issued_at", "arrived_at", "queued_at", "called_at", "last_called_at", "started_at",
     "finished_at", "closed_at", "counter_id", "called_by", "call_count", "skip_count",
-    "transferred_from", "transferred_to", "flagged", "flag_reason",
+    "transferred_from", "transferred_to", "flagged", "flag_reason", "estimate_seconds",
+    "estimate_low_seconds", "estimate_high_seconds", "estimate_forward_seconds", "estimate_spread_seconds",
 )
 
 
@@ -59,6 +60,11 @@ class TicketRow:
     transferred_to: int | None
     flagged: bool
     flag_reason: str | None
+    estimate_seconds: float | None = None
+    estimate_low_seconds: float | None = None
+    estimate_high_seconds: float | None = None
+    estimate_forward_seconds: float | None = None
+    estimate_spread_seconds: float | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> "TicketRow":
@@ -323,15 +329,64 @@ def stale_open_tickets(conn: sqlite3.Connection, before_day: str) -> list[Ticket
     return [TicketRow.from_row(r) for r in rows]
 
 
-def recent_service_minutes(conn: sqlite3.Connection, service: str, since: float, limit: int = 20) -> list[float]:
-    """Service durations (minutes) of the last finished, unflagged tickets of a service."""
+# ---- what the wait estimate learns from ------------------------------------------------------
+
+# How long a call takes a counter: call → finish, or → the skip or transfer that ended it.
+_OCCUPATION = "COALESCE(finished_at, closed_at) - called_at"
+
+
+def call_durations(conn: sqlite3.Connection, since: float) -> list[tuple]:
+    """Per (service, officer) since ``since``: calls, mean and mean square of the time each call
+    took its counter, from tickets that left the counter (flagged times and calls over four
+    hours left out)."""
+    return conn.execute(
+        f"""
+        SELECT service, called_by, COUNT(*), AVG(x), AVG(x * x) FROM (
+            SELECT service, called_by, {_OCCUPATION} AS x FROM tickets
+            WHERE issued_at >= ? AND status IN ('done', 'no_show', 'transferred') AND flagged = 0
+              AND called_at IS NOT NULL
+        ) WHERE x >= 0 AND x < 14400 GROUP BY service, called_by
+        """,
+        (since,),
+    ).fetchall()
+
+
+def call_gaps(conn: sqlite3.Connection, since: float) -> float | None:
+    """The mean pause at a counter between one visitor leaving it and the next call (only
+    pauses under five minutes: longer ones are nobody waiting, not the pace of work)."""
+    row = conn.execute(
+        """
+        SELECT AVG(gap) FROM (
+            SELECT called_at - LAG(COALESCE(finished_at, closed_at)) OVER (
+                PARTITION BY counter_id ORDER BY called_at) AS gap
+            FROM tickets WHERE issued_at >= ? AND called_at IS NOT NULL AND counter_id IS NOT NULL
+        ) WHERE gap >= 0 AND gap < 300
+        """,
+        (since,),
+    ).fetchone()
+    return row[0]
+
+
+def estimate_residuals(conn: sqlite3.Connection, since: float, limit: int = 2000) -> list[float]:
+    """(actual wait − forward estimate) / spread of the latest called tickets issued since
+    ``since`` that were given an estimate."""
     rows = conn.execute(
-        "SELECT (finished_at - started_at) / 60.0 FROM tickets "
-        "WHERE service = ? AND status = 'done' AND flagged = 0 AND finished_at >= ? "
-        "AND started_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
-        (service, since, limit),
+        "SELECT ((called_at - issued_at) - estimate_forward_seconds) / estimate_spread_seconds "
+        "FROM tickets WHERE issued_at >= ? AND called_at IS NOT NULL AND estimate_spread_seconds > 0 "
+        "ORDER BY issued_at DESC LIMIT ?",
+        (since, limit),
     )
     return [r[0] for r in rows]
+
+
+def last_calls(conn: sqlite3.Connection, since: float) -> dict[int, tuple[str, float]]:
+    """Per counter, who called last and when, for calls since ``since``."""
+    rows = conn.execute(
+        "SELECT counter_id, called_by, MAX(last_called_at) FROM tickets "
+        "WHERE last_called_at >= ? AND counter_id IS NOT NULL GROUP BY counter_id",
+        (since,),
+    )
+    return {r[0]: (r[1], r[2]) for r in rows}
 
 
 # ---- the event log -------------------------------------------------------------------------

@@ -35,7 +35,9 @@ def test_issue_numbers_from_001_per_service(client):
     assert a1["issued_at"].startswith("2026-11-30T09:00:00") and a1["issued_at"].endswith("+07:00")
     token = a1["status_url"].rsplit("/", 1)[-1]
     assert "/t/" in a1["status_url"] and len(token) >= 20 and token != str(a1["id"])
-    assert a2["estimate_minutes"] == 8  # 1 ahead × 15 min / two counters serving A
+    # Nobody is at a counter yet: no number of minutes is promised, and the visitor is told why.
+    assert a2["estimate"] is None and a2["estimate_now"] is None
+    assert a2["estimate_text"] == "Belum ada petugas yang melayani"
 
 
 def test_issued_ticket_can_be_read_back_without_its_token(client):

@@ -7,7 +7,7 @@ import pytest
 
 from server import queue as rules
 from server.errors import Conflict
-from server.queue import Candidate, CounterLoad, Status
+from server.queue import Candidate, Status
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -124,16 +124,3 @@ def test_transitions(action, status):
 ])
 def test_ahead_of(ticket, waiting, expected):
     assert rules.ahead_of(ticket, waiting) == expected
-
-
-@pytest.mark.parametrize("ahead, loads, recent, standard, expected", [
-    (0, [CounterLoad(1, 1)], [], 15, 0),
-    (3, [CounterLoad(1, 1)], [], 15, 45),                      # no history: SOP standard
-    (3, [CounterLoad(1, 1), CounterLoad(2, 1)], [], 15, 23),   # two counters
-    (3, [CounterLoad(1, 2)], [], 15, 90),                      # one counter shared by two busy services
-    (4, [CounterLoad(1, 1)], [4, 6, 100], 15, 24),             # median of recent times (6)
-    (4, [CounterLoad(1, 1)], [4, 6], 15, 20),                  # even count: mean of the middle two
-    (2, [], [], 15, None),                                     # nobody serves it
-])
-def test_estimate(ahead, loads, recent, standard, expected):
-    assert rules.estimate_wait_minutes(ahead, loads, recent, standard) == expected

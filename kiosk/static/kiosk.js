@@ -201,7 +201,7 @@
     setText(el.ticketPriority, ticket.priority
       ? t('priority_with', { label: ticket.priority_label || priorityLabel(ticket.priority_reason) }) : '');
     setText(el.ticketAhead, ticket.ahead ? t('people', { n: ticket.ahead }) : t('people_none'));
-    setText(el.ticketEstimate, text.estimate(ticket.estimate_minutes));
+    setText(el.ticketEstimate, text.estimate(ticket));
     var issued = ticket.issued_at ? new Date(ticket.issued_at) : new Date(now);
     setText(el.ticketTime, clockTime(isNaN(issued.getTime()) ? new Date(now) : issued));
 

@@ -53,14 +53,13 @@
     function updateButton(button, service) {
       var parts = button.parts;
       var open = Boolean(service.open);
-      var minutes = service.estimate_minutes;
       setText(parts.code, service.code);
       setText(parts.name, service.name);
       setText(parts.description, service.description || '');
       setText(parts.waiting, service.waiting ? t('waiting_some', { n: service.waiting }) : t('waiting_none'));
-      // Nobody waiting already says "no wait"; an estimate of 0 would only repeat it.
-      var showEstimate = open && typeof minutes === 'number' && minutes > 0;
-      setText(parts.estimateValue, showEstimate ? text.estimate(minutes) : '');
+      // Nobody waiting already says "no wait"; "segera dilayani" would only repeat it.
+      var showEstimate = open && Boolean(service.waiting) && Boolean(service.estimate_text);
+      setText(parts.estimateValue, showEstimate ? text.estimate(service) : '');
       setText(parts.closed, open ? '' : (service.closed_reason || t('closed_default')));
       parts.estimate.hidden = !showEstimate;
       parts.waiting.hidden = !open;

@@ -107,7 +107,7 @@
     el.hint.hidden = !waiting;
     if (waiting) {
       setText(el.ahead, ticket.ahead ? t('people', { n: ticket.ahead }) : t('people_none'));
-      setText(el.estimate, window.LoketText.estimate(ticket.estimate_minutes));
+      setText(el.estimate, window.LoketText.estimate(ticket));
     }
 
     if (ticket.status === 'called') {

@@ -84,8 +84,11 @@
     return (inIndonesia && indonesian[name]) || name;
   }
 
-  /** An estimated wait in minutes as visitors read it. */
-  function estimate(minutes) {
+  /** A ticket's or service's estimated wait as visitors read it: the server's words
+   * ("Sekitar 20–30 menit", "Segera dilayani"), else the minutes. */
+  function estimate(item) {
+    if (item && item.estimate_text) { return item.estimate_text; }
+    var minutes = item && item.estimate_minutes;
     if (minutes === null || minutes === undefined) { return t('estimate_unknown'); }
     return minutes <= 0 ? t('estimate_soon') : t('estimate_minutes', { n: minutes });
   }

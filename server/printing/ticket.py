@@ -49,6 +49,7 @@ class TicketPrint:
     status_url: str
     priority: bool = False
     priority_label: str = ""
+    estimate_text: str | None = None  # the estimate in the office's words, when the queue gave one
     footer: str = "Terima kasih. Silakan menunggu panggilan."
 
 
@@ -83,7 +84,8 @@ def _draw(ticket: TicketPrint, width: int) -> Image.Image:
     canvas.space(12 * unit)
     body = _font(False, round(26 * unit))
     canvas.paragraph(f"Antrian di depan Anda: {ticket.ahead}", body)
-    canvas.paragraph(f"Perkiraan waktu tunggu: {format_estimate(ticket.estimate_minutes)}", body)
+    estimate = ticket.estimate_text or format_estimate(ticket.estimate_minutes)
+    canvas.paragraph(f"Perkiraan waktu tunggu: {estimate[0].lower() + estimate[1:]}", body)
     canvas.space(14 * unit)
     canvas.qr(ticket.status_url, target=round(250 * unit))
     canvas.paragraph(QR_CAPTION, _font(False, round(20 * unit)))
