@@ -115,7 +115,7 @@ def worst_exceeded_scored(conn: sqlite3.Connection, first_day: str, last_day: st
 _TICKET_DETAIL = """
     SELECT id, number, day, service, status, priority, counter_id, called_by, issued_at, called_at,
            started_at, finished_at, flagged, flag_reason, flagged_by, flagged_at,
-           transferred_from, transferred_to
+           transferred_from, transferred_to, estimate_seconds, estimate_low_seconds, estimate_high_seconds
     FROM tickets
 """
 

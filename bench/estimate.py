@@ -1,0 +1,190 @@
+"""How good is the wait estimate? Whole simulated days through the real routes.
+
+    .venv/bin/python bench/estimate.py [--quick]
+
+The app runs in-process with its injected clock and is driven through the Flask test client by
+``loket simulate``'s visitor model (one officer per counter), day after day in one data folder,
+so that the estimate learns as an office's would. For every ticket that was called, the estimate
+given at issue (``estimate_seconds`` and its range, from the CSV export) is compared with the
+actual wait (``wait_seconds``). Besides the plain loads, office patterns the simulator's default
+does not make: a counter closing mid-morning, a slow officer, a burst of 30 arrivals in ten
+minutes, and the first day of an office (no history at all).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import random
+import statistics
+import sys
+import tempfile
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import FakeClock, write_config  # noqa: E402
+
+from server import simulate  # noqa: E402
+from server.app import create_app  # noqa: E402
+from server.auth import create_user  # noqa: E402
+
+PASSWORD = "rahasia-123"
+FIRST_DAY = date(2026, 11, 30)  # a Monday
+
+
+class FlaskSession:
+    """The Flask test client, answering like the ``requests.Session`` that HttpOffice uses."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+
+    class Response:
+        def __init__(self, response):
+            self.status_code = response.status_code
+            self.headers = response.headers
+            self.text = response.get_data(as_text=True)
+            self._json = response.get_json(silent=True)
+
+        def json(self):
+            return self._json
+
+    def post(self, url, json=None, timeout=None):
+        return self.Response(self.client.post(urlsplit(url).path, json=json))
+
+    def get(self, url, timeout=None):
+        return self.Response(self.client.get(urlsplit(url).path))
+
+
+class OfficeDay(simulate.Simulation):
+    """A simulated day with an office pattern: a counter closing, a slow officer."""
+
+    def __init__(self, *args, closes: dict | None = None, slow: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.closes = closes or {}  # officer -> seconds since midnight they sign out
+        self.slow = slow or {}  # officer -> factor on their service times
+
+    def _free(self, t, officer):
+        leaves = self.closes.get(officer)
+        if leaves is not None and t >= leaves:
+            if officer not in self.office.gone:
+                self.office.sign_out(officer)
+            return
+        super()._free(t, officer)
+
+    def _start(self, t, officer, ticket):
+        factor = self.slow.get(officer)
+        if factor:
+            self._visitors[ticket] = replace(self._visitors[ticket],
+                                             duration=self._visitors[ticket].duration * factor)
+        super()._start(t, officer, ticket)
+
+
+class Office(simulate.HttpOffice):
+    def __init__(self, url, session_factory):
+        super().__init__(url, session_factory)
+        self.gone: set = set()
+
+    def sign_out(self, officer):
+        self.gone.add(officer)
+        self.sessions[officer[0]].post(self.url + "/api/logout")
+
+
+def run_days(load: int, seed: int, days: int, pattern: str = "") -> list[dict]:
+    """CSV rows of every called ticket of ``days`` office days at ``load`` visitors a day."""
+    with tempfile.TemporaryDirectory(prefix="loket-estimate-") as folder:
+        data = Path(folder) / "data"
+        write_config(data)
+        clock = FakeClock(datetime.combine(FIRST_DAY, time(0, 0), timezone.utc))
+        app = create_app(data, clock=clock, background=False)
+        loket = app.extensions["loket"]
+        try:
+            for n in range(1, 5):
+                create_user(loket.store, f"petugas{n}", PASSWORD, "officer", clock())
+            create_user(loket.store, "kepala", PASSWORD, "supervisor", clock())
+            tz = loket.config.office.tz
+            day = FIRST_DAY
+            for _ in range(days):
+                midnight = datetime.combine(day, time(), tz).timestamp()
+                clock.set(datetime.fromtimestamp(midnight + 7 * 3600 + 25 * 60, timezone.utc))
+                office = Office("http://loket.test", lambda: FlaskSession(app))
+                services, counters = office.layout()
+                officers = [(f"petugas{c['id']}", c["id"]) for c in counters]
+                for username, counter in officers:
+                    office.login(username, PASSWORD, counter)
+                model = simulate.Model.for_config(loket.config, load)
+                rng = random.Random(f"{seed}:{day}:{pattern}")
+                visitors = simulate.plan_day(model, rng)
+                if pattern == "burst":  # 30 visitors in ten minutes from 10:00
+                    extra = simulate.plan_day(replace(model, visitors=30 * 8.5, profile={10: 1 / 8.5 * 6}), rng)
+                    visitors = sorted(visitors + [v for v in extra if v.arrival < 10 * 3600 + 600][:30],
+                                      key=lambda v: v.arrival)
+                closes = {officers[2]: 10 * 3600} if pattern == "closing" else {}
+                slow = {officers[1]: 1.8} if pattern == "slow" else {}
+
+                def pace(t, midnight=midnight):
+                    clock.set(datetime.fromtimestamp(midnight + t, timezone.utc))
+
+                serves = {c["id"]: set(c["services"]) for c in counters}
+                OfficeDay(office, model, officers, rng, lambda o, serves=serves: serves[o[1]], pace,
+                          closes=closes, slow=slow).run(visitors)
+                day += timedelta(days=1)
+            clock.set(datetime.combine(day, time(9), tz))
+            head = app.test_client()
+            head.post("/api/login", json={"username": "kepala", "password": PASSWORD})
+            exported = head.get(f"/reports/export.csv?from={FIRST_DAY}&to={day - timedelta(days=1)}")
+            rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+        finally:
+            loket.close()
+    return [r for r in rows if r["wait_seconds"] and r["estimate_seconds"]]
+
+
+def figures(rows: list[dict]) -> dict:
+    errors = [(float(r["estimate_seconds"]) - float(r["wait_seconds"])) / 60 for r in rows]
+    inside = [float(r["estimate_low_seconds"]) <= float(r["wait_seconds"]) <= float(r["estimate_high_seconds"])
+              for r in rows]
+    widths = [(float(r["estimate_high_seconds"]) - float(r["estimate_low_seconds"])) / 60 for r in rows]
+    points = [float(r["estimate_seconds"]) / 60 for r in rows]
+    return {
+        "tickets": len(rows),
+        "mae": statistics.median(abs(e) for e in errors) if rows else float("nan"),
+        "within5": 100 * sum(abs(e) <= 5 for e in errors) / len(rows) if rows else float("nan"),
+        "inside": 100 * sum(inside) / len(rows) if rows else float("nan"),
+        "width": statistics.median(widths) if rows else float("nan"),
+        "point": statistics.median(points) if rows else float("nan"),
+        "bias": -statistics.mean(errors) if rows else float("nan"),  # actual − estimate
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one seed per load")
+    args = parser.parse_args()
+    seeds = [1] if args.quick else [1, 2, 3]
+    cases = [("120 a day", 120, 3, ""), ("160 a day", 160, 3, ""), ("200 a day", 200, 2, ""),
+             ("160, a counter closes at 10:00", 160, 2, "closing"),
+             ("160, one officer 1.8× slower", 160, 2, "slow"),
+             ("160, 30 arrivals 10:00–10:10", 160, 2, "burst"),
+             ("160, first day (no history)", 160, 1, "")]
+    lines = ["| case | tickets | median abs. error | within ±5 min | inside range | median width "
+             "(median point) | mean error (actual − estimate) |", "|---|---|---|---|---|---|---|"]
+    for name, load, days, pattern in cases:
+        rows = []
+        for seed in seeds:
+            print(f"running {name}, seed {seed} …", file=sys.stderr, flush=True)
+            rows += run_days(load, seed, days, pattern)
+        f = figures(rows)
+        lines.append(f"| {name} | {f['tickets']} | {f['mae']:.1f} min | {f['within5']:.1f} % | {f['inside']:.1f} % "
+                     f"| {f['width']:.1f} min ({f['point']:.1f}) | {f['bias']:+.1f} min |")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
