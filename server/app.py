@@ -27,6 +27,7 @@ from server.printing import NullPrintQueue, PrintQueue, TicketPrint, render_png
 from server.printing.queue import NOT_PRINTED
 from server.storage import Store
 from server.voice import Announcer, NullAnnouncer
+from server.voice.pack import FOLDER as VOICE_PACK
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class Loket:
         cache.mkdir(exist_ok=True)
         if not config.voice.enabled:
             return NullAnnouncer(config.voice, cache)
-        return Announcer(config.voice, cache)
+        return Announcer(config.voice, cache, pack_dir=self.data_dir / VOICE_PACK)
 
     def _make_printer(self, config: Config):
         if config.printer.kind == "none":
