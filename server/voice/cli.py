@@ -50,3 +50,34 @@ def say_command(text: str, settings: VoiceSettings, cache_dir: Path, out: Path |
             print(f"Tidak dapat memutar suara: {error}", file=sys.stderr)
             return 1
     return 0
+
+
+def pack_command(action: str, zip_path: Path, data_dir: Path) -> int:
+    """``loket voice import|export PACK.zip``: the office's voice pack in or out of a zip."""
+    from server.voice.pack import FOLDER, PackError, VoicePack
+
+    pack = VoicePack(Path(data_dir) / FOLDER)
+    zip_path = Path(zip_path)
+    if action == "import":
+        if not zip_path.is_file():
+            print(f"Berkas tidak ditemukan: {zip_path}", file=sys.stderr)
+            return 1
+        try:
+            names = pack.import_zip(zip_path)
+        except PackError as exc:
+            print(f"Paket suara ditolak: {exc.message}", file=sys.stderr)
+            return 1
+        print(f"{len(names)} rekaman diimpor ke {pack.folder}: {', '.join(names)}")
+        print("Pengumuman dibuat ulang dengan rekaman ini pada panggilan berikutnya.")
+        return 0
+    if not pack.clips():
+        print(f"Paket suara kosong: belum ada rekaman di {pack.folder}.", file=sys.stderr)
+        return 1
+    try:
+        zip_path.parent.mkdir(parents=True, exist_ok=True)
+        count = pack.export_zip(zip_path)
+    except OSError as exc:
+        print(f"Tidak dapat menulis {zip_path}: {exc}", file=sys.stderr)
+        return 1
+    print(f"{count} rekaman diekspor ke {zip_path}")
+    return 0
