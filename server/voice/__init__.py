@@ -18,7 +18,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from server.voice import synth
+from server.voice import assemble, synth
 from server.voice.announcement import render
 from server.voice.pack import VoicePack
 from server.voice.settings import VoiceSettings
@@ -129,9 +129,26 @@ class Announcer(_Base):
             return
         self._started = True
         self.closed = False
-        threading.Thread(target=self.prune_cache, name="loket-voice-prune", daemon=True).start()
+        threading.Thread(target=self._housekeeping, name="loket-voice-prune", daemon=True).start()
         synth.submit(synth.Job("probe", "", self.settings.voice, self.settings.rate, False, None,
                                owner=self, on_done=self._record), synth.PRIORITY_PROBE)
+
+    def _housekeeping(self) -> None:
+        self.prune_cache()
+        self.warm_pack()
+
+    def warm_pack(self) -> int:
+        """Prepare every clip of the voice pack in memory now, so that no call waits for it."""
+        if self.pack is None:
+            return 0
+        prepared = 0
+        for name, path in list(self.pack.clips().items()):
+            try:
+                assemble.clip(path)
+                prepared += 1
+            except Exception:  # a broken file is reported when a call needs it
+                log.warning("voice: the clip %s of the voice pack cannot be read", name)
+        return prepared
 
     def close(self) -> None:
         """Stop taking work: queued prefetches are dropped; calls already queued are still made
