@@ -156,3 +156,42 @@ def export_pack():
     pack.export_zip(buffer)
     buffer.seek(0)
     return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name="paket-suara.zip")
+
+
+def _openapi_paths() -> dict:
+    from server.openapi import error, json_response
+
+    ok = json_response({"type": "object"})
+    denied = {"401": error("Belum masuk (unauthenticated)"), "403": error("Bukan admin (forbidden)")}
+    name = {"name": "name", "in": "path", "required": True,
+            "schema": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}}
+    wav = {"200": {"description": "WAV", "content": {"audio/wav": {}}}}
+    refused = error("Rekaman ditolak (invalid_clip_name, invalid_wav, invalid_clip_length, clip_too_large)")
+    return {
+        "/api/admin/voice-pack": {"get": {
+            "summary": "Daftar kata paket suara, yang sudah direkam dan yang belum ada",
+            "responses": {"200": ok, **denied}}},
+        "/api/admin/voice-pack/clips/{name}.wav": {"get": {
+            "summary": "Putar satu rekaman", "parameters": [name],
+            "responses": {**wav, **denied, "404": error("Rekaman belum ada")}}},
+        "/api/admin/voice-pack/clips/{name}": {
+            "put": {"summary": "Simpan atau ganti satu rekaman (isi: berkas WAV PCM)", "parameters": [name],
+                    "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                    "responses": {"200": ok, "400": refused, **denied}},
+            "delete": {"summary": "Hapus satu rekaman", "parameters": [name],
+                       "responses": {"200": ok, "400": refused, **denied, "404": error("Rekaman belum ada")}},
+        },
+        "/api/admin/voice-pack/import": {"post": {
+            "summary": "Impor paket suara (.zip)",
+            "requestBody": {"content": {"multipart/form-data": {"schema": {
+                "type": "object", "properties": {"pack": {"type": "string", "format": "binary"}}}}}},
+            "responses": {"200": ok, "400": error("Zip atau rekaman tidak valid"), **denied,
+                          "413": error("Terlalu besar")}}},
+        "/api/admin/voice-pack/export": {"get": {
+            "summary": "Unduh paket suara (.zip)",
+            "responses": {"200": {"description": "zip", "content": {"application/zip": {}}}, **denied,
+                          "404": error("Paket suara kosong")}}},
+    }
+
+
+OPENAPI_PATHS = _openapi_paths()
