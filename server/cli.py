@@ -205,7 +205,9 @@ def cmd_say(args) -> int:
     cache = data_dir / "sounds"
     cache.mkdir(exist_ok=True)
     out = Path(args.out) if args.out else None
-    return say_command(args.text, config.voice, cache, out, args.play)
+    from server.voice.pack import FOLDER
+
+    return say_command(args.text, config.voice, cache, out, args.play, pack_dir=data_dir / FOLDER)
 
 
 def cmd_backup(args) -> int:

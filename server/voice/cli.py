@@ -12,8 +12,11 @@ from server.voice import play_file, synth
 from server.voice.settings import VoiceSettings
 
 
-def say_command(text: str, settings: VoiceSettings, cache_dir: Path, out: Path | None, play: bool) -> int:
+def say_command(text: str, settings: VoiceSettings, cache_dir: Path, out: Path | None, play: bool,
+                pack_dir: Path | None = None) -> int:
     """Synthesise ``text`` (chime + speech) into ``out`` or the cache; print path and duration.
+
+    With ``pack_dir``, the office's voice pack speaks the words it has recorded.
 
     Returns 0 on success, 1 with a clear message on stderr otherwise.
     """
@@ -23,11 +26,14 @@ def say_command(text: str, settings: VoiceSettings, cache_dir: Path, out: Path |
         return 1
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    key = synth.cache_key(text, settings.voice, settings.rate, settings.chime)
+    from server.voice.pack import VoicePack
+
+    pack = VoicePack(pack_dir) if pack_dir is not None else None
+    key = synth.cache_key(text, settings.voice, settings.rate, settings.chime, pack.fingerprint() if pack else "")
     cached = cache_dir / f"{key}.wav"
     started = time.perf_counter()
     if not cached.exists():
-        job = synth.synthesise_now(text, settings.voice, settings.rate, settings.chime, cached)
+        job = synth.synthesise_now(text, settings.voice, settings.rate, settings.chime, cached, pack=pack)
         if not job.ok:
             print(f"Suara tidak dapat dibuat: {job.error}", file=sys.stderr)
             print("Periksa bahwa espeak-ng terpasang (apt-get install espeak-ng).", file=sys.stderr)

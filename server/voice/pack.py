@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 import unicodedata
 import wave
 import zipfile
@@ -31,6 +32,7 @@ MAX_CLIP_BYTES = 4 * 1024 * 1024  # 10 s of 48 kHz stereo 16-bit is 1.9 MB
 MAX_CLIP_SECONDS = 10.0
 MAX_ZIP_BYTES = 64 * 1024 * 1024  # unpacked
 MAX_PHRASE_WORDS = 6
+RESCAN_SECONDS = 1.0
 NUMBER_WORDS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
                 "sepuluh", "sebelas", "belas", "puluh", "seratus", "ratus", "seribu", "ribu")
 _LETTER_OF = {name: letter.lower() for letter, name in LETTERS.items()}
@@ -101,16 +103,21 @@ class VoicePack:
         self._seen: tuple | None = None
         self._clips: dict[str, Path] = {}
         self._fingerprint = ""
+        self._checked = 0.0
 
     def _refresh(self) -> None:
+        # Adding, replacing (rename) or removing a clip changes the folder; a file overwritten in
+        # place (a copy by hand) does not, so the files themselves are looked at every second.
         try:
             stat = self.folder.stat()
             seen = (stat.st_mtime_ns, stat.st_ino)
         except OSError:
             seen = None
+        now = time.monotonic()
         with self._lock:
-            if seen == self._seen and seen is not None:
+            if seen == self._seen and seen is not None and now - self._checked < RESCAN_SECONDS:
                 return
+            self._checked = now
             clips, material = {}, []
             if seen is not None:
                 for entry in sorted(os.scandir(self.folder), key=lambda e: e.name):
@@ -201,12 +208,15 @@ class VoicePack:
                     raise PackError("empty_pack", "Berkas zip tidak berisi rekaman .wav.")
                 if len(wanted) > MAX_CLIPS or sum(m.file_size for _n, m in wanted) > MAX_ZIP_BYTES:
                     raise PackError("pack_too_large", "Paket suara terlalu besar.")
-                clips = {}
+                clips, total = {}, 0
                 for name, member in wanted:
                     if member.file_size > MAX_CLIP_BYTES:
                         raise PackError("clip_too_large", f"Rekaman {name} terlalu besar (paling banyak 4 MB).")
                     with archive.open(member) as handle:
-                        data = handle.read(MAX_CLIP_BYTES + 1)
+                        data = handle.read(MAX_CLIP_BYTES + 1)  # a size in the zip may lie
+                    total += len(data)
+                    if total > MAX_ZIP_BYTES:
+                        raise PackError("pack_too_large", "Paket suara terlalu besar.")
                     try:
                         check_wav(data)
                     except PackError as exc:

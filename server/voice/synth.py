@@ -358,9 +358,10 @@ def _chime_file() -> Path:
     return CHIME_PATH
 
 
-def synthesise_now(text: str, voice: str, rate: int, chime: bool, target: Path, timeout: float = 30.0) -> Job:
+def synthesise_now(text: str, voice: str, rate: int, chime: bool, target: Path, timeout: float = 30.0,
+                   pack=None) -> Job:
     """Synthesise through the worker and wait (for ``loket say``). Never raises for voice errors."""
-    job = submit(Job("file", text, voice, rate, chime, Path(target)), PRIORITY_ANNOUNCE)
+    job = submit(Job("file", text, voice, rate, chime, Path(target), pack=pack), PRIORITY_ANNOUNCE)
     if not job.done.wait(timeout):
         job.error = job.error or f"no answer from the speech engine within {timeout:.0f} s"
     return job
