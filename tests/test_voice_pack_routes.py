@@ -74,3 +74,18 @@ def test_import_and_export_a_zip(admin):
         assert sorted(archive.namelist()) == ["a.wav", "belas.wav", "dua.wav"]
     bad = admin.post("/api/admin/voice-pack/import", data=b"not a zip", content_type="application/zip")
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid_zip"
+
+
+def test_a_pack_zip_may_be_larger_than_other_requests(admin):
+    buffer = io.BytesIO()
+    big = tone_wav(440.0, 9.0, 0.5, 48000, 2, 2, lead=0, tail=0)  # 1.7 MB each, stored uncompressed
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name in ("a", "b"):
+            archive.writestr(f"{name}.wav", big)
+    assert len(buffer.getvalue()) > 2 * 1024 * 1024  # above the limit of every other request
+    response = admin.post("/api/admin/voice-pack/import", data=buffer.getvalue(), content_type="application/zip")
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["imported"] == ["a", "b"]
+    too_big = admin.post("/api/admin/voice-pack/import", data=b"0" * (33 * 1024 * 1024),
+                         content_type="application/zip")
+    assert too_big.status_code == 413 and too_big.get_json()["error"]["code"] == "too_large"
