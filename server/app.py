@@ -28,6 +28,7 @@ from server.printing import NullPrintQueue, PrintQueue, TicketPrint, render_png
 from server.printing.queue import NOT_PRINTED
 from server.storage import Store
 from server.voice import Announcer, NullAnnouncer
+from server.voice.pack import FOLDER as VOICE_PACK
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ class Loket:
         cache.mkdir(exist_ok=True)
         if not config.voice.enabled:
             return NullAnnouncer(config.voice, cache)
-        return Announcer(config.voice, cache)
+        return Announcer(config.voice, cache, pack_dir=self.data_dir / VOICE_PACK)
 
     def _make_printer(self, config: Config):
         if config.printer.kind == "none":
@@ -320,6 +321,7 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
 
 def _register(app: Flask) -> None:
     from server import admin, api, console, openapi, pages, reporting
+    from server.voice.pack_routes import bp as voice_pack_bp
     from server.voice.routes import bp as sounds_bp
 
     app.jinja_loader = ChoiceLoader([
@@ -333,6 +335,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(reporting.bp)
     app.register_blueprint(sounds_bp)
+    app.register_blueprint(voice_pack_bp)
     app.before_request(_same_origin_only)
     app.after_request(_security_headers)
     app.register_error_handler(LoketError, _loket_error)

@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--data")
     say.add_argument("--out", help="write the WAV (chime + voice) here")
     say.add_argument("--play", action="store_true", help="play it on this computer's speaker")
+    voice = commands.add_parser("voice", help="the office's voice pack (recorded words)")
+    voice_commands = voice.add_subparsers(dest="voice_command", required=True)
+    for action, helptext in (("import", "add the recordings of a pack .zip"), ("export", "write the pack to a .zip")):
+        sub = voice_commands.add_parser(action, help=helptext)
+        sub.add_argument("pack", metavar="PACK.zip")
+        sub.add_argument("--data")
     from server import simulate
 
     sim = commands.add_parser(
@@ -82,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_say(args)
         if args.command == "backup":
             return cmd_backup(args)
+        if args.command == "voice":
+            from server.voice.cli import pack_command
+
+            return pack_command(args.voice_command, Path(args.pack), _data_dir(args.data))
         if args.command == "simulate":
             from server import simulate
 
@@ -195,7 +205,9 @@ def cmd_say(args) -> int:
     cache = data_dir / "sounds"
     cache.mkdir(exist_ok=True)
     out = Path(args.out) if args.out else None
-    return say_command(args.text, config.voice, cache, out, args.play)
+    from server.voice.pack import FOLDER
+
+    return say_command(args.text, config.voice, cache, out, args.play, pack_dir=data_dir / FOLDER)
 
 
 def cmd_backup(args) -> int:

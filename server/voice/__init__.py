@@ -18,8 +18,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from server.voice import synth
+from server.voice import assemble, synth
 from server.voice.announcement import render
+from server.voice.pack import VoicePack
 from server.voice.settings import VoiceSettings
 
 log = logging.getLogger(__name__)
@@ -64,11 +65,13 @@ class _Base:
     #: Whether looking ahead at the queue to synthesise the next calls is of any use.
     prefetches = False
 
-    def __init__(self, settings: VoiceSettings, cache_dir: Path, url_prefix: str = "/sounds"):
+    def __init__(self, settings: VoiceSettings, cache_dir: Path, url_prefix: str = "/sounds",
+                 pack_dir: Path | None = None):
         self.settings = settings
         self.cache_dir = Path(cache_dir)
         self.url_prefix = url_prefix.rstrip("/")
         self.closed = False
+        self.pack = VoicePack(pack_dir) if pack_dir is not None else None
 
     @property
     def chime_url(self) -> str | None:
@@ -83,7 +86,9 @@ class _Base:
             return _fallback_text(ticket_number, counter_name)
 
     def key_for(self, text: str) -> str:
-        return synth.cache_key(text, self.settings.voice, self.settings.rate, self.settings.chime)
+        """The cache key of ``text``: it changes with the voice settings and the voice pack."""
+        pack = self.pack.fingerprint() if self.pack is not None else ""
+        return synth.cache_key(text, self.settings.voice, self.settings.rate, self.settings.chime, pack)
 
     def path_for(self, key: str) -> Path:
         return self.cache_dir / f"{key}.wav"
@@ -102,8 +107,9 @@ class Announcer(_Base):
 
     prefetches = True
 
-    def __init__(self, settings: VoiceSettings, cache_dir: Path, url_prefix: str = "/sounds"):
-        super().__init__(settings, cache_dir, url_prefix)
+    def __init__(self, settings: VoiceSettings, cache_dir: Path, url_prefix: str = "/sounds",
+                 pack_dir: Path | None = None):
+        super().__init__(settings, cache_dir, url_prefix, pack_dir)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._state = "starting"  # starting | ok | failed
@@ -123,9 +129,26 @@ class Announcer(_Base):
             return
         self._started = True
         self.closed = False
-        threading.Thread(target=self.prune_cache, name="loket-voice-prune", daemon=True).start()
+        threading.Thread(target=self._housekeeping, name="loket-voice-prune", daemon=True).start()
         synth.submit(synth.Job("probe", "", self.settings.voice, self.settings.rate, False, None,
                                owner=self, on_done=self._record), synth.PRIORITY_PROBE)
+
+    def _housekeeping(self) -> None:
+        self.prune_cache()
+        self.warm_pack()
+
+    def warm_pack(self) -> int:
+        """Prepare every clip of the voice pack in memory now, so that no call waits for it."""
+        if self.pack is None:
+            return 0
+        prepared = 0
+        for name, path in list(self.pack.clips().items()):
+            try:
+                assemble.clip(path)
+                prepared += 1
+            except Exception:  # a broken file is reported when a call needs it
+                log.warning("voice: the clip %s of the voice pack cannot be read", name)
+        return prepared
 
     def close(self) -> None:
         """Stop taking work: queued prefetches are dropped; calls already queued are still made
@@ -175,7 +198,7 @@ class Announcer(_Base):
         with self._lock:
             self._failed.pop(key, None)
         job = synth.Job(kind, text, self.settings.voice, self.settings.rate, self.settings.chime, path,
-                        owner=self, on_done=self._record)
+                        owner=self, on_done=self._record, pack=self.pack)
         synth.submit(job, priority)
         return False
 

@@ -1,14 +1,15 @@
-"""Offline speech with pyttsx3 (espeak-ng), driven by ONE worker thread per process.
+"""Offline speech, driven by ONE worker thread per process.
 
-pyttsx3's engine is not thread-safe, ``pyttsx3.init()`` returns one cached engine per process
-and a second ``Engine`` silently breaks the first. So every synthesis in the process goes
-through the single module-level worker below, fed by a priority queue (announcements before
-prefetches, first come first served within a priority). All :class:`~server.voice.Announcer`
-instances share it.
+The engine (:mod:`server.voice.engines`: espeak-ng, or a better platform voice through
+pyttsx3) is used from the single module-level worker below, fed by a priority queue
+(announcements before prefetches, first come first served within a priority): pyttsx3's engine
+is not thread-safe and one espeak-ng at a time keeps the two cores free for the office. All
+:class:`~server.voice.Announcer` instances share it.
 
 Each finished file is ``<key>.wav`` in the caller's cache folder: the chime (if enabled), a
-short silence, then the speech, so the display plays ONE file per call. Files are written to a
-temporary name and renamed, so a reader never sees half a file.
+short silence, then the speech, so the display plays ONE file per call. With a voice pack the
+speech is the office's recordings, joined, and the engine says only the words the pack lacks.
+Files are written to a temporary name and renamed, so a reader never sees half a file.
 """
 
 from __future__ import annotations
@@ -27,22 +28,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.voice import assemble, engines, lexicon
 from server.voice import chime as audio
+from server.voice.engines import VoiceError
 
 log = logging.getLogger(__name__)
 
 PRIORITY_PROBE = 0
 PRIORITY_ANNOUNCE = 1
 PRIORITY_PREFETCH = 2
+#: Changes when the words Loket hands the engine change (new pronunciations): new files.
+LEXICON_VERSION = "lexicon-1"
 
 
-class VoiceError(RuntimeError):
-    """The voice could not be produced (missing engine, missing voice, synthesis failure)."""
+def cache_key(text: str, voice: str, rate: int, chime: bool = True, pack: str = "") -> str:
+    """The file name (without .wav) of an announcement: sha256 of what makes the audio differ.
 
-
-def cache_key(text: str, voice: str, rate: int, chime: bool = True) -> str:
-    """The file name (without .wav) of an announcement: sha256 of what makes the audio differ."""
-    material = "\x1f".join([text, voice, str(rate), "chime" if chime else "plain"])
+    ``pack`` is the voice pack's fingerprint: a changed pack makes new files.
+    """
+    material = "\x1f".join([text, voice, str(rate), "chime" if chime else "plain", LEXICON_VERSION, pack])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -50,21 +54,16 @@ def cache_key(text: str, voice: str, rate: int, chime: bool = True) -> str:
 
 _engine = None
 _voice_ids: dict[str, str] = {}
+#: pyttsx3's driver for a better platform voice (None on Linux); tests point it at a fake one.
+PLATFORM_DRIVER = engines.PLATFORM_DRIVERS.get(sys.platform)
 
 
 def make_engine():
-    """The process's pyttsx3 engine (created once, on the worker thread). Tests replace this."""
+    """The process's speech engine (created once, on the worker thread). Tests replace this."""
     global _engine
     if _engine is None:
-        try:
-            import pyttsx3
-        except ImportError as exc:
-            raise VoiceError(f"pyttsx3 is not installed ({exc})") from None
-        try:
-            _engine = pyttsx3.init()
-        except Exception as exc:  # no espeak-ng library, broken driver ...
-            raise VoiceError(f"the speech engine could not start: {exc!r} (is espeak-ng installed?)") from None
-        _silence_driver_prints()
+        _engine = engines.choose(PLATFORM_DRIVER)
+        log.info("voice: speaking with %s", _engine.name)
     return _engine
 
 
@@ -81,90 +80,23 @@ def _forget_engine() -> None:
 atexit.register(_forget_engine)
 
 
-def _silence_driver_prints() -> None:
-    """The espeak driver prints "Audio saved to ..." for every file: mute that module only."""
-    driver = sys.modules.get("pyttsx3.drivers.espeak")
-    if driver is not None:
-        driver.print = lambda *args, **kwargs: None
-
-
 def resolve_voice(engine, wanted: str) -> str:
     """The engine's voice id for ``wanted`` (a voice id like "poz/id" or a language like "id")."""
-    cached = _voice_ids.get(wanted)
+    cache_name = f"{engine.name}\x1f{wanted}"
+    cached = _voice_ids.get(cache_name)
     if cached:
         return cached
-    voices = engine.getProperty("voices") or []
-    wanted_l = wanted.lower()
-    found = None
-    for voice in voices:
-        if str(voice.id).lower() == wanted_l:
-            found = voice.id
-            break
-    if found is None:
-        for voice in voices:
-            languages = [
-                (lang.decode("utf-8", "replace") if isinstance(lang, bytes) else str(lang)).lower().lstrip("\x05")
-                for lang in (voice.languages or [])
-            ]
-            if any(lang == wanted_l or lang.startswith(wanted_l + "-") for lang in languages):
-                found = voice.id
-                break
-    if found is None:
-        raise VoiceError(f"no voice for {wanted!r} in the speech engine")
-    _voice_ids[wanted] = found
+    found = engines.resolve(engine.voices(), wanted)
+    _voice_ids[cache_name] = found
     return found
 
 
-def _espeak_idle(timeout: float = 10.0) -> bool:
-    """Wait until espeak-ng has nothing queued or running; False if it stays busy.
-
-    pyttsx3 runs espeak-ng in its asynchronous "retrieval" mode, and ``runAndWait()`` can return
-    while espeak-ng is still finishing. Starting the next file then goes wrong in two ways: the
-    driver sees espeak "playing" and cancels, which drops the queued voice and rate changes (the
-    file comes out at the previous rate) or the whole utterance (no file at all).
-    """
-    try:
-        from pyttsx3.drivers import _espeak
-    except Exception:  # another driver: nothing to wait for
-        return True
-    deadline = time.monotonic() + timeout
-    try:
-        _espeak.Synchronize()
-        while _espeak.IsPlaying():
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.002)
-    except Exception:
-        return True
-    return True
-
-
-def _driver_done(engine, timeout: float = 10.0) -> bool:
-    """Wait until pyttsx3's espeak driver has written its file (its ``_speaking`` flag drops)."""
-    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
-    deadline = time.monotonic() + timeout
-    while getattr(driver, "_speaking", False):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.002)
-    return True
-
-
 def _speak_to(engine, text: str, voice: str, rate: int, target: Path) -> None:
-    """One synthesis into ``target`` (a WAV). Called on the worker thread only."""
-    if not _espeak_idle():
-        raise VoiceError("the speech engine is still busy with an earlier text")
-    engine.setProperty("voice", resolve_voice(engine, voice))
-    engine.setProperty("rate", rate)
-    # let espeak-ng apply them now: runAndWait() cancels whatever espeak still has queued
-    if not _espeak_idle():
-        raise VoiceError("the speech engine did not take the voice settings")
-    engine.save_to_file(text, str(target))
-    engine.runAndWait()
-    finished = _driver_done(engine) and _espeak_idle()
+    """One synthesis of ``text`` into ``target`` (a WAV). Called on the worker thread only."""
+    spoken = lexicon.speakable(text) if engine.phonemes else text
+    engine.speak(spoken, resolve_voice(engine, voice), rate, target)
     if not target.exists() or target.stat().st_size <= 44:
-        raise VoiceError("the speech engine wrote no audio" if finished else
-                         "the speech engine did not finish in time")
+        raise VoiceError("the speech engine wrote no audio")
 
 
 # ---- jobs and the worker ------------------------------------------------------------------
@@ -191,6 +123,7 @@ class Job:
     seq: int = -1  # submission order, set by submit()
     owners: list = field(default_factory=list)
     callbacks: list = field(default_factory=list)
+    pack: object = None  # a server.voice.pack.VoicePack to speak with, or None
 
     def __post_init__(self):
         if self.owner is not None:
@@ -333,48 +266,88 @@ def _process(job: Job) -> None:
 
 
 def _synthesise(job: Job) -> None:
-    try:
-        engine = make_engine()
-        job.voice_id = resolve_voice(engine, job.voice)
-    except VoiceError as exc:
-        job.ok, job.error = False, str(exc)
-        return
-    except Exception as exc:
-        job.ok, job.error = False, f"the speech engine could not start: {exc!r}"
-        return
     if job.kind == "probe":
-        job.ok = True
+        try:
+            job.voice_id = resolve_voice(make_engine(), job.voice)
+            job.ok = True
+        except VoiceError as exc:
+            job.ok, job.error = False, str(exc)
+        except Exception as exc:
+            job.ok, job.error = False, f"the speech engine could not start: {exc!r}"
         return
     if not job.text.strip():
         job.ok, job.error = False, "nothing to say (empty text)"
         return
-    target = job.target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, speech_tmp = tempfile.mkstemp(prefix=".speech-", suffix=".wav", dir=target.parent)
-    os.close(fd)
-    speech = Path(speech_tmp)
     try:
-        _speak_to(engine, job.text, job.voice, job.rate, speech)
-        samples, rate = audio.read_samples(speech)
-        samples = audio.trim_trailing_silence(samples, rate)
-        if not samples or audio.rms(samples[:: max(1, len(samples) // 4000)]) < 1:
-            raise VoiceError("the speech engine produced silence")
+        if job.pack is not None and job.pack.clips():
+            speech = _from_pack(job)
+        else:
+            speech = _from_engine(job)
         parts = []
         if job.chime:
-            chime_samples, chime_rate = audio.read_samples(_chime_file())
-            parts.append((chime_samples, chime_rate))
-        parts.append((samples, rate))
-        audio.write_wav(target, audio.join(parts, rate=audio.RATE))
+            parts.append(audio.read_samples(_chime_file()))
+        parts.append((speech, audio.RATE))
+        audio.write_wav(job.target, audio.join(parts, rate=audio.RATE))
         job.ok = True
     except VoiceError as exc:
         job.ok, job.error = False, str(exc)
     except Exception as exc:
         job.ok, job.error = False, f"synthesis failed: {exc!r}"
+
+
+def _engine_or_error():
+    try:
+        return make_engine()
+    except VoiceError:
+        raise
+    except Exception as exc:
+        raise VoiceError(f"the speech engine could not start: {exc!r}") from None
+
+
+def _speak_samples(engine, text: str, job: Job) -> tuple:
+    """Synthesise ``text`` into a temporary file next to the target; its samples and rate."""
+    job.target.parent.mkdir(parents=True, exist_ok=True)
+    fd, speech_tmp = tempfile.mkstemp(prefix=".speech-", suffix=".wav", dir=job.target.parent)
+    os.close(fd)
+    speech = Path(speech_tmp)
+    try:
+        _speak_to(engine, text, job.voice, job.rate, speech)
+        return assemble.read_wav(speech)
     finally:
         try:
             speech.unlink()
         except OSError:
             pass
+
+
+def _from_engine(job: Job):
+    """The whole text from the engine, as one utterance (no voice pack)."""
+    engine = _engine_or_error()
+    job.voice_id = resolve_voice(engine, job.voice)
+    samples, rate = _speak_samples(engine, job.text, job)
+    samples = audio.trim_trailing_silence(samples, rate)
+    if not samples or audio.rms(samples[:: max(1, len(samples) // 4000)]) < 1:
+        raise VoiceError("the speech engine produced silence")
+    return audio.resample(samples, rate, audio.RATE)
+
+
+def _from_pack(job: Job):
+    """The recorded clips of the office's pack; the engine says only the words it lacks."""
+    parts, engine = [], None
+    for segment in job.pack.plan(job.text):
+        if segment.path is not None:
+            parts.append(assemble.clip(segment.path))
+            continue
+        if engine is None:
+            engine = _engine_or_error()
+        key = ("spoken", engine.name, segment.text, job.voice, job.rate)
+        samples = assemble.remembered(key)
+        if samples is None:
+            samples = assemble.prepare(*_speak_samples(engine, segment.text, job))
+            assemble.remember(key, samples)
+        parts.append(samples)
+    job.voice_id = "voice pack" + (f" + {resolve_voice(engine, job.voice)}" if engine is not None else "")
+    return assemble.join([part for part in parts if part])
 
 
 def _chime_file() -> Path:
@@ -385,9 +358,10 @@ def _chime_file() -> Path:
     return CHIME_PATH
 
 
-def synthesise_now(text: str, voice: str, rate: int, chime: bool, target: Path, timeout: float = 30.0) -> Job:
+def synthesise_now(text: str, voice: str, rate: int, chime: bool, target: Path, timeout: float = 30.0,
+                   pack=None) -> Job:
     """Synthesise through the worker and wait (for ``loket say``). Never raises for voice errors."""
-    job = submit(Job("file", text, voice, rate, chime, Path(target)), PRIORITY_ANNOUNCE)
+    job = submit(Job("file", text, voice, rate, chime, Path(target), pack=pack), PRIORITY_ANNOUNCE)
     if not job.done.wait(timeout):
         job.error = job.error or f"no answer from the speech engine within {timeout:.0f} s"
     return job
