@@ -331,8 +331,9 @@ def stale_open_tickets(conn: sqlite3.Connection, before_day: str) -> list[Ticket
 
 # ---- what the wait estimate learns from ------------------------------------------------------
 
-# How long a call takes a counter: call → finish, or → the skip or transfer that ended it.
-_OCCUPATION = "COALESCE(finished_at, closed_at) - called_at"
+# How long a call takes a counter: its last call (a skipped visitor is called again later) →
+# finish, or → the skip or transfer that ended it.
+_OCCUPATION = "COALESCE(finished_at, closed_at) - last_called_at"
 
 
 def call_durations(conn: sqlite3.Connection, since: float) -> list[tuple]:
@@ -344,7 +345,7 @@ def call_durations(conn: sqlite3.Connection, since: float) -> list[tuple]:
         SELECT service, called_by, COUNT(*), AVG(x), AVG(x * x) FROM (
             SELECT service, called_by, {_OCCUPATION} AS x FROM tickets
             WHERE issued_at >= ? AND status IN ('done', 'no_show', 'transferred') AND flagged = 0
-              AND called_at IS NOT NULL
+              AND last_called_at IS NOT NULL
         ) WHERE x >= 0 AND x < 14400 GROUP BY service, called_by
         """,
         (since,),
@@ -352,15 +353,17 @@ def call_durations(conn: sqlite3.Connection, since: float) -> list[tuple]:
 
 
 def call_gaps(conn: sqlite3.Connection, since: float) -> float | None:
-    """The mean pause at a counter between one visitor leaving it and the next call (only
-    pauses under five minutes: longer ones are nobody waiting, not the pace of work)."""
+    """The mean pause at a counter between one visitor leaving it and the next call, counted only
+    when the next visitor was already waiting (otherwise the pause is an empty queue, not the pace
+    of work) and under five minutes."""
     row = conn.execute(
         """
         SELECT AVG(gap) FROM (
-            SELECT called_at - LAG(COALESCE(finished_at, closed_at)) OVER (
-                PARTITION BY counter_id ORDER BY called_at) AS gap
-            FROM tickets WHERE issued_at >= ? AND called_at IS NOT NULL AND counter_id IS NOT NULL
-        ) WHERE gap >= 0 AND gap < 300
+            SELECT last_called_at - LAG(COALESCE(finished_at, closed_at)) OVER counter_calls AS gap,
+                   queued_at - LAG(COALESCE(finished_at, closed_at)) OVER counter_calls AS queued
+            FROM tickets WHERE issued_at >= ? AND last_called_at IS NOT NULL AND counter_id IS NOT NULL
+            WINDOW counter_calls AS (PARTITION BY counter_id ORDER BY last_called_at)
+        ) WHERE gap >= 0 AND gap < 300 AND queued <= 0
         """,
         (since,),
     ).fetchone()
