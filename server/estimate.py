@@ -22,6 +22,7 @@ import math
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from server.queue import Candidate, next_priority_streak, pick_next
 
@@ -82,8 +83,7 @@ class CounterNow:
     pace: float = 1.0  # the officer's time relative to the usual (1.2 = a fifth slower)
 
 
-@dataclass(frozen=True)
-class Waiting:
+class Waiting(NamedTuple):
     """A waiting ticket: its place in the dispatcher and its service."""
 
     candidate: Candidate

@@ -26,7 +26,7 @@ LEARN_DAYS = 14
 MODEL_SECONDS = 60.0
 DEFAULT_GAP = 20.0
 PACE_WEIGHT = 20  # an officer's pace counts fully after about this many calls
-NEW_TICKET_ID = -1  # the ticket being issued, not in the database yet
+NEW_TICKET_ID = 2**62  # the ticket being issued: not in the database yet, and last among equals
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ class Estimator:
         model = self.model()
         now = self.clock().timestamp()
         conn = self.store.read()
-        waiting = [Waiting(t.candidate(), t.service) for t in storage.waiting_tickets(conn)]
+        waiting = [Waiting._make(row) for row in storage.waiting_for_dispatch(conn)]
         if extra is not None:
             waiting.append(extra)
         return forecast.play_forward(waiting, self._counters(conn, model, now), model.times, model.gap,

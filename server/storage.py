@@ -336,6 +336,17 @@ def stale_open_tickets(conn: sqlite3.Connection, before_day: str) -> list[Ticket
 _OCCUPATION = "COALESCE(finished_at, closed_at) - last_called_at"
 
 
+def waiting_for_dispatch(conn: sqlite3.Connection) -> list[tuple[Candidate, str]]:
+    """Every waiting ticket as the dispatcher sees it, with its service: only the five columns
+    it needs (the estimate reads the whole queue on every issue)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    rows = cursor.execute(
+        "SELECT id, priority, queued_at, skip_count, service FROM tickets WHERE status = 'waiting'"
+    )
+    return [(Candidate(i, bool(p), q, s > 0), service) for i, p, q, s, service in rows]
+
+
 def call_durations(conn: sqlite3.Connection, since: float) -> list[tuple]:
     """Per (service, officer) since ``since``: calls, mean and mean square of the time each call
     took its counter, from tickets that left the counter (flagged times and calls over four
