@@ -50,6 +50,7 @@ def compute(store, config, period: Period, exceeded_limit: int = 25) -> dict:
     survey = _helper.submit(lambda: reports.survey_results(queries.survey_sums(store.read(), first, last)))
     flagged = _helper.submit(lambda: queries.flagged_tickets(store.read(), first, last))
     comments = _helper.submit(lambda: queries.survey_comments(store.read(), first, last))
+    promises = _helper.submit(lambda: reports.estimate_accuracy(queries.estimate_outcomes(store.read(), first, last)))
     conn = store.read()
     noon = datetime.combine(period.start, time(12), config.office.tz)
     offset = int(noon.utcoffset().total_seconds())
@@ -78,6 +79,7 @@ def compute(store, config, period: Period, exceeded_limit: int = 25) -> dict:
         "flagged": flagged.result(),
         "survey": survey.result(),
         "comments": comments.result(),
+        "estimates": promises.result(),
     }
 
 

@@ -141,6 +141,22 @@ def flagged_tickets(conn: sqlite3.Connection, first_day: str, last_day: str, lim
     return [dict(r) for r in rows]
 
 
+def estimate_outcomes(conn: sqlite3.Connection, first_day: str, last_day: str) -> list[tuple]:
+    """(service, |actual wait − estimate told|, whether the wait fell inside the range told) of
+    the range's called tickets that were given an estimate (flagged times left out)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(
+        """
+        SELECT service, ABS((called_at - issued_at) - estimate_seconds),
+               (called_at - issued_at) BETWEEN estimate_low_seconds AND estimate_high_seconds
+        FROM tickets WHERE day BETWEEN ? AND ? AND called_at IS NOT NULL
+          AND estimate_seconds IS NOT NULL AND flagged = 0
+        """,
+        (first_day, last_day),
+    ).fetchall()
+
+
 def export_rows(conn: sqlite3.Connection, first_day: str, last_day: str) -> Iterator[dict]:
     """Every ticket of the range, in order of issue, for the CSV and XLSX exports (streamed)."""
     cursor = conn.execute(

@@ -207,6 +207,7 @@ def report_json():
         "flagged": [_ticket_brief(t) for t in figures["flagged"]],
         "survey": {by: {str(k): v.as_dict() for k, v in results.items()} for by, results in figures["survey"].items()},
         "charts": chart_data(loket.config, figures),
+        "estimates": figures["estimates"],
     })
 
 

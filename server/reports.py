@@ -410,6 +410,24 @@ def within_standard(seconds: float | None, standard_minutes: float) -> bool | No
     return seconds <= standard_minutes * 60
 
 
+# ---- how good the wait estimate was ---------------------------------------------------------
+
+def estimate_accuracy(outcomes: Iterable[tuple]) -> dict[str, dict]:
+    """Per service and for "all": how many called visitors had an estimate, the median absolute
+    error (seconds) and the share (%) whose wait fell inside the range they were told, from
+    (service, absolute error, inside) rows."""
+    groups: dict[str, list] = defaultdict(list)
+    for service, error, inside in outcomes:
+        for key in (service, "all"):
+            groups[key].append((error, bool(inside)))
+    result = {}
+    for key, rows in groups.items():
+        errors = sorted(error for error, _ in rows)
+        result[key] = {"count": len(rows), "median_abs_error": percentile(errors, 50),
+                       "inside_percent": share(sum(inside for _, inside in rows), len(rows))}
+    return result
+
+
 # ---- satisfaction survey (IKM, PermenPAN-RB 14/2017) ---------------------------------------
 
 # The nine elements (unsur) and the four answers of each, from worst (1) to best (4).

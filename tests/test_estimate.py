@@ -176,3 +176,21 @@ def test_the_exports_carry_the_estimate(client, login):
     assert int(row["estimate_seconds"]) == ticket["estimate"]["seconds"]
     assert int(row["estimate_low_seconds"]) == ticket["estimate"]["low_seconds"]
     assert int(row["estimate_high_seconds"]) == ticket["estimate"]["high_seconds"]
+
+
+def test_the_report_shows_how_good_the_promise_was(client, login, clock):
+    officer = login("officer", counter=2)
+    officer.post("/api/counters/2/call-next")
+    tickets = [issue(client, "B") for _ in range(3)]
+    for _ in range(3):
+        clock.advance(minutes=20)
+        officer.post("/api/counters/2/call-next")
+    supervisor = login("supervisor", counter=None)
+    figures = supervisor.get("/reports/data.json?view=day&date=2026-11-30").get_json()["estimates"]
+    waits = [(20 * (n + 1) * 60, t["estimate"]) for n, t in enumerate(tickets)]
+    errors = sorted(abs(wait - told["seconds"]) for wait, told in waits)
+    inside = sum(told["low_seconds"] <= wait <= told["high_seconds"] for wait, told in waits)
+    assert figures["B"]["count"] == 3 and figures["B"]["median_abs_error"] == errors[1]
+    assert figures["B"]["inside_percent"] == pytest.approx(100 * inside / 3)
+    page = supervisor.get("/reports?view=day&date=2026-11-30").get_data(as_text=True)
+    assert "Ketepatan perkiraan waktu tunggu" in page
