@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from server import estimate as forecast
 from server import storage
 from server.config import Config
-from server.estimate import CallTime, CounterNow, Estimate, ServiceTime, Waiting
+from server.estimate import PRIOR_WEIGHT, CallTime, CounterNow, Estimate, ServiceTime, Waiting
 from server.queue import Candidate, Status
 from server.storage import Store, TicketRow
 
@@ -38,6 +38,7 @@ class Model:
     gap: float
     calibration: forecast.Calibration
     at: float
+    priority_load: float = 0.0  # share of the counters' time that priority visitors arriving now take
 
 
 class Estimator:
@@ -87,12 +88,20 @@ class Estimator:
             total[2] += count * square
             if officer:
                 by_officer[(officer, service)] = (count, mean)
+        # The office's own pace against its standards, over every service: the prior of a service
+        # with little history of its own (so a demo at 60× speed, or an office that works well
+        # under its standards, is consistent across services from the first calls).
+        standard = {s.code: s.standard_service_minutes * 60 for s in self.config.services}
+        calls = sum(t[0] for code, t in by_service.items() if code in standard)
+        spent = sum(t[1] for code, t in by_service.items() if code in standard)
+        expected = sum(t[0] * standard[code] for code, t in by_service.items() if code in standard)
+        ratio = 1.0 + calls / (calls + PRIOR_WEIGHT) * (spent / expected - 1.0) if expected else 1.0
         times = {}
         for service in self.config.services:
             count, total, square = by_service.get(service.code, (0, 0.0, 0.0))
             mean = total / count if count else None
             sd = math.sqrt(max(0.0, square / count - mean * mean)) if count else None
-            times[service.code] = ServiceTime.learned(service.standard_service_minutes * 60, count, mean, sd)
+            times[service.code] = ServiceTime.learned(standard[service.code] * ratio, count, mean, sd)
         paces: dict[str, list[float]] = {}  # calls, their time, the usual time for the same calls
         for (officer, service), (count, mean) in by_officer.items():
             usual = times.get(service)
@@ -108,7 +117,21 @@ class Estimator:
         }
         gap = storage.call_gaps(conn, since)
         residuals = storage.estimate_residuals(conn, since)
-        return Model(times, pace, DEFAULT_GAP if gap is None else gap, forecast.calibrate(residuals), now)
+        return Model(times, pace, DEFAULT_GAP if gap is None else gap, forecast.calibrate(residuals), now,
+                     self._priority_load(conn, now, times))
+
+    def _priority_load(self, conn, now: float, times: dict[str, ServiceTime]) -> float:
+        """The share of the staffed counters' time that priority visitors arriving meanwhile
+        will take: they pass a regular visitor who waits, so a regular wait is stretched by
+        1 / (1 − this). Priority share from the last two weeks, arrival rates from the last three
+        hours (long enough that a burst of arrivals does not read as the rate of the day)."""
+        history = storage.arrivals(conn, now - LEARN_DAYS * 86400)
+        total = sum(count for _, count, _ in history)
+        share = (sum(priority for _, _, priority in history) + 1) / (total + 20)
+        work = sum(count * times[code].mean for code, count, _ in storage.arrivals(conn, now - 3 * 3600)
+                   if code in times)  # seconds of counter time that arrived in three hours
+        staffed = max(1, len(self.staffing()))
+        return min(0.5, share * work / (3 * 3600 * staffed))
 
     # ---- the queue as it stands --------------------------------------------------------------
 
@@ -174,15 +197,23 @@ class Estimator:
         now = self.clock().timestamp()
         virtual = Waiting(Candidate(NEW_TICKET_ID, priority, now), service)
         call = self._forward(virtual).get(NEW_TICKET_ID)
-        return forecast.promise(call, self.model().calibration) if call else None
+        return self._promise(call, priority)
 
     def now_for(self, ticket: TicketRow) -> Estimate | None:
         """The live estimate of a waiting ticket (None once called, or when no staffed counter
         serves its service)."""
         if ticket.status != Status.WAITING:
             return None
-        call = self._current_run().get(ticket.id)
-        return forecast.promise(call, self.model().calibration) if call else None
+        return self._promise(self._current_run().get(ticket.id), ticket.priority)
+
+    def _promise(self, call: CallTime | None, priority: bool) -> Estimate | None:
+        if call is None:
+            return None
+        model = self.model()
+        if not priority and model.priority_load:
+            stretch = 1 / (1 - model.priority_load)
+            call = CallTime(call.mean * stretch, call.spread * stretch)
+        return forecast.promise(call, model.calibration)
 
     def past_closing(self, service_code: str, seconds: float, at: float | None = None) -> bool:
         """Whether a call ``seconds`` after ``at`` (now by default) falls after the service's

@@ -363,6 +363,15 @@ def call_durations(conn: sqlite3.Connection, since: float) -> list[tuple]:
     ).fetchall()
 
 
+def arrivals(conn: sqlite3.Connection, since: float) -> list[tuple[str, int, int]]:
+    """Per service since ``since``: numbers taken at the kiosk, and how many of them priority."""
+    return conn.execute(
+        "SELECT service, COUNT(*), TOTAL(priority) FROM tickets "
+        "WHERE issued_at >= ? AND transferred_from IS NULL GROUP BY service",
+        (since,),
+    ).fetchall()
+
+
 def call_gaps(conn: sqlite3.Connection, since: float) -> float | None:
     """The mean pause at a counter between one visitor leaving it and the next call, counted only
     when the next visitor was already waiting (otherwise the pause is an empty queue, not the pace
