@@ -24,7 +24,7 @@ def backup(data_dir: Path, dest: Path, pages_per_step: int = 1024) -> Path:
     if not source_path.exists():
         raise FileNotFoundError(f"no database at {source_path}")
     dest.mkdir(parents=True, exist_ok=True)
-    os.chmod(dest, 0o700)
+    _owner_only(dest, 0o700)
     target_path = dest / DB_NAME
     partial = dest / (DB_NAME + ".partial")
     partial.unlink(missing_ok=True)
@@ -39,15 +39,24 @@ def backup(data_dir: Path, dest: Path, pages_per_step: int = 1024) -> Path:
     finally:
         target.close()
         source.close()
-    os.chmod(partial, 0o600)
+    _owner_only(partial, 0o600)
     os.replace(partial, target_path)
     for name in KEPT:
         if (data_dir / name).exists():
-            shutil.copy2(data_dir / name, dest / name)
-            os.chmod(dest / name, 0o600)
+            shutil.copyfile(data_dir / name, dest / name)
+            _owner_only(dest / name, 0o600)
     (dest / "BACKUP.txt").write_text(
         f"Loket backup of {data_dir.resolve()} made {datetime.now().astimezone().isoformat(timespec='seconds')}.\n"
-        "Restore: stop the server, copy these files into the data folder, start the server.\n",
+        f"Restore: loket restore {dest.resolve()} --data {data_dir.resolve()}\n",
         encoding="utf-8",
     )
     return target_path
+
+
+def _owner_only(path: Path, mode: int) -> None:
+    """Owner-only permissions where the file system has them: a FAT USB disk has none, and
+    refuses chmod; the copy is still good."""
+    try:
+        os.chmod(path, mode)
+    except OSError:
+        pass

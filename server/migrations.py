@@ -204,3 +204,20 @@ def m005_day_versions(db):
         "CREATE TRIGGER tickets_version_update AFTER UPDATE ON tickets BEGIN "
         f"{bump.format(row='NEW')} {bump.format(row='OLD')} END"
     )
+
+
+@migrations()
+def m015_clock_state(db):
+    """The clock guard's memory (server/clock_guard.py): the latest moment seen with a sane clock,
+    and the admin's confirmation that the clock is right although data lies in its future."""
+    db.execute(
+        """
+        CREATE TABLE clock_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            latest REAL NOT NULL,
+            override_ceiling REAL,
+            override_at REAL,
+            override_by TEXT
+        )
+        """
+    )
