@@ -60,3 +60,44 @@ def _owner_only(path: Path, mode: int) -> None:
         os.chmod(path, mode)
     except OSError:
         pass
+
+
+RESTORED = (DB_NAME, CONFIG_NAME, "secret.key", "logo.png")
+
+
+def check_copy(source: Path) -> Path:
+    """The database of a backup folder, checked with ``integrity_check``; raises otherwise."""
+    database = source / DB_NAME
+    if not database.is_file():
+        raise FileNotFoundError(f"no {DB_NAME} in {source}")
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+    if result != "ok":
+        raise RuntimeError(f"the copy in {source} failed its integrity check: {result}")
+    return database
+
+
+def restore(source: Path, data_dir: Path) -> Path | None:
+    """Put a backup folder's files back into ``data_dir`` (the server must be stopped).
+
+    The files they replace are moved into ``replaced-<time>/`` in the data folder, never deleted;
+    returns that folder (None when there was nothing to replace).
+    """
+    check_copy(source)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    _owner_only(data_dir, 0o700)
+    aside = data_dir / f"replaced-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    moved = False
+    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", *RESTORED[1:]):
+        if (data_dir / name).exists():
+            aside.mkdir(exist_ok=True)
+            os.replace(data_dir / name, aside / name)
+            moved = True
+    for name in RESTORED:
+        if (source / name).exists():
+            shutil.copyfile(source / name, data_dir / name)
+            os.chmod(data_dir / name, 0o600)
+    return aside if moved else None

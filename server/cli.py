@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the database consistently while serving")
     backup.add_argument("dest", help="folder to write the copy into (created if missing)")
     backup.add_argument("--data")
+    from server import cli_system
+
+    cli_system.add_commands(commands)  # restore, service install
     return parser
 
 
@@ -82,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_say(args)
         if args.command == "backup":
             return cmd_backup(args)
+        if args.command in ("restore", "service"):
+            from server import cli_system
+
+            return cli_system.run(args)
         if args.command == "simulate":
             from server import simulate
 

@@ -53,8 +53,11 @@ class Unattended:
                 log.exception("%s failed", getattr(chore, "__name__", chore))
 
     def _backup(self) -> None:
-        if self.guard.problem() is None:  # copies named and pruned by a wrong clock would mislead
-            self.backups.run_due()
+        if self.guard.problem() is not None:  # copies named and pruned by a wrong clock would mislead
+            return
+        before = self.backups.last_error
+        if self.backups.run_due() is not None or self.backups.last_error != before:
+            socketio.emit("system_status", self.screen_status(staff=False))  # /admin reloads its tab
 
     def disk(self) -> dict:
         """Free space on the data folder's disk."""
