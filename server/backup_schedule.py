@@ -67,6 +67,7 @@ class BackupScheduler:
         self._started = False
         self.last_error: tuple[datetime, str] | None = None
         self._last_attempt: datetime | None = None
+        self._failed_reason = "retry"
 
     # ---- where and when --------------------------------------------------------------------
 
@@ -113,8 +114,9 @@ class BackupScheduler:
 
     def due(self, now: datetime) -> str | None:
         """Why a copy is due now ("startup", "closing"), or None."""
-        if self.last_error and self._last_attempt and now - self._last_attempt < RETRY_AFTER:
-            return None
+        if self.last_error and self._last_attempt:
+            # A failed copy (unplugged disk) is tried again every quarter of an hour until made.
+            return self._failed_reason if now - self._last_attempt >= RETRY_AFTER else None
         newest = self.newest()
         if not self._started:
             self._started = True
@@ -157,6 +159,7 @@ class BackupScheduler:
             except Exception as exc:
                 message = _explain(exc, folder)
                 self.last_error = (now, message)
+                self._failed_reason = reason
                 log.error("backup (%s) into %s failed: %s", reason, folder, exc)
                 raise BackupFailed(message, str(exc)) from exc
             self.last_error = None
