@@ -36,6 +36,8 @@ TOLERANCE = timedelta(minutes=5)
 #: The latest moment seen is saved at most this often (one tiny write).
 PERSIST_EVERY = timedelta(minutes=5)
 #: Queue writes refused while the clock is wrong (reads and the admin's pages still work).
+#: On each service button of the kiosk (the bar above it says more).
+KIOSK_MESSAGE = "Jam komputer tidak benar. Pengambilan nomor dihentikan sementara; silakan hubungi petugas."
 GUARDED = ("issue", "call_next", "recall", "start", "finish", "skip", "transfer", "cancel")
 
 
@@ -195,9 +197,8 @@ class GuardedQueueService(QueueService):
 
     def availability(self, service, now: datetime, issued_today: int) -> Availability:
         """Closed with the clock's message while the clock is wrong; else the queue's rules."""
-        message = self.guard.problem(now)
-        if message:
-            return Availability(False, "clock_wrong", message)
+        if self.guard.problem(now):
+            return Availability(False, "clock_wrong", KIOSK_MESSAGE)
         return super().availability(service, now, issued_today)
 
     def expire_stale(self) -> Outcome:

@@ -63,7 +63,7 @@ def test_a_start_with_the_clock_a_year_behind_refuses_numbers_and_issues_nothing
     assert "2025" in message and "2026" in message, "names the wrong and the recorded date"
     services = kiosk.get("/api/services").get_json()["services"]
     assert all(not s["open"] and s["closed_code"] == "clock_wrong" for s in services)
-    assert services[0]["closed_reason"].startswith(MESSAGE)
+    assert services[0]["closed_reason"].startswith(MESSAGE), "each button says why"
     assert kiosk.get("/api/system/status").get_json()["clock"]["ok"] is False
     officer = signed_in(behind)
     refused(officer.post("/api/counters/1/call-next"))

@@ -84,10 +84,8 @@
       detail.className = "system-detail";
     }
 
-    const warnings = [];
-    if (!clock.ok) warnings.push(clock.message);
-    if (backup.warning) warnings.push(backup.warning);
-    if (disk.low) warnings.push(disk.message);
+    // The clock and the disk are already in the red bar on top of every page (system.js).
+    const warnings = backup.warning ? [backup.warning] : [];
     const box = alertBox();
     box.replaceChildren(...warnings.map((text) => {
       const p = document.createElement("p");
@@ -96,7 +94,7 @@
     }));
     box.hidden = warnings.length === 0;
     const tab = $('.admin-tabs button[data-tab="system"]');
-    if (tab) tab.classList.toggle("has-warning", warnings.length > 0);
+    if (tab) tab.classList.toggle("has-warning", !clock.ok || disk.low || Boolean(backup.warning));
   }
 
   async function load() {
