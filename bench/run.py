@@ -305,6 +305,8 @@ def main() -> int:
     print(text)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     mode = "quick" if args.quick else "full"
+    if args.only:
+        mode += f" --only {' '.join(args.only)}"
     # A partial run (--only) keeps the full run's file and writes beside it.
     name = f"RESULTS-{'-'.join(args.only)}.md" if args.only else "RESULTS.md"
     (ROOT / "bench" / name).write_text(

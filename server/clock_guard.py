@@ -156,9 +156,9 @@ class ClockGuard:
         }
 
     def persist(self) -> None:
-        """Save the latest moment seen (housekeeping), so a restart in the past is caught even on
-        days nothing was recorded."""
-        if self.problem() is not None:
+        """While the clock is right, its time is the latest known moment, saved every few minutes
+        (housekeeping): a restart in the past is caught even after days nothing was recorded."""
+        if self.problem(advance=True) is not None:
             return
         with self._lock:
             latest, saved = self._latest, self._saved

@@ -145,3 +145,14 @@ def test_the_admin_confirms_a_clock_that_was_once_in_the_future(app, client, ope
     later.extensions["loket"].close()
     past = open_app(FakeClock(START - timedelta(days=30)))
     refused(past.test_client().post("/api/tickets", json={"service": "A"}))
+
+
+def test_the_time_seen_while_idle_is_remembered_across_a_restart(app, clock, loket, open_app):
+    loket.unattended.tick()
+    clock.advance(hours=3)  # a quiet afternoon: nothing recorded, the guard saves the time
+    loket.unattended.tick()
+    stored = loket.store.read().execute("SELECT latest FROM clock_state").fetchone()[0]
+    assert stored == (START + timedelta(hours=3)).timestamp()
+    loket.close()
+    reboot = open_app(FakeClock(START + timedelta(hours=1)))  # the CMOS clock lost two hours
+    refused(reboot.test_client().post("/api/tickets", json={"service": "A"}))

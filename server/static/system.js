@@ -32,6 +32,8 @@
     banner.textContent = messages.join(" ");
     banner.hidden = messages.length === 0;
     document.documentElement.classList.toggle("system-wrong", messages.length > 0);
+    // Full-height pages (kiosk, officer console) give the bar its room (system.css).
+    document.documentElement.style.setProperty("--system-banner", banner.hidden ? "0px" : banner.offsetHeight + "px");
     document.dispatchEvent(new CustomEvent("loket:system-status", { detail: status }));
   }
 
