@@ -166,3 +166,24 @@ def test_no_copy_after_the_last_open_day_is_warned_but_weekends_are_not(tmp_path
     for path in (data / "backups").iterdir():
         path.rename(path.with_name("loket-2026-11-27-120000"))
     assert schedule.status()["missing"] is True, "a copy from before Friday's closing misses Friday"
+
+
+def test_settings_saved_on_admin_keep_the_backup_table(tmp_path, apps):
+    import tomllib
+
+    data = tmp_path / "data"
+    app = make_app(data, FakeClock(), folder="/media/usb/loket", keep=30)
+    apps.append(app)
+    admin = admin_client(app)
+    response = admin.put("/api/admin/settings/queue", json={"skip_returns": 2})
+    assert response.status_code == 200, response.get_json()
+    saved = tomllib.loads((data / "loket.toml").read_text(encoding="utf-8"))
+    assert saved["backup"]["folder"] == "/media/usb/loket" and saved["backup"]["keep"] == 30
+
+
+def test_a_wrong_backup_table_names_the_key(tmp_path):
+    from server.errors import ConfigError
+
+    data = tmp_path / "data"
+    with pytest.raises(ConfigError, match="backup.keep"):
+        make_app(data, FakeClock(), keep=0)
