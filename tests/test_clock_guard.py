@@ -156,3 +156,16 @@ def test_the_time_seen_while_idle_is_remembered_across_a_restart(app, clock, lok
     loket.close()
     reboot = open_app(FakeClock(START + timedelta(hours=1)))  # the CMOS clock lost two hours
     refused(reboot.test_client().post("/api/tickets", json={"service": "A"}))
+
+
+def test_no_survey_answer_is_recorded_on_a_wrong_day(client, clock, login):
+    ticket = issue(client, "A")
+    officer = login("officer", 1)
+    officer.post("/api/counters/1/call-next")
+    officer.post(f"/api/tickets/{ticket['id']}/start")
+    officer.post(f"/api/tickets/{ticket['id']}/finish")
+    token = ticket["status_url"].rsplit("/t/", 1)[1]
+    clock.set(START - timedelta(days=1))
+    refused(client.post(f"/api/survey/{token}", json={"rating": 4}))
+    clock.set(START + timedelta(minutes=5))
+    assert client.post(f"/api/survey/{token}", json={"rating": 4}).status_code == 201
