@@ -29,7 +29,11 @@
     if (status && status.clock && !status.clock.ok) messages.push(status.clock.message);
     if (status && status.disk && !status.disk.ok) messages.push(status.disk.message);
     const banner = ensureBar();
-    banner.textContent = messages.join(" ");
+    banner.replaceChildren(...messages.map((text) => {
+      const line = document.createElement("p");
+      line.textContent = text;
+      return line;
+    }));
     banner.hidden = messages.length === 0;
     document.documentElement.classList.toggle("system-wrong", messages.length > 0);
     // Full-height pages (kiosk, officer console) give the bar its room (system.css).
