@@ -8,8 +8,9 @@ A consistent copy of the data folder (:func:`server.backup.backup`, checked with
 - at start-up when the newest copy is older than a day (the PC was off at closing);
 - the oldest copies beyond ``keep`` are then deleted.
 
-A missing (unplugged) or read-only folder is a failure shown in red on /admin and retried every
-quarter of an hour; it never stops the server. /admin also warns when no copy was made after the
+An absolute folder (a USB disk) must exist: Loket never creates it, so that an unplugged disk's
+empty mount point does not silently take the copies. A missing or read-only folder is a failure
+shown in red on /admin and retried every quarter of an hour; it never stops the server. /admin also warns when no copy was made after the
 last day the office served visitors (weekends and holidays, with no tickets, are not failures).
 """
 
@@ -73,6 +74,7 @@ class BackupScheduler:
 
     @property
     def settings(self):
+        """The ``[backup]`` table in force."""
         return self._config().backup
 
     def folder(self) -> Path:
@@ -149,10 +151,15 @@ class BackupScheduler:
             self._last_attempt = now
             folder = self.folder()
             try:
-                if not folder.parent.is_dir():
-                    raise BackupFailed(
-                        f"Folder cadangan {folder} tidak ditemukan (disk USB tidak terpasang?).")
-                folder.mkdir(exist_ok=True)
+                if Path(self.settings.folder).expanduser().is_absolute():
+                    # Never created here: on an unplugged USB disk the empty mount point would
+                    # take the copies onto the PC's own disk without anyone knowing.
+                    if not folder.is_dir():
+                        raise BackupFailed(
+                            f"Folder cadangan {folder} tidak ditemukan (disk USB tidak terpasang?). "
+                            "Bila belum ada, buat folder itu sekali di disk cadangan.")
+                else:
+                    folder.mkdir(exist_ok=True)
                 stamp = now.astimezone(self._config().office.tz).strftime(STAMP)
                 dest = folder / f"{PREFIX}{stamp}"
                 backup(self.data_dir, dest)

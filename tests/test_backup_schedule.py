@@ -112,13 +112,17 @@ def test_an_unplugged_folder_is_a_red_warning_never_a_failed_start(tmp_path, app
     backup = admin_client(app).get("/api/admin/system").get_json()["backup"]
     assert backup["last_backup"] is None and backup["error"]
     assert "tidak ditemukan" in backup["warning"] and str(unplugged) in backup["warning"]
-    assert not unplugged.exists(), "nothing is written onto the empty mount point's parent"
+    (tmp_path / "media" / "usb").mkdir(parents=True)  # the empty mount point of the unplugged disk
+    clock.advance(minutes=16)
+    loket.unattended.tick()
+    assert not unplugged.exists(), "nothing is written onto the empty mount point"
+    assert "tidak ditemukan" in loket.unattended.backups.status()["warning"]
 
-    (tmp_path / "media" / "usb").mkdir(parents=True)  # plugged back in
+    unplugged.mkdir()  # plugged back in: the disk has its loket folder
     clock.advance(minutes=16)  # retried every quarter of an hour
     loket.unattended.tick()
     backup = admin_client_again(app).get("/api/admin/system").get_json()["backup"]
-    assert backup["warning"] is None and backup["last_backup"].startswith("2026-11-30T09:16")
+    assert backup["warning"] is None and backup["last_backup"].startswith("2026-11-30T09:32")
 
 
 def admin_client_again(app):
