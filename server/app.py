@@ -26,6 +26,7 @@ from server.events import publish, socketio
 from server.printing import NullPrintQueue, PrintQueue, TicketPrint, render_png
 from server.printing.queue import NOT_PRINTED
 from server.storage import Store
+from server.unattended import Unattended
 from server.voice import Announcer, NullAnnouncer
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class Loket:
         self._prefetch_wanted = threading.Event()
         self._jobs: list[threading.Thread] = []
         self.app: Flask | None = None
+        self.unattended = Unattended(self)  # clock guard, daily backups, disk space, log file
 
     @property
     def config(self) -> Config:
@@ -289,9 +291,6 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
     loket.app = app
     app.extensions["loket"] = loket
     app.extensions["loket_announcer"] = loket.announcer
-    from server.unattended import Unattended
-
-    loket.unattended = Unattended(loket)  # clock guard, daily backups, disk space, log file
     _register(app)
     socketio.init_app(app, async_mode="threading", cors_allowed_origins=[])
     if worker_threads:
