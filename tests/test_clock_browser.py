@@ -1,6 +1,6 @@
 """A wrong clock in real headless Chromium against a real ``loket serve``: the kiosk and /admin
 say "Jam komputer tidak benar", the kiosk refuses numbers, and the admin's confirmation brings
-the kiosk back without a reload."""
+the kiosk back without a reload; a failed backup is red on /admin until one is made."""
 
 from __future__ import annotations
 
@@ -75,3 +75,32 @@ def test_kiosk_and_admin_show_the_wrong_clock_and_the_admin_confirms_it(server_i
     assert kiosk.evaluate("window.__loaded") is True
     context.close()
     screens.close()
+
+
+def test_admin_sees_a_failed_backup_in_red_and_makes_one(tmp_path, browser):
+    data = tmp_path / "live"
+    usb = tmp_path / "usb" / "loket"
+    write_config(data, {**ALWAYS_OPEN, 'folder = "backups"': f'folder = "{usb}"'})
+    store = Store(data / "loket.db")
+    create_user(store, "admin", "rahasia-123", "admin", utc_now())
+    store.close()
+    server = Server(data, free_port())
+    server.wait_ready()
+    try:
+        admin = browser.new_page(viewport={"width": 1366, "height": 900})
+        admin.goto(server.url + "/admin")
+        admin.get_by_label("Nama pengguna").fill("admin")
+        admin.get_by_label("Kata sandi").fill("rahasia-123")
+        admin.get_by_role("button", name="Masuk").click()
+        alert = admin.locator("#system-alert")
+        expect(alert).to_contain_text("Cadangan terakhir gagal", timeout=WAIT_MS)
+        expect(alert).to_contain_text("tidak ditemukan")
+        admin.get_by_role("button", name="Sistem").click()
+        expect(admin.locator("#system-errors")).to_contain_text("Cadangan basis data gagal dibuat.")
+        usb.mkdir(parents=True)  # the USB disk is plugged in
+        admin.get_by_role("button", name="Buat cadangan sekarang").click()
+        expect(alert).to_be_hidden(timeout=WAIT_MS)
+        expect(admin.locator("#system-backup")).to_contain_text("1 salinan disimpan")
+        assert len(list(usb.glob("loket-*/loket.db"))) == 1
+    finally:
+        server.stop()
