@@ -91,13 +91,15 @@ def restore(source: Path, data_dir: Path) -> Path | None:
     _owner_only(data_dir, 0o700)
     aside = data_dir / f"replaced-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     moved = False
-    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", *RESTORED[1:]):
+    # Only what the copy brings is replaced (a copy made before an upgrade has no secret.key);
+    # the database's -wal and -shm belong to the database they replace.
+    brought = [name for name in RESTORED if (source / name).exists()]
+    for name in (*brought, DB_NAME + "-wal", DB_NAME + "-shm"):
         if (data_dir / name).exists():
             aside.mkdir(exist_ok=True)
             os.replace(data_dir / name, aside / name)
             moved = True
-    for name in RESTORED:
-        if (source / name).exists():
-            shutil.copyfile(source / name, data_dir / name)
-            os.chmod(data_dir / name, 0o600)
+    for name in brought:
+        shutil.copyfile(source / name, data_dir / name)
+        os.chmod(data_dir / name, 0o600)
     return aside if moved else None

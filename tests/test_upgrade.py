@@ -80,3 +80,15 @@ def test_a_database_newer_than_the_code_is_refused_untouched(tmp_path, capsys):
     error = capsys.readouterr().err
     assert "versi Loket yang lebih baru" in error and "m099_from_the_future" in error
     assert hashlib.sha256((data / "loket.db").read_bytes()).hexdigest() == before
+
+
+def test_the_copy_before_an_upgrade_restores_with_one_command(tmp_path, capsys):
+    data = tmp_path / "data"
+    write_config(data)
+    old_database(data / "loket.db")
+    (data / "secret.key").write_text("the office's key")
+    Store(data / "loket.db").close()  # the upgrade
+    copy = next((data / "backups").glob("pre-upgrade-*"))
+    assert main(["restore", str(copy), "--data", str(data), "--yes"]) == 0
+    assert "m015_clock_state" not in applied(data / "loket.db"), "the database before the upgrade"
+    assert (data / "secret.key").read_text() == "the office's key", "what the copy lacks is kept"
