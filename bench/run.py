@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/run.py [--quick] [--only NAME ...]
 
-Prints a table (median and p99 of several runs) and writes bench/RESULTS.md with the machine.
+Prints a table (median and p99 of several runs) and writes bench/RESULTS.md with the machine
+(bench/RESULTS-<names>.md for a run with --only).
 Every load goes to 127.0.0.1 only, bounded in count and time.
 """
 
@@ -125,6 +126,40 @@ def bench_kiosk(tmp: Path, quick: bool) -> None:
                rate >= 500 and p99 <= 50 and not errors, f"{rate:.0f} tickets/s; {errors} errors; voice on")
     finally:
         server.stop()
+
+
+# ---- 2b. the cost of durable commits: the same kiosks with synchronous=NORMAL and FULL --------
+
+def bench_durability(tmp: Path, quick: bool) -> None:
+    """The kiosk benchmark twice, alternating: ``synchronous=NORMAL`` (before: durable across a
+    crash of the process only) and ``FULL`` (now: across a power cut too), chosen per server
+    through ``$LOKET_SQLITE_SYNCHRONOUS``. Three servers each, latencies pooled."""
+    import os
+
+    runs = 1 if quick else 3
+    pooled: dict[str, list[float]] = {"NORMAL": [], "FULL": []}
+    rates: dict[str, list[float]] = {"NORMAL": [], "FULL": []}
+    for _ in range(runs):
+        for mode in ("NORMAL", "FULL"):
+            os.environ["LOKET_SQLITE_SYNCHRONOUS"] = mode
+            try:
+                server = start_server(tmp)
+            finally:
+                os.environ.pop("LOKET_SQLITE_SYNCHRONOUS", None)
+            try:
+                latencies, statuses, elapsed = run_kiosks(server.url, clients=20, per_client=100 if quick else 250)
+            finally:
+                server.stop()
+            errors = sum(n for status, n in statuses.items() if status != 201)
+            if errors:
+                raise RuntimeError(f"{errors} kiosk requests failed with synchronous={mode}")
+            pooled[mode].extend(latencies)
+            rates[mode].append(len(latencies) / elapsed)
+    for mode, label in (("NORMAL", "before, synchronous=NORMAL"), ("FULL", "now, synchronous=FULL (durable)")):
+        rate = statistics.median(rates[mode])
+        p99 = percentile(pooled[mode], 0.99)
+        record(f"kiosk POST /api/tickets, 20 clients, {label}", pooled[mode], "≥ 500 tickets/s, p99 ≤ 50 ms",
+               rate >= 500 and p99 <= 50, f"{rate:.0f} tickets/s (median of {runs} servers); voice on")
 
 
 # ---- 3. announcement audio ready, not cached / cached ---------------------------------------
@@ -265,8 +300,9 @@ def bench_history_stall(tmp: Path, quick: bool) -> None:
         server.stop()
 
 
-BENCHES = {"broadcast": bench_broadcast, "kiosk": bench_kiosk, "voice": bench_voice, "voice_pack": bench_voice_pack,
-           "reports": bench_reports, "memory": bench_memory, "history": bench_history_stall}
+BENCHES = {"broadcast": bench_broadcast, "kiosk": bench_kiosk, "durability": bench_durability, "voice": bench_voice,
+           "voice_pack": bench_voice_pack, "reports": bench_reports, "memory": bench_memory,
+           "history": bench_history_stall}
 
 
 def machine() -> str:
@@ -302,7 +338,11 @@ def main() -> int:
     print(text)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     mode = "quick" if args.quick else "full"
-    (ROOT / "bench" / "RESULTS.md").write_text(
+    if args.only:
+        mode += f" --only {' '.join(args.only)}"
+    # A partial run (--only) keeps the full run's file and writes beside it.
+    name = f"RESULTS-{'-'.join(args.only)}.md" if args.only else "RESULTS.md"
+    (ROOT / "bench" / name).write_text(
         f"# Benchmark results\n\n{stamp}, {mode} run of `bench/run.py`, against `loket serve` "
         f"(gunicorn, 1 worker, 200 threads) on loopback, the demo office with the voice on. Screens "
         f"and kiosks are light Socket.IO / HTTP clients in a child process (bench/screens.py, "

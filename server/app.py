@@ -13,20 +13,21 @@ from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException
 
 from server import queue as rules
 from server import storage
-from server.actions import QueueService
 from server.auth import FloodGuard, LoginGuard
+from server.clock_guard import guarded_queue
 from server.config import Config, ensure_config, load_config
 from server.errors import LoketError
 from server.events import publish, socketio
 from server.printing import NullPrintQueue, PrintQueue, TicketPrint, render_png
 from server.printing.queue import NOT_PRINTED
 from server.storage import Store
+from server.unattended import Unattended
 from server.voice import Announcer, NullAnnouncer
 from server.voice.pack import FOLDER as VOICE_PACK
 
@@ -67,7 +68,7 @@ class Loket:
     def __init__(self, data_dir: Path, config: Config, clock: Callable[[], datetime], announcer=None, printer=None):
         self.data_dir = data_dir
         self.store = Store(data_dir / DB_NAME)  # owner-only, with its -wal and -shm
-        self.queue = QueueService(self.store, config, clock)
+        self.queue = guarded_queue(self.store, config, clock)  # no queue writes on a wrong clock
         self.login_guard = LoginGuard(clock)
         self.kiosk_guard = FloodGuard(clock, lambda: self.config.queue.kiosk_limit_per_minute)
         self.announcer = announcer or self._make_announcer(config)
@@ -78,6 +79,7 @@ class Loket:
         self._prefetch_wanted = threading.Event()
         self._jobs: list[threading.Thread] = []
         self.app: Flask | None = None
+        self.unattended = Unattended(self)  # clock guard, daily backups, disk space, log file
 
     @property
     def config(self) -> Config:
@@ -248,6 +250,7 @@ class Loket:
         from server.alerts import start_alerts
 
         self._jobs.append(start_alerts(self))
+        self._jobs.append(self.unattended.start(self._stop))
         for target, name, args in ((self._housekeeping, "loket-housekeeping", (interval,)),
                                    (self._prefetcher, "loket-prefetch", ())):
             thread = threading.Thread(target=target, args=args, name=name, daemon=True)
@@ -272,7 +275,7 @@ class Loket:
     def close(self) -> None:
         """Stop background work and close the database."""
         self._stop.set()
-        for closer in (self.announcer.close, self.printer.close):
+        for closer in (self.announcer.close, self.printer.close, self.unattended.close):
             try:
                 closer()
             except Exception:
@@ -320,7 +323,7 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
 
 
 def _register(app: Flask) -> None:
-    from server import admin, api, console, openapi, pages, reporting
+    from server import admin, api, console, openapi, pages, reporting, system
     from server.voice.pack_routes import bp as voice_pack_bp
     from server.voice.routes import bp as sounds_bp
 
@@ -336,6 +339,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(reporting.bp)
     app.register_blueprint(sounds_bp)
     app.register_blueprint(voice_pack_bp)
+    app.register_blueprint(system.bp)
     app.before_request(_same_origin_only)
     app.after_request(_security_headers)
     app.register_error_handler(LoketError, _loket_error)
@@ -392,7 +396,10 @@ def _http_error(error: HTTPException):
 
 def _database_error(error: sqlite3.OperationalError):
     # A full disk or a read-only file: nothing was written, the caller may retry.
-    log.error("database error on %s %s: %s", request.method, request.path, error)
+    from server.health import why_writes_fail
+
+    log.error("database error on %s %s: %s (%s)", request.method, request.path, error,
+              why_writes_fail(current_app.extensions["loket"].data_dir, error))
     body = {"error": {"code": "database_unavailable",
                       "message": "Basis data sedang tidak dapat ditulis. Hubungi admin; data yang ada aman."}}
     return jsonify(body), 503

@@ -24,7 +24,7 @@ def backup(data_dir: Path, dest: Path, pages_per_step: int = 1024) -> Path:
     if not source_path.exists():
         raise FileNotFoundError(f"no database at {source_path}")
     dest.mkdir(parents=True, exist_ok=True)
-    os.chmod(dest, 0o700)
+    _owner_only(dest, 0o700)
     target_path = dest / DB_NAME
     partial = dest / (DB_NAME + ".partial")
     partial.unlink(missing_ok=True)
@@ -39,15 +39,67 @@ def backup(data_dir: Path, dest: Path, pages_per_step: int = 1024) -> Path:
     finally:
         target.close()
         source.close()
-    os.chmod(partial, 0o600)
+    _owner_only(partial, 0o600)
     os.replace(partial, target_path)
     for name in KEPT:
         if (data_dir / name).exists():
-            shutil.copy2(data_dir / name, dest / name)
-            os.chmod(dest / name, 0o600)
+            shutil.copyfile(data_dir / name, dest / name)
+            _owner_only(dest / name, 0o600)
     (dest / "BACKUP.txt").write_text(
         f"Loket backup of {data_dir.resolve()} made {datetime.now().astimezone().isoformat(timespec='seconds')}.\n"
-        "Restore: stop the server, copy these files into the data folder, start the server.\n",
+        f"Restore: loket restore {dest.resolve()} --data {data_dir.resolve()}\n",
         encoding="utf-8",
     )
     return target_path
+
+
+def _owner_only(path: Path, mode: int) -> None:
+    """Owner-only permissions where the file system has them: a FAT USB disk has none, and
+    refuses chmod; the copy is still good."""
+    try:
+        os.chmod(path, mode)
+    except OSError:
+        pass
+
+
+RESTORED = (DB_NAME, CONFIG_NAME, "secret.key", "logo.png")
+
+
+def check_copy(source: Path) -> Path:
+    """The database of a backup folder, checked with ``integrity_check``; raises otherwise."""
+    database = source / DB_NAME
+    if not database.is_file():
+        raise FileNotFoundError(f"no {DB_NAME} in {source}")
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+    if result != "ok":
+        raise RuntimeError(f"the copy in {source} failed its integrity check: {result}")
+    return database
+
+
+def restore(source: Path, data_dir: Path) -> Path | None:
+    """Put a backup folder's files back into ``data_dir`` (the server must be stopped).
+
+    The files they replace are moved into ``replaced-<time>/`` in the data folder, never deleted;
+    returns that folder (None when there was nothing to replace).
+    """
+    check_copy(source)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    _owner_only(data_dir, 0o700)
+    aside = data_dir / f"replaced-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    moved = False
+    # Only what the copy brings is replaced (a copy made before an upgrade has no secret.key);
+    # the database's -wal and -shm belong to the database they replace.
+    brought = [name for name in RESTORED if (source / name).exists()]
+    for name in (*brought, DB_NAME + "-wal", DB_NAME + "-shm"):
+        if (data_dir / name).exists():
+            aside.mkdir(exist_ok=True)
+            os.replace(data_dir / name, aside / name)
+            moved = True
+    for name in brought:
+        shutil.copyfile(source / name, data_dir / name)
+        os.chmod(data_dir / name, 0o600)
+    return aside if moved else None

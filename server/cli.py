@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the database consistently while serving")
     backup.add_argument("dest", help="folder to write the copy into (created if missing)")
     backup.add_argument("--data")
+    from server import cli_system
+
+    cli_system.add_commands(commands)  # restore, service install
     return parser
 
 
@@ -92,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
             from server.voice.cli import pack_command
 
             return pack_command(args.voice_command, Path(args.pack), _data_dir(args.data))
+        if args.command in ("restore", "service"):
+            from server import cli_system
+
+            return cli_system.run(args)
         if args.command == "simulate":
             from server import simulate
 

@@ -14,6 +14,7 @@ from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from server.backup_settings import BackupSettings
 from server.errors import ConfigError
 from server.printing.settings import PrinterSettings
 from server.voice.settings import VoiceSettings
@@ -78,6 +79,13 @@ template = "Nomor antrian, {{prefix}}, {{number}}, silakan menuju {{counter}}"
 number_reading = "words"
 # display: the TV page plays the audio; server: this PC's own speaker plays it
 output = "display"
+
+[backup]
+# A daily copy of the database at closing (and at start-up when the newest is older than a day).
+# folder: a USB disk or a second drive (absolute), or a folder inside the data folder.
+folder = "backups"
+# How many daily copies are kept; older ones are deleted.
+keep = 14
 
 [[services]]
 code = "A"
@@ -271,6 +279,7 @@ class Config:
     display: DisplaySettings = field(default_factory=DisplaySettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     survey: SurveySettings = field(default_factory=SurveySettings)
+    backup: BackupSettings = field(default_factory=BackupSettings)
 
     def service(self, code: str) -> Service | None:
         """The service with this code, or None."""
@@ -435,7 +444,8 @@ def _parse_counter(raw, index: int, codes: set[str]) -> Counter:
 
 def _parse(raw: dict) -> Config:
     top = _Table(raw, "loket.toml")
-    top.reject_unknown({"office", "queue", "printer", "voice", "display", "security", "survey", "services", "counters"})
+    top.reject_unknown({"office", "queue", "printer", "voice", "display", "security", "survey", "services", "counters",
+                      "backup"})
     if "office" not in raw:
         raise ConfigError("office: the [office] table is required")
     office = _parse_office(raw["office"])
@@ -467,6 +477,7 @@ def _parse(raw: dict) -> Config:
         display=_parse_display(raw.get("display", {})),
         security=_parse_security(raw.get("security", {})),
         survey=_parse_survey(raw.get("survey", {})),
+        backup=_adapter(BackupSettings, raw.get("backup", {}), "backup"),
     )
 
 

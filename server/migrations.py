@@ -214,3 +214,20 @@ def m006_estimates(db):
     for column in ("estimate_seconds", "estimate_low_seconds", "estimate_high_seconds",
                    "estimate_forward_seconds", "estimate_spread_seconds"):
         db.execute(f"ALTER TABLE tickets ADD COLUMN {column} REAL")
+
+
+@migrations()
+def m015_clock_state(db):
+    """The clock guard's memory (server/clock_guard.py): the latest moment seen with a sane clock,
+    and the admin's confirmation that the clock is right although data lies in its future."""
+    db.execute(
+        """
+        CREATE TABLE clock_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            latest REAL NOT NULL,
+            override_ceiling REAL,
+            override_at REAL,
+            override_by TEXT
+        )
+        """
+    )

@@ -53,6 +53,7 @@ def config_to_raw(config: Config) -> dict:
         "voice": dataclasses.asdict(config.voice),
         "security": {"idle_minutes": config.security.idle_minutes},
         "survey": {"mode": config.survey.mode},
+        "backup": dataclasses.asdict(config.backup),
         "display": {"media": list(config.display.media), "slide_seconds": config.display.slide_seconds},
         "services": services,
         "counters": [

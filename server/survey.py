@@ -175,6 +175,7 @@ def _answer(ticket: TicketRow, channel: str, within_seconds: float):
     if state == "too_late":
         raise Conflict("survey_closed", "Waktu pengisian survei untuk nomor antrian ini sudah berakhir.")
     loket = _loket()
+    loket.queue.guard.check()  # no answer recorded on a wrong day (server/clock_guard.py)
     try:
         with loket.store.write() as conn:
             queries.insert_survey_response(
