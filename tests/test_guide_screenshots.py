@@ -152,7 +152,7 @@ def test_guide_screenshots(office, browser, artifacts):
         _sign_in(context, url, "admin")
         admin = _page(context, "admin")
         admin.goto(url + "/admin")
-        admin.wait_for_selector("#tab-services tbody tr")
+        admin.wait_for_selector("#tab-services tbody tr, #tab-services [data-service]")
         taken.append(_shoot(admin, "admin", folder))
     finally:
         context.close()
