@@ -42,17 +42,18 @@ def _python_strings(path: Path) -> list[str]:
     return texts
 
 
-def code_texts() -> list[str]:
-    """What the screens can show: Python strings, and the text of templates and scripts."""
+def code_texts() -> list[tuple[str, str]]:
+    """What the screens can show, as (kind, text): each Python string ("py"), and the text of
+    each template and script ("page")."""
     texts = []
     for folder in SOURCES:
         for path in folder.rglob("*"):
             if "vendor" in path.parts or not path.is_file():
                 continue
             if path.suffix == ".py":
-                texts += _python_strings(path)
+                texts += [("py", text) for text in _python_strings(path)]
             elif path.suffix in (".js", ".html"):
-                texts.append(re.sub(r"\s+", " ", path.read_text("utf-8")))
+                texts.append(("page", re.sub(r"\s+", " ", path.read_text("utf-8"))))
     return texts
 
 
@@ -62,6 +63,16 @@ def message_pattern(message: str) -> re.Pattern:
     return re.compile(".{0,200}?".join(pieces), re.DOTALL)
 
 
+def shows(texts: list[tuple[str, str]], message: str) -> bool:
+    """Whether the code shows ``message`` whole: a Python string that is exactly it, or a string
+    or element of a script or template that holds exactly it (so "Offline" is not found in
+    "Offline speech")."""
+    pattern = message_pattern(message)
+    bounded = re.compile(r"""(?:^|[>"'`])\s*(?:""" + pattern.pattern + r""")\s*(?:$|[<"'`])""", re.DOTALL)
+    return any(pattern.fullmatch(text.strip()) if kind == "py" else bounded.search(text)
+               for kind, text in texts)
+
+
 @pytest.fixture(scope="module")
 def texts():
     return code_texts()
@@ -69,17 +80,19 @@ def texts():
 
 @pytest.mark.parametrize("page,message", quoted_messages(), ids=[m[:40] for _, m in quoted_messages()])
 def test_every_quoted_message_is_shown_by_the_code(texts, page, message):
-    pattern = message_pattern(message)
-    assert any(pattern.search(text) for text in texts), (
-        f"{page} quotes a message no screen shows any more: {message!r}")
+    assert shows(texts, message), f"{page} quotes a message no screen shows any more: {message!r}"
 
 
-def test_the_pattern_finds_messages_with_values_and_refuses_changed_ones():
-    texts = ["Printer \x00 tidak ditemukan: periksa kabel dan dayanya",
-             "say(`Memanggil ${n} ke ${counter}.`)"]
-    assert any(message_pattern("Printer … tidak ditemukan: periksa kabel dan dayanya").search(t) for t in texts)
-    assert any(message_pattern("Memanggil … ke ….").search(t) for t in texts)
-    assert not any(message_pattern("Printer … hilang: periksa kabel").search(t) for t in texts)
+def test_a_message_is_found_whole_with_its_values_and_not_once_changed():
+    texts = [("py", "Printer \x00 tidak ditemukan: periksa kabel dan dayanya"),
+             ("py", "Offline speech, driven by one worker thread."),
+             ("page", "say(`Memanggil ${n} ke ${counter}.`); <span>Offline</span>")]
+    assert shows(texts, "Printer … tidak ditemukan: periksa kabel dan dayanya")
+    assert shows(texts, "Memanggil … ke ….")
+    assert shows(texts, "Offline")
+    assert not shows(texts, "Printer … hilang: periksa kabel dan dayanya")
+    assert not shows(texts, "Offline speech")  # part of a Python string, not all of it
+    assert not shows(texts[:2], "Offline")
 
 
 def test_every_troubleshooting_entry_quotes_what_the_screen_shows():
