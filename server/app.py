@@ -324,6 +324,7 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
 
 def _register(app: Flask) -> None:
     from server import admin, api, console, openapi, pages, reporting, system
+    from server.guide import bp as guide_bp
     from server.voice.pack_routes import bp as voice_pack_bp
     from server.voice.routes import bp as sounds_bp
 
@@ -340,6 +341,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(sounds_bp)
     app.register_blueprint(voice_pack_bp)
     app.register_blueprint(system.bp)
+    app.register_blueprint(guide_bp)  # /bantuan, the office's guide
     app.before_request(_same_origin_only)
     app.after_request(_security_headers)
     app.register_error_handler(LoketError, _loket_error)

@@ -28,5 +28,8 @@ def test_wheel_contains_the_screens_and_sounds(tmp_path):
     missing = [name for name in expected if name not in names]
     assert not missing, missing
     assert not any(name.startswith("tests/") for name in names)
+    guide = [name for name in names if "/data/share/loket/panduan/" in name]
+    assert any(name.endswith("/panduan/petugas-loket.md") for name in guide), guide
+    assert any(name.endswith("/panduan/img/petugas.png") for name in guide), guide
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "loket = server.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()

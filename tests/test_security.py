@@ -9,7 +9,7 @@ PUBLIC = [
     r"^/$", r"^/kiosk$", r"^/display$", r"^/officer$", r"^/t/<token>", r"^/assets/", r"^/static/",
     r"^/sounds/", r"^/logo\.png$", r"^/media/", r"^/favicon\.ico$", r"^/api/services$", r"^/api/tickets$", r"^/api/tickets/<int:ticket_id>$",
     r"^/api/status/<token>$", r"^/api/state$", r"^/api/login$", r"^/api/logout$", r"^/api/openapi\.json$",
-    r"^/socket\.io", r"^/api/survey/<token>$", r"^/api/system/status$",
+    r"^/socket\.io", r"^/api/survey/<token>$", r"^/api/system/status$", r"^/bantuan",
 ]
 
 
