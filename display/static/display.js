@@ -116,30 +116,29 @@ function mediaArea(root) {
   return area;
 }
 
-/** The announcement player and its "Aktifkan suara" overlay. */
+/** The announcement player and its "Aktifkan suara" banner beside the running text. */
 function soundPlayer(root, media) {
-  const overlay = document.getElementById("sound-overlay");
-  const unlockButton = document.getElementById("sound-unlock");
+  const banner = document.getElementById("sound-unlock");
   const player = new AnnouncementPlayer({
     chimeUrl: root.dataset.chimeUrl,
     onSound: (sound) => {
       root.dataset.sound = sound;
-      overlay.hidden = sound !== "blocked";
-      if (sound === "blocked") unlockButton.focus();
+      banner.hidden = sound !== "blocked";
     },
     onBusy: (busy) => {
       media.duck(busy);
       root.dataset.announcing = String(busy);
     },
   });
-  // One click anywhere on the overlay counts: the browser then allows sound for this page.
-  overlay.addEventListener("click", () => {
-    overlay.hidden = true;
+  // One click anywhere counts (a mouse or a remote): the browser then allows sound for this page.
+  document.addEventListener("click", () => {
+    if (root.dataset.sound !== "blocked") return;
+    banner.hidden = true;
     player.unlock();
     media.soundAllowed();
   });
   root.dataset.sound = "unknown";
-  // When this screen plays sound at all, find out now whether the browser lets it (the overlay).
+  // When this screen plays sound at all, find out now whether the browser lets it (the banner).
   if (root.dataset.soundHere !== "false") player.probe();
   return player;
 }
@@ -213,6 +212,9 @@ function start() {
   const ticker = new Ticker(document.getElementById("ticker"), document.getElementById("ticker-text"));
   const logo = new Logo(document.getElementById("brand-logo"), document.getElementById("brand-mark"));
   const player = soundPlayer(root, mediaArea(root));
+  const refit = () => board.fit();
+  window.addEventListener("resize", refit);
+  document.fonts.ready.then(refit);
 
   // Read by the browser tests, and handy in the devtools console of a TV that misbehaves.
   const debug = { loadedAt: Date.now(), states: 0, calls: 0, announced: [], player, board };
