@@ -14,7 +14,16 @@ from datetime import date, datetime
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 
 from server import auth, reports, survey
 from server import report_queries as queries
@@ -145,8 +154,11 @@ def _page_actor():
 
 
 def _render(template: str, status: int = 200, **context):
-    config = _loket().config
-    return render_template(template, office=config.office, config=config, fmt=Formats(config), **context), status
+    loket = _loket()
+    config = loket.config
+    logo_url = url_for("admin.logo") if (loket.data_dir / "logo.png").exists() else None
+    return render_template(template, office=config.office, config=config, fmt=Formats(config),
+                           logo_url=logo_url, **context), status
 
 
 def _period() -> Period:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -341,7 +342,7 @@ def assemble_report(group_rows: Sequence[tuple], day_rows: Sequence[tuple], wait
     for index, name in enumerate(DIMENSIONS):
         groups[name] = [
             {"key": key, **_row(counts, waits[index].get(key, []), served[index].get(key, []))}
-            for key, counts in sorted(sums[index].items())
+            for key, counts in sorted(sums[index].items(), key=lambda item: natural_key(item[0]))
         ]
     total = _row(sums[4].get("all", [0] * width), waits[4]["all"], served[4]["all"])
     return Report(
@@ -351,6 +352,14 @@ def assemble_report(group_rows: Sequence[tuple], day_rows: Sequence[tuple], wait
         exceeded_ids=worst_exceeded,
         exceeded_count=total["exceeded"],
     )
+
+
+def natural_key(value) -> tuple:
+    """Sort key that orders numbers inside names by value: petugas2 before petugas10."""
+    if not isinstance(value, str):
+        return ((0, value, ""),)
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+                 for part in re.split(r"(\d+)", value) if part)
 
 
 def histogram(ordered, bins: int = HISTOGRAM_BINS) -> list[int]:
