@@ -66,7 +66,7 @@ def chart_data(config, figures: dict) -> dict:
         "services": [
             {"code": s.code, "name": s.name, "standard_wait_minutes": s.standard_wait_minutes,
              "standard_service_minutes": s.standard_service_minutes}
-            for s in config.services
+            for s in config.all_services
         ],
         **charts,
         "bucket_labels": labels,
