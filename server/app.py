@@ -301,7 +301,7 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
 
 
 def _register(app: Flask) -> None:
-    from server import admin, api, console, openapi, pages, reporting
+    from server import admin, admin_media, api, console, openapi, pages, reporting
     from server.voice.routes import bp as sounds_bp
 
     app.jinja_loader = ChoiceLoader([
@@ -313,6 +313,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_media.bp)
     app.register_blueprint(reporting.bp)
     app.register_blueprint(sounds_bp)
     app.before_request(_same_origin_only)

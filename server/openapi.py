@@ -12,7 +12,7 @@ from server.queue import PRIORITY_REASONS, Status
 bp = Blueprint("openapi", __name__)
 
 # Blueprints that describe their own endpoints in a module-level OPENAPI_PATHS mapping.
-EXTENSION_MODULES = ("server.admin", "server.console", "server.reporting")
+EXTENSION_MODULES = ("server.admin", "server.admin_media", "server.console", "server.reporting")
 
 
 def ref(name: str) -> dict:
