@@ -139,8 +139,8 @@ def add_service():
         return None, data
 
     settings = _apply(actor, "add_service", code, change)
-    warning = (f"Layanan {code} belum tampil di kiosk karena belum ada loket yang melayaninya: "
-               "centang layanan ini pada salah satu loket di tab Loket.")
+    warning = (f"Nomor layanan {code} belum bisa diambil di kiosk karena belum ada loket yang "
+               "melayaninya: centang layanan ini pada salah satu loket di tab Loket.")
     return jsonify({"settings": settings, "warning": warning}), 201
 
 

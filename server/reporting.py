@@ -25,7 +25,7 @@ from flask import (
     url_for,
 )
 
-from server import auth, reports, survey
+from server import auth, reports, storage, survey
 from server import report_queries as queries
 from server.api import field, json_body
 from server.errors import LoketError
@@ -82,9 +82,10 @@ def _bucket_label(bucket: str, period: Period) -> str:
 class Formats:
     """Number, time and date formatting for the templates (Indonesian conventions, via Babel)."""
 
-    def __init__(self, config):
+    def __init__(self, config, names: dict[str, str] | None = None):
         self.config = config
         self.tz = config.office.tz
+        self.names = names or {}
 
     def duration(self, seconds) -> str:
         """12:05 (minutes:seconds), 1.02:05 past an hour; – when unknown."""
@@ -122,6 +123,12 @@ class Formats:
         service = self.config.service(code)
         return service.name if service else str(code)
 
+    def officer(self, username) -> str:
+        """An officer by full name when the admin gave one, else by sign-in name."""
+        if not username:
+            return "–"
+        return self.names.get(username) or str(username)
+
     def counter(self, counter_id) -> str:
         counter = self.config.counter(counter_id) if counter_id is not None else None
         return counter.name if counter else ("–" if counter_id is None else f"Loket {counter_id}")
@@ -157,7 +164,8 @@ def _render(template: str, status: int = 200, **context):
     loket = _loket()
     config = loket.config
     logo_url = url_for("admin.logo") if (loket.data_dir / "logo.png").exists() else None
-    return render_template(template, office=config.office, config=config, fmt=Formats(config),
+    names = storage.full_names(loket.store.read())
+    return render_template(template, office=config.office, config=config, fmt=Formats(config, names),
                            logo_url=logo_url, **context), status
 
 

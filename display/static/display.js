@@ -144,7 +144,7 @@ function soundPlayer(root, media) {
 }
 
 /** What each server push does to the screen. */
-function pushHandlers({ board, clock, ticker, logo, player, debug }) {
+function pushHandlers({ board, clock, ticker, logo, player, media, debug }) {
   const officeName = document.getElementById("office-name");
   const officeFullName = document.getElementById("office-full-name");
   return {
@@ -157,6 +157,7 @@ function pushHandlers({ board, clock, ticker, logo, player, debug }) {
         clock.setTimezone(state.office.timezone);
         board.setTimezone(state.office.timezone);
       }
+      if (state.display) media.update(state.display.media, state.display.slide_seconds);
       clock.setServerTime(state.server_time);
       board.setHighlightSeconds(state.highlight_seconds);
       board.applyState(state);
@@ -211,7 +212,8 @@ function start() {
   clock.setTimezone(root.dataset.timezone);
   const ticker = new Ticker(document.getElementById("ticker"), document.getElementById("ticker-text"));
   const logo = new Logo(document.getElementById("brand-logo"), document.getElementById("brand-mark"));
-  const player = soundPlayer(root, mediaArea(root));
+  const media = mediaArea(root);
+  const player = soundPlayer(root, media);
   const refit = () => board.fit();
   window.addEventListener("resize", refit);
   document.fonts.ready.then(refit);
@@ -220,7 +222,8 @@ function start() {
   const debug = { loadedAt: Date.now(), states: 0, calls: 0, announced: [], player, board };
   Object.defineProperty(debug, "online", { get: () => root.dataset.online === "online" });
   Object.defineProperty(debug, "audioLog", { get: () => player.log.filter((entry) => entry.kind !== "probe") });
-  const handlers = pushHandlers({ board, clock, ticker, logo, player, debug });
+  const handlers = pushHandlers({ board, clock, ticker, logo, player, media, debug });
+  debug.media = media;
   debug.dispatch = (name, payload) => handlers[name](payload); // the same path as a push
   window.loketDisplay = debug;
   connect(root, handlers);

@@ -42,7 +42,8 @@
     const now = after || {};
     const keys = [...new Set([...Object.keys(old), ...Object.keys(now)])]
       .filter((key) => !["created_at", "password_hash", "code", "id", "username"].includes(key))
-      .filter((key) => JSON.stringify(old[key]) !== JSON.stringify(now[key]));
+      .filter((key) => JSON.stringify(old[key]) !== JSON.stringify(now[key]))
+      .filter((key) => !(key === "password_reset" && !now[key]));
     if (!before && after) return keys.map((key) => (FIELDS[key] || key) + ": " + shown(key, now[key]));
     if (before && !after) return ["dihapus"];
     return keys.map((key) => (FIELDS[key] || key) + ": " + shown(key, old[key]) + " → " + shown(key, now[key]));
@@ -56,7 +57,8 @@
       return A.el("tr", {}, [
         A.el("td", { text: time.format(new Date(entry.at)) }),
         A.el("td", { text: entry.username }),
-        A.el("td", { text: (ACTIONS[entry.action] || entry.action) + (entry.target ? " " + entry.target : "") }),
+        A.el("td", { text: (ACTIONS[entry.action] || entry.action)
+          + (entry.target && entry.action !== "update_" + entry.target ? " " + entry.target : "") }),
         A.el("td", {}, [A.el("ul", { className: "changes" }, (lines.length ? lines : ["tidak ada perubahan"]).map((line) => A.el("li", { text: line })))]),
       ]);
     }));

@@ -20,7 +20,7 @@
         el("input", { name: "name", value: service.name, required: true, maxlength: 80, "aria-label": "Nama layanan " + service.code, "data-message": "Nama layanan wajib diisi." }),
         service.retired ? el("span", { className: "badge", text: "Diistirahatkan" }) : null,
         !service.retired && counters.length === 0
-          ? el("span", { className: "badge warn", text: "Belum dilayani loket mana pun: tidak tampil di kiosk" }) : null,
+          ? el("span", { className: "badge warn", text: "Belum dilayani loket mana pun: tertutup di kiosk" }) : null,
       ]),
       el("label", {}, ["Keterangan", el("input", { name: "description", value: service.description || "", maxlength: 120 })]),
       el("div", { className: "row" }, [
