@@ -5,7 +5,6 @@ and shown; the audit log reads in Indonesian."""
 
 from __future__ import annotations
 
-
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
