@@ -105,6 +105,10 @@ class Formats:
     def decimal(self, value, digits: int = 2) -> str:
         return "–" if value is None else format_decimal(value, "#,##0." + "0" * digits, locale=LOCALE)
 
+    def month_name(self, month: int) -> str:
+        """Januari … Desember."""
+        return format_date(date(2000, month, 1), "MMMM", locale=LOCALE)
+
     def date(self, value, pattern: str = "d MMMM y") -> str:
         if isinstance(value, str):
             value = date.fromisoformat(value)

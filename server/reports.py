@@ -127,8 +127,25 @@ def range_period(start: date, end: date) -> Period:
     return Period("range", start, end)
 
 
+def combine_picked(args: Mapping[str, str]) -> dict[str, str]:
+    """The report form's date lists (``date_d``, ``date_m``, ``date_y``; ``month_m``, ``month_y``;
+    the same for ``from`` and ``to``) as the plain parameters ``date``, ``month``, ``from``, ``to``.
+    The form uses lists because a browser's own date picker speaks the browser's language."""
+    result = dict(args.items())
+    for name in ("date", "from", "to", "month"):
+        year, month, day = (args.get(f"{name}_{part}", "") for part in "ymd")
+        if not (year.isdigit() and month.isdigit()) or result.get(name):
+            continue
+        if name == "month":
+            result[name] = f"{int(year):04d}-{int(month):02d}"
+        elif day.isdigit():
+            result[name] = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    return result
+
+
 def parse_period(args: Mapping[str, str], today: date) -> Period:
     """The period a reports URL asks for: ``view=day|month|year|range``; today by default."""
+    args = combine_picked(args)
     view = args.get("view") or ("range" if args.get("from") or args.get("to") else "day")
     if view == "day":
         day = parse_date(args["date"], "date") if args.get("date") else today

@@ -60,3 +60,15 @@ def test_every_staff_page_links_to_the_reports(reports_app, client, login):  # n
     staff = login("admin", counter=None)
     for page in ("/board", "/admin"):
         assert 'href="/reports"' in staff.get(page).get_data(as_text=True), page
+
+
+def test_the_period_is_picked_from_indonesian_lists(supervisor, day_of_tickets):  # noqa: F811
+    assert reports.combine_picked({"date_d": "5", "date_m": "3", "date_y": "2026"})["date"] == "2026-03-05"
+    assert reports.combine_picked({"month_m": "11", "month_y": "2026"})["month"] == "2026-11"
+    html = supervisor.get("/reports?view=day&date=2026-11-30").get_data(as_text=True)
+    assert 'type="date"' not in html and 'type="month"' not in html
+    assert '<option value="11" selected>November</option>' in html
+    picked = supervisor.get("/reports?view=day&date_d=30&date_m=11&date_y=2026").get_data(as_text=True)
+    assert "Senin, 30 November 2026" in picked
+    wrong = supervisor.get("/reports?view=day&date_d=31&date_m=2&date_y=2026")
+    assert wrong.status_code == 400 and "bukan tanggal yang valid" in wrong.get_data(as_text=True)

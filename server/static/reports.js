@@ -89,6 +89,12 @@
     dialog.querySelector("[data-flag-cancel]").addEventListener("click", function () { dialog.close(); });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      if (!form.reason.value.trim()) { // our words, not the browser's bubble
+        error.textContent = "Tuliskan alasannya terlebih dahulu.";
+        error.hidden = false;
+        form.reason.focus();
+        return;
+      }
       postJson("/api/tickets/" + ticketId + "/flag", { reason: form.reason.value.trim() }).then(function () {
         window.location.reload();
       }).catch(function (err) {
