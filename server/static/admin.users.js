@@ -16,7 +16,7 @@
     const { el } = A;
     const role = el("select", { name: "role", "aria-label": "Peran" }, ROLES.map(([value, label]) => new Option(label, value, false, value === user.role)));
     const checks = el("fieldset", { className: "checks" }, [el("legend", { text: "Loket (tidak ada yang dicentang = semua)" }), ...counterChecks(settings, user.counters)]);
-    const password = el("input", { name: "password", type: "password", autocomplete: "new-password", "data-minlength": "8", "data-message": "Kata sandi minimal 8 karakter.", placeholder: "kosongkan bila tidak diganti" });
+    const password = el("input", { name: "password", type: "password", autocomplete: "new-password", "data-minlength": "8", "data-message": "Kata sandi minimal 8 karakter.", placeholder: "tidak diganti" });
     const form = el("form", { className: "card" + (user.active ? "" : " retired"), novalidate: true }, [
       el("div", { className: "card-head" }, [
         el("span", { className: "code wide", text: user.username }),
@@ -45,6 +45,7 @@
   async function load() {
     const data = await A.api("GET", "/api/admin/users").catch((error) => { A.notify(error.message, true); return { users: [] }; });
     const settings = A.state.settings;
+    data.users.sort((a, b) => a.username.localeCompare(b.username, "id", { numeric: true }));
     document.getElementById("users-list").replaceChildren(...data.users.map((user) => card(settings, user)));
   }
 
