@@ -144,9 +144,19 @@ def add_service():
     return jsonify({"settings": settings, "warning": warning}), 201
 
 
-@bp.post("/api/admin/services/<code>/<any(retire, restore):action>")
-def retire_service(code: str, action: str):
-    """Retire a service (kept for past reports, taken off every screen and counter) or restore it."""
+@bp.post("/api/admin/services/<code>/retire")
+def retire_service(code: str):
+    """Retire a service: kept for past reports, taken off every screen and counter."""
+    return _retire_or_restore(code, "retire")
+
+
+@bp.post("/api/admin/services/<code>/restore")
+def restore_service(code: str):
+    """Offer a retired service again (a counter must then be given it)."""
+    return _retire_or_restore(code, "restore")
+
+
+def _retire_or_restore(code: str, action: str):
     actor = _admin()
     loket = _loket()
     if action == "retire" and loket.queue.waiting_counts().get(code, 0):
@@ -420,6 +430,11 @@ def _admin_paths() -> dict:
         "/api/admin/services/{code}": {"put": {
             "summary": "Ubah layanan", "parameters": [item], "requestBody": table,
             "responses": {"200": ok, "400": error("Bukan JSON"), **denied, "404": error("Layanan tidak dikenal"), "422": invalid}}},
+        **{f"/api/admin/services/{{code}}/{action}": {"post": {
+            "summary": summary, "parameters": [item],
+            "responses": {"200": ok, **denied, "404": error("Layanan tidak dikenal"),
+                          "409": error("Masih ada yang menunggu, atau sebuah loket hanya melayani layanan ini")}}}
+           for action, summary in (("retire", "Istirahatkan layanan"), ("restore", "Aktifkan kembali layanan"))},
         "/api/admin/counters": {"post": {
             "summary": "Tambah loket", "requestBody": table,
             "responses": {"201": ok, "400": error("Bukan JSON"), **denied, "409": error("Loket sudah ada"), "422": invalid}}},
