@@ -25,18 +25,17 @@ MINIMUM_PX = {
 }
 
 
-@pytest.fixture(scope="module")
-def big_server(tmp_path_factory):
-    """``loket serve`` for an office with 16 services and 12 counters, every counter calling."""
+def office_server(tmp_path_factory, services: int, counters: int):
+    """``loket serve`` for an office of this size, every counter calling."""
     from servers import ALWAYS_OPEN, Server, free_port
 
     from server.auth import create_user
     from server.queue import utc_now
     from server.storage import Store
 
-    data = tmp_path_factory.mktemp("big") / "data"
+    data = tmp_path_factory.mktemp("office") / "data"
     write_config(data, {**ALWAYS_OPEN, "kiosk_limit_per_minute = 30": "kiosk_limit_per_minute = 0"})
-    make_big_office(data)
+    make_big_office(data, services, counters)
     store = Store(data / "loket.db")
     create_user(store, "admin", PASSWORD, "admin", utc_now())
     store.close()
@@ -46,17 +45,41 @@ def big_server(tmp_path_factory):
     assert admin.post(server.url + "/api/login", json={"username": "admin", "password": PASSWORD},
                       timeout=5).status_code == 200
     codes = [s["code"] for s in requests.get(server.url + "/api/services", timeout=5).json()["services"]]
-    assert len(codes) == 16
-    for index in range(48):
-        response = requests.post(server.url + "/api/tickets", json={"service": codes[index % 16]}, timeout=5)
+    assert len(codes) == services
+    for index in range(3 * max(services, counters)):
+        response = requests.post(server.url + "/api/tickets", json={"service": codes[index % services]}, timeout=5)
         assert response.status_code == 201, response.text
-    last = None
-    for counter in range(1, 13):
+    for counter in range(1, counters + 1):
         response = admin.post(f"{server.url}/api/counters/{counter}/call-next", timeout=5)
-        last = response.json()["ticket"]["number"]
-    server.latest = last
+        server.latest = response.json()["ticket"]["number"]
+    return server
+
+
+@pytest.fixture(scope="module")
+def big_server(tmp_path_factory):
+    """12 counters and 16 services with long names."""
+    server = office_server(tmp_path_factory, 16, 12)
     yield server
     server.stop()
+
+
+@pytest.mark.parametrize(("services", "counters"), [(1, 1), (8, 6)])
+def test_smaller_offices_fit_too(tmp_path_factory, context, services, counters):
+    server = office_server(tmp_path_factory, services, counters)
+    try:
+        for width, height in SIZES:
+            page = context.new_page()
+            page.set_viewport_size({"width": width, "height": height})
+            open_display(page, server)
+            wait_for_hero(page, server.latest)
+            page.evaluate("() => document.fonts.ready")
+            assert page.evaluate(OVERFLOWS) == [], (width, height)
+            sizes = page.evaluate(FONT_SIZES, [".counter-name", ".counter-number", ".waiting-name"])
+            assert sizes["*"] >= 24 * height / 1080 - 0.5
+            assert sizes[".counter-name"] >= 48 * height / 1080 - 0.5
+            page.close()
+    finally:
+        server.stop()
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
