@@ -8,9 +8,10 @@ data folder's media/ under a safe name; the list in loket.toml is what the TVs s
 
 from __future__ import annotations
 
-import io
 import re
+import secrets
 import unicodedata
+from pathlib import Path
 
 from flask import Blueprint, jsonify, request
 from PIL import Image, UnidentifiedImageError
@@ -43,27 +44,39 @@ def _safe_stem(filename: str) -> str:
     return stem or "media"
 
 
-def _checked_upload() -> tuple[bytes, str]:
+def _save_checked_upload(folder: Path, temp: Path) -> str:
+    """Copy the upload to ``temp`` in chunks (never whole in memory), within its kind's size
+    limit; return the file's suffix once its content is known to be a picture or a video."""
     upload = request.files.get("media")
     if upload is None or not upload.filename:
         raise LoketError("missing_file", "Pilih berkas gambar atau video.", 422)
     head = upload.stream.read(16)
     suffix = _video_suffix(head)
     limit = VIDEO_MAX_BYTES if suffix else IMAGE_MAX_BYTES
-    data = head + upload.stream.read(limit + 1 - len(head))
-    if len(data) > limit:
-        size = "200 MB untuk video" if suffix else "5 MB untuk gambar"
-        raise LoketError("file_too_large", f"Berkas terlalu besar; maksimal {size}.", 413)
+    size = len(head)
+    with temp.open("wb") as out:
+        out.write(head)
+        while chunk := upload.stream.read(1024 * 1024):
+            size += len(chunk)
+            if size > limit:
+                break
+            out.write(chunk)
+    if size > limit:
+        temp.unlink(missing_ok=True)
+        what = "200 MB untuk video" if suffix else "5 MB untuk gambar"
+        raise LoketError("file_too_large", f"Berkas terlalu besar; maksimal {what}.", 413)
     if suffix:
-        return data, suffix
+        return suffix
     try:
-        image = Image.open(io.BytesIO(data))
-        image.verify()
+        with Image.open(temp) as image:
+            image.verify()
+            kind = image.format
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        image = None
-    if image is None or image.format not in IMAGE_FORMATS:
+        kind = None
+    if kind not in IMAGE_FORMATS:
+        temp.unlink(missing_ok=True)
         raise LoketError("invalid_media", "Berkas harus gambar JPEG, PNG atau WebP, atau video MP4 atau WebM.", 415)
-    return data, IMAGE_FORMATS[image.format]
+    return IMAGE_FORMATS[kind]
 
 
 @bp.post("/api/admin/media")
@@ -73,16 +86,21 @@ def upload_media():
     loket = admin._loket()
     if len(loket.config.display.media) >= MAX_FILES:
         raise LoketError("too_many_media", f"Paling banyak {MAX_FILES} media; hapus yang tidak dipakai lagi.", 409)
-    data, suffix = _checked_upload()
+    # This route alone takes more than the app's 2 MB request limit (Flask 3.1: per request).
+    request.max_content_length = VIDEO_MAX_BYTES + 1024 * 1024
     folder = loket.data_dir / "media"
     folder.mkdir(exist_ok=True)
+    temp = folder / f".upload-{secrets.token_hex(8)}.tmp"
+    try:
+        suffix = _save_checked_upload(folder, temp)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
     stem = _safe_stem(request.files["media"].filename)
     name, number = f"{stem}{suffix}", 1
     while (folder / name).exists() or name in loket.config.display.media:
         number += 1
         name = f"{stem}-{number}{suffix}"
-    temp = folder / f".{name}.tmp"
-    temp.write_bytes(data)
     temp.replace(folder / name)
 
     def change(raw):

@@ -5,6 +5,7 @@ and size; the voice's "dengar contoh" spoken by the real espeak-ng voice."""
 from __future__ import annotations
 
 import io
+import random
 import wave
 
 from conftest import issue
@@ -115,3 +116,16 @@ def test_voice_preview_speaks_the_unsaved_template(tmp_path, clock, login):
             assert wav.getnframes() / wav.getframerate() > 1.0  # the chime and the spoken words
         bad = admin.post("/api/admin/voice/preview", json={"template": "Nomor {tiket}"})
         assert bad.status_code == 422
+
+
+def test_a_picture_larger_than_the_apps_request_limit_is_taken(login, data_dir):
+    """The app refuses requests over 2 MB; the media upload alone takes up to its own limits."""
+    admin = login("admin", None)
+    big = io.BytesIO()
+    noise = random.Random(15).randbytes(1000 * 1000 * 3)  # noise does not compress
+    Image.frombytes("RGB", (1000, 1000), noise).save(big, "PNG")
+    assert 2 * 1024 * 1024 < big.tell() < 5 * 1024 * 1024
+    response = admin.post("/api/admin/media", data={"media": (io.BytesIO(big.getvalue()), "besar.png")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    assert not list((data_dir / "media").glob(".upload-*"))  # no temporary file left behind
