@@ -5,6 +5,8 @@ and shown; the audit log reads in Indonesian."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
@@ -133,6 +135,13 @@ def test_users_media_and_office_days(live_server, browser, artifacts, tmp_path):
     toml = (live_server.data / "loket.toml").read_text(encoding="utf-8")
     assert "# Opening hours for taking a number" in toml  # the file's comments survive
     admin.screenshot(path=artifacts / "admin-office.png", full_page=True)
+
+    admin.get_by_role("button", name="Suara").click()
+    admin.locator("#voice-form input[name=template]").fill("Nomor {ticket}, silakan ke {counter}")
+    admin.get_by_role("button", name="Dengar contoh").click()  # unsaved: only heard, not stored
+    expect(admin.locator("#voice-audio")).to_have_attribute("src", re.compile(r"^/sounds/announcements/.+\.wav$"),
+                                                            timeout=10000)
+    assert admin.evaluate("fetch(document.getElementById('voice-audio').src).then(r => r.status)") == 200
 
     admin.get_by_role("button", name="Log Audit").click()
     expect(admin.locator("#audit-body")).to_contain_text("Mengubah pengguna petugas1", timeout=WAIT_MS)
