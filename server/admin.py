@@ -375,6 +375,7 @@ def update_user(username: str):
         audit_after = {**after, "password_reset": password is not None}
         storage.add_audit(conn, loket.queue.now().timestamp(), actor.username, "update_user", username,
                           before, audit_after)
+    socketio.emit("config_changed", {})  # an open board shows the new full name at once
     return jsonify({"user": after})
 
 

@@ -187,7 +187,7 @@
     refresh();
   });
   socket.on("disconnect", () => L.showConnection(conn, "disconnected"));
-  for (const name of ["ticket_called", "ticket_updated", "queue_changed", "presence_changed", "ticket_overtime"]) {
+  for (const name of ["ticket_called", "ticket_updated", "queue_changed", "presence_changed", "ticket_overtime", "config_changed"]) {
     socket.on(name, refresh);
   }
   // The server's over-time alerts, newest first, kept short.
