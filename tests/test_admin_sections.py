@@ -93,10 +93,12 @@ def test_media_upload_is_checked_by_content_and_size(login, client, data_dir, mo
     assert load_config(data_dir / "loket.toml").display.media == ("film.mp4",)
 
 
-def test_voice_preview_speaks_the_unsaved_template(tmp_path, clock, login):
+def test_voice_preview_says_when_the_voice_is_off(login):
     off = login("admin", None).post("/api/admin/voice/preview", json={})
-    assert off.status_code == 409 and "tidak aktif" in off.get_json()["error"]["message"]  # voice off here
+    assert off.status_code == 409 and "tidak aktif" in off.get_json()["error"]["message"]
 
+
+def test_voice_preview_speaks_the_unsaved_template(tmp_path, clock):
     from test_voice_routes import voiced_app
 
     from server.auth import create_user
