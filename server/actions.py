@@ -100,7 +100,7 @@ class QueueService:
 
     def _service(self, code) -> Service:
         service = self.config.service(code) if isinstance(code, str) else None
-        if service is None:
+        if service is None or service.retired:  # a retired service takes no new visitors
             raise NotFound("unknown_service", f"Layanan {code!r} tidak dikenal.")
         return service
 

@@ -123,10 +123,14 @@ def _find(items: list[dict], key: str, value):
 
 @bp.post("/api/admin/services")
 def add_service():
-    """Add a service."""
+    """Add a service (a lowercase code is taken as its capital); warns that it is not on the kiosk
+    until a counter serves it."""
     actor = _admin()
     data = json_body()
-    code = field(data, "code", str, required=True)
+    code = field(data, "code", str, required=True).strip().upper()
+    if len(code) != 1 or not "A" <= code <= "Z":
+        raise LoketError("invalid_code", "Kode layanan harus satu huruf A–Z.", 422)
+    data["code"] = code
 
     def change(raw):
         if _find(raw["services"], "code", code) is not None:
@@ -134,7 +138,46 @@ def add_service():
         raw["services"].append(data)
         return None, data
 
-    return jsonify({"settings": _apply(actor, "add_service", code, change)}), 201
+    settings = _apply(actor, "add_service", code, change)
+    warning = (f"Nomor layanan {code} belum bisa diambil di kiosk karena belum ada loket yang "
+               "melayaninya: centang layanan ini pada salah satu loket di tab Loket.")
+    return jsonify({"settings": settings, "warning": warning}), 201
+
+
+@bp.post("/api/admin/services/<code>/retire")
+def retire_service(code: str):
+    """Retire a service: kept for past reports, taken off every screen and counter."""
+    return _retire_or_restore(code, "retire")
+
+
+@bp.post("/api/admin/services/<code>/restore")
+def restore_service(code: str):
+    """Offer a retired service again (a counter must then be given it)."""
+    return _retire_or_restore(code, "restore")
+
+
+def _retire_or_restore(code: str, action: str):
+    actor = _admin()
+    loket = _loket()
+    if action == "retire" and loket.queue.waiting_counts().get(code, 0):
+        raise LoketError("service_busy", f"Masih ada pengunjung yang menunggu layanan {code}; "
+                         "istirahatkan setelah antrian habis.", 409)
+
+    def change(raw):
+        index = _find(raw["services"], "code", code)
+        if index is None:
+            raise LoketError("unknown_service", f"Layanan {code} tidak dikenal.", 404)
+        before = copy.deepcopy(raw["services"][index])
+        raw["services"][index]["retired"] = action == "retire"
+        if action == "retire":
+            for counter in raw["counters"]:
+                if counter["services"] == [code]:
+                    raise LoketError("counter_needs_service", f"{counter['name']} hanya melayani layanan {code}: "
+                                     "pilih layanan lain untuk loket itu terlebih dahulu.", 409)
+                counter["services"] = [c for c in counter["services"] if c != code]
+        return before, raw["services"][index]
+
+    return jsonify({"settings": _apply(actor, f"{action}_service", code, change)})
 
 
 @bp.put("/api/admin/services/<code>")
@@ -262,6 +305,23 @@ def _counters_field(data: dict):
     return counters
 
 
+def _profile_fields(data: dict) -> dict:
+    """Full name and NIP (18 digits, or empty) when sent."""
+    changes = {}
+    full_name = field(data, "full_name", str)
+    if full_name is not None:
+        if len(full_name.strip()) > 80:
+            raise LoketError("invalid_field", "Nama lengkap terlalu panjang (maksimal 80 karakter).", 422)
+        changes["full_name"] = full_name.strip()
+    nip = field(data, "nip", str)
+    if nip is not None:
+        nip = nip.replace(" ", "")
+        if nip and not (len(nip) == 18 and nip.isdigit()):
+            raise LoketError("invalid_nip", "NIP harus 18 angka.", 422)
+        changes["nip"] = nip
+    return changes
+
+
 @bp.post("/api/admin/users")
 def add_user():
     """Add a user with a role and, for officers, the counters they may sit at."""
@@ -271,13 +331,14 @@ def add_user():
     password = field(data, "password", str, required=True)
     role = field(data, "role", str, required=True)
     counters = _counters_field(data)
+    profile = _profile_fields(data)
     loket = _loket()
     auth.create_user(loket.store, username, password, role, loket.queue.now())
     with loket.store.write() as conn:
-        if counters:
-            storage.update_user(conn, username, counters=counters)
+        if counters or profile:
+            storage.update_user(conn, username, **({"counters": counters} if counters else {}), **profile)
         storage.add_audit(conn, loket.queue.now().timestamp(), actor.username, "add_user", username,
-                          None, {"role": role, "counters": counters})
+                          None, {"role": role, "counters": counters, **profile})
     return jsonify({"user": storage.get_user_public(loket.store.read(), username)}), 201
 
 
@@ -290,7 +351,7 @@ def update_user(username: str):
     before = storage.get_user_public(loket.store.read(), username)
     if before is None:
         raise LoketError("unknown_user", f"Pengguna {username} tidak ditemukan.", 404)
-    changes: dict = {}
+    changes: dict = _profile_fields(data)
     role = field(data, "role", str)
     if role is not None:
         if role not in ROLES:
@@ -314,6 +375,7 @@ def update_user(username: str):
         audit_after = {**after, "password_reset": password is not None}
         storage.add_audit(conn, loket.queue.now().timestamp(), actor.username, "update_user", username,
                           before, audit_after)
+    socketio.emit("config_changed", {})  # an open board shows the new full name at once
     return jsonify({"user": after})
 
 
@@ -369,6 +431,11 @@ def _admin_paths() -> dict:
         "/api/admin/services/{code}": {"put": {
             "summary": "Ubah layanan", "parameters": [item], "requestBody": table,
             "responses": {"200": ok, "400": error("Bukan JSON"), **denied, "404": error("Layanan tidak dikenal"), "422": invalid}}},
+        **{f"/api/admin/services/{{code}}/{action}": {"post": {
+            "summary": summary, "parameters": [item],
+            "responses": {"200": ok, **denied, "404": error("Layanan tidak dikenal"),
+                          "409": error("Masih ada yang menunggu, atau sebuah loket hanya melayani layanan ini")}}}
+           for action, summary in (("retire", "Istirahatkan layanan"), ("restore", "Aktifkan kembali layanan"))},
         "/api/admin/counters": {"post": {
             "summary": "Tambah loket", "requestBody": table,
             "responses": {"201": ok, "400": error("Bukan JSON"), **denied, "409": error("Loket sudah ada"), "422": invalid}}},

@@ -323,7 +323,7 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
 
 
 def _register(app: Flask) -> None:
-    from server import admin, api, console, openapi, pages, reporting, system
+    from server import admin, admin_media, api, console, openapi, pages, reporting, system
     from server.guide import bp as guide_bp
     from server.voice.pack_routes import bp as voice_pack_bp
     from server.voice.routes import bp as sounds_bp
@@ -337,6 +337,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_media.bp)
     app.register_blueprint(reporting.bp)
     app.register_blueprint(sounds_bp)
     app.register_blueprint(voice_pack_bp)

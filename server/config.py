@@ -203,6 +203,7 @@ class Service:
     daily_quota: int = 0
     enabled: bool = True
     hours: Hours | None = None
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -280,10 +281,16 @@ class Config:
     security: SecuritySettings = field(default_factory=SecuritySettings)
     survey: SurveySettings = field(default_factory=SurveySettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
+    retired: tuple[Service, ...] = ()  # retired services: only reports still name them
+
+    @property
+    def all_services(self) -> tuple[Service, ...]:
+        """The services in use and the retired ones (for reports of past periods)."""
+        return self.services + self.retired
 
     def service(self, code: str) -> Service | None:
-        """The service with this code, or None."""
-        return next((s for s in self.services if s.code == code), None)
+        """The service with this code, retired or not, or None."""
+        return next((s for s in self.all_services if s.code == code), None)
 
     def counter(self, counter_id: int) -> Counter | None:
         """The counter with this loket number, or None."""
@@ -406,7 +413,7 @@ def _parse_service(raw, index: int) -> Service:
     table = _Table(raw, f"services[{index}]")
     table.reject_unknown({
         "code", "name", "description", "standard_wait_minutes", "standard_service_minutes",
-        "daily_quota", "enabled", "hours",
+        "daily_quota", "enabled", "hours", "retired",
     })
     code = table.get("code", str, required=True)
     if not re.fullmatch(r"[A-Z]", code):
@@ -424,10 +431,11 @@ def _parse_service(raw, index: int) -> Service:
         daily_quota=table.non_negative("daily_quota", 0, integer=True),
         enabled=table.get("enabled", bool, True),
         hours=_parse_hours(hours, table.key("hours")) if hours is not None else None,
+        retired=table.get("retired", bool, False),
     )
 
 
-def _parse_counter(raw, index: int, codes: set[str]) -> Counter:
+def _parse_counter(raw, index: int, codes: set[str], retired: frozenset | set = frozenset()) -> Counter:
     table = _Table(raw, f"counters[{index}]")
     table.reject_unknown({"id", "name", "services"})
     counter_id = table.get("id", int, required=True)
@@ -435,6 +443,8 @@ def _parse_counter(raw, index: int, codes: set[str]) -> Counter:
         raise ConfigError(f"{table.key('id')}: must be a loket number from 1 (got {counter_id})")
     services = table.get("services", list, required=True)
     for code in services:
+        if code in retired:
+            raise ConfigError(f"{table.key('services')}: service {code!r} is retired")
         if code not in codes:
             raise ConfigError(f"{table.key('services')}: unknown service {code!r}")
     if not services:
@@ -452,11 +462,16 @@ def _parse(raw: dict) -> Config:
     services_raw = top.get("services", list, required=True)
     if not services_raw:
         raise ConfigError("services: must define at least one service")
-    services = tuple(_parse_service(s, i) for i, s in enumerate(services_raw))
-    _no_duplicates([s.code for s in services], "services", "code")
+    every_service = tuple(_parse_service(s, i) for i, s in enumerate(services_raw))
+    _no_duplicates([s.code for s in every_service], "services", "code")
+    # A retired service is kept for the reports (its name and standards) and nothing else.
+    services = tuple(s for s in every_service if not s.retired)
+    if not services:
+        raise ConfigError("services: at least one service must not be retired")
     codes = {s.code for s in services}
+    retired_codes = {s.code for s in every_service if s.retired}
     counters = tuple(
-        _parse_counter(c, i, codes) for i, c in enumerate(top.get("counters", list, required=True))
+        _parse_counter(c, i, codes, retired_codes) for i, c in enumerate(top.get("counters", list, required=True))
     )
     _no_duplicates([c.id for c in counters], "counters", "id")
     queue = _Table(raw.get("queue", {}), "queue")
@@ -471,6 +486,7 @@ def _parse(raw: dict) -> Config:
         office=office,
         services=services,
         counters=counters,
+        retired=tuple(s for s in every_service if s.retired),
         queue=settings,
         printer=_adapter(PrinterSettings, raw.get("printer", {}), "printer"),
         voice=_adapter(VoiceSettings, raw.get("voice", {}), "voice"),

@@ -7,7 +7,7 @@ import threading
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, session
 
-from server import auth, openapi
+from server import auth, openapi, storage
 from server import console_queries as queries
 from server.config import Service
 from server.errors import LoketError
@@ -162,6 +162,7 @@ def board_state():
     at_counters = queries.counter_figures(conn, day)
     lifetime = current_app.permanent_session_lifetime.total_seconds()
     present = _presence().by_counter(loket.queue.now().timestamp() - lifetime)
+    names = storage.full_names(conn)  # the board shows people by their full name when known
     counters = []
     for counter, ticket in loket.queue.counters_overview():
         figures = at_counters.get(counter.id, {})
@@ -170,8 +171,10 @@ def board_state():
             "name": counter.name,
             "services": list(counter.services),
             "current": ticket_json(ticket, loket.queue) if ticket else None,
-            "officers": [{"username": u, "since": iso(at, tz)} for u, at in present.get(counter.id, [])],
+            "officers": [{"username": u, "full_name": names.get(u, ""), "since": iso(at, tz)}
+                         for u, at in present.get(counter.id, [])],
             "last_caller": figures.get("last_caller"),
+            "last_caller_name": names.get(figures.get("last_caller") or "", ""),
             "last_called_at": iso(figures.get("last_called_at"), tz),
             "today": _pick(figures, "served", "no_shows", "avg_service_seconds"),
         })

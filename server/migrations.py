@@ -231,3 +231,11 @@ def m015_clock_state(db):
         )
         """
     )
+
+
+@migrations()
+def m020_user_names(db):
+    """A user's full name and NIP (18 digits), shown on the board and in the reports instead of
+    the sign-in name."""
+    db.execute("ALTER TABLE users ADD COLUMN full_name TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE users ADD COLUMN nip TEXT NOT NULL DEFAULT ''")

@@ -12,8 +12,8 @@ from server.queue import PRIORITY_REASONS, Status
 bp = Blueprint("openapi", __name__)
 
 # Blueprints that describe their own endpoints in a module-level OPENAPI_PATHS mapping.
-EXTENSION_MODULES = ("server.admin", "server.console", "server.reporting", "server.voice.pack_routes",
-                     "server.system")
+EXTENSION_MODULES = ("server.admin", "server.admin_media", "server.console", "server.reporting",
+                     "server.voice.pack_routes", "server.system")
 
 
 def ref(name: str) -> dict:

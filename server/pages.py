@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, send
 
 from server.errors import LoketError
 from server.present import ticket_with_position
+from server.queue import PRIORITY_REASONS
 
 bp = Blueprint("pages", __name__)
 
@@ -22,7 +23,8 @@ def _page(template: str, **context):
     loket = _loket()
     config = loket.config
     logo_url = url_for("admin.logo") if (loket.data_dir / "logo.png").exists() else None
-    return render_template(template, office=config.office, config=config, logo_url=logo_url, **context)
+    return render_template(template, office=config.office, config=config, logo_url=logo_url,
+                           priority_reasons=PRIORITY_REASONS, **context)
 
 
 @bp.get("/")

@@ -157,5 +157,7 @@ def state_json(queue: QueueService) -> dict:
         "waiting": queue.waiting_counts(),
         "highlight_seconds": queue.config.queue.highlight_seconds,
         "voice": {"enabled": queue.config.voice.enabled, "output": queue.config.voice.output},
+        # The TV's media area follows the admin's changes without a reload.
+        "display": {"media": queue.config.display.media_urls, "slide_seconds": queue.config.display.slide_seconds},
         "server_time": queue.now().astimezone(tz).isoformat(timespec="seconds"),
     }

@@ -23,7 +23,7 @@ from server.reports import Period, Standard
 def standards(config) -> dict[str, Standard]:
     """Each service's standards in seconds."""
     return {
-        s.code: Standard(s.standard_wait_minutes * 60, s.standard_service_minutes * 60) for s in config.services
+        s.code: Standard(s.standard_wait_minutes * 60, s.standard_service_minutes * 60) for s in config.all_services
     }
 
 

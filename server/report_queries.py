@@ -115,7 +115,10 @@ def worst_exceeded_scored(conn: sqlite3.Connection, first_day: str, last_day: st
 _TICKET_DETAIL = """
     SELECT id, number, day, service, status, priority, counter_id, called_by, issued_at, called_at,
            started_at, finished_at, flagged, flag_reason, flagged_by, flagged_at,
-           transferred_from, transferred_to, estimate_seconds, estimate_low_seconds, estimate_high_seconds
+           transferred_from, transferred_to, estimate_seconds, estimate_low_seconds, estimate_high_seconds,
+           -- a transferred visitor's ticket is listed under its new service: say where it came from
+           (SELECT origin.service FROM tickets AS origin WHERE origin.id = tickets.transferred_from)
+               AS transferred_from_service
     FROM tickets
 """
 

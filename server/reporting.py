@@ -14,9 +14,18 @@ from datetime import date, datetime
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 
-from server import auth, reports, survey
+from server import auth, reports, storage, survey
 from server import report_queries as queries
 from server.api import field, json_body
 from server.errors import LoketError
@@ -58,7 +67,7 @@ def chart_data(config, figures: dict) -> dict:
         "services": [
             {"code": s.code, "name": s.name, "standard_wait_minutes": s.standard_wait_minutes,
              "standard_service_minutes": s.standard_service_minutes}
-            for s in config.services
+            for s in config.all_services
         ],
         **charts,
         "bucket_labels": labels,
@@ -74,9 +83,10 @@ def _bucket_label(bucket: str, period: Period) -> str:
 class Formats:
     """Number, time and date formatting for the templates (Indonesian conventions, via Babel)."""
 
-    def __init__(self, config):
+    def __init__(self, config, names: dict[str, str] | None = None):
         self.config = config
         self.tz = config.office.tz
+        self.names = names or {}
 
     def duration(self, seconds) -> str:
         """12:05 (minutes:seconds), 1.02:05 past an hour; – when unknown."""
@@ -96,6 +106,10 @@ class Formats:
     def decimal(self, value, digits: int = 2) -> str:
         return "–" if value is None else format_decimal(value, "#,##0." + "0" * digits, locale=LOCALE)
 
+    def month_name(self, month: int) -> str:
+        """Januari … Desember."""
+        return format_date(date(2000, month, 1), "MMMM", locale=LOCALE)
+
     def date(self, value, pattern: str = "d MMMM y") -> str:
         if isinstance(value, str):
             value = date.fromisoformat(value)
@@ -113,6 +127,12 @@ class Formats:
     def service(self, code) -> str:
         service = self.config.service(code)
         return service.name if service else str(code)
+
+    def officer(self, username) -> str:
+        """An officer by full name when the admin gave one, else by sign-in name."""
+        if not username:
+            return "–"
+        return self.names.get(username) or str(username)
 
     def counter(self, counter_id) -> str:
         counter = self.config.counter(counter_id) if counter_id is not None else None
@@ -146,8 +166,12 @@ def _page_actor():
 
 
 def _render(template: str, status: int = 200, **context):
-    config = _loket().config
-    return render_template(template, office=config.office, config=config, fmt=Formats(config), **context), status
+    loket = _loket()
+    config = loket.config
+    logo_url = url_for("admin.logo") if (loket.data_dir / "logo.png").exists() else None
+    names = storage.full_names(loket.store.read())
+    return render_template(template, office=config.office, config=config, fmt=Formats(config, names),
+                           logo_url=logo_url, **context), status
 
 
 def _period() -> Period:

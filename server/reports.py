@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -127,8 +128,25 @@ def range_period(start: date, end: date) -> Period:
     return Period("range", start, end)
 
 
+def combine_picked(args: Mapping[str, str]) -> dict[str, str]:
+    """The report form's date lists (``date_d``, ``date_m``, ``date_y``; ``month_m``, ``month_y``;
+    the same for ``from`` and ``to``) as the plain parameters ``date``, ``month``, ``from``, ``to``.
+    The form uses lists because a browser's own date picker speaks the browser's language."""
+    result = dict(args.items())
+    for name in ("date", "from", "to", "month"):
+        year, month, day = (args.get(f"{name}_{part}", "") for part in "ymd")
+        if not (year.isdigit() and month.isdigit()) or result.get(name):
+            continue
+        if name == "month":
+            result[name] = f"{int(year):04d}-{int(month):02d}"
+        elif day.isdigit():
+            result[name] = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    return result
+
+
 def parse_period(args: Mapping[str, str], today: date) -> Period:
     """The period a reports URL asks for: ``view=day|month|year|range``; today by default."""
+    args = combine_picked(args)
     view = args.get("view") or ("range" if args.get("from") or args.get("to") else "day")
     if view == "day":
         day = parse_date(args["date"], "date") if args.get("date") else today
@@ -344,7 +362,7 @@ def assemble_report(group_rows: Sequence[tuple], day_rows: Sequence[tuple], wait
     for index, name in enumerate(DIMENSIONS):
         groups[name] = [
             {"key": key, **_row(counts, waits[index].get(key, []), served[index].get(key, []))}
-            for key, counts in sorted(sums[index].items())
+            for key, counts in sorted(sums[index].items(), key=lambda item: natural_key(item[0]))
         ]
     total = _row(sums[4].get("all", zero), waits[4].get("all", []), served[4].get("all", []))
     return Report(
@@ -354,6 +372,14 @@ def assemble_report(group_rows: Sequence[tuple], day_rows: Sequence[tuple], wait
         exceeded_ids=worst_exceeded,
         exceeded_count=total["exceeded"],
     )
+
+
+def natural_key(value) -> tuple:
+    """Sort key that orders numbers inside names by value: petugas2 before petugas10."""
+    if not isinstance(value, str):
+        return ((0, value, ""),)
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+                 for part in re.split(r"(\d+)", value) if part)
 
 
 def histogram(ordered, bins: int = HISTOGRAM_BINS) -> list[int]:

@@ -1,8 +1,9 @@
 """Saving the office configuration edited by the admin back to ``loket.toml``.
 
 The admin edits a TOML-shaped mapping; it is validated by the same parser that reads the file at
-start-up, then written atomically (temporary file + rename), so a bad edit never reaches the disk
-and a crash mid-write never leaves half a file.
+start-up, then merged into the file as it stands (tomlkit), so the comments and the order of a
+hand-edited file are kept, and written atomically (temporary file + rename): a bad edit never
+reaches the disk and a crash mid-write never leaves half a file.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import os
 import tempfile
 from pathlib import Path
 
-import tomli_w
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
 
 from server.config import WEEKDAYS, Config, Hours, parse_config
 
@@ -28,20 +30,23 @@ def hours_text(hours: Hours) -> str:
     return f"{hours.opens.strftime('%H:%M')}-{closes}"
 
 
+def _service_raw(service) -> dict:
+    item = {
+        "code": service.code, "name": service.name, "description": service.description,
+        "standard_wait_minutes": service.standard_wait_minutes,
+        "standard_service_minutes": service.standard_service_minutes,
+        "daily_quota": service.daily_quota, "enabled": service.enabled,
+    }
+    if service.hours is not None:
+        item["hours"] = hours_text(service.hours)
+    if service.retired:
+        item["retired"] = True
+    return item
+
+
 def config_to_raw(config: Config) -> dict:
     """The TOML-shaped mapping of a Config (what loket.toml would hold)."""
     office = config.office
-    services = []
-    for service in config.services:
-        item = {
-            "code": service.code, "name": service.name, "description": service.description,
-            "standard_wait_minutes": service.standard_wait_minutes,
-            "standard_service_minutes": service.standard_service_minutes,
-            "daily_quota": service.daily_quota, "enabled": service.enabled,
-        }
-        if service.hours is not None:
-            item["hours"] = hours_text(service.hours)
-        services.append(item)
     return {
         "office": {
             "name": office.name, "short_name": office.short_name, "timezone": office.timezone,
@@ -55,7 +60,7 @@ def config_to_raw(config: Config) -> dict:
         "survey": {"mode": config.survey.mode},
         "backup": dataclasses.asdict(config.backup),
         "display": {"media": list(config.display.media), "slide_seconds": config.display.slide_seconds},
-        "services": services,
+        "services": [_service_raw(s) for s in config.all_services],
         "counters": [
             {"id": c.id, "name": c.name, "services": list(c.services)} for c in config.counters
         ],
@@ -63,9 +68,10 @@ def config_to_raw(config: Config) -> dict:
 
 
 def save_config(path: Path, raw: dict) -> Config:
-    """Validate ``raw`` (ConfigError naming the key) and write it to ``path`` atomically."""
+    """Validate ``raw`` (ConfigError naming the key) and write it to ``path`` atomically,
+    keeping the comments and layout of what the file already holds."""
     config = parse_config(raw, source=path.name)
-    text = HEADER + tomli_w.dumps(_clean(raw))
+    text = merged_toml(path, _clean(raw))
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".loket.toml.")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -77,6 +83,54 @@ def save_config(path: Path, raw: dict) -> Config:
         Path(temp).unlink(missing_ok=True)
         raise
     return config
+
+
+def merged_toml(path: Path, raw: dict) -> str:
+    """``raw`` written into the document at ``path``: changed values replaced in place, new keys
+    and tables appended, keys no longer there removed; every comment stays."""
+    try:
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, TOMLKitError):
+        document = tomlkit.parse(HEADER)
+    _merge_table(document, raw)
+    return tomlkit.dumps(document)
+
+
+def _merge_table(table, values: dict) -> None:
+    for key in [k for k in table if k not in values]:
+        del table[key]
+    for key, value in values.items():
+        if isinstance(value, dict):
+            if key not in table or not isinstance(table[key], dict):
+                table[key] = tomlkit.table()
+            _merge_table(table[key], value)
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            _merge_array_of_tables(table, key, value)
+        elif key not in table or table[key] != value:
+            table[key] = value
+
+
+def _merge_array_of_tables(table, key: str, items: list[dict]) -> None:
+    """[[services]] / [[counters]]: each entry is matched to the one with the same code or id, so
+    the comments above an entry stay with it."""
+    existing = table.get(key)
+    old = list(existing) if isinstance(existing, list) else []
+    ident = "code" if "code" in items[0] else "id"
+    if [entry.get(ident) for entry in old] == [item.get(ident) for item in items]:
+        for entry, item in zip(old, items, strict=True):  # the same entries: edit them in place
+            _merge_table(entry, item)
+        return
+    by_id = {entry.get(ident): entry for entry in old if isinstance(entry, dict)}
+    array = tomlkit.aot()
+    for item in items:
+        entry = by_id.get(item.get(ident))
+        if entry is None:
+            entry = tomlkit.table()
+        _merge_table(entry, item)
+        array.append(entry)
+    if key in table:
+        del table[key]
+    table[key] = array
 
 
 def _clean(value):

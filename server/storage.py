@@ -484,7 +484,7 @@ def count_users(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT COUNT(*) FROM users").fetchone()[0]
 
 
-_USER_PUBLIC = "SELECT username, role, active, counters, created_at FROM users"
+_USER_PUBLIC = "SELECT username, full_name, nip, role, active, counters, created_at FROM users"
 
 
 def _public_user(row: sqlite3.Row) -> dict:
@@ -497,9 +497,14 @@ def list_users(conn: sqlite3.Connection) -> list[dict]:
     return [_public_user(r) for r in conn.execute(f"{_USER_PUBLIC} ORDER BY username")]
 
 
+def full_names(conn: sqlite3.Connection) -> dict[str, str]:
+    """Sign-in name → full name, for the users who have one (board and reports show it)."""
+    return dict(conn.execute("SELECT username, full_name FROM users WHERE full_name != ''").fetchall())
+
+
 def update_user(conn: sqlite3.Connection, username: str, **values) -> None:
     """Change a user's role, active flag, allowed counters or password hash."""
-    allowed = {"role", "active", "counters", "password_hash"}
+    allowed = {"role", "active", "counters", "password_hash", "full_name", "nip"}
     for name in values:
         if name not in allowed:
             raise ValueError(f"unknown user column {name}")

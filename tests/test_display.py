@@ -9,6 +9,7 @@ import time
 
 import pytest
 import requests
+from display_layout_checks import OVERFLOWS
 
 pytestmark = pytest.mark.browser
 
@@ -248,27 +249,7 @@ def test_dom_and_memory_stay_flat_over_thousands_of_calls(live_server, page):
 
 SIZES = [(1920, 1080), (1366, 768), (3840, 2160)]
 
-OVERFLOW_CHECK = """() => {
-    const problems = [];
-    const inside = (inner, outer) => inner.left >= outer.left - 1 && inner.right <= outer.right + 1
-        && inner.top >= outer.top - 1 && inner.bottom <= outer.bottom + 1;
-    const view = {left: 0, top: 0, right: innerWidth, bottom: innerHeight};
-    const selectors = ['.hero-number', '.hero-counter', '.hero-label', '.counter-number', '.counter-name',
-        '.history-row:not([hidden])', '.waiting-item', '.waiting-count', '.clock', '.office-name', '.steps'];
-    for (const selector of selectors) {
-        for (const el of document.querySelectorAll(selector)) {
-            const box = el.getBoundingClientRect();
-            const panel = el.closest('.hero, .counter-tile, .history, .waiting, .media, .topbar');
-            if (!inside(box, view)) problems.push(selector + ' outside the screen');
-            if (panel && !inside(box, panel.getBoundingClientRect())) problems.push(selector + ' outside its panel');
-            if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).textOverflow !== 'ellipsis')
-                problems.push(selector + ' clipped');
-        }
-    }
-    if (document.documentElement.scrollWidth > innerWidth || document.documentElement.scrollHeight > innerHeight)
-        problems.push('page scrolls');
-    return problems;
-}"""
+
 
 
 def test_screenshots_at_tv_sizes(live_server, context, artifacts):
@@ -295,7 +276,7 @@ def test_screenshots_at_tv_sizes(live_server, context, artifacts):
         open_display(page, live_server)
         wait_for_hero(page, latest)
         page.evaluate("() => document.fonts.ready")
-        problems = page.evaluate(OVERFLOW_CHECK)
+        problems = page.evaluate(OVERFLOWS)
         page.screenshot(path=str(artifacts / f"display-{width}x{height}.png"))
         assert problems == [], f"{width}x{height}: {problems}"
         # The big number is big: at least a fifth of the screen's height.

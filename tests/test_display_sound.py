@@ -1,10 +1,12 @@
 """The display's sound in real headless Chromium: announcements play one after another in the order
 of the calls (a recall again), a missing WAV falls back to the chime, and when the browser blocks
-autoplay the "Aktifkan suara" overlay appears and one click plays what was queued."""
+autoplay the small "Aktifkan suara" banner appears (never over the current call or the counters)
+and one click plays what was queued."""
 
 from __future__ import annotations
 
 import pytest
+from display_layout_checks import UNCOVERED
 from test_display import call_next, officer, open_display, take, ticket_action, wait_for_hero
 
 pytestmark = pytest.mark.browser
@@ -88,7 +90,7 @@ def test_a_missing_announcement_falls_back_to_the_chime(live_server, page):
     assert page.locator("#hero").get_attribute("data-number") == "A903"
 
 
-def test_blocked_autoplay_shows_a_one_click_overlay(
+def test_blocked_autoplay_shows_a_one_click_banner(
     live_server, playwright, browser_type_launch_args, artifacts
 ):
     """A browser without the kiosk flag: the display says so, and one click plays the queued call."""
@@ -99,20 +101,21 @@ def test_blocked_autoplay_shows_a_one_click_overlay(
     try:
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
         open_display(page, live_server)
-        overlay = page.locator("#sound-overlay")
-        overlay.wait_for(state="visible", timeout=5000)
+        banner = page.locator("#sound-unlock")
+        banner.wait_for(state="visible", timeout=5000)
         assert page.get_by_role("button", name="Aktifkan suara").is_visible()
         page.evaluate(FAST)
 
         take(live_server, "A")
         ticket = call_next(officer(live_server, 1), live_server, 1)
         wait_for_hero(page, ticket["number"])  # the screen itself is never held back by the sound
+        assert page.evaluate(UNCOVERED, ".hero, .counter-tile") == []
         page.wait_for_function("() => window.loketDisplay.player.queue.length === 1", timeout=5000)
         assert not [e for e in page.evaluate(AUDIO_LOG) if e["result"] == "ended"]
         page.screenshot(path=str(artifacts / "display-sound-blocked.png"))
 
         page.get_by_role("button", name="Aktifkan suara").click()
-        overlay.wait_for(state="hidden", timeout=2000)
+        banner.wait_for(state="hidden", timeout=2000)
         wait_until_played(page, [ticket["number"]], timeout=15000)
         assert page.locator("#display").get_attribute("data-sound") == "on"
     finally:

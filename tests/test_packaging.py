@@ -23,7 +23,8 @@ def test_wheel_contains_the_screens_and_sounds(tmp_path):
         "server/app.py", "server/templates/base.html", "server/static/vendor/socket.io.min.js",
         "kiosk/templates/kiosk.html", "kiosk/static/kiosk.js", "display/templates/display.html",
         "display/static/display.js", "sounds/chime.wav", "server/voice/__init__.py",
-        "server/printing/__init__.py",
+        "server/printing/__init__.py", "server/templates/admin/services.html", "server/static/admin.services.js",
+        "display/static/fit.js",
     ]
     missing = [name for name in expected if name not in names]
     assert not missing, missing

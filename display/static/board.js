@@ -5,6 +5,8 @@
 // The page runs for days, so every node is created once and reused: counter tiles and waiting rows
 // are keyed by id/code, the history is a fixed pool of rows, and one timer ends the highlights.
 
+import { Pager, fitRows } from "./fit.js";
+
 const HISTORY_SIZE = 8;
 const ACTIVE_STATUSES = new Set(["called", "serving"]);
 const DASH = "\u2014";
@@ -48,6 +50,7 @@ export class Board {
     };
     this.emptyHero = { counter: this.hero.counter.textContent, service: this.hero.service.textContent };
 
+    this.boardEl = root.querySelector("#board");
     this.counterGrid = root.querySelector("#counter-grid");
     this.tiles = new Map();
     for (const el of this.counterGrid.querySelectorAll(".counter-tile")) {
@@ -76,6 +79,14 @@ export class Board {
     for (const el of this.waitingList.querySelectorAll(".waiting-item")) {
       this.waitingItems.set(el.dataset.service, this._waitingParts(el));
     }
+    this.historyList = list;
+    this.pager = new Pager(this.waitingList, root.querySelector("#waiting-page"));
+  }
+
+  /** Fit the recent calls and page the waiting panel again (size, fonts or rows changed). */
+  fit() {
+    fitRows(this.historyList, this.historyRows.map((parts) => parts.row));
+    this.pager.layout();
   }
 
   setTimezone(timeZone) {
@@ -150,6 +161,7 @@ export class Board {
       item.count.textContent = String(count);
       item.el.dataset.empty = String(count === 0);
     }
+    this.pager.layout(); // a longer count may wrap a name: the pages are measured again
   }
 
   // ---- hero -----------------------------------------------------------------------------
@@ -205,7 +217,7 @@ export class Board {
         this.tiles.set(counter.id, tile);
       }
       tile.name.textContent = counter.name;
-      tile.services.textContent = (counter.services || []).join(" \u00b7 ");
+      tile.services.textContent = (counter.services || []).join(" ");
       this._setTile(tile, counter.current);
       this.counterGrid.append(tile.el); // keeps the server's order; moves, never clones
     }
@@ -216,6 +228,7 @@ export class Board {
       this.tiles.delete(id);
     }
     this.counterGrid.dataset.count = String(this.tiles.size);
+    this.boardEl.dataset.counters = String(this.tiles.size);
   }
 
   _setTile(tile, ticket) {
@@ -241,6 +254,7 @@ export class Board {
       parts.row.dataset.recall = String(call.recall);
       parts.row.dataset.number = call.number;
     });
+    fitRows(this.historyList, this.historyRows.map((parts) => parts.row));
   }
 
   _waitingParts(el) {

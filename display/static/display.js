@@ -116,36 +116,35 @@ function mediaArea(root) {
   return area;
 }
 
-/** The announcement player and its "Aktifkan suara" overlay. */
+/** The announcement player and its "Aktifkan suara" banner beside the running text. */
 function soundPlayer(root, media) {
-  const overlay = document.getElementById("sound-overlay");
-  const unlockButton = document.getElementById("sound-unlock");
+  const banner = document.getElementById("sound-unlock");
   const player = new AnnouncementPlayer({
     chimeUrl: root.dataset.chimeUrl,
     onSound: (sound) => {
       root.dataset.sound = sound;
-      overlay.hidden = sound !== "blocked";
-      if (sound === "blocked") unlockButton.focus();
+      banner.hidden = sound !== "blocked";
     },
     onBusy: (busy) => {
       media.duck(busy);
       root.dataset.announcing = String(busy);
     },
   });
-  // One click anywhere on the overlay counts: the browser then allows sound for this page.
-  overlay.addEventListener("click", () => {
-    overlay.hidden = true;
+  // One click anywhere counts (a mouse or a remote): the browser then allows sound for this page.
+  document.addEventListener("click", () => {
+    if (root.dataset.sound !== "blocked") return;
+    banner.hidden = true;
     player.unlock();
     media.soundAllowed();
   });
   root.dataset.sound = "unknown";
-  // When this screen plays sound at all, find out now whether the browser lets it (the overlay).
+  // When this screen plays sound at all, find out now whether the browser lets it (the banner).
   if (root.dataset.soundHere !== "false") player.probe();
   return player;
 }
 
 /** What each server push does to the screen. */
-function pushHandlers({ board, clock, ticker, logo, player, debug }) {
+function pushHandlers({ board, clock, ticker, logo, player, media, debug }) {
   const officeName = document.getElementById("office-name");
   const officeFullName = document.getElementById("office-full-name");
   return {
@@ -158,6 +157,7 @@ function pushHandlers({ board, clock, ticker, logo, player, debug }) {
         clock.setTimezone(state.office.timezone);
         board.setTimezone(state.office.timezone);
       }
+      if (state.display) media.update(state.display.media, state.display.slide_seconds);
       clock.setServerTime(state.server_time);
       board.setHighlightSeconds(state.highlight_seconds);
       board.applyState(state);
@@ -212,13 +212,18 @@ function start() {
   clock.setTimezone(root.dataset.timezone);
   const ticker = new Ticker(document.getElementById("ticker"), document.getElementById("ticker-text"));
   const logo = new Logo(document.getElementById("brand-logo"), document.getElementById("brand-mark"));
-  const player = soundPlayer(root, mediaArea(root));
+  const media = mediaArea(root);
+  const player = soundPlayer(root, media);
+  const refit = () => board.fit();
+  window.addEventListener("resize", refit);
+  document.fonts.ready.then(refit);
 
   // Read by the browser tests, and handy in the devtools console of a TV that misbehaves.
   const debug = { loadedAt: Date.now(), states: 0, calls: 0, announced: [], player, board };
   Object.defineProperty(debug, "online", { get: () => root.dataset.online === "online" });
   Object.defineProperty(debug, "audioLog", { get: () => player.log.filter((entry) => entry.kind !== "probe") });
-  const handlers = pushHandlers({ board, clock, ticker, logo, player, debug });
+  const handlers = pushHandlers({ board, clock, ticker, logo, player, media, debug });
+  debug.media = media;
   debug.dispatch = (name, payload) => handlers[name](payload); // the same path as a push
   window.loketDisplay = debug;
   connect(root, handlers);

@@ -22,12 +22,33 @@ export class MediaArea {
     this.failures = 0;
   }
 
+  /** New media from the server (the admin changed them): restart the slideshow when they differ. */
+  update(urls, slideSeconds) {
+    const list = Array.isArray(urls) ? urls.filter((url) => typeof url === "string" && url) : [];
+    const slideMs = Math.max(3, Number(slideSeconds) || 10) * 1000;
+    if (list.join("\n") === this.urls.join("\n") && slideMs === this.slideMs) return;
+    clearTimeout(this.timer);
+    this.urls = list;
+    this.slideMs = slideMs;
+    this.index = -1;
+    this.failures = 0;
+    if (list.length === 0) {
+      if (this.video) this.video.pause();
+      if (this.panel) this.root.replaceChildren(this.panel);
+      this.root.dataset.mode = "panel";
+      return;
+    }
+    if (this.image && this.root.contains(this.image)) this.next();
+    else this.start();
+  }
+
   start() {
     if (this.urls.length === 0) return;
-    this.image = document.createElement("img");
+    this.panel = this.panel || this.root.firstElementChild; // the office panel, for when media are removed
+    this.image = this.image || document.createElement("img");
     this.image.className = "media-image";
     this.image.alt = "";
-    this.video = document.createElement("video");
+    this.video = this.video || document.createElement("video");
     this.video.className = "media-video";
     this.video.playsInline = true;
     this.video.preload = "auto";

@@ -80,8 +80,10 @@
     return (window.AbortSignal && AbortSignal.timeout) ? AbortSignal.timeout(REQUEST_TIMEOUT_MS) : undefined;
   }
 
+  // The groups' names as the server rendered them on the priority buttons (one source of words).
   function priorityLabel(reason) {
-    return t('priority_labels')[reason] || reason || '';
+    var choice = document.querySelector('.priority-choice[data-reason="' + reason + '"] span');
+    return choice ? choice.textContent : (reason || '');
   }
 
   // ---- clock: the one interval of the page -----------------------------------------------------

@@ -85,7 +85,7 @@
     el.priority.hidden = !ticket.priority;
     if (ticket.priority) {
       setText(el.priority, t('priority_with', {
-        label: ticket.priority_label || t('priority_labels')[ticket.priority_reason] || ''
+        label: ticket.priority_label || ''
       }));
     }
     el.note.hidden = !ticket.transferred_from;

@@ -24,12 +24,6 @@
       countdown: '({n})',
       time_at: '{time} {zone}',
       priority_with: 'Prioritas · {label}',
-      priority_labels: {
-        lansia: 'Lansia',
-        disabilitas: 'Disabilitas',
-        ibu_hamil: 'Ibu hamil',
-        ibu_bayi: 'Ibu dengan bayi'
-      },
       // The visitor's status page.
       status_waiting: 'Menunggu dipanggil',
       status_called: 'Silakan menuju',

@@ -88,7 +88,7 @@
       const officer = field("officer");
       if (counter.officers.length) {
         officer.replaceChildren(...counter.officers.map((o) => {
-          const who = node("span", "officer-name", o.username);
+          const who = node("span", "officer-name", o.full_name || o.username);
           who.title = TEXT.since(timeFormat.format(new Date(o.since)));
           return who;
         }));
@@ -96,7 +96,7 @@
       } else if (counter.last_caller) {
         // Logins made before the server last started are not known: name who called last.
         const time = counter.last_called_at ? timeFormat.format(new Date(counter.last_called_at)) : "";
-        officer.replaceChildren(node("span", "officer-name is-past", counter.last_caller),
+        officer.replaceChildren(node("span", "officer-name is-past", counter.last_caller_name || counter.last_caller),
           node("span", "officer-note", TEXT.lastCaller(time)));
         officer.dataset.present = "past";
       } else {
@@ -200,7 +200,7 @@
     refresh();
   });
   socket.on("disconnect", () => L.showConnection(conn, "disconnected"));
-  for (const name of ["ticket_called", "ticket_updated", "queue_changed", "presence_changed", "ticket_overtime"]) {
+  for (const name of ["ticket_called", "ticket_updated", "queue_changed", "presence_changed", "ticket_overtime", "config_changed"]) {
     socket.on(name, refresh);
   }
   // The server's over-time alerts, newest first, kept short.

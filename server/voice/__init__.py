@@ -174,6 +174,15 @@ class Announcer(_Base):
             return Announcement(text, self.chime_url, key)
         return Announcement(text, self.url_for(key), key)
 
+    def sample(self, text: str, timeout: float = 5.0) -> str | None:
+        """Synthesise ``text`` now (the admin's "dengar contoh") and return its URL, or None."""
+        if self.closed or self._state == "failed" or not text.strip():
+            return None
+        key = self.key_for(text)
+        self._queue(text, key, "announce", synth.PRIORITY_ANNOUNCE)
+        path = self.wait_for(key, timeout)
+        return self.url_for(key) if path is not None and path == self.path_for(key) else None
+
     def prefetch(self, ticket_number: str, counter_name: str) -> None:
         """Synthesise a likely next call ahead of time (low priority; skipped if cached)."""
         if self.closed or self._state == "failed":
@@ -355,6 +364,9 @@ class NullAnnouncer(_Base):
 
     def prefetch(self, ticket_number: str, counter_name: str) -> None:
         pass
+
+    def sample(self, text: str, timeout: float = 5.0) -> str | None:
+        return None  # the voice is off: nothing to synthesise with
 
     def wait_for(self, key: str, timeout: float = 3.0) -> Path | None:
         path = self.path_for(key)
