@@ -18,7 +18,6 @@ from server.actions import ROLES, Actor
 from server.api import field, json_body
 from server.config import CONFIG_NAME
 from server.errors import ConfigError, LoketError
-from server.events import socketio
 from server.present import state_json
 from server.settings_store import config_to_raw, save_config
 
@@ -95,10 +94,11 @@ def _apply(actor: Actor, action: str, target: str, change) -> dict:
 
 def _broadcast_settings() -> None:
     """Kiosks, displays and consoles redraw from the new configuration without a reload."""
-    queue = _loket().queue
-    socketio.emit("config_changed", {})
-    socketio.emit("state", state_json(queue))
-    socketio.emit("queue_changed", {"waiting": queue.waiting_counts()})
+    from server.events import broadcast, queue_changed
+
+    broadcast("config_changed", {})
+    broadcast("state", state_json(_loket().queue))
+    queue_changed(_loket())
 
 
 @bp.put("/api/admin/settings/<section>")

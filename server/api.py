@@ -52,7 +52,7 @@ def officer() -> Actor:
 def respond(outcome, status: int = 200):
     """Broadcast what changed, answer with the outcome's ticket."""
     events.publish(outcome)
-    ticket = ticket_json(outcome.ticket, loket().queue) if outcome.ticket else None
+    ticket = ticket_json(outcome.ticket, loket().queue, reason=True) if outcome.ticket else None
     return jsonify({"ticket": ticket}), status
 
 
@@ -65,7 +65,10 @@ def services():
 @bp.post("/tickets")
 def issue_ticket():
     """The kiosk takes a number for a visitor."""
-    loket().kiosk_guard.check(request.remote_addr or "")
+    from server.devices_api import device_key, require_kiosk
+
+    # Per device, not per address: the simulator and the kiosk on one PC count apart.
+    loket().kiosk_guard.check(device_key(require_kiosk()))
     data = json_body()
     service = field(data, "service", str, required=True)
     priority = field(data, "priority", bool, default=False)
@@ -82,7 +85,8 @@ def issue_ticket():
 
 @bp.get("/tickets/<int:ticket_id>")
 def get_ticket(ticket_id: int):
-    """One ticket (without its status-page token)."""
+    """One ticket, for signed-in staff (visitors read theirs by token: /api/status/<token>)."""
+    officer()
     queue = loket().queue
     return jsonify({"ticket": ticket_with_position(queue.get(ticket_id), queue)})
 

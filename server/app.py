@@ -22,7 +22,7 @@ from server.actions import QueueService
 from server.auth import FloodGuard, LoginGuard
 from server.config import Config, ensure_config, load_config
 from server.errors import LoketError
-from server.events import publish, socketio
+from server.events import broadcast, publish, socketio
 from server.printing import NullPrintQueue, PrintQueue, TicketPrint, render_png
 from server.printing.queue import NOT_PRINTED
 from server.storage import Store
@@ -68,6 +68,10 @@ class Loket:
         self.queue = QueueService(self.store, config, clock)
         self.login_guard = LoginGuard(clock)
         self.kiosk_guard = FloodGuard(clock, lambda: self.config.queue.kiosk_limit_per_minute)
+        self.enroll_guard = FloodGuard(clock, lambda: 5)
+        from server.devices import Devices
+
+        self.devices = Devices(self.store)
         self.announcer = announcer or self._make_announcer(config)
         self.printer = printer or self._make_printer(config)
         self._previews: OrderedDict = OrderedDict()
@@ -216,7 +220,7 @@ class Loket:
         ))
 
     def _print_result(self, result) -> None:
-        socketio.emit("ticket_printed", {
+        broadcast("ticket_printed", {
             "ticket_id": int(result.job_id) if str(result.job_id).isdigit() else result.job_id,
             "ok": result.ok, "message": result.message,
         })
@@ -264,11 +268,11 @@ class Loket:
 
 def create_app(data_dir: Path | str | None = None, test_config: dict | None = None,
                clock: Callable[[], datetime] = rules.utc_now, announcer=None, printer=None,
-               background: bool = True, demo: bool = False, worker_threads: int | None = None) -> Flask:
+               background: bool = True, demo: bool = False) -> Flask:
     """Build the Flask app for the office in ``data_dir`` (created on first use).
 
-    ``worker_threads``: the threads of the server that will run it, when that number is fixed
-    (gunicorn): Socket.IO connections are then limited so that some always stay free.
+    ``demo``: browsers on this machine are enrolled as devices by themselves (``loket serve
+    --demo``). Under gevent (``loket serve``) plain requests run in real threads, off the loop.
     """
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     config = prepare_data_dir(data_dir, demo)
@@ -282,6 +286,7 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         JSON_SORT_KEYS=False,
     )
+    app.config["LOKET_DEMO"] = demo
     if test_config:
         app.config.update(test_config)
     loket = Loket(data_dir, config, clock, announcer, printer)
@@ -289,19 +294,46 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
     app.extensions["loket"] = loket
     app.extensions["loket_announcer"] = loket.announcer
     _register(app)
-    socketio.init_app(app, async_mode="threading", cors_allowed_origins=[])
-    if worker_threads:
-        from server.capacity import SocketLimit, limits_for
+    from server import loop
 
-        app.wsgi_app = SocketLimit(app.wsgi_app, *limits_for(worker_threads))
+    loop.init()
+    socketio.init_app(app, async_mode="gevent" if loop.gevent_active() else "threading",
+                      cors_allowed_origins=[])
+    _wrap(app, loket)
     loket.queue.expire_stale()
     if background:
         loket.start_background()
     return app
 
 
+def _wrap(app: Flask, loket: Loket) -> None:
+    """Socket.IO's caps for anonymous clients, and plain requests off the event loop."""
+    from server.capacity import SocketGate
+    from server.devices import is_local, token_from
+    from server.loop import OffLoopRequests
+
+    serializer = app.session_interface.get_signing_serializer(app)
+
+    def trusted(environ) -> bool:
+        if loket.devices.lookup(token_from(environ)) is not None:
+            return True
+        if app.config["LOKET_DEMO"] and is_local(environ):
+            return True
+        from werkzeug.http import parse_cookie
+
+        cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(app.config["SESSION_COOKIE_NAME"])
+        try:
+            return bool(cookie and serializer.loads(cookie, max_age=9 * 3600).get("username"))
+        except Exception:  # a forged or expired cookie is just anonymous
+            return False
+
+    security = lambda: (loket.config.security.sockets_per_address, loket.config.security.anonymous_sockets)  # noqa: E731
+    app.extensions["loket_sockets"] = gate = SocketGate(app.wsgi_app, trusted, security)
+    app.wsgi_app = OffLoopRequests(gate, app.config["MAX_CONTENT_LENGTH"])
+
+
 def _register(app: Flask) -> None:
-    from server import admin, api, console, openapi, pages, reporting
+    from server import admin, api, console, devices_api, openapi, pages, reporting
     from server.voice.routes import bp as sounds_bp
 
     app.jinja_loader = ChoiceLoader([
@@ -315,6 +347,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(reporting.bp)
     app.register_blueprint(sounds_bp)
+    app.register_blueprint(devices_api.bp)
     app.before_request(_same_origin_only)
     app.after_request(_security_headers)
     app.register_error_handler(LoketError, _loket_error)

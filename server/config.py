@@ -239,9 +239,17 @@ class SurveySettings:
 
 @dataclass(frozen=True)
 class SecuritySettings:
-    """Sessions: a signed-in user who does nothing for ``idle_minutes`` must sign in again."""
+    """Sessions: a signed-in user who does nothing for ``idle_minutes`` must sign in again.
+    Anonymous clients (visitors' phones; not enrolled devices, not staff): at most
+    ``sockets_per_address`` open Socket.IO connections from one address and
+    ``anonymous_sockets`` in all; any client at most ``connections_per_address`` TCP connections
+    and the server ``max_connections``."""
 
     idle_minutes: int = 30
+    sockets_per_address: int = 200
+    anonymous_sockets: int = 3000
+    connections_per_address: int = 1000
+    max_connections: int = 5000
 
 
 MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".mp4", ".webm")
@@ -481,11 +489,17 @@ def _parse_survey(raw) -> SurveySettings:
 
 def _parse_security(raw) -> SecuritySettings:
     table = _Table(raw, "security")
-    table.reject_unknown({"idle_minutes"})
+    limits = ("sockets_per_address", "anonymous_sockets", "connections_per_address", "max_connections")
+    table.reject_unknown({"idle_minutes", *limits})
     minutes = table.get("idle_minutes", int, 30)
     if minutes < 1:
         raise ConfigError(f"security.idle_minutes: must be at least 1 (got {minutes})")
-    return SecuritySettings(minutes)
+    values = {}
+    for name in limits:
+        values[name] = table.get(name, int, getattr(SecuritySettings, name))
+        if values[name] < 1:
+            raise ConfigError(f"security.{name}: must be at least 1 (got {values[name]})")
+    return SecuritySettings(minutes, **values)
 
 
 def _parse_display(raw) -> DisplaySettings:

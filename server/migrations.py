@@ -204,3 +204,27 @@ def m005_day_versions(db):
         "CREATE TRIGGER tickets_version_update AFTER UPDATE ON tickets BEGIN "
         f"{bump.format(row='NEW')} {bump.format(row='OLD')} END"
     )
+
+
+@migrations()
+def m010_devices(db):
+    """Enrolled devices (kiosks, TVs, counter tablets). Only a hash of each device's token is
+    kept; a screen asking to be enrolled waits as ``pending`` with the code it shows until an
+    admin approves it."""
+    db.execute(
+        """
+        CREATE TABLE devices (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('kiosk', 'display', 'tablet')),
+            token_hash TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'revoked')),
+            code TEXT,
+            address TEXT,
+            created_at REAL NOT NULL,
+            approved_at REAL,
+            approved_by TEXT
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX devices_pending_code ON devices (code) WHERE status = 'pending'")

@@ -17,8 +17,10 @@ def iso(at: float | None, tz: ZoneInfo) -> str | None:
     return datetime.fromtimestamp(at, tz).isoformat(timespec="seconds")
 
 
-def ticket_json(ticket: TicketRow, queue: QueueService) -> dict:
-    """The public ticket object. The status-page token is never part of it."""
+def ticket_json(ticket: TicketRow, queue: QueueService, reason: bool = False) -> dict:
+    """The public ticket object. The status-page token is never part of it; the priority
+    *reason* only when ``reason`` (staff, the issuing kiosk, the visitor's own page) — screens
+    and anything anonymous see only that a ticket is a priority one."""
     config = queue.config
     tz = config.office.tz
     service = config.service(ticket.service)
@@ -36,8 +38,8 @@ def ticket_json(ticket: TicketRow, queue: QueueService) -> dict:
         "status": ticket.status,
         "status_label": STATUS_LABELS[Status(ticket.status)],
         "priority": ticket.priority,
-        "priority_reason": ticket.priority_reason,
-        "priority_label": PRIORITY_REASONS.get(ticket.priority_reason or "", ""),
+        "priority_reason": ticket.priority_reason if reason else None,
+        "priority_label": PRIORITY_REASONS.get(ticket.priority_reason or "", "") if reason else "",
         "issued_at": iso(ticket.issued_at, tz),
         "arrived_at": iso(ticket.arrived_at, tz),
         "called_at": iso(ticket.called_at, tz),
@@ -54,10 +56,11 @@ def ticket_json(ticket: TicketRow, queue: QueueService) -> dict:
     }
 
 
-def ticket_with_position(ticket: TicketRow, queue: QueueService) -> dict:
-    """The ticket plus people ahead and estimated wait (minutes) while it waits."""
+def ticket_with_position(ticket: TicketRow, queue: QueueService, reason: bool = True) -> dict:
+    """The ticket plus people ahead and estimated wait (minutes) while it waits (for its holder
+    or staff, so with the priority reason unless told otherwise)."""
     ahead, estimate = queue.position(ticket)
-    return {**ticket_json(ticket, queue), "ahead": ahead, "estimate_minutes": estimate}
+    return {**ticket_json(ticket, queue, reason), "ahead": ahead, "estimate_minutes": estimate}
 
 
 def services_json(queue: QueueService) -> list[dict]:

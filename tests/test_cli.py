@@ -72,6 +72,9 @@ def test_real_server_issue_call_and_websocket(tmp_path):
     added = loket_cli("user", "add", "siti", "--role", "officer", "--data", str(data),
                       env={"LOKET_PASSWORD": "rahasia-123"})
     assert added.returncode == 0, added.stderr
+    kiosk = loket_cli("device", "add", "Kiosk lobi", "--kind", "kiosk", "--data", str(data))
+    assert kiosk.returncode == 0, kiosk.stderr
+    token = kiosk.stdout.splitlines()[1]
     server = Server(data, free_port())
     try:
         server.wait_ready()
@@ -93,7 +96,10 @@ def test_real_server_issue_call_and_websocket(tmp_path):
         client.connect(server.url, transports=["websocket"], wait_timeout=10)
         assert client.transport() == "websocket"
 
-        ticket = requests.post(server.url + "/api/tickets", json={"service": "A"}, timeout=5)
+        phone = requests.post(server.url + "/api/tickets", json={"service": "A"}, timeout=5)
+        assert phone.status_code == 403 and phone.json()["error"]["code"] == "device_not_enrolled"
+        ticket = requests.post(server.url + "/api/tickets", json={"service": "A"}, timeout=5,
+                               headers={"Authorization": f"Device {token}"})
         assert ticket.status_code == 201
         session = requests.Session()
         login = session.post(server.url + "/api/login",

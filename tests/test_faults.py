@@ -10,10 +10,8 @@ import threading
 import time
 
 import pytest
-from conftest import FakeClock, issue, write_config
+from conftest import FakeClock, issue, make_app, write_config
 from servers import free_port
-
-from server.app import create_app
 
 
 def _post_ticket(port: int, source: str, service: str) -> tuple[int, dict]:
@@ -140,7 +138,7 @@ def test_a_broken_printer_never_blocks_the_kiosk(tmp_path, printer):
     port = listener.port if listener else free_port()
     data = tmp_path / "data"
     write_config(data, {'kind = "none"': f'kind = "network"\nhost = "127.0.0.1"\nport = {port}\ntimeout_seconds = 1'})
-    app = create_app(data, clock=FakeClock())
+    app = make_app(data, clock=FakeClock())
     client = app.test_client()
     try:
         started = time.perf_counter()
