@@ -297,8 +297,11 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
     from server import loop
 
     loop.init()
+    from server.wsguard import MAX_MESSAGE_BYTES
+
+    # Long-polling bodies are refused by their length too (websocket frames: server/wsguard.py).
     socketio.init_app(app, async_mode="gevent" if loop.gevent_active() else "threading",
-                      cors_allowed_origins=[])
+                      cors_allowed_origins=[], max_http_buffer_size=MAX_MESSAGE_BYTES)
     _wrap(app, loket)
     loket.queue.expire_stale()
     if background:

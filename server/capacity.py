@@ -16,6 +16,8 @@ import logging
 import threading
 from collections.abc import Callable
 
+from server import wsguard
+
 log = logging.getLogger(__name__)
 
 BUSY = {"error": {"code": "server_busy",
@@ -42,7 +44,10 @@ class SocketGate:
         self.refused = 0
 
     def __call__(self, environ, start_response):
-        if not environ.get("PATH_INFO", "").startswith(self.prefix) or self.trusted(environ):
+        if not environ.get("PATH_INFO", "").startswith(self.prefix):
+            return self.wsgi_app(environ, start_response)
+        wsguard.guard(environ)  # everyone's websocket messages are small
+        if self.trusted(environ):
             return self.wsgi_app(environ, start_response)
         address = environ.get("REMOTE_ADDR", "")
         per_address, in_all = self.limits()

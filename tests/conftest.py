@@ -185,7 +185,7 @@ def artifacts():
 
 @pytest.fixture
 def live_server(tmp_path):
-    """A real ``loket serve`` process on a free port, open all day, with users:
+    """A real ``loket serve --demo`` process on a free port, open all day, with users:
     admin/supervisor ``kepala`` and officers ``petugas1``..``petugas4`` (password rahasia-123)."""
     from servers import ALWAYS_OPEN, Server, free_port
 
@@ -199,7 +199,8 @@ def live_server(tmp_path):
                            ("petugas2", "officer"), ("petugas3", "officer"), ("petugas4", "officer")]:
         create_user(store, username, "rahasia-123", role, utc_now())
     store.close()
-    server = Server(data, free_port())
+    # --demo: browsers and clients on this machine count as enrolled devices (as in the demo).
+    server = Server(data, free_port(), "--demo")
     server.wait_ready()
     yield server
     if server.process.poll() is None:
