@@ -140,9 +140,13 @@ def budget_ok() -> bool:
     spent = budgets.spend(request.sid)
     if spent <= EVENTS_PER_WINDOW:
         return True
-    if spent > 2 * EVENTS_PER_WINDOW:
+    if spent == 2 * EVENTS_PER_WINDOW + 1:
         log.warning("closing a socket from %s: %d events in %g s", request.remote_addr, spent, WINDOW_SECONDS)
+        # The Engine.IO connection too (the websocket itself), not just the Socket.IO session.
+        eio_sid = socketio.server.manager.eio_sid_from_sid(request.sid, "/")
         disconnect()
+        if eio_sid:
+            socketio.server.eio.disconnect(eio_sid)
     return False
 
 
