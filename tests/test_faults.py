@@ -165,12 +165,15 @@ def test_a_broken_printer_never_blocks_the_kiosk(tmp_path, printer):
 def test_disk_full_gives_a_clear_error_and_recovers(app, client, login, loket):
     issue(client, "A")
     officer = login("officer", 2)
+    # Ten kiosks, so that the per-kiosk limit (30 a minute) is not what stops them.
+    kiosks = [loket.devices.add(f"Kiosk {n}", "kiosk", loket.queue.now().timestamp())[1] for n in range(10)]
     writer = loket.store._writer
     pages = writer.execute("PRAGMA page_count").fetchone()[0]
     writer.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk full" (SQLITE_FULL)
     refused = 0
     for _ in range(200):  # fill the last free pages, then every write must be refused cleanly
-        response = client.post("/api/tickets", json={"service": "B"}, environ_base={"REMOTE_ADDR": f"10.1.{_ // 20}.1"})
+        response = client.post("/api/tickets", json={"service": "B"},
+                               headers={"Authorization": f"Device {kiosks[_ // 20]}"})
         if response.status_code == 503:
             refused += 1
             body = response.get_json()["error"]
