@@ -24,6 +24,7 @@ from server.settings_store import config_to_raw, save_config
 bp = Blueprint("admin", __name__)
 
 LOGO_NAME = "logo.png"
+LOGO_MAX_PIXELS_SIDE = 4000
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_SIDE = 800
 SECTIONS = ("office", "queue", "printer", "voice", "display", "security", "survey")
@@ -225,6 +226,11 @@ def upload_logo():
         image = Image.open(io.BytesIO(data))
         if image.format not in ("PNG", "JPEG"):
             raise LoketError("invalid_image", "Logo harus berupa gambar PNG atau JPEG.", 415)
+        # The header's dimensions, before decoding: a 1 MB PNG can declare 30,000 × 30,000 pixels.
+        if max(image.size) > LOGO_MAX_PIXELS_SIDE:
+            raise LoketError("image_too_large",
+                             f"Ukuran logo terlalu besar; paling banyak {LOGO_MAX_PIXELS_SIDE} × "
+                             f"{LOGO_MAX_PIXELS_SIDE} piksel.", 422)
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise LoketError("invalid_image", "Logo harus berupa gambar PNG atau JPEG.", 415) from None

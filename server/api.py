@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from server import auth, events
@@ -23,10 +25,21 @@ def json_body(required: bool = True) -> dict:
         if required:
             raise LoketError("invalid_json", "Isi permintaan harus berupa objek JSON.", 400)
         return {}
-    data = request.get_json(silent=True)
+    try:
+        if not request.is_json:
+            raise ValueError("not JSON")
+        # NaN and Infinity are not JSON (Python's parser takes them); deep nesting would
+        # exhaust the parser's recursion.
+        data = json.loads(request.get_data(cache=True), parse_constant=_no_constant)
+    except (ValueError, RecursionError, UnicodeDecodeError):
+        data = None
     if not isinstance(data, dict):
         raise LoketError("invalid_json", "Isi permintaan harus berupa objek JSON.", 400)
     return data
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
 
 
 def field(data: dict, name: str, kind: type, required: bool = False, default=None):
@@ -58,8 +71,16 @@ def respond(outcome, status: int = 200):
 
 @bp.get("/services")
 def services():
-    """Every service with waiting count and whether the kiosk may issue a number now."""
-    return jsonify({"services": services_json(loket().queue)})
+    """Every service with waiting count and whether the kiosk may issue a number now.
+
+    Anyone may ask, as often as they like: the answer is computed at most once per second and
+    per committed write, and shared."""
+    office = loket()
+    key = (office.store.generation, id(office.config), int(office.queue.now().timestamp()))
+    cached = getattr(office, "services_cache", None)
+    if cached is None or cached[0] != key:
+        cached = office.services_cache = (key, {"services": services_json(office.queue)})
+    return jsonify(cached[1])
 
 
 @bp.post("/tickets")
@@ -125,14 +146,14 @@ def login():
         if user["role"] == "officer" and allowed and counter_id not in allowed:
             raise LoketError("forbidden", f"Anda tidak terdaftar untuk Loket {counter_id}.", 403)
     loket().login_guard.succeeded(username, request.remote_addr or "")
-    auth.sign_in(user, counter_id, loket().queue.now().timestamp())
+    auth.sign_in(user, counter_id, loket().queue.now().timestamp(), store)
     return jsonify({"user": {"username": user["username"], "role": user["role"], "counter": counter_id}})
 
 
 @bp.post("/logout")
 def logout():
     """Sign out."""
-    auth.sign_out()
+    auth.sign_out(loket().store)
     return jsonify({"ok": True})
 
 

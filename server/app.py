@@ -326,9 +326,12 @@ def _wrap(app: Flask, loket: Loket) -> None:
 
         cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(app.config["SESSION_COOKIE_NAME"])
         try:
-            return bool(cookie and serializer.loads(cookie, max_age=9 * 3600).get("username"))
+            data = serializer.loads(cookie, max_age=9 * 3600) if cookie else {}
         except Exception:  # a forged or expired cookie is just anonymous
             return False
+        from server.auth import session_alive
+
+        return session_alive(loket.store, data.get("sid"), data.get("username"))
 
     security = lambda: (loket.config.security.sockets_per_address, loket.config.security.anonymous_sockets)  # noqa: E731
     app.extensions["loket_sockets"] = gate = SocketGate(app.wsgi_app, trusted, security)

@@ -320,6 +320,11 @@ def parse_config(raw: dict, source: str = "loket.toml") -> Config:
         raise ConfigError(f"{source}: {exc}") from None
 
 
+#: The longest text a setting may hold (names end up on a TV, a ticket and the report).
+TEXT_LIMIT = 120
+TEXT_LIMITS = {"running_text": 500, "template": 300, "description": 300}
+
+
 class _Table:
     """Typed access to one TOML table that names the key in every error."""
 
@@ -343,6 +348,11 @@ class _Table:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         if not ok:
             raise ConfigError(f"{self.key(name)}: must be {_KIND_NAMES.get(kind, kind.__name__)}")
+        longest = TEXT_LIMITS.get(name, TEXT_LIMIT)
+        if isinstance(value, str) and len(value) > longest:
+            raise ConfigError(f"{self.key(name)}: at most {longest} characters (got {len(value)})")
+        if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+            raise ConfigError(f"{self.key(name)}: must be a finite number")
         return value
 
     def non_negative(self, name, default, integer=False):

@@ -228,3 +228,25 @@ def m010_devices(db):
         """
     )
     db.execute("CREATE UNIQUE INDEX devices_pending_code ON devices (code) WHERE status = 'pending'")
+
+
+@migrations()
+def m011_service_times_index(db):
+    """The last finished tickets of a service (the kiosk's estimate, read by ``GET
+    /api/services``) as an index range, not a sort of a year of history."""
+    db.execute("CREATE INDEX tickets_service_done ON tickets (service, finished_at) "
+               "WHERE status = 'done' AND flagged = 0")
+
+
+@migrations()
+def m012_sessions(db):
+    """Signed-in sessions kept on the server (a hash of the id the cookie carries): signing out
+    ends one; a new password or a disabled account ends all of that user's, by trigger, whoever
+    makes the change (the admin page or ``loket user``)."""
+    db.execute("CREATE TABLE sessions (id TEXT PRIMARY KEY, username TEXT NOT NULL, created_at REAL NOT NULL)")
+    db.execute("CREATE INDEX sessions_username ON sessions (username)")
+    db.execute(
+        "CREATE TRIGGER users_end_sessions AFTER UPDATE OF password_hash, active ON users "
+        "WHEN NEW.password_hash IS NOT OLD.password_hash OR NEW.active = 0 "
+        "BEGIN DELETE FROM sessions WHERE username = NEW.username; END"
+    )
