@@ -301,8 +301,11 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
 
     # Long-polling bodies are refused by their length too (websocket frames: server/wsguard.py).
     socketio.init_app(app, async_mode="gevent" if loop.gevent_active() else "threading",
-                      cors_allowed_origins=[], max_http_buffer_size=MAX_MESSAGE_BYTES)
+                      max_http_buffer_size=MAX_MESSAGE_BYTES)  # Origin: this server's own only
     _wrap(app, loket)
+    from server import proxy
+
+    proxy.wrap(app, config.security)
     loket.queue.expire_stale()
     if background:
         loket.start_background()

@@ -250,6 +250,9 @@ class SecuritySettings:
     anonymous_sockets: int = 3000
     connections_per_address: int = 1000
     max_connections: int = 5000
+    trusted_proxies: int = 0
+    secure_cookies: bool = False
+    allowed_hosts: tuple[str, ...] = ()
 
 
 MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".mp4", ".webm")
@@ -500,7 +503,7 @@ def _parse_survey(raw) -> SurveySettings:
 def _parse_security(raw) -> SecuritySettings:
     table = _Table(raw, "security")
     limits = ("sockets_per_address", "anonymous_sockets", "connections_per_address", "max_connections")
-    table.reject_unknown({"idle_minutes", *limits})
+    table.reject_unknown({"idle_minutes", "trusted_proxies", "secure_cookies", "allowed_hosts", *limits})
     minutes = table.get("idle_minutes", int, 30)
     if minutes < 1:
         raise ConfigError(f"security.idle_minutes: must be at least 1 (got {minutes})")
@@ -509,6 +512,12 @@ def _parse_security(raw) -> SecuritySettings:
         values[name] = table.get(name, int, getattr(SecuritySettings, name))
         if values[name] < 1:
             raise ConfigError(f"security.{name}: must be at least 1 (got {values[name]})")
+    values["trusted_proxies"] = table.non_negative("trusted_proxies", 0, integer=True)
+    values["secure_cookies"] = table.get("secure_cookies", bool, False)
+    hosts = table.get("allowed_hosts", list, [])
+    if not all(isinstance(h, str) and h and len(h) <= 253 for h in hosts):
+        raise ConfigError("security.allowed_hosts: must be a list of host names, e.g. [\"loket.kantor.go.id\"]")
+    values["allowed_hosts"] = tuple(h.lower() for h in hosts)
     return SecuritySettings(minutes, **values)
 
 

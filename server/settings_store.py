@@ -51,7 +51,7 @@ def config_to_raw(config: Config) -> dict:
         "queue": dataclasses.asdict(config.queue),
         "printer": dataclasses.asdict(config.printer),
         "voice": dataclasses.asdict(config.voice),
-        "security": dataclasses.asdict(config.security),
+        "security": {**dataclasses.asdict(config.security), "allowed_hosts": list(config.security.allowed_hosts)},
         "survey": {"mode": config.survey.mode},
         "display": {"media": list(config.display.media), "slide_seconds": config.display.slide_seconds},
         "services": services,

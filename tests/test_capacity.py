@@ -192,3 +192,10 @@ def test_slow_header_clients_do_not_delay_the_kiosk_and_are_cut(guarded_server):
     finally:
         for sock in slow:
             sock.close()
+
+
+@pytest.mark.slow
+def test_socket_io_refuses_another_sites_origin(guarded_server):
+    url = guarded_server.url + "/socket.io/?EIO=4&transport=polling"
+    assert requests.get(url, headers={"Origin": "http://jahat.example"}, timeout=5).status_code == 400
+    assert requests.get(url, headers={"Origin": guarded_server.url}, timeout=5).status_code == 200
