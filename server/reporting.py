@@ -237,7 +237,7 @@ def _export_period() -> Period:
     try:
         start = reports.parse_date(request.args.get("from"), "from")
         end = reports.parse_date(request.args.get("to"), "to")
-        return reports.range_period(start, end)
+        return reports.within_years(reports.range_period(start, end))
     except PeriodError as exc:
         raise LoketError("invalid_date", str(exc), 400) from None
 

@@ -133,7 +133,11 @@ FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 def parse_period(args: Mapping[str, str], today: date) -> Period:
     """The period a reports URL asks for: ``view=day|month|year|range``; today by default."""
-    period = _parse_period(args, today)
+    return within_years(_parse_period(args, today))
+
+
+def within_years(period: Period) -> Period:
+    """``period`` if it lies in :data:`FIRST_YEAR`–:data:`LAST_YEAR`, else PeriodError."""
     if period.start.year < FIRST_YEAR or period.end.year > LAST_YEAR:
         raise PeriodError(f"Laporan tersedia untuk tahun {FIRST_YEAR}–{LAST_YEAR}.")
     return period
