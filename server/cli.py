@@ -73,11 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``loket`` console script."""
     words = sys.argv[1:] if argv is None else argv
     if words[:1] == ["serve"] and "--dev" not in words and sys.platform != "win32":
-        # gunicorn's gevent worker patches the standard library; doing it before anything is
-        # imported (ssl, threading) is what gevent asks for.
-        from gevent import monkey
+        # gevent's patches go in before anything else is imported, as gevent asks
+        # (server/gworker.py says which).
+        from server.gworker import patch
 
-        monkey.patch_all()
+        patch()
     args = build_parser().parse_args(argv)
     try:
         if args.command == "serve":

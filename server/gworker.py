@@ -94,8 +94,26 @@ class CappedServer(PyWSGIServer):
                     self._per_address.pop(host, None)
 
 
+def patch() -> None:
+    """gevent's monkey patches, except threads: ``threading`` stays real, so the locks, events and
+    background jobs that pool threads and the loop share are real OS primitives (gevent's are not
+    safe across OS threads), and background jobs (voice, printer, housekeeping) are real threads
+    that never hold the loop; ``queue`` and ``subprocess`` stay real with them. Sockets, ``select``
+    and ``time.sleep`` are patched: every connection is a greenlet."""
+    from gevent import monkey
+
+    monkey.patch_all(thread=False, queue=False, subprocess=False)
+
+
 class LoketWorker(GeventPyWSGIWorker):
     """The worker class ``loket serve`` runs (one process, one event loop)."""
 
     server_class = CappedServer
     wsgi_handler = DeadlineHandler
+
+    def patch(self):
+        from gevent import socket as gsocket
+
+        patch()
+        self.sockets = [gsocket.socket(s.FAMILY, gsocket.SOCK_STREAM, fileno=s.sock.detach())
+                        for s in self.sockets]

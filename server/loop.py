@@ -1,7 +1,7 @@
 """Where work runs under the gevent event loop, and the same calls without it.
 
-Under ``loket serve`` (gunicorn's gevent worker, everything monkey-patched) every connection is a
-greenlet on one event loop. Code that blocks inside C — sqlite3, espeak-ng, Pillow — does not
+Under ``loket serve`` (gunicorn's gevent worker, sockets monkey-patched, threads left real) every
+connection is a greenlet on one event loop. Code that blocks inside C — sqlite3, espeak-ng, Pillow — does not
 yield to the loop, so while it runs no other socket is served. Such work goes to gevent's pool of
 real OS threads (:func:`run_blocking`); Socket.IO emits are made on the loop (:func:`on_loop`),
 because the sockets belong to it. Without gevent (tests, ``--dev``, Windows) both are plain calls.
@@ -10,7 +10,6 @@ because the sockets belong to it. Without gevent (tests, ``--dev``, Windows) bot
 from __future__ import annotations
 
 import logging
-import threading
 
 log = logging.getLogger(__name__)
 
@@ -76,18 +75,6 @@ def _logged(function, *args) -> None:
         function(*args)
     except Exception:
         log.exception("work on the event loop failed")
-
-
-def real_thread(target, name: str, args=()) -> None:
-    """Start a background job on a real OS thread, also under gevent (its blocking calls must
-    not hold the loop). Its emits must go through :func:`on_loop`."""
-    if gevent_active():
-        from gevent import monkey
-
-        start_new_thread = monkey.get_original("_thread", "start_new_thread")
-        start_new_thread(target, tuple(args))
-        return
-    threading.Thread(target=target, args=args, name=name, daemon=True).start()
 
 
 BODY_SECONDS = 15.0
