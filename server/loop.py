@@ -10,12 +10,15 @@ because the sockets belong to it. Without gevent (tests, ``--dev``, Windows) bot
 from __future__ import annotations
 
 import logging
+import sys
 
 log = logging.getLogger(__name__)
 
 #: Real OS threads for blocking work: enough for the kiosks and officers at once, few enough
 #: that SQLite's single writer is not fought over by many.
-POOL_THREADS = 16
+POOL_THREADS = 8
+
+SWITCH_SECONDS = 0.001
 
 _main_hub = None
 
@@ -38,6 +41,9 @@ def init() -> None:
 
     _main_hub = gevent.get_hub()
     _main_hub.threadpool.maxsize = POOL_THREADS
+    # The loop shares the GIL with the pool threads: hand it over more often than every 5 ms,
+    # so that a socket's turn on the loop does not wait behind a thread's whole time slice.
+    sys.setswitchinterval(SWITCH_SECONDS)
 
 
 def _on_main_loop() -> bool:
