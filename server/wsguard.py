@@ -1,4 +1,4 @@
-"""Websocket messages refused by their frame header, before their payload is read.
+"""Websocket messages refused by their frame header, before their payload is read; floods cut.
 
 Loket's clients send tiny messages (``state``, ``watch_ticket`` with a token, pings). The
 websocket library collects a whole message before anyone could judge its size, so a client could
@@ -10,7 +10,14 @@ declaring more than :data:`MAX_MESSAGE_BYTES` ends the connection at once. Compr
 
 from __future__ import annotations
 
+import time
+
 MAX_MESSAGE_BYTES = 16 * 1024
+#: Frames a client may send per window before the connection is dropped at the socket, before
+#: anything is decoded or handled (the Socket.IO budget, server/events.py, drops events past 20
+#: and closes past 40 per 10 s; this is the hard stop for a client that keeps sending).
+MAX_FRAMES = 60
+FRAME_WINDOW_SECONDS = 10.0
 
 
 class MessageTooBig(ConnectionError):
@@ -26,6 +33,8 @@ class FrameGuard:
         self._header = bytearray()
         self._payload_left = 0
         self._message = 0  # bytes declared so far by the frames of the current message
+        self._window_start = 0.0
+        self._frames = 0
 
     def __getattr__(self, name):
         return getattr(self._sock, name)
@@ -62,6 +71,12 @@ class FrameGuard:
         length = short if not extra else int.from_bytes(header[2:2 + extra], "big")
         fin, opcode = header[0] & 0x80, header[0] & 0x0F
         self._header = bytearray()
+        now = time.monotonic()
+        if now - self._window_start > FRAME_WINDOW_SECONDS:
+            self._window_start, self._frames = now, 0
+        self._frames += 1
+        if self._frames > MAX_FRAMES:
+            raise MessageTooBig(f"more than {MAX_FRAMES} websocket frames in {FRAME_WINDOW_SECONDS:g} s")
         if opcode >= 0x8:  # control frames: at most 125 bytes by the RFC
             if length > 125:
                 raise MessageTooBig("control frame too big")
@@ -81,8 +96,8 @@ def guard(environ: dict) -> None:
         return
     environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
     wsgi_input = environ.get("wsgi.input")
-    rfile = getattr(wsgi_input, "rfile", None)
-    raw = getattr(rfile, "raw", None)
+    # gevent's server gives the socket's reader itself, or an object holding it as ``rfile``.
+    raw = getattr(wsgi_input, "raw", None) or getattr(getattr(wsgi_input, "rfile", None), "raw", None)
     sock = getattr(raw, "_sock", None)
     if sock is None:
         return  # another server (Werkzeug): the library's own message limit still applies
@@ -95,7 +110,7 @@ class _Raw:
 
 
 class _Input:
-    """What the websocket library looks for in ``wsgi.input`` (``.rfile.raw._sock``)."""
+    """What the websocket library looks for in ``wsgi.input`` (``.raw._sock``)."""
 
     def __init__(self, raw):
         self.rfile = self
