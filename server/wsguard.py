@@ -10,6 +10,7 @@ declaring more than :data:`MAX_MESSAGE_BYTES` ends the connection at once. Compr
 
 from __future__ import annotations
 
+import socket
 import time
 
 MAX_MESSAGE_BYTES = 16 * 1024
@@ -44,7 +45,15 @@ class FrameGuard:
 
     def recv(self, size: int, *flags) -> bytes:
         data = self._sock.recv(size, *flags)
-        self.check(data)
+        try:
+            self.check(data)
+        except MessageTooBig:
+            # End the TCP connection itself: the server still holds another descriptor of it.
+            try:
+                self._sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            raise
         return data
 
     def check(self, data: bytes) -> None:
