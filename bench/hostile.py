@@ -193,12 +193,12 @@ def scenario_attack(tmp: Path, quick: bool) -> None:
         peak = max(peak, rss_mb(pid))
         for process in running:
             process.join(seconds + 10)
-        time.sleep(5)
+        time.sleep(35)  # the server's housekeeping (every 30 s) hands freed memory back
         after = rss_mb(pid)
         errors = sum(n for status, n in statuses.items() if status != 201)
         row("250 slow + 4-socket flood + 300 sockets from one address", f"kiosk {_ms(latencies)}",
             "kiosk p99 ≤ 100 ms; every TV every call; RSS ≤ 200 MB, back after",
-            f"{errors} kiosk errors; {missed} of {len(set(calls)) and 30} calls missed by a TV; RSS {baseline:.0f} → "
+            f"{errors} kiosk errors; {missed} of 30 calls missed by a TV; RSS {baseline:.0f} → "
             f"peak {peak:.0f} → after {after:.0f} MB")
     finally:
         tvs.close()

@@ -243,6 +243,7 @@ class Loket:
     def _housekeeping(self, interval: float) -> None:
         while not self._stop.wait(interval):
             self.run_housekeeping()
+            _give_memory_back()
 
     def run_housekeeping(self) -> None:
         """Expire tickets left open from earlier days and tell the screens."""
@@ -264,6 +265,19 @@ class Loket:
             except Exception:
                 log.exception("closing a worker failed")
         self.store.close()
+
+
+def _give_memory_back() -> None:
+    """After a burst (a flood of connections that are gone now), hand freed memory back to the
+    system: glibc keeps it otherwise, and the server's size would stay at its peak."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (Windows, musl): nothing to do
+        pass
 
 
 def create_app(data_dir: Path | str | None = None, test_config: dict | None = None,
