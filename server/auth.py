@@ -32,14 +32,15 @@ COMMON_PASSWORDS = {
 
 def check_password_strength(password: str) -> None:
     """Refuse a weak password: at least 8 characters (at most 200), letters together with digits
-    or symbols, not one of the usual first guesses."""
+    or symbols unless 12 characters or more, not one of the usual first guesses."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise LoketError("weak_password", f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.", 422)
     if len(password) > MAX_PASSWORD_LENGTH:
         raise LoketError("weak_password", f"Kata sandi paling banyak {MAX_PASSWORD_LENGTH} karakter.", 422)
     letters = any(c.isalpha() for c in password)
     others = any(not c.isalpha() for c in password)
-    if not (letters and others) or len(set(password)) < 4 or password.lower() in COMMON_PASSWORDS:
+    mixed = letters and others or len(password) >= 12  # a long one may be letters only
+    if not mixed or len(set(password)) < 4 or password.lower() in COMMON_PASSWORDS:
         raise LoketError("weak_password", "Kata sandi terlalu mudah ditebak: gabungkan huruf dengan angka "
                          "atau simbol, dan jangan memakai kata sandi umum.", 422)
 

@@ -199,8 +199,7 @@ def live_server(tmp_path):
                            ("petugas2", "officer"), ("petugas3", "officer"), ("petugas4", "officer")]:
         create_user(store, username, "rahasia-123", role, utc_now())
     store.close()
-    # --demo: browsers and clients on this machine count as enrolled devices (as in the demo).
-    server = Server(data, free_port(), "--demo")
+    server = Server(data, free_port())  # --demo: this machine's browsers count as enrolled
     server.wait_ready()
     yield server
     if server.process.poll() is None:

@@ -80,7 +80,7 @@ def guarded_server(tmp_path):
     _tv, tv = devices.add("TV lobi", "display", utc_now().timestamp())
     _kiosk, kiosk = devices.add("Kiosk lobi", "kiosk", utc_now().timestamp())
     store.close()
-    server = Server(data, free_port())
+    server = Server(data, free_port(), demo=False)
     server.wait_ready()
     server.tv, server.kiosk = tv, kiosk
     yield server

@@ -75,7 +75,7 @@ def test_real_server_issue_call_and_websocket(tmp_path):
     kiosk = loket_cli("device", "add", "Kiosk lobi", "--kind", "kiosk", "--data", str(data))
     assert kiosk.returncode == 0, kiosk.stderr
     token = kiosk.stdout.splitlines()[1]
-    server = Server(data, free_port())
+    server = Server(data, free_port(), demo=False)
     try:
         server.wait_ready()
         out = "".join(server.output)
@@ -122,7 +122,7 @@ def test_real_server_issue_call_and_websocket(tmp_path):
 @pytest.mark.slow
 def test_first_start_creates_an_admin_and_prints_the_password(tmp_path):
     data = tmp_path / "fresh"
-    server = Server(data, free_port())
+    server = Server(data, free_port(), demo=False)
     try:
         server.wait_ready()
     finally:
