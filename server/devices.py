@@ -16,6 +16,7 @@ import hashlib
 import secrets
 import sqlite3
 import threading
+import time
 
 from server.errors import LoketError
 from server.storage import Store
@@ -26,6 +27,7 @@ COOKIE_DAYS = 3650
 #: Screens waiting for approval at once; older requests are dropped first.
 MAX_PENDING = 20
 PENDING_SECONDS = 30 * 60
+RELOAD_SECONDS = 2.0
 CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no 0/O, 1/I, 2/Z, 5/S, 8/B look-alikes
 PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
 
@@ -57,10 +59,12 @@ class Devices:
         self.store = store
         self._lock = threading.Lock()
         self._active: dict[str, dict] | None = None
+        self._loaded_at = 0.0
 
-    def _load(self) -> dict[str, dict]:
+    def _load(self, fresh: bool = False) -> dict[str, dict]:
         with self._lock:
-            if self._active is None:
+            if self._active is None or fresh:
+                self._loaded_at = time.monotonic()
                 rows = self.store.read().execute(
                     "SELECT id, name, kind, token_hash FROM devices WHERE status = 'active'").fetchall()
                 self._active = {row["token_hash"]: {"id": row["id"], "name": row["name"], "kind": row["kind"]}
@@ -72,10 +76,16 @@ class Devices:
             self._active = None
 
     def lookup(self, token: str | None) -> dict | None:
-        """The active device holding ``token``, or None."""
+        """The active device holding ``token``, or None. A token not known here is looked up
+        again in the database at most every :data:`RELOAD_SECONDS` (a device enrolled by
+        ``loket device add`` while the server runs)."""
         if not token or len(token) > 200:
             return None
-        return self._load().get(token_hash(token))
+        key = token_hash(token)
+        device = self._load().get(key)
+        if device is None and time.monotonic() - self._loaded_at > RELOAD_SECONDS:
+            device = self._load(fresh=True).get(key)
+        return device
 
     def add(self, name: str, kind: str, now: float, by: str | None = None) -> tuple[dict, str]:
         """Enroll a device at once; returns it and its token (shown only this once)."""

@@ -14,11 +14,11 @@ from conftest import FakeClock, issue, make_app, write_config
 from servers import free_port
 
 
-def _post_ticket(port: int, source: str, service: str) -> tuple[int, dict]:
+def _post_ticket(port: int, source: str, service: str, token: str) -> tuple[int, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=(source, 0))
     try:
         conn.request("POST", "/api/tickets", body=json.dumps({"service": service}),
-                     headers={"Content-Type": "application/json"})
+                     headers={"Content-Type": "application/json", "Authorization": f"Device {token}"})
         response = conn.getresponse()
         return response.status, json.loads(response.read() or b"{}")
     finally:
@@ -42,13 +42,22 @@ def test_kill_9_while_ten_kiosks_issue(live_server, browser):
     confirmed: list[dict] = []
     lock = threading.Lock()
     stop = threading.Event()
+    # Ten enrolled kiosks (as `loket device add` does, while the server runs), each with its own
+    # limit of numbers a minute.
+    from server.devices import Devices
+    from server.queue import utc_now
+    from server.storage import Store
+
+    store = Store(server.data / "loket.db")
+    tokens = [Devices(store).add(f"Kiosk {n}", "kiosk", utc_now().timestamp())[1] for n in range(10)]
+    store.close()
 
     def kiosk(index: int):
         # Ten kiosks: ten addresses on the loopback network, as on an office LAN.
         source = f"127.0.0.{10 + index}"
         while not stop.is_set():
             try:
-                status, body = _post_ticket(server.port, source, "AB"[index % 2])
+                status, body = _post_ticket(server.port, source, "AB"[index % 2], tokens[index])
             except (OSError, http.client.HTTPException, json.JSONDecodeError):
                 time.sleep(0.02)
                 continue
@@ -76,11 +85,12 @@ def test_kill_9_while_ten_kiosks_issue(live_server, browser):
     restarted = time.monotonic()
     state = json.loads(_get(server.port, "/api/state"))
     for ticket in before_crash:
-        stored = json.loads(_get(server.port, f"/api/tickets/{ticket['id']}"))["ticket"]
+        token = ticket["status_url"].rsplit("/", 1)[-1]
+        stored = json.loads(_get(server.port, f"/api/status/{token}"))["ticket"]
         assert stored["number"] == ticket["number"] and stored["service"] == ticket["service"]
     for service in "AB":
         numbers = sorted(int(t["number"][1:]) for t in before_crash if t["service"] == service)
-        status, after = _post_ticket(server.port, "127.0.0.99", service)
+        status, after = _post_ticket(server.port, "127.0.0.99", service, tokens[0])
         assert status == 201
         assert int(after["ticket"]["number"][1:]) > max(numbers), "numbering continues"
         assert len(numbers) == len(set(numbers))
