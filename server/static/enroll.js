@@ -48,12 +48,12 @@
         if (document.body.classList.contains("is-unenrolled")) { window.location.reload(); }
         return;
       }
-      if (data.pending) {
-        show(data.pending.code);
-      } else {
-        return json("POST", "/api/devices/enroll", { kind: kind }).then(function (made) { show(made.pending.code); });
-      }
-      window.setTimeout(check, POLL_MS);
+      var asked = data.pending ? Promise.resolve(data)
+        : json("POST", "/api/devices/enroll", { kind: kind });
+      return asked.then(function (made) {
+        show(made.pending.code);
+        window.setTimeout(check, POLL_MS);
+      });
     }).catch(function (error) {
       var note = document.querySelector("[data-enroll-note]");
       if (note) { note.textContent = error.message; }
