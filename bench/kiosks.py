@@ -19,23 +19,27 @@ from urllib.parse import urlsplit
 
 
 class _Kiosk:
-    def __init__(self, host: str, port: int, bodies: list[bytes]):
+    def __init__(self, host: str, port: int, bodies: list[bytes], token: str | None = None,
+                 source: str | None = None):
         self.host, self.port = host, port
         self.bodies = bodies
+        self.auth = f"Authorization: Device {token}\r\n" if token else ""
+        self.source = source
         self.sent = 0
         self.started = 0.0
         self.buffer = b""
         self.sock: socket.socket | None = None
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self.host, self.port), timeout=10)
+        self.sock = socket.create_connection((self.host, self.port), timeout=10,
+                                             source_address=(self.source, 0) if self.source else None)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock.setblocking(False)
 
     def request(self) -> bytes:
         body = self.bodies[self.sent % len(self.bodies)]
         return (f"POST /api/tickets HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+                f"{self.auth}Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
 
     def response(self) -> tuple[int, bool] | None:
         """(status, keep-alive) once a whole response is buffered, else None."""
@@ -55,7 +59,7 @@ class _Kiosk:
         return status, headers.get("connection", "").lower() != "close"
 
 
-def _run(url: str, clients: int, per_client: int, services: str, results) -> None:
+def _run(url: str, clients: int, per_client: int, services: str, results, tokens=None, sources=None) -> None:
     parts = urlsplit(url)
     selector = selectors.DefaultSelector()
     latencies: list[float] = []
@@ -64,7 +68,9 @@ def _run(url: str, clients: int, per_client: int, services: str, results) -> Non
     for index in range(clients):
         bodies = [json.dumps({"service": services[(index + n) % len(services)]}).encode()
                   for n in range(len(services))]
-        kiosks.append(_Kiosk(parts.hostname, parts.port, bodies))
+        kiosks.append(_Kiosk(parts.hostname, parts.port, bodies,
+                             tokens[index % len(tokens)] if tokens else None,
+                             sources[index % len(sources)] if sources else None))
 
     def send(kiosk: _Kiosk) -> None:
         if kiosk.sock is None:
@@ -109,11 +115,15 @@ def _run(url: str, clients: int, per_client: int, services: str, results) -> Non
     results.put((latencies, statuses, time.perf_counter() - began))
 
 
-def run_kiosks(url: str, clients: int = 20, per_client: int = 250, services: str = "ABCDEF"):
-    """Latencies (ms), status counts and elapsed seconds of ``clients`` × ``per_client`` tickets."""
+def run_kiosks(url: str, clients: int = 20, per_client: int = 250, services: str = "ABCDEF",
+               tokens: list[str] | None = None, sources: list[str] | None = None):
+    """Latencies (ms), status counts and elapsed seconds of ``clients`` × ``per_client`` tickets.
+    ``tokens``: enrolled kiosks' tokens (sent as ``Authorization: Device``); ``sources``: local
+    addresses (127.0.0.x) the kiosks connect from, round robin."""
     context = multiprocessing.get_context("fork")
     results = context.Queue()
-    process = context.Process(target=_run, args=(url, clients, per_client, services, results), daemon=True)
+    process = context.Process(target=_run, args=(url, clients, per_client, services, results, tokens, sources),
+                              daemon=True)
     process.start()
     try:
         return results.get(timeout=600)

@@ -1,4 +1,4 @@
-"""Loket's benchmarks against a real ``loket serve`` (gunicorn, one threaded worker).
+"""Loket's benchmarks against a real ``loket serve`` (gunicorn, one gevent worker).
 
     .venv/bin/python bench/run.py [--quick] [--only NAME ...]
 
@@ -31,6 +31,7 @@ from servers import ALWAYS_OPEN, Server, free_port  # noqa: E402
 from bench.kiosks import run_kiosks  # noqa: E402
 from bench.screens import Screens  # noqa: E402
 from server.auth import create_user  # noqa: E402
+from server.devices import Devices  # noqa: E402
 from server.queue import utc_now  # noqa: E402
 from server.storage import Store  # noqa: E402
 
@@ -53,9 +54,10 @@ def record(name: str, values_ms: list[float], target: str, ok: bool, note: str =
 
 
 def start_server(tmp: Path, voice: bool = True) -> Server:
-    """The demo office as ``loket serve`` writes it, open all day, with the kiosk flood guard off:
-    every kiosk and screen of a benchmark is 127.0.0.1, and the guard would cap that address at
-    30 numbers a minute (it is tested on its own in tests/test_api.py)."""
+    """The demo office as ``loket serve`` writes it, open all day, with the kiosk flood guard off
+    (a benchmark's kiosks issue far more than 30 numbers a minute each; the guard is tested in
+    tests/test_api.py), one enrolled kiosk (``server.kiosk``, its token; ``server.as_kiosk``, its
+    header) and one enrolled TV (``server.tv``) shared by the benchmark's clients."""
     data = tmp / f"data-{len(list(tmp.iterdir()))}"
     replace = dict(ALWAYS_OPEN)
     replace["kiosk_limit_per_minute = 30"] = "kiosk_limit_per_minute = 0"
@@ -63,9 +65,13 @@ def start_server(tmp: Path, voice: bool = True) -> Server:
     store = Store(data / "loket.db")
     for counter in range(1, 5):
         create_user(store, f"petugas{counter}", PASSWORD, "officer", utc_now())
+    devices = Devices(store)
+    _kiosk, kiosk = devices.add("Kiosk bench", "kiosk", utc_now().timestamp())
+    _tv, tv = devices.add("TV bench", "display", utc_now().timestamp())
     store.close()
     server = Server(data, free_port())
     server.wait_ready(60)
+    server.kiosk, server.tv, server.as_kiosk = kiosk, tv, {"Authorization": f"Device {kiosk}"}
     return server
 
 
@@ -83,13 +89,13 @@ def bench_broadcast(tmp: Path, quick: bool) -> None:
     """Officer calls one at a time; each call is timed from the moment the officer's request is
     sent until each of 50 screens has the decoded ``ticket_called`` (see bench/screens.py)."""
     server = start_server(tmp)
-    screens = Screens(server.url, count=50, processes=1)
+    screens = Screens(server.url, count=50, processes=1, token=server.tv)
     try:
         screens.wait_ready()
         session = officer(server, 1)
         calls = 30 if quick else 100
         for _ in range(calls):
-            requests.post(f"{server.url}/api/tickets", json={"service": "A"}).raise_for_status()
+            requests.post(f"{server.url}/api/tickets", json={"service": "A"}, headers=server.as_kiosk).raise_for_status()
         sent_at = {}
         for _ in range(calls):
             sent = time.perf_counter()
@@ -118,7 +124,8 @@ def bench_kiosk(tmp: Path, quick: bool) -> None:
     last (see bench/kiosks.py)."""
     server = start_server(tmp)
     try:
-        latencies, statuses, elapsed = run_kiosks(server.url, clients=20, per_client=100 if quick else 250)
+        latencies, statuses, elapsed = run_kiosks(server.url, clients=20, per_client=100 if quick else 250,
+                                                  tokens=[server.kiosk])
         rate = len(latencies) / elapsed
         p99 = percentile(latencies, 0.99)
         errors = sum(n for status, n in statuses.items() if status != 201)
@@ -247,7 +254,7 @@ def worker_pid(server: Server) -> int:
 def bench_memory(tmp: Path, quick: bool) -> None:
     """An 8-hour office day at 60× (8 minutes; 2 minutes with --quick) with 50 screens open."""
     server = start_server(tmp, voice=True)
-    screens = Screens(server.url, count=50, processes=1)
+    screens = Screens(server.url, count=50, processes=1, token=server.tv)
     try:
         screens.wait_ready()
         pid = worker_pid(server)
@@ -259,7 +266,8 @@ def bench_memory(tmp: Path, quick: bool) -> None:
         issued = 0
         while (now := time.monotonic() - began) < duration:
             if now >= next_arrival:
-                requests.post(f"{server.url}/api/tickets", json={"service": "ABCDEF"[issued % 6]})
+                requests.post(f"{server.url}/api/tickets", json={"service": "ABCDEF"[issued % 6]},
+                              headers=server.as_kiosk)
                 issued += 1
                 next_arrival += 1 / arrivals_per_second
                 counter = 1 + issued % 4
@@ -344,7 +352,7 @@ def main() -> int:
     name = f"RESULTS-{'-'.join(args.only)}.md" if args.only else "RESULTS.md"
     (ROOT / "bench" / name).write_text(
         f"# Benchmark results\n\n{stamp}, {mode} run of `bench/run.py`, against `loket serve` "
-        f"(gunicorn, 1 worker, 200 threads) on loopback, the demo office with the voice on. Screens "
+        f"(gunicorn, 1 gevent worker) on loopback, the demo office with the voice on. Screens "
         f"and kiosks are light Socket.IO / HTTP clients in a child process (bench/screens.py, "
         f"bench/kiosks.py).\n\nMachine: {machine()}\n\n{text}\n",
         encoding="utf-8",

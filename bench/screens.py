@@ -24,12 +24,15 @@ from wsproto.events import AcceptConnection, CloseConnection, Ping, Request, Tex
 
 
 class _Screen:
-    def __init__(self, host: str, port: int):
-        self.sock = socket.create_connection((host, port), timeout=10)
+    def __init__(self, host: str, port: int, token: str | None = None, source: str | None = None,
+                 query: str = ""):
+        self.sock = socket.create_connection((host, port), timeout=10,
+                                             source_address=(source, 0) if source else None)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.ws = WSConnection(ConnectionType.CLIENT)
-        self.sock.sendall(self.ws.send(Request(host=f"{host}:{port}",
-                                               target="/socket.io/?EIO=4&transport=websocket")))
+        headers = [(b"Authorization", f"Device {token}".encode())] if token else []
+        self.sock.sendall(self.ws.send(Request(host=f"{host}:{port}", extra_headers=headers,
+                                               target=f"/socket.io/?EIO=4&transport=websocket{query}")))
         self.buffer: list[str] = []
         self.joined = False
 
@@ -66,9 +69,10 @@ class _Screen:
             on_event(name, args[0] if args else None)
 
 
-def _run(url: str, count: int, event_name: str, ready, stop, results) -> None:
+def _run(url: str, count: int, event_name: str, ready, stop, results, token=None, sources=None, query="") -> None:
     parts = urlsplit(url)
-    screens = [_Screen(parts.hostname, parts.port) for _ in range(count)]
+    screens = [_Screen(parts.hostname, parts.port, token, sources[n % len(sources)] if sources else None, query)
+               for n in range(count)]
     selector = selectors.DefaultSelector()
     for screen in screens:
         screen.sock.setblocking(False)
@@ -100,7 +104,10 @@ def _run(url: str, count: int, event_name: str, ready, stop, results) -> None:
 class Screens:
     """``count`` screens spread over ``processes`` processes, recording arrivals of one event."""
 
-    def __init__(self, url: str, count: int = 50, processes: int = 5, event: str = "ticket_called"):
+    def __init__(self, url: str, count: int = 50, processes: int = 5, event: str = "ticket_called",
+                 token: str | None = None, sources: list[str] | None = None, query: str = ""):
+        """``token``: an enrolled device's (a TV); ``sources``: local addresses to connect from
+        (127.0.0.x), round robin; ``query``: e.g. ``&screen=status`` for visitors' phones."""
         context = multiprocessing.get_context("fork")
         self._stop = context.Event()
         self._results = context.Queue()
@@ -111,7 +118,7 @@ class Screens:
             ready = context.Event()
             process = context.Process(
                 target=_run, daemon=True,
-                args=(url, share + (index < extra), event, ready, self._stop, self._results))
+                args=(url, share + (index < extra), event, ready, self._stop, self._results, token, sources, query))
             process.start()
             self._readies.append(ready)
             self._processes.append(process)

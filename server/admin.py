@@ -18,13 +18,13 @@ from server.actions import ROLES, Actor
 from server.api import field, json_body
 from server.config import CONFIG_NAME
 from server.errors import ConfigError, LoketError
-from server.events import socketio
 from server.present import state_json
 from server.settings_store import config_to_raw, save_config
 
 bp = Blueprint("admin", __name__)
 
 LOGO_NAME = "logo.png"
+LOGO_MAX_PIXELS_SIDE = 4000
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_SIDE = 800
 SECTIONS = ("office", "queue", "printer", "voice", "display", "security", "survey")
@@ -95,10 +95,11 @@ def _apply(actor: Actor, action: str, target: str, change) -> dict:
 
 def _broadcast_settings() -> None:
     """Kiosks, displays and consoles redraw from the new configuration without a reload."""
-    queue = _loket().queue
-    socketio.emit("config_changed", {})
-    socketio.emit("state", state_json(queue))
-    socketio.emit("queue_changed", {"waiting": queue.waiting_counts()})
+    from server.events import broadcast, queue_changed
+
+    broadcast("config_changed", {})
+    broadcast("state", state_json(_loket().queue))
+    queue_changed(_loket())
 
 
 @bp.put("/api/admin/settings/<section>")
@@ -268,6 +269,11 @@ def upload_logo():
         image = Image.open(io.BytesIO(data))
         if image.format not in ("PNG", "JPEG"):
             raise LoketError("invalid_image", "Logo harus berupa gambar PNG atau JPEG.", 415)
+        # The header's dimensions, before decoding: a 1 MB PNG can declare 30,000 × 30,000 pixels.
+        if max(image.size) > LOGO_MAX_PIXELS_SIDE:
+            raise LoketError("image_too_large",
+                             f"Ukuran logo terlalu besar; paling banyak {LOGO_MAX_PIXELS_SIDE} × "
+                             f"{LOGO_MAX_PIXELS_SIDE} piksel.", 422)
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise LoketError("invalid_image", "Logo harus berupa gambar PNG atau JPEG.", 415) from None
@@ -375,7 +381,9 @@ def update_user(username: str):
         audit_after = {**after, "password_reset": password is not None}
         storage.add_audit(conn, loket.queue.now().timestamp(), actor.username, "update_user", username,
                           before, audit_after)
-    socketio.emit("config_changed", {})  # an open board shows the new full name at once
+    from server.events import broadcast
+
+    broadcast("config_changed", {})  # an open board shows the new full name at once
     return jsonify({"user": after})
 
 

@@ -50,9 +50,9 @@ def check_alerts(loket, now: datetime | None = None, emit=None) -> list[dict]:
     """
     now = now or loket.queue.now()
     if emit is None:
-        from server.events import socketio
+        from server.events import broadcast
 
-        emit = socketio.emit
+        emit = broadcast
     late = overdue(loket, now)
     if not late:
         return []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from server import auth, events
@@ -23,10 +25,21 @@ def json_body(required: bool = True) -> dict:
         if required:
             raise LoketError("invalid_json", "Isi permintaan harus berupa objek JSON.", 400)
         return {}
-    data = request.get_json(silent=True)
+    try:
+        if not request.is_json:
+            raise ValueError("not JSON")
+        # NaN and Infinity are not JSON (Python's parser takes them); deep nesting would
+        # exhaust the parser's recursion.
+        data = json.loads(request.get_data(cache=True), parse_constant=_no_constant)
+    except (ValueError, RecursionError, UnicodeDecodeError):
+        data = None
     if not isinstance(data, dict):
         raise LoketError("invalid_json", "Isi permintaan harus berupa objek JSON.", 400)
     return data
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
 
 
 def field(data: dict, name: str, kind: type, required: bool = False, default=None):
@@ -52,20 +65,31 @@ def officer() -> Actor:
 def respond(outcome, status: int = 200):
     """Broadcast what changed, answer with the outcome's ticket."""
     events.publish(outcome)
-    ticket = ticket_json(outcome.ticket, loket().queue) if outcome.ticket else None
+    ticket = ticket_json(outcome.ticket, loket().queue, reason=True) if outcome.ticket else None
     return jsonify({"ticket": ticket}), status
 
 
 @bp.get("/services")
 def services():
-    """Every service with waiting count and whether the kiosk may issue a number now."""
-    return jsonify({"services": services_json(loket().queue)})
+    """Every service with waiting count and whether the kiosk may issue a number now.
+
+    Anyone may ask, as often as they like: the answer is computed at most once per second and
+    per committed write, and shared."""
+    office = loket()
+    key = (office.store.generation, id(office.config), int(office.queue.now().timestamp()))
+    cached = getattr(office, "services_cache", None)
+    if cached is None or cached[0] != key:
+        cached = office.services_cache = (key, {"services": services_json(office.queue)})
+    return jsonify(cached[1])
 
 
 @bp.post("/tickets")
 def issue_ticket():
     """The kiosk takes a number for a visitor."""
-    loket().kiosk_guard.check(request.remote_addr or "")
+    from server.devices_api import device_key, require_kiosk
+
+    # Per device, not per address: the simulator and the kiosk on one PC count apart.
+    loket().kiosk_guard.check(device_key(require_kiosk()))
     data = json_body()
     service = field(data, "service", str, required=True)
     priority = field(data, "priority", bool, default=False)
@@ -82,7 +106,8 @@ def issue_ticket():
 
 @bp.get("/tickets/<int:ticket_id>")
 def get_ticket(ticket_id: int):
-    """One ticket (without its status-page token)."""
+    """One ticket, for signed-in staff (visitors read theirs by token: /api/status/<token>)."""
+    officer()
     queue = loket().queue
     return jsonify({"ticket": ticket_with_position(queue.get(ticket_id), queue)})
 
@@ -121,14 +146,14 @@ def login():
         if user["role"] == "officer" and allowed and counter_id not in allowed:
             raise LoketError("forbidden", f"Anda tidak terdaftar untuk Loket {counter_id}.", 403)
     loket().login_guard.succeeded(username, request.remote_addr or "")
-    auth.sign_in(user, counter_id, loket().queue.now().timestamp())
+    auth.sign_in(user, counter_id, loket().queue.now().timestamp(), store)
     return jsonify({"user": {"username": user["username"], "role": user["role"], "counter": counter_id}})
 
 
 @bp.post("/logout")
 def logout():
     """Sign out."""
-    auth.sign_out()
+    auth.sign_out(loket().store)
     return jsonify({"ok": True})
 
 

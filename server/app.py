@@ -23,7 +23,7 @@ from server.auth import FloodGuard, LoginGuard
 from server.clock_guard import guarded_queue
 from server.config import Config, ensure_config, load_config
 from server.errors import LoketError
-from server.events import publish, socketio
+from server.events import broadcast, publish, socketio
 from server.printing import NullPrintQueue, PrintQueue, TicketPrint, render_png
 from server.printing.queue import NOT_PRINTED
 from server.storage import Store
@@ -71,6 +71,10 @@ class Loket:
         self.queue = guarded_queue(self.store, config, clock)  # no queue writes on a wrong clock
         self.login_guard = LoginGuard(clock)
         self.kiosk_guard = FloodGuard(clock, lambda: self.config.queue.kiosk_limit_per_minute)
+        self.enroll_guard = FloodGuard(clock, lambda: 5)
+        from server.devices import Devices
+
+        self.devices = Devices(self.store)
         self.announcer = announcer or self._make_announcer(config)
         self.printer = printer or self._make_printer(config)
         self._previews: OrderedDict = OrderedDict()
@@ -221,7 +225,7 @@ class Loket:
         ))
 
     def _print_result(self, result) -> None:
-        socketio.emit("ticket_printed", {
+        broadcast("ticket_printed", {
             "ticket_id": int(result.job_id) if str(result.job_id).isdigit() else result.job_id,
             "ok": result.ok, "message": result.message,
         })
@@ -260,6 +264,7 @@ class Loket:
     def _housekeeping(self, interval: float) -> None:
         while not self._stop.wait(interval):
             self.run_housekeeping()
+            _give_memory_back()
 
     def run_housekeeping(self) -> None:
         """Expire tickets left open from earlier days and tell the screens."""
@@ -283,13 +288,26 @@ class Loket:
         self.store.close()
 
 
+def _give_memory_back() -> None:
+    """After a burst (a flood of connections that are gone now), hand freed memory back to the
+    system: glibc keeps it otherwise, and the server's size would stay at its peak."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (Windows, musl): nothing to do
+        pass
+
+
 def create_app(data_dir: Path | str | None = None, test_config: dict | None = None,
                clock: Callable[[], datetime] = rules.utc_now, announcer=None, printer=None,
-               background: bool = True, demo: bool = False, worker_threads: int | None = None) -> Flask:
+               background: bool = True, demo: bool = False) -> Flask:
     """Build the Flask app for the office in ``data_dir`` (created on first use).
 
-    ``worker_threads``: the threads of the server that will run it, when that number is fixed
-    (gunicorn): Socket.IO connections are then limited so that some always stay free.
+    ``demo``: browsers on this machine are enrolled as devices by themselves (``loket serve
+    --demo``). Under gevent (``loket serve``) plain requests run in real threads, off the loop.
     """
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     config = prepare_data_dir(data_dir, demo)
@@ -303,6 +321,7 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
         JSON_SORT_KEYS=False,
     )
+    app.config["LOKET_DEMO"] = demo
     if test_config:
         app.config.update(test_config)
     loket = Loket(data_dir, config, clock, announcer, printer)
@@ -311,19 +330,55 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
     app.extensions["loket"] = loket
     app.extensions["loket_announcer"] = loket.announcer
     _register(app)
-    socketio.init_app(app, async_mode="threading", cors_allowed_origins=[])
-    if worker_threads:
-        from server.capacity import SocketLimit, limits_for
+    from server import loop
 
-        app.wsgi_app = SocketLimit(app.wsgi_app, *limits_for(worker_threads))
+    loop.init()
+    from server.wsguard import MAX_MESSAGE_BYTES
+
+    # Long-polling bodies are refused by their length too (websocket frames: server/wsguard.py).
+    socketio.init_app(app, async_mode="gevent" if loop.gevent_active() else "threading",
+                      max_http_buffer_size=MAX_MESSAGE_BYTES)  # Origin: this server's own only
+    _wrap(app, loket)
+    from server import proxy
+
+    proxy.wrap(app, config.security)
     loket.queue.expire_stale()
     if background:
         loket.start_background()
     return app
 
 
+def _wrap(app: Flask, loket: Loket) -> None:
+    """Socket.IO's caps for anonymous clients, and plain requests off the event loop."""
+    from server.capacity import SocketGate
+    from server.devices import is_local, token_from
+    from server.loop import OffLoopRequests
+
+    serializer = app.session_interface.get_signing_serializer(app)
+
+    def trusted(environ) -> bool:
+        if loket.devices.lookup(token_from(environ)) is not None:
+            return True
+        if app.config["LOKET_DEMO"] and is_local(environ):
+            return True
+        from werkzeug.http import parse_cookie
+
+        cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(app.config["SESSION_COOKIE_NAME"])
+        try:
+            data = serializer.loads(cookie, max_age=9 * 3600) if cookie else {}
+        except Exception:  # a forged or expired cookie is just anonymous
+            return False
+        from server.auth import session_alive
+
+        return session_alive(loket.store, data.get("sid"), data.get("username"))
+
+    security = lambda: (loket.config.security.sockets_per_address, loket.config.security.anonymous_sockets)  # noqa: E731
+    app.extensions["loket_sockets"] = gate = SocketGate(app.wsgi_app, trusted, security)
+    app.wsgi_app = OffLoopRequests(gate, app.config["MAX_CONTENT_LENGTH"])
+
+
 def _register(app: Flask) -> None:
-    from server import admin, admin_media, api, console, openapi, pages, reporting, system
+    from server import admin, admin_media, api, console, devices_api, openapi, pages, reporting, system
     from server.guide import bp as guide_bp
     from server.voice.pack_routes import bp as voice_pack_bp
     from server.voice.routes import bp as sounds_bp
@@ -343,6 +398,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(voice_pack_bp)
     app.register_blueprint(system.bp)
     app.register_blueprint(guide_bp)  # /bantuan, the office's guide
+    app.register_blueprint(devices_api.bp)
     app.before_request(_same_origin_only)
     app.after_request(_security_headers)
     app.register_error_handler(LoketError, _loket_error)

@@ -20,10 +20,34 @@ MIN_PASSWORD_LENGTH = 8
 _DUMMY_HASH = generate_password_hash("loket-dummy-password")
 
 
-def hash_password(password: str) -> str:
-    """A salted hash of a new password (refuses one that is too short)."""
+MAX_PASSWORD_LENGTH = 200
+#: Refused whatever their length: the first guesses of anyone on the Wi-Fi.
+COMMON_PASSWORDS = {
+    "password", "password1", "passw0rd", "12345678", "123456789", "1234567890", "87654321", "qwerty123",
+    "qwertyuiop", "admin123", "admin1234", "administrator", "loket123", "loket1234", "petugas1", "petugas123",
+    "rahasia1", "rahasia123", "bismillah", "indonesia", "indonesia1", "sayang123", "iloveyou", "abcd1234",
+    "1q2w3e4r", "11111111", "00000000", "ptsp1234", "kantor123",
+}
+
+
+def check_password_strength(password: str) -> None:
+    """Refuse a weak password: at least 8 characters (at most 200), letters together with digits
+    or symbols unless 12 characters or more, not one of the usual first guesses."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise LoketError("weak_password", f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.", 422)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise LoketError("weak_password", f"Kata sandi paling banyak {MAX_PASSWORD_LENGTH} karakter.", 422)
+    letters = any(c.isalpha() for c in password)
+    others = any(not c.isalpha() for c in password)
+    mixed = letters and others or len(password) >= 12  # a long one may be letters only
+    if not mixed or len(set(password)) < 4 or password.lower() in COMMON_PASSWORDS:
+        raise LoketError("weak_password", "Kata sandi terlalu mudah ditebak: gabungkan huruf dengan angka "
+                         "atau simbol, dan jangan memakai kata sandi umum.", 422)
+
+
+def hash_password(password: str) -> str:
+    """A salted hash of a new password (refuses a weak one)."""
+    check_password_strength(password)
     return generate_password_hash(password)
 
 
@@ -55,18 +79,41 @@ def authenticate(store: Store, username: str, password: str) -> dict | None:
     return user
 
 
-def sign_in(user: dict, counter_id: int | None, now: float) -> None:
-    """Start a fresh session (a new cookie, so a planted one is useless)."""
+SESSION_HOURS = 9
+
+
+def _session_hash(session_id: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def sign_in(user: dict, counter_id: int | None, now: float, store: Store | None = None) -> None:
+    """Start a fresh session (a new cookie, so a planted one is useless), recorded on the server
+    so that signing out, a new password or a disabled account end it for good."""
+    import secrets
+
     session.clear()
     session.permanent = True
+    if store is not None:
+        session_id = secrets.token_urlsafe(24)
+        with store.write() as conn:
+            conn.execute("DELETE FROM sessions WHERE created_at < ?", (now - SESSION_HOURS * 3600,))
+            conn.execute("INSERT INTO sessions (id, username, created_at) VALUES (?, ?, ?)",
+                         (_session_hash(session_id), user["username"], now))
+        session["sid"] = session_id
     session["seen"] = now
     session["username"] = user["username"]
     session["role"] = user["role"]
     session["counter_id"] = counter_id
 
 
-def sign_out() -> None:
-    """End the session."""
+def sign_out(store: Store | None = None) -> None:
+    """End the session, on the server too (a copy of the cookie is worthless afterwards)."""
+    session_id = session.get("sid")
+    if store is not None and session_id:
+        with store.write() as conn:
+            conn.execute("DELETE FROM sessions WHERE id = ?", (_session_hash(session_id),))
     session.clear()
 
 
@@ -79,10 +126,28 @@ def current_actor(store: Store) -> Actor | None:
         session.clear()
         return None
     user = storage.get_user(store.read(), username)
-    if user is None or not user["active"]:
+    if user is None or not user["active"] or not _session_recorded(store, username):
         session.clear()
         return None
-    return Actor(user["username"], user["role"], session.get("counter_id"))
+    counter_id = session.get("counter_id")
+    allowed = user.get("counters")
+    if user["role"] == "officer" and allowed and counter_id is not None and counter_id not in allowed:
+        # The admin took this counter from the officer: the open session loses it too.
+        session.clear()
+        return None
+    return Actor(user["username"], user["role"], counter_id)
+
+
+def _session_recorded(store: Store, username: str) -> bool:
+    return session_alive(store, session.get("sid"), username)
+
+
+def session_alive(store: Store, session_id: str | None, username: str | None) -> bool:
+    """Whether a session id (from a signed cookie) is still open on the server for ``username``."""
+    if not session_id or not username:
+        return False
+    row = store.read().execute("SELECT username FROM sessions WHERE id = ?", (_session_hash(session_id),)).fetchone()
+    return row is not None and row["username"] == username
 
 
 def _still_active() -> bool:
@@ -110,8 +175,13 @@ def require_actor(store: Store, roles: tuple[str, ...] = ROLES) -> Actor:
 
 
 class LoginGuard:
-    """Slows password guessing: after ``limit`` failures for a name or an address within
-    ``window`` seconds, that name or address is refused for ``lockout`` seconds."""
+    """Slows password guessing: after ``limit`` failures for a name *from one address* within
+    ``window`` seconds, that name is refused from that address for ``lockout`` seconds; after four
+    times as many from one address, whatever the names, the address is refused.
+
+    A name is never locked for everyone: a visitor guessing "admin" on the Wi-Fi would otherwise
+    lock the real admin out at the office PC. Names compare case-insensitively ("Admin" is "admin").
+    """
 
     def __init__(self, clock, limit: int = 5, window: float = 600, lockout: float = 300):
         import threading
@@ -125,7 +195,7 @@ class LoginGuard:
         self._lock = threading.Lock()
 
     def _keys(self, username: str, address: str) -> tuple[str, str]:
-        return (f"user:{username.lower()}", f"addr:{address}")
+        return (f"user:{username.strip().lower()}@{address}", f"addr:{address}")
 
     def check(self, username: str, address: str) -> None:
         """Raise 429 while the name or the address is locked out."""

@@ -1,12 +1,12 @@
-"""Keeping worker threads free for the kiosk and the officers.
+"""Reserved room for the office's own screens: anonymous Socket.IO connections are capped.
 
-Under gunicorn's threaded worker every open websocket holds one worker thread for as long as it is
-open (a long-poll for up to its ping interval). Screens are few, but every visitor who keeps the
-status page open on a phone holds one too: with all threads taken, the kiosk's next request would
-wait for a free thread — the kiosk would hang. So Socket.IO requests are counted here, and past
-the limit a new one is answered 503 at once; the Socket.IO client treats that like a dropped
-network and tries again a moment later. Visitors' phones (``?screen=status``) have a lower limit
-of their own, so they can never crowd out the TVs and the officers' consoles either.
+Under the event-loop server an open connection costs a greenlet, not a thread, so open screens no
+longer starve the kiosk. What remains to bound is memory and fairness: anyone on the office Wi-Fi
+can open sockets. So Socket.IO requests in progress (an open websocket, a waiting long-poll) from
+clients that are neither an enrolled device nor signed-in staff are counted, per address and in
+all; past either limit a new one is answered 503 at once (the Socket.IO client retries a moment
+later). Enrolled TVs, kiosks, tablets and staff consoles are never counted against these limits,
+so a flood of phones cannot take their places.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
+
+from server import wsguard
 
 log = logging.getLogger(__name__)
 
@@ -21,44 +24,46 @@ BUSY = {"error": {"code": "server_busy",
                   "message": "Server sedang melayani banyak layar. Menyambung kembali sebentar lagi."}}
 
 
-def limits_for(threads: int) -> tuple[int, int]:
-    """(Socket.IO requests at once, of which visitors' phones) for a worker with ``threads``:
-    a fifth of the threads (at least 8) always stays free for plain requests; phones get at
-    most half of the threads."""
-    reserved = max(8, threads // 5)
-    sockets = max(1, threads - reserved)
-    return sockets, max(1, min(sockets, threads // 2))
+class SocketGate:
+    """WSGI middleware counting anonymous Socket.IO requests in progress (see module docstring).
 
+    ``trusted(environ)`` says whether the request comes from an enrolled device or staff;
+    ``limits()`` gives (per address, in all) — read at each request, so a changed configuration
+    applies at once.
+    """
 
-class SocketLimit:
-    """WSGI middleware counting Socket.IO requests in progress (see the module's docstring)."""
-
-    def __init__(self, wsgi_app, sockets: int, phones: int, prefix: str = "/socket.io"):
+    def __init__(self, wsgi_app, trusted: Callable[[dict], bool], limits: Callable[[], tuple[int, int]],
+                 prefix: str = "/socket.io"):
         self.wsgi_app = wsgi_app
-        self.sockets = sockets
-        self.phones = phones
+        self.trusted = trusted
+        self.limits = limits
         self.prefix = prefix
         self._lock = threading.Lock()
         self.open = 0
-        self.open_phones = 0
+        self.per_address: dict[str, int] = {}
         self.refused = 0
 
     def __call__(self, environ, start_response):
         if not environ.get("PATH_INFO", "").startswith(self.prefix):
             return self.wsgi_app(environ, start_response)
-        phone = "screen=status" in environ.get("QUERY_STRING", "")
+        wsguard.guard(environ)  # everyone's websocket messages are small
+        if self.trusted(environ):
+            return self.wsgi_app(environ, start_response)
+        address = environ.get("REMOTE_ADDR", "")
+        per_address, in_all = self.limits()
         with self._lock:
-            full = self.open >= self.sockets or (phone and self.open_phones >= self.phones)
+            mine = self.per_address.get(address, 0)
+            full = self.open >= in_all or mine >= per_address
             if full:
                 self.refused += 1
                 refused = self.refused
             else:
                 self.open += 1
-                self.open_phones += phone
+                self.per_address[address] = mine + 1
         if full:
             if refused == 1 or refused % 100 == 0:
-                log.warning("socket limit reached (%d open, %d of them phones): refused %d so far",
-                            self.open, self.open_phones, refused)
+                log.warning("anonymous socket limit reached (%d open, %d from %s): refused %d so far",
+                            self.open, mine, address, refused)
             body = json.dumps(BUSY).encode()
             start_response("503 Service Unavailable", [
                 ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
@@ -71,9 +76,15 @@ class SocketLimit:
         finally:
             with self._lock:
                 self.open -= 1
-                self.open_phones -= phone
+                left = self.per_address.get(address, 1) - 1
+                if left > 0:
+                    self.per_address[address] = left
+                else:
+                    self.per_address.pop(address, None)
 
     def status(self) -> dict:
+        """What the admin page shows: open anonymous sockets, limits, refusals."""
+        per_address, in_all = self.limits()
         with self._lock:
-            return {"open": self.open, "open_phones": self.open_phones, "limit": self.sockets,
-                    "phone_limit": self.phones, "refused": self.refused}
+            return {"open": self.open, "addresses": len(self.per_address), "limit": in_all,
+                    "limit_per_address": per_address, "refused": self.refused}

@@ -35,8 +35,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data", help="data folder (default $LOKET_DATA, else ./loket-data)")
     serve.add_argument("--demo", action="store_true",
                        help="on a new data folder: open every day all day, demo users, print to a file")
-    serve.add_argument("--threads", type=int, default=200,
-                       help="worker threads (default 200); each open screen or phone holds one")
     serve.add_argument("--dev", action="store_true", help="use Werkzeug's development server")
 
     user = commands.add_parser("user", help="manage users")
@@ -68,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
         "simulate", help="simulate an office day: live through the API, or --history DAYS into the database")
     simulate.add_arguments(sim)
 
+    from server import devices_cli
+
+    devices_cli.add_arguments(commands)
     backup = commands.add_parser("backup", help="copy the database consistently while serving")
     backup.add_argument("dest", help="folder to write the copy into (created if missing)")
     backup.add_argument("--data")
@@ -79,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``loket`` console script."""
+    words = sys.argv[1:] if argv is None else argv
+    if words[:1] == ["serve"] and "--dev" not in words and sys.platform != "win32":
+        # gevent's patches go in before anything else is imported, as gevent asks
+        # (server/gworker.py says which).
+        from server.gworker import patch
+
+        patch()
     args = build_parser().parse_args(argv)
     try:
         if args.command == "serve":
@@ -99,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
             from server import cli_system
 
             return cli_system.run(args)
+        if args.command == "device":
+            from server import devices_cli
+
+            return devices_cli.run(args, _data_dir(args.data))
         if args.command == "simulate":
             from server import simulate
 
@@ -130,7 +142,7 @@ def cmd_serve(args) -> int:
     try:
         _first_users(data_dir, args.demo)
         print(f"Loket: data folder {data_dir.resolve()}", flush=True)
-        return serve(data_dir, args.host, args.port, threads=args.threads, dev=args.dev, demo=args.demo)
+        return serve(data_dir, args.host, args.port, dev=args.dev, demo=args.demo)
     finally:
         lock.release()
 

@@ -248,9 +248,20 @@ class SurveySettings:
 
 @dataclass(frozen=True)
 class SecuritySettings:
-    """Sessions: a signed-in user who does nothing for ``idle_minutes`` must sign in again."""
+    """Sessions: a signed-in user who does nothing for ``idle_minutes`` must sign in again.
+    Anonymous clients (visitors' phones; not enrolled devices, not staff): at most
+    ``sockets_per_address`` open Socket.IO connections from one address and
+    ``anonymous_sockets`` in all; any client at most ``connections_per_address`` TCP connections
+    and the server ``max_connections``."""
 
     idle_minutes: int = 30
+    sockets_per_address: int = 200
+    anonymous_sockets: int = 3000
+    connections_per_address: int = 1000
+    max_connections: int = 5000
+    trusted_proxies: int = 0
+    secure_cookies: bool = False
+    allowed_hosts: tuple[str, ...] = ()
 
 
 MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".mp4", ".webm")
@@ -328,6 +339,11 @@ def parse_config(raw: dict, source: str = "loket.toml") -> Config:
         raise ConfigError(f"{source}: {exc}") from None
 
 
+#: The longest text a setting may hold (names end up on a TV, a ticket and the report).
+TEXT_LIMIT = 120
+TEXT_LIMITS = {"running_text": 500, "template": 300, "description": 300}
+
+
 class _Table:
     """Typed access to one TOML table that names the key in every error."""
 
@@ -351,6 +367,11 @@ class _Table:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
         if not ok:
             raise ConfigError(f"{self.key(name)}: must be {_KIND_NAMES.get(kind, kind.__name__)}")
+        longest = TEXT_LIMITS.get(name, TEXT_LIMIT)
+        if isinstance(value, str) and len(value) > longest:
+            raise ConfigError(f"{self.key(name)}: at most {longest} characters (got {len(value)})")
+        if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+            raise ConfigError(f"{self.key(name)}: must be a finite number")
         return value
 
     def non_negative(self, name, default, integer=False):
@@ -508,11 +529,23 @@ def _parse_survey(raw) -> SurveySettings:
 
 def _parse_security(raw) -> SecuritySettings:
     table = _Table(raw, "security")
-    table.reject_unknown({"idle_minutes"})
+    limits = ("sockets_per_address", "anonymous_sockets", "connections_per_address", "max_connections")
+    table.reject_unknown({"idle_minutes", "trusted_proxies", "secure_cookies", "allowed_hosts", *limits})
     minutes = table.get("idle_minutes", int, 30)
     if minutes < 1:
         raise ConfigError(f"security.idle_minutes: must be at least 1 (got {minutes})")
-    return SecuritySettings(minutes)
+    values = {}
+    for name in limits:
+        values[name] = table.get(name, int, getattr(SecuritySettings, name))
+        if values[name] < 1:
+            raise ConfigError(f"security.{name}: must be at least 1 (got {values[name]})")
+    values["trusted_proxies"] = table.non_negative("trusted_proxies", 0, integer=True)
+    values["secure_cookies"] = table.get("secure_cookies", bool, False)
+    hosts = table.get("allowed_hosts", list, [])
+    if not all(isinstance(h, str) and h and len(h) <= 253 for h in hosts):
+        raise ConfigError("security.allowed_hosts: must be a list of host names, e.g. [\"loket.kantor.go.id\"]")
+    values["allowed_hosts"] = tuple(h.lower() for h in hosts)
+    return SecuritySettings(minutes, **values)
 
 
 def _parse_display(raw) -> DisplaySettings:

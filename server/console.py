@@ -11,7 +11,7 @@ from server import auth, openapi, storage
 from server import console_queries as queries
 from server.config import Service
 from server.errors import LoketError
-from server.events import socketio
+from server.events import broadcast
 from server.present import iso, ticket_json
 
 bp = Blueprint("console", __name__)
@@ -128,7 +128,7 @@ def counter_queue(counter_id: int):
     )
     tz = loket.config.office.tz
     listed = [
-        {**ticket_json(t, loket.queue), "position": i + 1, "waiting_since": iso(queries.waiting_since(t), tz)}
+        {**ticket_json(t, loket.queue, reason=True), "position": i + 1, "waiting_since": iso(queries.waiting_since(t), tz)}
         for i, t in enumerate(tickets[:QUEUE_LIST_LIMIT])
     ]
     return jsonify({
@@ -170,7 +170,7 @@ def board_state():
             "id": counter.id,
             "name": counter.name,
             "services": list(counter.services),
-            "current": ticket_json(ticket, loket.queue) if ticket else None,
+            "current": ticket_json(ticket, loket.queue, reason=True) if ticket else None,
             "officers": [{"username": u, "full_name": names.get(u, ""), "since": iso(at, tz)}
                          for u, at in present.get(counter.id, [])],
             "last_caller": figures.get("last_caller"),
@@ -277,7 +277,7 @@ def _track_presence(response):
     else:
         return response
     # No names in the broadcast: every screen hears it; the board asks /api/board.
-    socketio.emit("presence_changed", {})
+    broadcast("presence_changed", {})
     return response
 
 

@@ -239,3 +239,49 @@ def m020_user_names(db):
     the sign-in name."""
     db.execute("ALTER TABLE users ADD COLUMN full_name TEXT NOT NULL DEFAULT ''")
     db.execute("ALTER TABLE users ADD COLUMN nip TEXT NOT NULL DEFAULT ''")
+
+
+@migrations()
+def m010_devices(db):
+    """Enrolled devices (kiosks, TVs, counter tablets). Only a hash of each device's token is
+    kept; a screen asking to be enrolled waits as ``pending`` with the code it shows until an
+    admin approves it."""
+    db.execute(
+        """
+        CREATE TABLE devices (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('kiosk', 'display', 'tablet')),
+            token_hash TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'revoked')),
+            code TEXT,
+            address TEXT,
+            created_at REAL NOT NULL,
+            approved_at REAL,
+            approved_by TEXT
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX devices_pending_code ON devices (code) WHERE status = 'pending'")
+
+
+@migrations()
+def m011_service_times_index(db):
+    """The last finished tickets of a service (the kiosk's estimate, read by ``GET
+    /api/services``) as an index range, not a sort of a year of history."""
+    db.execute("CREATE INDEX tickets_service_done ON tickets (service, finished_at) "
+               "WHERE status = 'done' AND flagged = 0")
+
+
+@migrations()
+def m012_sessions(db):
+    """Signed-in sessions kept on the server (a hash of the id the cookie carries): signing out
+    ends one; a new password or a disabled account ends all of that user's, by trigger, whoever
+    makes the change (the admin page or ``loket user``)."""
+    db.execute("CREATE TABLE sessions (id TEXT PRIMARY KEY, username TEXT NOT NULL, created_at REAL NOT NULL)")
+    db.execute("CREATE INDEX sessions_username ON sessions (username)")
+    db.execute(
+        "CREATE TRIGGER users_end_sessions AFTER UPDATE OF password_hash, active ON users "
+        "WHEN NEW.password_hash IS NOT OLD.password_hash OR NEW.active = 0 "
+        "BEGIN DELETE FROM sessions WHERE username = NEW.username; END"
+    )

@@ -13,7 +13,7 @@ bp = Blueprint("openapi", __name__)
 
 # Blueprints that describe their own endpoints in a module-level OPENAPI_PATHS mapping.
 EXTENSION_MODULES = ("server.admin", "server.admin_media", "server.console", "server.reporting",
-                     "server.voice.pack_routes", "server.system")
+                     "server.voice.pack_routes", "server.system", "server.devices_api")
 
 
 def ref(name: str) -> dict:
@@ -209,12 +209,14 @@ def spec() -> dict:
                               "properties": {"ticket": ref("NewTicket")}}, "Created"),
                 "400": BAD_JSON, "404": error("Layanan tidak dikenal (unknown_service)"),
                 "409": error("Layanan tutup (service_closed) atau kuota habis (quota_reached)"),
+                "403": error("Bukan kiosk terdaftar (device_not_enrolled)"),
                 "422": INVALID, "429": error("Terlalu banyak permintaan (rate_limited)"),
             },
         }},
         "/api/tickets/{ticket_id}": {"get": {
-            "summary": "Satu tiket", "parameters": [TICKET_ID],
-            "responses": {"200": json_response(ref("TicketResponse")), "404": NO_TICKET},
+            "summary": "Satu tiket (petugas)", "parameters": [TICKET_ID],
+            "responses": {"200": json_response(ref("TicketResponse")), "401": error("Belum masuk (unauthenticated)"),
+                          "404": NO_TICKET},
         }},
         "/api/status/{token}": {"get": {
             "summary": "Tiket pengunjung dari kode QR (mengikuti pengalihan)",

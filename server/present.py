@@ -19,8 +19,10 @@ def iso(at: float | None, tz: ZoneInfo) -> str | None:
     return datetime.fromtimestamp(at, tz).isoformat(timespec="seconds")
 
 
-def ticket_json(ticket: TicketRow, queue: QueueService) -> dict:
-    """The public ticket object. The status-page token is never part of it."""
+def ticket_json(ticket: TicketRow, queue: QueueService, reason: bool = False) -> dict:
+    """The public ticket object. The status-page token is never part of it; the priority
+    *reason* only when ``reason`` (staff, the issuing kiosk, the visitor's own page) — screens
+    and anything anonymous see only that a ticket is a priority one."""
     config = queue.config
     tz = config.office.tz
     service = config.service(ticket.service)
@@ -39,8 +41,8 @@ def ticket_json(ticket: TicketRow, queue: QueueService) -> dict:
         "status": ticket.status,
         "status_label": STATUS_LABELS[Status(ticket.status)],
         "priority": ticket.priority,
-        "priority_reason": ticket.priority_reason,
-        "priority_label": PRIORITY_REASONS.get(ticket.priority_reason or "", ""),
+        "priority_reason": ticket.priority_reason if reason else None,
+        "priority_label": PRIORITY_REASONS.get(ticket.priority_reason or "", "") if reason else "",
         "issued_at": iso(ticket.issued_at, tz),
         "arrived_at": iso(ticket.arrived_at, tz),
         "called_at": iso(ticket.called_at, tz),
@@ -68,11 +70,13 @@ def told_estimate(ticket: TicketRow) -> dict | None:
             "high_seconds": round(ticket.estimate_high_seconds)}
 
 
-def ticket_with_position(ticket: TicketRow, queue: QueueService, at_issue: bool = False) -> dict:
+def ticket_with_position(ticket: TicketRow, queue: QueueService, at_issue: bool = False,
+                         reason: bool = True) -> dict:
     """The ticket plus people ahead and the wait estimate in words while it waits: the live one,
-    or (``at_issue``) the one just stored with it, which the kiosk shows and prints."""
+    or (``at_issue``) the one just stored with it, which the kiosk shows and prints. For its
+    holder or staff, so with the priority reason unless told otherwise."""
     ahead, _ = queue.position(ticket)
-    body = ticket_json(ticket, queue)
+    body = ticket_json(ticket, queue, reason)
     shown = body["estimate"] if at_issue else body["estimate_now"]
     words = None
     if ticket.status == Status.WAITING:

@@ -266,7 +266,7 @@ def _export_period() -> Period:
     try:
         start = reports.parse_date(request.args.get("from"), "from")
         end = reports.parse_date(request.args.get("to"), "to")
-        return reports.range_period(start, end)
+        return reports.within_years(reports.range_period(start, end))
     except PeriodError as exc:
         raise LoketError("invalid_date", str(exc), 400) from None
 
@@ -297,12 +297,23 @@ def export_row(ticket: dict, config) -> dict:
     }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(value):
+    """A cell a spreadsheet must not run: text that begins like a formula gets a leading
+    apostrophe (office and service names, flag reasons are typed by people)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv_value(value):
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return as_text(value)
 
 
 @bp.get("/reports/export.csv")
@@ -377,6 +388,7 @@ def workbook_bytes(config, figures: dict, rows, columns, fmt: Formats) -> bytes:
 
     book = Workbook(write_only=True)
     report = figures["report"]
+    _safe_sheets(book)
     summary = book.create_sheet("Ringkasan")
     summary.append([config.office.name])
     summary.append(["Periode", fmt.period(figures["period"])])
@@ -403,6 +415,19 @@ def workbook_bytes(config, figures: dict, rows, columns, fmt: Formats) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _safe_sheets(book) -> None:
+    """Every row appended to the book's sheets goes through :func:`as_text`."""
+    create = book.create_sheet
+
+    def create_sheet(*args, **kwargs):
+        sheet = create(*args, **kwargs)
+        append = sheet.append
+        sheet.append = lambda row: append([as_text(value) for value in row])
+        return sheet
+
+    book.create_sheet = create_sheet
 
 
 # ---- data quality --------------------------------------------------------------------------

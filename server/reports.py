@@ -144,9 +144,24 @@ def combine_picked(args: Mapping[str, str]) -> dict[str, str]:
     return result
 
 
+#: Reports cover these years: the previous and next period of any of them is still a date,
+#: and times inside them convert to the office's timezone (year 1 and 9999 do not).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
 def parse_period(args: Mapping[str, str], today: date) -> Period:
     """The period a reports URL asks for: ``view=day|month|year|range``; today by default."""
-    args = combine_picked(args)
+    return within_years(_parse_period(combine_picked(args), today))
+
+
+def within_years(period: Period) -> Period:
+    """``period`` if it lies in :data:`FIRST_YEAR`–:data:`LAST_YEAR`, else PeriodError."""
+    if period.start.year < FIRST_YEAR or period.end.year > LAST_YEAR:
+        raise PeriodError(f"Laporan tersedia untuk tahun {FIRST_YEAR}–{LAST_YEAR}.")
+    return period
+
+
+def _parse_period(args: Mapping[str, str], today: date) -> Period:
     view = args.get("view") or ("range" if args.get("from") or args.get("to") else "day")
     if view == "day":
         day = parse_date(args["date"], "date") if args.get("date") else today

@@ -1,10 +1,12 @@
-"""Serving all day: gunicorn with one threaded worker, a lock on the data folder, clean exit.
+"""Serving all day: gunicorn with one gevent worker, a lock on the data folder, clean exit.
 
-Why gunicorn (gthread, one worker, many threads): Flask-SocketIO's threading mode with
-simple-websocket gives real websockets under it; one worker keeps all Socket.IO clients in one
-process (no message queue needed); the master restarts a worker that dies; SIGTERM and SIGINT
-stop it gracefully. Werkzeug is a development server and is used only where gunicorn cannot run
-(Windows) or when asked for with ``--dev``.
+Why gunicorn with gevent (one worker): an open or slow connection costs a greenlet (tens of KB)
+instead of a thread, so screens, phones and slow clients cannot starve the kiosk; blocking work
+runs in gevent's real OS threads (server/loop.py). Flask-SocketIO serves websockets under it
+through simple-websocket; one worker keeps all Socket.IO clients in one process (no message
+queue needed); the master restarts a worker that dies; SIGTERM and SIGINT stop it gracefully.
+Werkzeug is a development server and is used only where gunicorn cannot run (Windows) or when
+asked for with ``--dev``.
 """
 
 from __future__ import annotations
@@ -81,8 +83,7 @@ def page_urls(host: str, port: int) -> list[tuple[str, str]]:
     return urls
 
 
-def serve(data_dir: Path, host: str, port: int, threads: int = 200, dev: bool = False,
-          demo: bool = False) -> int:
+def serve(data_dir: Path, host: str, port: int, dev: bool = False, demo: bool = False) -> int:
     """Serve until SIGINT/SIGTERM; return the exit code."""
     def ready():
         print("Loket siap. Buka:", flush=True)
@@ -91,7 +92,7 @@ def serve(data_dir: Path, host: str, port: int, threads: int = 200, dev: bool = 
 
     if dev or sys.platform == "win32":
         return _serve_werkzeug(data_dir, host, port, demo, ready)
-    return _serve_gunicorn(data_dir, host, port, threads, demo, ready)
+    return _serve_gunicorn(data_dir, host, port, demo, ready)
 
 
 def _serve_werkzeug(data_dir, host, port, demo, ready) -> int:
@@ -106,16 +107,22 @@ def _serve_werkzeug(data_dir, host, port, demo, ready) -> int:
     return 0
 
 
-def _serve_gunicorn(data_dir, host, port, threads, demo, ready) -> int:
+def _serve_gunicorn(data_dir, host, port, demo, ready) -> int:
     from gunicorn.app.base import BaseApplication
+
+    from server import gworker
+    from server.app import prepare_data_dir
+
+    security = prepare_data_dir(data_dir).security
+    gworker.CONNECTIONS_PER_ADDRESS["limit"] = security.connections_per_address
 
     class LoketApplication(BaseApplication):
         def load_config(self):
             options = {
                 "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
                 "workers": 1,
-                "worker_class": "gthread",
-                "threads": threads,
+                "worker_class": "server.gworker.LoketWorker",
+                "worker_connections": security.max_connections,
                 "timeout": 60,
                 "graceful_timeout": 5,
                 "keepalive": 5,
@@ -130,7 +137,7 @@ def _serve_gunicorn(data_dir, host, port, threads, demo, ready) -> int:
 
         def load(self):
             # Runs in the worker after the fork: database, voice and printer threads live there.
-            return create_app(data_dir, demo=demo, worker_threads=threads)
+            return create_app(data_dir, demo=demo)
 
     LoketApplication().run()
     return 0

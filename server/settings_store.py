@@ -56,7 +56,7 @@ def config_to_raw(config: Config) -> dict:
         "queue": dataclasses.asdict(config.queue),
         "printer": dataclasses.asdict(config.printer),
         "voice": dataclasses.asdict(config.voice),
-        "security": {"idle_minutes": config.security.idle_minutes},
+        "security": {**dataclasses.asdict(config.security), "allowed_hosts": list(config.security.allowed_hosts)},
         "survey": {"mode": config.survey.mode},
         "backup": dataclasses.asdict(config.backup),
         "display": {"media": list(config.display.media), "slide_seconds": config.display.slide_seconds},

@@ -248,6 +248,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     live.add_argument("--officer", action="append", default=[], metavar="USER[:COUNTER]",
                       help="an officer account and its counter (repeat; default: counters in order)")
     live.add_argument("--password", help="the officers' password (default $LOKET_PASSWORD)")
+    live.add_argument("--device", help="token of an enrolled kiosk (`loket device add`; default $LOKET_DEVICE; "
+                                       "not needed against a --demo server on this PC)")
     live.add_argument("--hours", metavar="HH:MM-HH:MM", help="the simulated part of the day")
     history = parser.add_argument_group("history: write past days into the database")
     history.add_argument("--history", type=int, metavar="DAYS",
@@ -272,7 +274,7 @@ def run_live(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     try:
-        office = HttpOffice(args.url)
+        office = HttpOffice(args.url, device=args.device or os.environ.get("LOKET_DEVICE"))
         config_services, counters = office.layout()
         officers = _officers(args.officer, [c["id"] for c in counters])
         for username, counter in officers:
@@ -357,12 +359,14 @@ class Pacer:
 class HttpOffice:
     """A running Loket server, driven through the public JSON API (CONTRACT.md)."""
 
-    def __init__(self, url: str, session_factory=None):
+    def __init__(self, url: str, session_factory=None, device: str | None = None):
         import requests
 
         self.url = url.rstrip("/")
         self._new_session = session_factory or requests.Session
         self.kiosk = self._new_session()
+        if device:  # the simulated visitors take numbers as this enrolled kiosk
+            self.kiosk.headers["Authorization"] = f"Device {device}"
         self.sessions: dict[str, object] = {}
         self.credentials: dict[str, tuple[str, int]] = {}
         self.refused = 0

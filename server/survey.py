@@ -84,7 +84,10 @@ def status_page_survey(token: str):
 
 @bp.post("/api/survey/<token>")
 def answer_by_token(token: str):
-    """The visitor answers from their phone; the token of the ticket is the permission."""
+    """The visitor answers from their phone; the token of the ticket is the permission.
+    Staff may not answer for visitors (it would inflate the office's own score)."""
+    if auth.current_actor(_loket().store) is not None:
+        raise LoketError("staff_cannot_answer", "Petugas tidak dapat mengisi survei untuk pengunjung.", 403)
     ticket = _loket().queue.get_by_token(token)
     return _answer(ticket, "status_page", ANSWER_DAYS * 86400)
 

@@ -12,7 +12,7 @@ import logging
 import threading
 
 from server.backup_schedule import BackupScheduler
-from server.events import socketio
+from server.events import broadcast, queue_changed
 from server.health import LogFiles, disk_status
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ class Unattended:
             return
         before = self.backups.last_error
         if self.backups.run_due() is not None or self.backups.last_error != before:
-            socketio.emit("system_status", self.screen_status(staff=False))  # /admin reloads its tab
+            broadcast("system_status", self.screen_status(staff=False))  # /admin reloads its tab
 
     def disk(self) -> dict:
         """Free space on the data folder's disk."""
@@ -70,13 +70,13 @@ class Unattended:
                 log.warning("low disk space: %s MB free on the data folder's disk (warning under %s MB)",
                             status["free_mb"], status["min_free_mb"])
             if self._disk_low is not None or status["low"]:
-                socketio.emit("system_status", self.screen_status(staff=False))
+                broadcast("system_status", self.screen_status(staff=False))
             self._disk_low = status["low"]
 
     def _clock_changed(self, ok: bool) -> None:
         # Kiosks reload their services on queue_changed: each button then says why it is closed.
-        socketio.emit("system_status", self.screen_status(staff=False))
-        socketio.emit("queue_changed", {"waiting": self.loket.queue.waiting_counts()})
+        broadcast("system_status", self.screen_status(staff=False))
+        queue_changed(self.loket)
 
     # ---- what the pages show ---------------------------------------------------------------
 

@@ -8,10 +8,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 from server.app import create_app
 from server.auth import create_user
 from server.config import default_toml
+from server.devices import COOKIE
 from server.events import socketio
 
 # Monday 30 November 2026, 09:00 WIB (UTC+7).
@@ -65,9 +67,28 @@ def data_dir(tmp_path):
     return path
 
 
+class KioskClient(FlaskClient):
+    """A test client that is the office's enrolled kiosk (its device cookie), unless made with
+    ``app.test_client(anonymous=True)``."""
+
+    def __init__(self, *args, anonymous: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not anonymous:
+            self.set_cookie(COOKIE, self.application.config["TEST_KIOSK_TOKEN"])
+
+
+def make_app(data_dir, **kwargs):
+    """``create_app`` whose test clients are an enrolled kiosk (see :class:`KioskClient`)."""
+    app = create_app(data_dir, **kwargs)
+    loket = app.extensions["loket"]
+    _device, app.config["TEST_KIOSK_TOKEN"] = loket.devices.add("Kiosk tes", "kiosk", loket.queue.now().timestamp())
+    app.test_client_class = KioskClient
+    return app
+
+
 @pytest.fixture
 def app(data_dir, clock):
-    app = create_app(data_dir, clock=clock, background=False)
+    app = make_app(data_dir, clock=clock, background=False)
     app.config["TESTING"] = True
     yield app
     app.extensions["loket"].close()
@@ -81,6 +102,12 @@ def loket(app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def anonymous(app):
+    """A client that is neither an enrolled device nor signed in (a visitor's phone)."""
+    return app.test_client(anonymous=True)
 
 
 @pytest.fixture
@@ -158,7 +185,7 @@ def artifacts():
 
 @pytest.fixture
 def live_server(tmp_path):
-    """A real ``loket serve`` process on a free port, open all day, with users:
+    """A real ``loket serve --demo`` process on a free port, open all day, with users:
     admin/supervisor ``kepala`` and officers ``petugas1``..``petugas4`` (password rahasia-123)."""
     from servers import ALWAYS_OPEN, Server, free_port
 
@@ -172,7 +199,7 @@ def live_server(tmp_path):
                            ("petugas2", "officer"), ("petugas3", "officer"), ("petugas4", "officer")]:
         create_user(store, username, "rahasia-123", role, utc_now())
     store.close()
-    server = Server(data, free_port())
+    server = Server(data, free_port())  # --demo: this machine's browsers count as enrolled
     server.wait_ready()
     yield server
     if server.process.poll() is None:

@@ -30,10 +30,13 @@ def free_port() -> int:
 
 
 class Server:
-    """``loket serve`` in a child process."""
+    """``loket serve`` in a child process; with ``--demo`` unless ``demo=False``, so that the
+    browsers and clients of a test, all on this machine, count as enrolled devices."""
 
-    def __init__(self, data: Path, port: int, *extra: str):
+    def __init__(self, data: Path, port: int, *extra: str, demo: bool = True):
         self.data = data
+        self.demo = demo
+        extra = tuple(extra) + (("--demo",) if demo and "--demo" not in extra else ())
         self.extra = extra
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
@@ -90,5 +93,5 @@ class Server:
 
     def start_again(self) -> None:
         """Start on the same port and data folder (after stop or kill)."""
-        self.__init__(self.data, self.port, *self.extra)
+        self.__init__(self.data, self.port, *self.extra, demo=self.demo)
         self.wait_ready()

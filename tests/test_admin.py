@@ -4,7 +4,7 @@ import io
 import tomllib
 
 import pytest
-from conftest import issue
+from conftest import issue, make_app
 from PIL import Image
 
 from server.config import load_config
@@ -121,14 +121,13 @@ def test_every_change_is_in_the_audit_log(login, data_dir):
 def test_display_media_are_served_only_when_configured(tmp_path, clock):
     from conftest import write_config
 
-    from server.app import create_app
 
     data = tmp_path / "media-office"
     write_config(data, {"media = []": 'media = ["brosur.png"]'})
     (data / "media").mkdir()
     (data / "media" / "brosur.png").write_bytes(_png())
     (data / "media" / "rahasia.png").write_bytes(_png())
-    app = create_app(data, clock=clock, background=False)
+    app = make_app(data, clock=clock, background=False)
     client = app.test_client()
     try:
         assert client.get("/media/brosur.png").data.startswith(b"\x89PNG")

@@ -3,9 +3,7 @@
 from datetime import datetime, timezone
 
 import pytest
-from conftest import issue, write_config
-
-from server.app import create_app
+from conftest import issue, make_app, write_config
 
 
 def error_of(response, status, code):
@@ -40,13 +38,15 @@ def test_issue_numbers_from_001_per_service(client):
     assert a2["estimate_text"] == "Belum ada petugas yang melayani"
 
 
-def test_issued_ticket_can_be_read_back_without_its_token(client):
+def test_ticket_by_id_is_for_staff_and_the_visitor_reads_theirs_by_token(client, anonymous, login):
     ticket = issue(client, "C", priority=True, priority_reason="lansia")
-    got = client.get(f"/api/tickets/{ticket['id']}").get_json()["ticket"]
+    refused = anonymous.get(f"/api/tickets/{ticket['id']}")
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "unauthenticated"
+    got = login("officer").get(f"/api/tickets/{ticket['id']}").get_json()["ticket"]
     assert got["number"] == "C001" and got["priority"] is True and got["priority_label"] == "Lansia"
     assert "status_url" not in got and "token" not in got
     token = ticket["status_url"].rsplit("/", 1)[-1]
-    assert client.get(f"/api/status/{token}").get_json()["ticket"]["id"] == ticket["id"]
+    assert anonymous.get(f"/api/status/{token}").get_json()["ticket"]["id"] == ticket["id"]
 
 
 @pytest.mark.parametrize("kwargs, status, code", [
@@ -81,7 +81,7 @@ def test_closed_service_is_refused_with_the_reason(client, clock, utc, reason):
 def test_quota_reached(tmp_path, clock):
     data = tmp_path / "quota"
     write_config(data, {"daily_quota = 0": "daily_quota = 2"})
-    app = create_app(data, clock=clock, background=False)
+    app = make_app(data, clock=clock, background=False)
     client = app.test_client()
     issue(client, "A"), issue(client, "A")
     message = error_of(client.post("/api/tickets", json={"service": "A"}), 409, "quota_reached")
@@ -90,8 +90,8 @@ def test_quota_reached(tmp_path, clock):
     app.extensions["loket"].close()
 
 
-def test_unknown_ticket(client):
-    error_of(client.get("/api/tickets/999"), 404, "unknown_ticket")
+def test_unknown_ticket(client, login):
+    error_of(login("supervisor", None).get("/api/tickets/999"), 404, "unknown_ticket")
     error_of(client.get("/api/status/nope"), 404, "unknown_ticket")
 
 
@@ -198,9 +198,9 @@ def test_calling_next_finishes_the_current_ticket(client, login):
     officer = login("officer", 1)
     officer.post("/api/counters/1/call-next")
     officer.post("/api/counters/1/call-next")
-    closed = client.get(f"/api/tickets/{first['id']}").get_json()["ticket"]
+    closed = login("supervisor", None).get(f"/api/tickets/{first['id']}").get_json()["ticket"]
     assert closed["status"] == "done" and closed["service_seconds"] == 0
-    assert client.get(f"/api/tickets/{second['id']}").get_json()["ticket"]["status"] == "called"
+    assert login("supervisor", None).get(f"/api/tickets/{second['id']}").get_json()["ticket"]["status"] == "called"
 
 
 def test_skip_returns_once_then_no_show(client, login, clock):
@@ -227,7 +227,7 @@ def test_transfer_keeps_number_and_arrival(client, login, clock):
     assert new["service"] == "B" and new["number"] == "A001" and new["status"] == "waiting"
     assert new["arrived_at"] == ticket["issued_at"] and new["issued_at"] != ticket["issued_at"]
     assert new["transferred_from"] == ticket["id"]
-    old = client.get(f"/api/tickets/{ticket['id']}").get_json()["ticket"]
+    old = login("supervisor", None).get(f"/api/tickets/{ticket['id']}").get_json()["ticket"]
     assert old["status"] == "transferred" and old["transferred_to"] == new["id"]
     token = ticket["status_url"].rsplit("/", 1)[-1]
     assert client.get(f"/api/status/{token}").get_json()["ticket"]["id"] == new["id"]
@@ -246,7 +246,7 @@ def test_transfer_errors(client, login, body, status, code):
     officer = login("officer", 1)
     officer.post("/api/counters/1/call-next")
     error_of(officer.post(f"/api/tickets/{ticket['id']}/transfer", json=body), status, code)
-    assert client.get(f"/api/tickets/{ticket['id']}").get_json()["ticket"]["status"] == "called"
+    assert login("supervisor", None).get(f"/api/tickets/{ticket['id']}").get_json()["ticket"]["status"] == "called"
 
 
 def test_cancel_a_waiting_ticket(client, login):
@@ -261,7 +261,7 @@ def test_tickets_left_at_closing_expire_and_numbering_restarts(client, login, cl
     clock.advance(days=1)  # Tuesday 09:00
     fresh = issue(client, "A")
     assert fresh["number"] == "A001"
-    expired = client.get(f"/api/tickets/{old['id']}").get_json()["ticket"]
+    expired = login("supervisor", None).get(f"/api/tickets/{old['id']}").get_json()["ticket"]
     assert expired["status"] == "expired"
     assert client.get("/api/state").get_json()["waiting"]["A"] == 1
     kinds = [e["kind"] for e in __import__("server.storage", fromlist=["x"]).ticket_events(loket.store.read(), old["id"])]
@@ -315,7 +315,12 @@ def test_a_stuck_kiosk_button_is_slowed_down(client, clock):
         issue(client, "A")
     message = error_of(client.post("/api/tickets", json={"service": "A"}), 429, "rate_limited")
     assert "Mohon tunggu" in message
-    other_kiosk = client.post("/api/tickets", json={"service": "A"}, environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    # Limits are per enrolled device, not per address: a second kiosk (or `loket simulate`)
+    # on the same PC still issues.
+    loket = client.application.extensions["loket"]
+    _device, token = loket.devices.add("Kiosk 2", "kiosk", clock().timestamp())
+    other_kiosk = client.application.test_client(anonymous=True)
+    other_kiosk = other_kiosk.post("/api/tickets", json={"service": "A"}, headers={"Authorization": f"Device {token}"})
     assert other_kiosk.status_code == 201
     clock.advance(seconds=61)
     assert issue(client, "A")["number"] == "A032"

@@ -4,17 +4,16 @@ restores."""
 import sqlite3
 import threading
 
-from conftest import FakeClock, write_config
+from conftest import FakeClock, make_app, write_config
 from test_cli import loket_cli
 
-from server.app import create_app
 from server.backup import backup
 
 
 def test_backup_while_writing_then_restore(tmp_path):
     data = tmp_path / "data"
     write_config(data)
-    app = create_app(data, clock=FakeClock(), background=False)
+    app = make_app(data, clock=FakeClock(), background=False)
     queue = app.extensions["loket"].queue
     for _ in range(200):
         queue.issue("A")
@@ -46,7 +45,7 @@ def test_backup_while_writing_then_restore(tmp_path):
     assert oct(copied.stat().st_mode)[-3:] == "600"
 
     # Restore: the copy is a working data folder.
-    restored = create_app(tmp_path / "backup", clock=FakeClock(), background=False)
+    restored = make_app(tmp_path / "backup", clock=FakeClock(), background=False)
     assert restored.extensions["loket"].queue.issue("A").ticket.number == "A201"
     restored.extensions["loket"].close()
 
@@ -54,7 +53,7 @@ def test_backup_while_writing_then_restore(tmp_path):
 def test_backup_command(tmp_path):
     data = tmp_path / "data"
     write_config(data)
-    create_app(data, clock=FakeClock(), background=False).extensions["loket"].close()
+    make_app(data, clock=FakeClock(), background=False).extensions["loket"].close()
     done = loket_cli("backup", str(tmp_path / "copy"), "--data", str(data))
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "copy" / "loket.db").exists() and (tmp_path / "copy" / "loket.toml").exists()

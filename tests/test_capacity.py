@@ -1,24 +1,32 @@
-"""Open screens and visitors' phones never take every server thread: the kiosk always gets one."""
+"""One visitor's phone on the office Wi-Fi cannot take the office down: anonymous sockets are
+capped per address (enrolled screens are not), slow clients are cut, floods and big messages
+end the connection — all against a real ``loket serve`` (gunicorn's gevent worker)."""
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 
 import pytest
 import requests
 import socketio
+import websocket
 from conftest import write_config
 from servers import ALWAYS_OPEN, Server, free_port
 
-from server.capacity import SocketLimit, limits_for
+from server.capacity import SocketGate
 
 
-def test_limits_keep_a_fifth_of_the_threads_free():
-    assert limits_for(200) == (160, 100)
-    assert limits_for(20) == (12, 10)
-    assert limits_for(8) == (1, 1)
+def _call(app, path, address="10.0.0.5", query=""):
+    answer = {}
+
+    def start_response(status, headers):
+        answer["status"] = status
+
+    body = b"".join(app({"PATH_INFO": path, "QUERY_STRING": query, "REMOTE_ADDR": address}, start_response))
+    return answer["status"], body
 
 
 class _Held:
@@ -36,96 +44,158 @@ class _Held:
         return [b"ok"]
 
 
-def _call(app, path, query=""):
-    answer = {}
-
-    def start_response(status, headers):
-        answer["status"], answer["headers"] = status, dict(headers)
-
-    body = b"".join(app({"PATH_INFO": path, "QUERY_STRING": query}, start_response))
-    return answer["status"], answer["headers"], body
-
-
-def test_socket_requests_past_the_limit_are_refused_at_once():
+def test_anonymous_sockets_are_capped_per_address_and_in_all_but_trusted_ones_are_not():
     inner = _Held()
-    limit = SocketLimit(inner, sockets=3, phones=2)
-    threads = [threading.Thread(target=_call, args=(limit, "/socket.io/", q))
-               for q in ("EIO=4&screen=status", "EIO=4&screen=status", "EIO=4")]
-    for thread in threads:
+    gate = SocketGate(inner, trusted=lambda environ: environ["REMOTE_ADDR"] == "10.0.0.9", limits=lambda: (2, 3))
+    held = [threading.Thread(target=_call, args=(gate, "/socket.io/", address))
+            for address in ("10.0.0.5", "10.0.0.5", "10.0.0.6")]
+    for thread in held:
         thread.start()
-    for _ in threads:
+    for _ in held:
         assert inner.entered.acquire(timeout=5)
-    assert limit.status()["open"] == 3 and limit.status()["open_phones"] == 2
-
-    began = time.monotonic()
-    status, headers, body = _call(limit, "/socket.io/", "EIO=4&transport=websocket")
-    assert status.startswith("503") and headers["Retry-After"] == "5"
-    assert json.loads(body)["error"]["code"] == "server_busy"
-    assert "Server sedang" in json.loads(body)["error"]["message"]
-    assert time.monotonic() - began < 0.5
-    assert _call(limit, "/api/tickets")[0] == "200 OK"  # everything else goes through
-
+    status, body = _call(gate, "/socket.io/", "10.0.0.5")  # a third from one address
+    assert status.startswith("503") and json.loads(body)["error"]["code"] == "server_busy"
+    assert _call(gate, "/socket.io/", "10.0.0.7")[0].startswith("503")  # three in all
+    trusted = threading.Thread(target=_call, args=(gate, "/socket.io/", "10.0.0.9"))
+    trusted.start()  # the enrolled TV still gets in
+    assert inner.entered.acquire(timeout=5)
     inner.release.set()
-    for thread in threads:
+    for thread in [*held, trusted]:
         thread.join(5)
-    assert limit.status()["open"] == 0 and limit.status()["open_phones"] == 0
-    assert limit.status()["refused"] == 1
+    assert gate.status()["open"] == 0 and gate.status()["refused"] == 2
 
 
-def test_phones_have_a_share_of_their_own():
-    inner = _Held()
-    limit = SocketLimit(inner, sockets=3, phones=1)
-    phone = threading.Thread(target=_call, args=(limit, "/socket.io/", "screen=status"))
-    phone.start()
-    assert inner.entered.acquire(timeout=5)
-    assert _call(limit, "/socket.io/", "screen=status")[0].startswith("503")  # a second phone waits
-    display = threading.Thread(target=_call, args=(limit, "/socket.io/", ""))
-    display.start()  # the TV still gets in
-    assert inner.entered.acquire(timeout=5)
-    assert limit.status()["open"] == 2
-    inner.release.set()
-    phone.join(5)
-    display.join(5)
+@pytest.fixture
+def guarded_server(tmp_path):
+    """``loket serve`` (not demo: nobody is trusted by address) with 5 anonymous sockets per
+    address, an enrolled TV and an enrolled kiosk."""
+    from server.devices import Devices
+    from server.queue import utc_now
+    from server.storage import Store
+
+    data = tmp_path / "data"
+    write_config(data, {**ALWAYS_OPEN, "idle_minutes = 30": "idle_minutes = 30\nsockets_per_address = 5"})
+    store = Store(data / "loket.db")
+    devices = Devices(store)
+    _tv, tv = devices.add("TV lobi", "display", utc_now().timestamp())
+    _kiosk, kiosk = devices.add("Kiosk lobi", "kiosk", utc_now().timestamp())
+    store.close()
+    server = Server(data, free_port(), demo=False)
+    server.wait_ready()
+    server.tv, server.kiosk = tv, kiosk
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+def _kiosk_issues(server) -> float:
+    began = time.monotonic()
+    response = requests.post(f"{server.url}/api/tickets", json={"service": "A"}, timeout=5,
+                             headers={"Authorization": f"Device {server.kiosk}"})
+    assert response.status_code == 201, response.text
+    return time.monotonic() - began
+
+
+def _raw_websocket(server):
+    ws = websocket.create_connection(server.url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
+                                     timeout=5)
+    assert ws.recv().startswith("0")  # Engine.IO open
+    ws.send("40")  # Socket.IO connect
+    return ws
 
 
 @pytest.mark.slow
-def test_a_server_full_of_screens_still_serves_the_kiosk(tmp_path):
-    """`loket serve --threads 20`: 12 websockets fill the Socket.IO share; the 13th is refused at
-    once and gets in when one closes; the kiosk answers quickly throughout."""
-    data = tmp_path / "data"
-    write_config(data, ALWAYS_OPEN)
-    server = Server(data, free_port(), "--threads", "20")
-    server.wait_ready()
-    screens = []
+def test_a_phone_full_of_sockets_never_keeps_out_the_enrolled_tv_or_the_kiosk(guarded_server):
+    server = guarded_server
+    phones = [_raw_websocket(server) for _ in range(5)]
     try:
-        for _ in range(12):
-            client = socketio.Client(reconnection=False)
-            client.connect(server.url, transports=["websocket"], wait_timeout=10)
-            screens.append(client)
-        extra = socketio.Client(reconnection=False)
-        began = time.monotonic()
-        with pytest.raises(socketio.exceptions.ConnectionError):
-            extra.connect(server.url, transports=["websocket"], wait_timeout=5)
-        assert time.monotonic() - began < 2
-
-        began = time.monotonic()
-        response = requests.post(f"{server.url}/api/tickets", json={"service": "A"}, timeout=5)
-        assert response.status_code == 201 and time.monotonic() - began < 1
-        assert requests.get(f"{server.url}/kiosk", timeout=5).status_code == 200
-
-        screens.pop().disconnect()
-        deadline = time.monotonic() + 5
-        while True:
-            try:
-                extra = socketio.Client(reconnection=False)
-                extra.connect(server.url, transports=["websocket"], wait_timeout=5)
-                break
-            except socketio.exceptions.ConnectionError:
-                assert time.monotonic() < deadline, "a freed place was not given to the next screen"
-                time.sleep(0.2)
-        screens.append(extra)
-        assert "socket limit reached" in "".join(server.output)
+        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+            _raw_websocket(server)
+        assert refused.value.status_code == 503
+        tv = socketio.Client(reconnection=False)
+        tv.connect(server.url, transports=["websocket"], wait_timeout=10,
+                   headers={"Authorization": f"Device {server.tv}"})
+        assert tv.connected
+        assert _kiosk_issues(server) < 2
+        tv.disconnect()
+        phone = requests.post(f"{server.url}/api/tickets", json={"service": "A"}, timeout=5)
+        assert phone.status_code == 403 and phone.json()["error"]["code"] == "device_not_enrolled"
     finally:
-        for client in screens:
-            client.disconnect()
-        server.stop()
+        for ws in phones:
+            ws.close()
+
+
+@pytest.mark.slow
+def test_an_event_flood_is_dropped_then_closed(guarded_server):
+    ws = _raw_websocket(guarded_server)
+    for _ in range(60):
+        try:
+            ws.send('42["state"]')
+        except (websocket.WebSocketConnectionClosedException, BrokenPipeError, ConnectionResetError):
+            break
+    answered, closed = 0, False
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            message = ws.recv()
+        except (websocket.WebSocketConnectionClosedException, ConnectionResetError):
+            closed = True
+            break
+        if not message:
+            closed = True
+            break
+        answered += message.startswith('42["state"')
+    assert closed
+    assert answered <= 21  # the connect's state and at most the budget of 20
+    assert _kiosk_issues(guarded_server) < 2
+
+
+@pytest.mark.slow
+def test_a_big_websocket_message_is_refused_by_its_header(guarded_server):
+    ws = _raw_websocket(guarded_server)
+    # Declare a 200 MB frame and send only its header and a few bytes: the server hangs up
+    # without waiting for (or storing) the rest.
+    header = bytes([0x81, 0xFF]) + (200 * 1024 * 1024).to_bytes(8, "big") + b"\x00\x00\x00\x00"
+    ws.sock.sendall(header + b"4" * 1000)
+    ws.sock.settimeout(5)
+    closed = False
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            if not ws.sock.recv(65536):
+                closed = True
+                break
+        except (ConnectionResetError, OSError):
+            closed = True
+            break
+    assert closed
+    assert _kiosk_issues(guarded_server) < 2
+
+
+@pytest.mark.slow
+def test_slow_header_clients_do_not_delay_the_kiosk_and_are_cut(guarded_server):
+    server = guarded_server
+    slow = []
+    for _ in range(100):
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        sock.sendall(b"GET /api/state HTTP/1.1\r\nHost: x\r\n")  # and never the rest
+        slow.append(sock)
+    try:
+        assert _kiosk_issues(server) < 2
+        # The header deadline (10 s) answers 400 and closes them.
+        sock = slow[0]
+        sock.settimeout(20)
+        answer = b""
+        while chunk := sock.recv(1000):
+            answer += chunk
+        assert answer == b"" or answer.startswith(b"HTTP/1.1 400")
+    finally:
+        for sock in slow:
+            sock.close()
+
+
+@pytest.mark.slow
+def test_socket_io_refuses_another_sites_origin(guarded_server):
+    url = guarded_server.url + "/socket.io/?EIO=4&transport=polling"
+    assert requests.get(url, headers={"Origin": "http://jahat.example"}, timeout=5).status_code == 400
+    assert requests.get(url, headers={"Origin": guarded_server.url}, timeout=5).status_code == 200

@@ -72,7 +72,10 @@ def test_real_server_issue_call_and_websocket(tmp_path):
     added = loket_cli("user", "add", "siti", "--role", "officer", "--data", str(data),
                       env={"LOKET_PASSWORD": "rahasia-123"})
     assert added.returncode == 0, added.stderr
-    server = Server(data, free_port())
+    kiosk = loket_cli("device", "add", "Kiosk lobi", "--kind", "kiosk", "--data", str(data))
+    assert kiosk.returncode == 0, kiosk.stderr
+    token = kiosk.stdout.splitlines()[1]
+    server = Server(data, free_port(), demo=False)
     try:
         server.wait_ready()
         out = "".join(server.output)
@@ -93,7 +96,10 @@ def test_real_server_issue_call_and_websocket(tmp_path):
         client.connect(server.url, transports=["websocket"], wait_timeout=10)
         assert client.transport() == "websocket"
 
-        ticket = requests.post(server.url + "/api/tickets", json={"service": "A"}, timeout=5)
+        phone = requests.post(server.url + "/api/tickets", json={"service": "A"}, timeout=5)
+        assert phone.status_code == 403 and phone.json()["error"]["code"] == "device_not_enrolled"
+        ticket = requests.post(server.url + "/api/tickets", json={"service": "A"}, timeout=5,
+                               headers={"Authorization": f"Device {token}"})
         assert ticket.status_code == 201
         session = requests.Session()
         login = session.post(server.url + "/api/login",
@@ -116,7 +122,7 @@ def test_real_server_issue_call_and_websocket(tmp_path):
 @pytest.mark.slow
 def test_first_start_creates_an_admin_and_prints_the_password(tmp_path):
     data = tmp_path / "fresh"
-    server = Server(data, free_port())
+    server = Server(data, free_port(), demo=False)
     try:
         server.wait_ready()
     finally:

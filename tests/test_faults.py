@@ -10,17 +10,15 @@ import threading
 import time
 
 import pytest
-from conftest import FakeClock, issue, write_config
+from conftest import FakeClock, issue, make_app, write_config
 from servers import free_port
 
-from server.app import create_app
 
-
-def _post_ticket(port: int, source: str, service: str) -> tuple[int, dict]:
+def _post_ticket(port: int, source: str, service: str, token: str) -> tuple[int, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=(source, 0))
     try:
         conn.request("POST", "/api/tickets", body=json.dumps({"service": service}),
-                     headers={"Content-Type": "application/json"})
+                     headers={"Content-Type": "application/json", "Authorization": f"Device {token}"})
         response = conn.getresponse()
         return response.status, json.loads(response.read() or b"{}")
     finally:
@@ -44,13 +42,22 @@ def test_kill_9_while_ten_kiosks_issue(live_server, browser):
     confirmed: list[dict] = []
     lock = threading.Lock()
     stop = threading.Event()
+    # Ten enrolled kiosks (as `loket device add` does, while the server runs), each with its own
+    # limit of numbers a minute.
+    from server.devices import Devices
+    from server.queue import utc_now
+    from server.storage import Store
+
+    store = Store(server.data / "loket.db")
+    tokens = [Devices(store).add(f"Kiosk {n}", "kiosk", utc_now().timestamp())[1] for n in range(10)]
+    store.close()
 
     def kiosk(index: int):
         # Ten kiosks: ten addresses on the loopback network, as on an office LAN.
         source = f"127.0.0.{10 + index}"
         while not stop.is_set():
             try:
-                status, body = _post_ticket(server.port, source, "AB"[index % 2])
+                status, body = _post_ticket(server.port, source, "AB"[index % 2], tokens[index])
             except (OSError, http.client.HTTPException, json.JSONDecodeError):
                 time.sleep(0.02)
                 continue
@@ -78,11 +85,12 @@ def test_kill_9_while_ten_kiosks_issue(live_server, browser):
     restarted = time.monotonic()
     state = json.loads(_get(server.port, "/api/state"))
     for ticket in before_crash:
-        stored = json.loads(_get(server.port, f"/api/tickets/{ticket['id']}"))["ticket"]
+        token = ticket["status_url"].rsplit("/", 1)[-1]
+        stored = json.loads(_get(server.port, f"/api/status/{token}"))["ticket"]
         assert stored["number"] == ticket["number"] and stored["service"] == ticket["service"]
     for service in "AB":
         numbers = sorted(int(t["number"][1:]) for t in before_crash if t["service"] == service)
-        status, after = _post_ticket(server.port, "127.0.0.99", service)
+        status, after = _post_ticket(server.port, "127.0.0.99", service, tokens[0])
         assert status == 201
         assert int(after["ticket"]["number"][1:]) > max(numbers), "numbering continues"
         assert len(numbers) == len(set(numbers))
@@ -140,7 +148,7 @@ def test_a_broken_printer_never_blocks_the_kiosk(tmp_path, printer):
     port = listener.port if listener else free_port()
     data = tmp_path / "data"
     write_config(data, {'kind = "none"': f'kind = "network"\nhost = "127.0.0.1"\nport = {port}\ntimeout_seconds = 1'})
-    app = create_app(data, clock=FakeClock())
+    app = make_app(data, clock=FakeClock())
     client = app.test_client()
     try:
         started = time.perf_counter()
@@ -167,12 +175,15 @@ def test_a_broken_printer_never_blocks_the_kiosk(tmp_path, printer):
 def test_disk_full_gives_a_clear_error_and_recovers(app, client, login, loket):
     issue(client, "A")
     officer = login("officer", 2)
+    # Ten kiosks, so that the per-kiosk limit (30 a minute) is not what stops them.
+    kiosks = [loket.devices.add(f"Kiosk {n}", "kiosk", loket.queue.now().timestamp())[1] for n in range(10)]
     writer = loket.store._writer
     pages = writer.execute("PRAGMA page_count").fetchone()[0]
     writer.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk full" (SQLITE_FULL)
     refused = 0
     for _ in range(200):  # fill the last free pages, then every write must be refused cleanly
-        response = client.post("/api/tickets", json={"service": "B"}, environ_base={"REMOTE_ADDR": f"10.1.{_ // 20}.1"})
+        response = client.post("/api/tickets", json={"service": "B"},
+                               headers={"Authorization": f"Device {kiosks[_ // 20]}"})
         if response.status_code == 503:
             refused += 1
             body = response.get_json()["error"]

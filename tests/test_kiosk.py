@@ -99,7 +99,7 @@ def test_tap_shows_the_number_and_stores_the_ticket(office, page: Page, artifact
     wait_until(page, "document.getElementById('ticket-preview').naturalWidth > 0")
     page.screenshot(path=artifacts / "kiosk-ticket-1920x1080.png")
 
-    stored = requests.get(f"{office.url}/api/tickets/{ticket['id']}", timeout=5).json()["ticket"]
+    stored = requests.get(f"{office.url}/api/status/{ticket['status_url'].rsplit('/', 1)[-1]}", timeout=5).json()["ticket"]
     assert stored["number"] == ticket["number"] and stored["status"] == "waiting"
     assert (ticket["id"], ticket["number"], 0, None) in issued_rows(office.data, "A")
 
@@ -188,7 +188,7 @@ def test_priority_ticket_for_an_elderly_visitor(office, page: Page):
     assert ticket["priority"] is True and ticket["priority_reason"] == "lansia"
     expect(page.locator("#ticket-priority")).to_have_text("Prioritas · Lansia")
 
-    stored = requests.get(f"{office.url}/api/tickets/{ticket['id']}", timeout=5).json()["ticket"]
+    stored = requests.get(f"{office.url}/api/status/{ticket['status_url'].rsplit('/', 1)[-1]}", timeout=5).json()["ticket"]
     assert stored["priority"] is True and stored["priority_reason"] == "lansia"
     assert (ticket["id"], ticket["number"], 1, "lansia") in issued_rows(office.data, "A")
 

@@ -5,13 +5,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from conftest import FakeClock, write_config
+from conftest import FakeClock, make_app, write_config
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from server.actions import Actor
-from server.app import create_app
 from server.errors import LoketError
 
 SERVICES = list("ABCDEF")
@@ -24,7 +23,7 @@ class QueueMachine(RuleBasedStateMachine):
         self.folder = Path(tempfile.mkdtemp(prefix="loket-stateful-"))
         write_config(self.folder)
         self.clock = FakeClock()
-        self.app = create_app(self.folder, clock=self.clock, background=False)
+        self.app = make_app(self.folder, clock=self.clock, background=False)
         self.loket = self.app.extensions["loket"]
         self.queue = self.loket.queue
         self.issued_ids: set[int] = set()

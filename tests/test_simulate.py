@@ -8,10 +8,9 @@ from datetime import date, datetime, time, timezone
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import FakeClock, write_config
+from conftest import FakeClock, make_app, write_config
 
 from server import simulate
-from server.app import create_app
 from server.auth import create_user
 from server.report_queries import HISTORY_TICKET_COLUMNS
 from server.storage import Store
@@ -56,7 +55,7 @@ def run_live_day(tmp_path, name: str, seed: int, before=None) -> tuple[list, lis
     data = tmp_path / name
     write_config(data)
     clock = FakeClock(datetime(2026, 11, 30, 0, 0, tzinfo=timezone.utc))
-    app = create_app(data, clock=clock, background=False)
+    app = make_app(data, clock=clock, background=False)
     loket = app.extensions["loket"]
     try:
         for n in range(1, 5):

@@ -121,10 +121,11 @@ def voiced_app(data, clock, background: bool):
     """The whole Loket app on ``data`` with the voice on."""
     from conftest import write_config
 
-    from server.app import create_app
 
     write_config(data, voice=True)
-    app = create_app(data, clock=clock, background=background)
+    from conftest import make_app as make_office
+
+    app = make_office(data, clock=clock, background=background)
     try:
         yield app
     finally:

@@ -159,7 +159,10 @@ class PrintQueue:
             if job is _STOP:
                 return
             try:
-                result, problem = self._handle(job)
+                # Pillow and the device's I/O block in C: a real thread, not the event loop.
+                from server.loop import run_blocking
+
+                result, problem = run_blocking(self._handle, job)
             except Exception as exc:  # a bug here must not end printing for the day
                 log.exception("print job %s crashed", job.job_id)
                 result, problem = _failed(job, repr(exc)), "kesalahan program"

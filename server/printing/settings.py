@@ -144,8 +144,24 @@ def _profile(raw: dict) -> str:
     return value
 
 
+def _confined_path(path: str) -> None:
+    """A printer path is a device (``/dev/…``, ``COM3``) or a file inside the data folder: the
+    admin page must not become a way to write anywhere the server may."""
+    from pathlib import PurePosixPath, PureWindowsPath
+
+    if not path:
+        return
+    parts = set(PurePosixPath(path).parts) | set(PureWindowsPath(path).parts)
+    if ".." in parts:
+        raise ValueError(f"printer.path: must not contain '..' (got {path!r})")
+    if PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute() or PureWindowsPath(path).drive:
+        if not path.startswith("/dev/"):
+            raise ValueError(f"printer.path: a device under /dev/ or a file name inside the data folder (got {path!r})")
+
+
 def _require_for_kind(values: dict) -> None:
     kind = values["kind"]
+    _confined_path(values["path"])
     if kind == "network" and not values["host"]:
         raise ValueError("printer.host: required when kind is network (the printer's IP address)")
     if kind in ("file", "serial") and not values["path"]:

@@ -255,7 +255,10 @@ def _process(job: Job) -> None:
         if trace is not None:
             trace.append(("start", job.seq, job.text, time.monotonic()))
         try:
-            _synthesise(job)
+            # espeak-ng and the WAV work block in C: a real thread, not the event loop.
+            from server.loop import run_blocking
+
+            run_blocking(_synthesise, job)
         finally:
             _running["since"] = None
             stats["active"] -= 1

@@ -1,0 +1,86 @@
+// The admin page's Devices tab (admin_devices.html): list, approve a screen's code, enroll by
+// hand (the token is shown once), withdraw.
+(function () {
+  "use strict";
+
+  const KINDS = { kiosk: "Kiosk", display: "Layar TV", tablet: "Tablet loket" };
+  const STATUS = { pending: "Menunggu persetujuan", active: "Terdaftar" };
+
+  async function api(method, url, body) {
+    const options = { method, credentials: "same-origin", headers: {} };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    const response = await fetch(url, options);
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error((data.error && data.error.message) || "Permintaan gagal.");
+    return data;
+  }
+
+  function cell(text) {
+    const td = document.createElement("td");
+    td.textContent = text == null ? "" : String(text);
+    return td;
+  }
+
+  function say(message) {
+    const box = document.getElementById("device-token");
+    box.textContent = message;
+    box.hidden = false;
+  }
+
+  async function render() {
+    const body = document.getElementById("devices-body");
+    const { devices } = await api("GET", "/api/admin/devices");
+    body.replaceChildren(...devices.map((device) => {
+      const row = document.createElement("tr");
+      row.append(cell(device.name || "—"), cell(KINDS[device.kind]), cell(STATUS[device.status]),
+                 cell(device.code), cell(device.address));
+      const actions = document.createElement("td");
+      if (device.status === "active") {
+        const revoke = document.createElement("button");
+        revoke.textContent = "Cabut";
+        revoke.className = "quiet";
+        revoke.addEventListener("click", async () => {
+          if (!window.confirm(`Cabut ${device.name}? Perangkat ini harus didaftarkan ulang.`)) return;
+          await api("POST", `/api/admin/devices/${device.id}/revoke`).catch((error) => say(error.message));
+          render();
+        });
+        actions.append(revoke);
+      }
+      row.append(actions);
+      return row;
+    }));
+  }
+
+  function setUp() {
+    const section = document.getElementById("tab-devices");
+    if (!section) return;
+    document.querySelector('.admin-tabs button[data-tab="devices"]')
+      .addEventListener("click", () => render().catch((error) => say(error.message)));
+    document.getElementById("device-approve").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const form = event.target;
+      try {
+        const { device } = await api("POST", "/api/admin/devices/approve",
+                                     { code: form.code.value.trim().toUpperCase(), name: form.name.value.trim() });
+        say(`${device.name} terdaftar.`);
+        form.reset();
+      } catch (error) { say(error.message); }
+      render();
+    });
+    document.getElementById("device-add").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const form = event.target;
+      try {
+        const { device, token } = await api("POST", "/api/admin/devices", { name: form.name.value.trim(), kind: form.kind.value });
+        say(`${device.name} terdaftar. Token (hanya ditampilkan sekali): ${token}`);
+        form.reset();
+      } catch (error) { say(error.message); }
+      render();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", setUp);
+})();

@@ -1,0 +1,104 @@
+"""Enrolled devices: only kiosks issue numbers; a screen is enrolled by the code it shows and an
+admin's approval; --demo enrolls this machine's browsers (never a proxied client); limits are
+per device, so `loket simulate` beside the real kiosk on one PC does not get the kiosk refused."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from conftest import issue
+
+
+def test_a_phone_cannot_take_a_number_only_an_enrolled_kiosk_can(anonymous, client, loket, clock):
+    refused = anonymous.post("/api/tickets", json={"service": "A"})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "device_not_enrolled"
+    assert "kiosk" in refused.get_json()["error"]["message"]
+    _tv, tv_token = loket.devices.add("TV lobi", "display", clock().timestamp())
+    tv = anonymous.post("/api/tickets", json={"service": "A"}, headers={"Authorization": f"Device {tv_token}"})
+    assert tv.status_code == 403  # a TV is enrolled, but is no kiosk
+    assert issue(client, "A")["number"] == "A001"
+
+
+def test_a_screen_is_enrolled_by_its_code_and_an_admins_approval(app, anonymous, login):
+    screen = anonymous
+    assert screen.get("/api/devices/me").get_json() == {"device": None, "pending": None}
+    asked = screen.post("/api/devices/enroll", json={"kind": "kiosk"})
+    assert asked.status_code == 201
+    code = asked.get_json()["pending"]["code"]
+    assert len(code) == 6 and screen.get("/api/devices/me").get_json()["pending"]["code"] == code
+    assert screen.post("/api/tickets", json={"service": "A"}).status_code == 403  # not yet
+
+    officer = login("officer")
+    assert officer.post("/api/admin/devices/approve", json={"code": code, "name": "Kiosk 2"}).status_code == 403
+    admin = login("admin", None)
+    wrong = admin.post("/api/admin/devices/approve", json={"code": "XXXXXX", "name": "Kiosk 2"})
+    assert wrong.status_code == 404 and wrong.get_json()["error"]["code"] == "unknown_code"
+    approved = admin.post("/api/admin/devices/approve", json={"code": code.lower(), "name": "Kiosk 2"})
+    assert approved.status_code == 200, approved.get_json()
+    assert screen.get("/api/devices/me").get_json()["device"] == {"name": "Kiosk 2", "kind": "kiosk"}
+    assert screen.post("/api/tickets", json={"service": "A"}).status_code == 201
+
+    listed = admin.get("/api/admin/devices").get_json()["devices"]
+    mine = next(d for d in listed if d["name"] == "Kiosk 2")
+    assert "token" not in mine and "token_hash" not in mine
+    assert admin.post(f"/api/admin/devices/{mine['id']}/revoke").status_code == 200
+    assert screen.post("/api/tickets", json={"service": "A"}).status_code == 403  # withdrawn at once
+
+
+def test_enrollment_requests_are_bounded(anonymous):
+    for _ in range(5):
+        assert anonymous.post("/api/devices/enroll", json={"kind": "display"}).status_code == 201
+    flood = anonymous.post("/api/devices/enroll", json={"kind": "display"})
+    assert flood.status_code == 429
+    bad = anonymous.post("/api/devices/enroll", json={"kind": "printer"})
+    assert bad.status_code == 422
+
+
+def test_the_admin_enrolls_by_hand_and_sees_the_token_once(login, anonymous):
+    admin = login("admin", None)
+    made = admin.post("/api/admin/devices", json={"name": "Kiosk simulasi", "kind": "kiosk"}).get_json()
+    ticket = anonymous.post("/api/tickets", json={"service": "B"}, headers={"Authorization": f"Device {made['token']}"})
+    assert ticket.status_code == 201
+    assert made["token"] not in str(admin.get("/api/admin/devices").get_json())
+
+
+@pytest.mark.slow
+def test_demo_enrolls_this_pcs_browser_and_the_simulator_does_not_use_up_its_limit(live_server):
+    """Issue: while `loket simulate` ran, the real kiosk on the same PC was refused."""
+    from server import simulate
+
+    url = live_server.url
+    kiosk = requests.Session()
+    assert kiosk.get(url + "/kiosk", timeout=5).status_code == 200
+    assert kiosk.cookies.get("loket_device")  # --demo: this PC's browser is enrolled
+    proxied = requests.get(url + "/kiosk", headers={"X-Forwarded-For": "192.168.1.50"}, timeout=5)
+    assert "loket_device" not in proxied.cookies  # a client relayed by a proxy is not this PC
+
+    office = simulate.HttpOffice(url)
+    refused_before = office.refused
+    for _ in range(30):  # the simulator's visitors use up their own per-minute limit
+        office.kiosk.post(url + "/api/tickets", json={"service": "A"}, timeout=5)
+    assert office.kiosk.post(url + "/api/tickets", json={"service": "A"}, timeout=5).status_code == 429
+    assert office.refused == refused_before
+    real = kiosk.post(url + "/api/tickets", json={"service": "A"}, timeout=5)
+    assert real.status_code == 201, real.text  # the real kiosk beside it still issues
+
+
+def test_loket_device_add_prints_a_token_that_works(tmp_path, capsys):
+    from conftest import make_app, write_config
+
+    from server.cli import main
+
+    data = tmp_path / "office"
+    write_config(data)
+    assert main(["device", "add", "Kiosk lobi", "--kind", "kiosk", "--data", str(data)]) == 0
+    token = capsys.readouterr().out.splitlines()[1]
+    app = make_app(data, background=False)
+    try:
+        phone = app.test_client(anonymous=True)
+        assert phone.post("/api/tickets", json={"service": "A"}).status_code == 403
+        assert phone.post("/api/tickets", json={"service": "A"}, headers={"Authorization": "Device nope"}).status_code == 403
+        assert phone.post("/api/tickets", json={"service": "A"},
+                          headers={"Authorization": f"Device {token}"}).status_code in (201, 409)  # 409: closed now
+    finally:
+        app.extensions["loket"].close()

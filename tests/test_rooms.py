@@ -1,0 +1,95 @@
+"""Each client gets only what it needs: phones their own ticket, screens the office's events with
+the waiting counts coalesced, nobody anonymous the priority reason."""
+
+from __future__ import annotations
+
+import time
+
+from conftest import issue
+
+from server.events import socketio
+
+
+def names(received):
+    return [event["name"] for event in received]
+
+
+def phone(app, client):
+    return socketio.test_client(app, flask_test_client=app.test_client(anonymous=True),
+                                query_string="screen=status")
+
+
+def test_a_phone_gets_only_its_own_tickets_changes(app, client, login, socket_client):
+    mine = issue(client, "A")
+    other = issue(client, "A")
+    visitor = phone(app, client)
+    assert visitor.get_received() == []  # no state of the whole office
+    visitor.emit("watch_ticket", {"token": mine["status_url"].rsplit("/", 1)[-1]})
+    visitor.get_received()
+    officer = login("officer", 1)
+    officer.post("/api/counters/1/call-next")  # calls mine
+    officer.post(f"/api/tickets/{mine['id']}/finish")
+    issue(client, "B")
+    received = visitor.get_received()
+    assert set(names(received)) == {"ticket_status"}
+    assert {event["args"][0]["ticket"]["id"] for event in received} == {mine["id"]}
+    assert other["id"] not in {event["args"][0]["ticket"]["id"] for event in received}
+    visitor.disconnect()
+
+
+def test_a_waiting_phone_learns_its_new_place_without_asking(app, client, login):
+    first = issue(client, "A")
+    mine = issue(client, "A")
+    visitor = phone(app, client)
+    visitor.emit("watch_ticket", {"token": mine["status_url"].rsplit("/", 1)[-1]})
+    [status] = [e["args"][0] for e in visitor.get_received() if e["name"] == "ticket_status"]
+    assert status["ticket"]["ahead"] == 1
+    login("officer", 1).post("/api/counters/1/call-next")  # calls the first one
+    deadline = time.monotonic() + 5
+    updates = []
+    while time.monotonic() < deadline and not updates:
+        updates = [e["args"][0]["ticket"] for e in visitor.get_received() if e["name"] == "ticket_status"]
+        time.sleep(0.05)
+    assert updates and updates[-1]["id"] == mine["id"] and updates[-1]["ahead"] == 0
+    assert first["id"] != mine["id"]
+    visitor.disconnect()
+
+
+def test_a_burst_of_tickets_reaches_screens_as_few_waiting_counts_ending_with_the_latest(client, socket_client):
+    screen = socket_client()
+    screen.get_received()
+    for _ in range(20):
+        issue(client, "C")
+    received = screen.get_received()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        counts = [e["args"][0]["waiting"]["C"] for e in received if e["name"] == "queue_changed"]
+        if counts and counts[-1] == 20:
+            break
+        time.sleep(0.05)
+        received += screen.get_received()
+    counts = [e["args"][0]["waiting"]["C"] for e in received if e["name"] == "queue_changed"]
+    assert counts[-1] == 20
+    assert len(counts) < 20  # merged, not one per ticket
+
+
+def test_every_call_reaches_the_screens_at_once_and_in_order(client, login, socket_client):
+    screen = socket_client()
+    tickets = [issue(client, "A") for _ in range(5)]
+    screen.get_received()
+    officer = login("officer", 1)
+    for _ in tickets:
+        officer.post("/api/counters/1/call-next")
+    called = [e["args"][0]["ticket"]["id"] for e in screen.get_received() if e["name"] == "ticket_called"]
+    assert called == [t["id"] for t in tickets]
+
+
+def test_no_priority_reason_for_screens_or_anonymous_readers(client, anonymous, login, socket_client):
+    issue(client, "A", priority=True, priority_reason="disabilitas")
+    screen = socket_client()
+    state = [e["args"][0] for e in screen.get_received() if e["name"] == "state"][0]
+    login("officer", 1).post("/api/counters/1/call-next")
+    [called] = [e["args"][0] for e in screen.get_received() if e["name"] == "ticket_called"]
+    assert called["ticket"]["priority"] is True
+    for text in (str(state), str(called), anonymous.get("/api/state").get_data(as_text=True)):
+        assert "disabilitas" not in text and "Disabilitas" not in text
