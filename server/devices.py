@@ -142,6 +142,8 @@ class Devices:
 
     def revoke(self, device_id: int) -> None:
         """Withdraw a device: its token stops working at once."""
+        if not 0 < device_id < 2**63:  # beyond SQLite's integers: no such device
+            raise LoketError("unknown_device", "Perangkat tidak ditemukan.", 404)
         with self.store.write() as conn:
             done = conn.execute("UPDATE devices SET status = 'revoked', code = NULL WHERE id = ? AND status != 'revoked'",
                                 (device_id,)).rowcount
