@@ -29,10 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import FakeClock, write_config  # noqa: E402
+from conftest import FakeClock, make_app, write_config  # noqa: E402
 
 from server import simulate  # noqa: E402
-from server.app import create_app  # noqa: E402
 from server.auth import create_user  # noqa: E402
 
 PASSWORD = "rahasia-123"
@@ -102,7 +101,7 @@ def run_days(load: int, seed: int, days: int, pattern: str = "") -> list[dict]:
         data = Path(folder) / "data"
         write_config(data)
         clock = FakeClock(datetime.combine(FIRST_DAY, time(0, 0), timezone.utc))
-        app = create_app(data, clock=clock, background=False)
+        app = make_app(data, clock=clock, background=False)
         loket = app.extensions["loket"]
         try:
             for n in range(1, 5):
@@ -171,7 +170,7 @@ def cost(samples: int = 500) -> tuple[float, float]:
         data = Path(folder) / "data"
         write_config(data, {"kiosk_limit_per_minute = 30": "kiosk_limit_per_minute = 0"})
         clock = FakeClock(datetime(2026, 11, 30, 3, 0, tzinfo=timezone.utc))  # 10:00 WIB
-        app = create_app(data, clock=clock, background=False)
+        app = make_app(data, clock=clock, background=False)
         loket = app.extensions["loket"]
         try:
             kiosk = app.test_client()

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 socketio = SocketIO()
 SCREENS = "screens"
 QUEUE_INTERVAL = 0.25
-PHONE_INTERVAL = 2.0
+PHONE_INTERVAL = 15.0  # a phone's place and live wait estimate: at most this often
 
 
 def _loket():

@@ -39,6 +39,8 @@ ExecStart={command}
 # Up again within seconds if it ever dies; SIGTERM lets it finish its writes and exit.
 Restart=always
 RestartSec=3
+# Every screen, console and phone holds a connection: room for them above the server's cap.
+LimitNOFILE=8192
 KillSignal=SIGTERM
 TimeoutStopSec=30
 

@@ -9,15 +9,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from conftest import START, FakeClock, issue, write_config
-
-from server.app import create_app
+from conftest import make_app as enrolled_app
 
 MONDAY_CLOSING = datetime(2026, 11, 30, 9, 0, 30, tzinfo=timezone.utc)  # 16:00:30 WIB
 
 
 def make_app(data_dir, clock, folder="backups", keep=14):
     write_config(data_dir, {'folder = "backups"': f'folder = "{folder}"', "keep = 14": f"keep = {keep}"})
-    app = create_app(data_dir, clock=clock, background=False)
+    app = enrolled_app(data_dir, clock=clock, background=False)
     app.config["TESTING"] = True
     return app
 

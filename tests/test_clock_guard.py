@@ -3,12 +3,12 @@ while serving, the right clock resuming, a forward jump over midnight, the admin
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
-from conftest import START, FakeClock, issue
+from conftest import START, FakeClock, issue, make_app
 
-from server.app import create_app
 from server.auth import create_user
 
 MESSAGE = "Jam komputer tidak benar"
@@ -20,7 +20,7 @@ def open_app(data_dir):
     apps = []
 
     def start(clock):
-        app = create_app(data_dir, clock=clock, background=False)
+        app = make_app(data_dir, clock=clock, background=False)
         app.config["TESTING"] = True
         apps.append(app)
         return app
@@ -110,6 +110,10 @@ def test_the_screens_are_told_when_the_clock_turns_wrong_and_right(app, client, 
     clock.set(START - timedelta(days=2))
     loket.unattended.tick()
     names = [m["name"] for m in screen.get_received()]
+    deadline = time.monotonic() + 3  # waiting counts go to the screens merged, a moment later
+    while "queue_changed" not in names and time.monotonic() < deadline:
+        time.sleep(0.05)
+        names += [m["name"] for m in screen.get_received()]
     assert "system_status" in names and "queue_changed" in names, "kiosks reload and show why"
     clock.set(START + timedelta(minutes=2))
     loket.unattended.tick()

@@ -7,9 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import issue, write_config
-
-from server.app import create_app
+from conftest import issue, make_app, write_config
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -96,7 +94,7 @@ def test_numbers_at_one_second_before_and_at_midnight(tmp_path):
     from conftest import FakeClock
 
     clock = FakeClock(local(2026, 11, 30, 23, 59, 58))
-    app = create_app(data, clock=clock, background=False)
+    app = make_app(data, clock=clock, background=False)
     try:
         kiosk = app.test_client()
         assert issue(kiosk, "A")["number"] == "A001"

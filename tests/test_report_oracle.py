@@ -17,12 +17,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from conftest import FakeClock, write_config
+from conftest import FakeClock, make_app, write_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server import report_figures, storage
-from server.app import create_app
 from server.auth import create_user
 from server.report_queries import insert_survey_response
 
@@ -164,7 +163,7 @@ def test_every_report_view_answers_and_its_figures_match_the_csv(specs):
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data"
         write_config(data)
-        app = create_app(data, clock=FakeClock(datetime(2026, 12, 1, 10, 0, tzinfo=TZ)), background=False)
+        app = make_app(data, clock=FakeClock(datetime(2026, 12, 1, 10, 0, tzinfo=TZ)), background=False)
         loket = app.extensions["loket"]
         try:
             report_figures.clear_cache()
@@ -199,7 +198,7 @@ def test_the_default_view_answers_on_a_morning_before_anyone_is_served(tmp_path)
     data = tmp_path / "data"
     write_config(data)
     clock = FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=TZ))
-    app = create_app(data, clock=clock, background=False)
+    app = make_app(data, clock=clock, background=False)
     loket = app.extensions["loket"]
     try:
         create_user(loket.store, "kepala", "rahasia-123", "supervisor", clock())

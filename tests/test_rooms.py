@@ -37,7 +37,10 @@ def test_a_phone_gets_only_its_own_tickets_changes(app, client, login, socket_cl
     visitor.disconnect()
 
 
-def test_a_waiting_phone_learns_its_new_place_without_asking(app, client, login):
+def test_a_waiting_phone_learns_its_new_place_without_asking(app, client, login, monkeypatch):
+    from server import events
+
+    monkeypatch.setattr(events, "PHONE_INTERVAL", 0.5)  # 15 s in the office; the rule, not the wait
     first = issue(client, "A")
     mine = issue(client, "A")
     visitor = phone(app, client)
@@ -51,6 +54,8 @@ def test_a_waiting_phone_learns_its_new_place_without_asking(app, client, login)
         updates = [e["args"][0]["ticket"] for e in visitor.get_received() if e["name"] == "ticket_status"]
         time.sleep(0.05)
     assert updates and updates[-1]["id"] == mine["id"] and updates[-1]["ahead"] == 0
+    # With it, the live wait estimate (counter 1 is staffed now) and the one told at issue.
+    assert updates[-1]["estimate_now"] is not None and "estimate" in updates[-1]
     assert first["id"] != mine["id"]
     visitor.disconnect()
 

@@ -18,10 +18,9 @@ from collections import OrderedDict
 from pathlib import Path
 
 import pytest
-from conftest import FakeClock, issue, write_config
+from conftest import FakeClock, issue, make_app, write_config
 
 from server import cli
-from server.app import create_app
 from server.auth import create_user
 from server.voice import assemble, synth
 from server.voice.pack import PackError, VoicePack, needed
@@ -135,7 +134,7 @@ def office(tmp_path, monkeypatch):
 
 
 def call_next(data: Path):
-    app = create_app(data, clock=FakeClock(), background=False)
+    app = make_app(data, clock=FakeClock(), background=False)
     loket = app.extensions["loket"]
     create_user(loket.store, "petugas1", "rahasia-123", "officer", loket.queue.now())
     issue(app.test_client())
