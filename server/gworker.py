@@ -98,11 +98,13 @@ def patch() -> None:
     """gevent's monkey patches, except threads: ``threading`` stays real, so the locks, events and
     background jobs that pool threads and the loop share are real OS primitives (gevent's are not
     safe across OS threads), and background jobs (voice, printer, housekeeping) are real threads
-    that never hold the loop; ``queue`` and ``subprocess`` stay real with them. Sockets, ``select``
-    and ``time.sleep`` are patched: every connection is a greenlet."""
+    that never hold the loop; ``queue`` and ``subprocess`` stay real with them, and so do ``os``
+    and ``signal``: gevent's ``waitpid`` reaps children through the loop's SIGCHLD watcher, which
+    a worker thread waiting for espeak-ng would never hear of. Sockets, ``select`` and
+    ``time.sleep`` are patched: every connection is a greenlet."""
     from gevent import monkey
 
-    monkey.patch_all(thread=False, queue=False, subprocess=False)
+    monkey.patch_all(thread=False, queue=False, subprocess=False, os=False, signal=False)
 
 
 class LoketWorker(GeventPyWSGIWorker):

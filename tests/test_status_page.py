@@ -75,8 +75,9 @@ def test_status_page_follows_the_ticket_until_it_is_called(live_server, page: Pa
 
     officer = officer_at_counter_1(live_server)
     assert act(officer, live_server, "/counters/1/call-next")["id"] == first["id"]
-    # Someone ahead moved: the page learns it without a reload.
-    expect(page.locator("#status-ahead")).to_have_text("Tidak ada", timeout=WAIT_MS)
+    # Someone ahead moved: the page learns it without a reload, within the 15 s a phone's place
+    # and live estimate are held back (one message per phone, however often the queue moves).
+    expect(page.locator("#status-ahead")).to_have_text("Tidak ada", timeout=20_000)
     assert page.evaluate("window.vibrations") == []
 
     act(officer, live_server, f"/tickets/{first['id']}/start")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,16 +111,26 @@ class EspeakEngine:
                   text.encode("utf-8"))
 
     def _run(self, args: list[str], stdin: bytes) -> bytes:
-        try:
-            done = subprocess.run([self.binary, *args], input=stdin, capture_output=True, timeout=SPEAK_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            raise VoiceError(f"espeak-ng did not finish within {SPEAK_TIMEOUT:.0f} s") from None
-        except OSError as exc:
-            raise VoiceError(f"espeak-ng could not start: {exc}") from None
-        if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip() or f"exit status {done.returncode}"
-            raise VoiceError(f"espeak-ng failed: {message}")
-        return done.stdout
+        # Files, not pipes: with no pipe to watch, the wait is a plain waitpid loop, which works
+        # in any thread under the server's event loop (gevent's select and child watchers belong
+        # to the loop's thread: a pipe read or a waitpid through them in a worker thread hangs).
+        with tempfile.TemporaryFile() as given, tempfile.TemporaryFile() as out, \
+                tempfile.TemporaryFile() as err:
+            given.write(stdin)
+            given.seek(0)
+            try:
+                done = subprocess.run([self.binary, *args], stdin=given, stdout=out, stderr=err,
+                                      timeout=SPEAK_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                raise VoiceError(f"espeak-ng did not finish within {SPEAK_TIMEOUT:.0f} s") from None
+            except OSError as exc:
+                raise VoiceError(f"espeak-ng could not start: {exc}") from None
+            out.seek(0)
+            err.seek(0)
+            if done.returncode != 0:
+                message = err.read().decode("utf-8", "replace").strip() or f"exit status {done.returncode}"
+                raise VoiceError(f"espeak-ng failed: {message}")
+            return out.read()
 
 
 class Pyttsx3Engine:
