@@ -134,10 +134,10 @@ def login():
     password = field(data, "password", str, required=True)
     counter_id = field(data, "counter", int)
     store = loket().store
-    loket().login_guard.check(username, request.remote_addr or "")
-    user = auth.authenticate(store, username, password)
+    guard, address = loket().login_guard, request.remote_addr or ""
+    with guard.attempt(username, address):
+        user = auth.authenticate(store, username, password)
     if user is None:
-        loket().login_guard.failed(username, request.remote_addr or "")
         raise LoketError("invalid_credentials", "Nama pengguna atau kata sandi salah.", 401)
     if counter_id is not None:
         if loket().queue.config.counter(counter_id) is None:
@@ -145,7 +145,7 @@ def login():
         allowed = user.get("counters")
         if user["role"] == "officer" and allowed and counter_id not in allowed:
             raise LoketError("forbidden", f"Anda tidak terdaftar untuk Loket {counter_id}.", 403)
-    loket().login_guard.succeeded(username, request.remote_addr or "")
+    guard.succeeded(username, address)
     auth.sign_in(user, counter_id, loket().queue.now().timestamp(), store)
     return jsonify({"user": {"username": user["username"], "role": user["role"], "counter": counter_id}})
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from flask import current_app, session
@@ -174,6 +175,9 @@ def require_actor(store: Store, roles: tuple[str, ...] = ROLES) -> Actor:
     return actor
 
 
+BUSY_SECONDS = 5.0  # how long a login waits for its turn to have its password checked
+
+
 class LoginGuard:
     """Slows password guessing: after ``limit`` failures for a name *from one address* within
     ``window`` seconds, that name is refused from that address for ``lockout`` seconds; after four
@@ -193,15 +197,18 @@ class LoginGuard:
         self._failures: dict[str, list[float]] = {}
         self._locked_until: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._checking = threading.BoundedSemaphore(1)
 
     def _keys(self, username: str, address: str) -> tuple[str, str]:
         return (f"user:{username.strip().lower()}@{address}", f"addr:{address}")
 
     def check(self, username: str, address: str) -> None:
         """Raise 429 while the name or the address is locked out."""
-        now = self.clock().timestamp()
         with self._lock:
-            until = max(self._locked_until.get(k, 0) for k in self._keys(username, address))
+            self._refuse_if_locked(username, address, self.clock().timestamp())
+
+    def _refuse_if_locked(self, username: str, address: str, now: float) -> None:
+        until = max(self._locked_until.get(k, 0) for k in self._keys(username, address))
         if until > now:
             minutes = max(1, round((until - now) / 60))
             raise LoketError(
@@ -210,24 +217,49 @@ class LoginGuard:
                 429,
             )
 
-    def failed(self, username: str, address: str) -> None:
-        """Count a failed attempt."""
+    @contextmanager
+    def attempt(self, username: str, address: str) -> Iterator[None]:
+        """Around checking a password: refused while locked out; counted as a failure from the
+        start, in the same step as the check, so that guesses sent all at once cannot slip past
+        the limit (a success takes it back, see :meth:`succeeded`); and one password is checked
+        at a time in the whole server, so a flood of guesses from many addresses costs one core,
+        never the kiosk's."""
         now = self.clock().timestamp()
         with self._lock:
-            for key in self._keys(username, address):
-                recent = [t for t in self._failures.get(key, []) if now - t < self.window]
-                recent.append(now)
-                self._failures[key] = recent
-                # One address (an office PC) may carry several users' typos: allow it more.
-                limit = self.limit if key.startswith("user:") else self.limit * 4
-                if len(recent) >= limit:
-                    self._locked_until[key] = now + self.lockout
-                    self._failures[key] = []
+            self._refuse_if_locked(username, address, now)
+            self._count(username, address, now)
+        if not self._checking.acquire(timeout=BUSY_SECONDS):
+            raise LoketError("login_busy", "Terlalu banyak percobaan masuk saat ini. Coba lagi sebentar.", 429)
+        try:
+            yield
+        finally:
+            self._checking.release()
+
+    def failed(self, username: str, address: str) -> None:
+        """Count a failed attempt."""
+        with self._lock:
+            self._count(username, address, self.clock().timestamp())
+
+    def _count(self, username: str, address: str, now: float) -> None:
+        for key in self._keys(username, address):
+            recent = [t for t in self._failures.get(key, []) if now - t < self.window]
+            recent.append(now)
+            self._failures[key] = recent
+            # One address (an office PC) may carry several users' typos: allow it more.
+            limit = self.limit if key.startswith("user:") else self.limit * 4
+            if len(recent) >= limit:
+                self._locked_until[key] = now + self.lockout
+                self._failures[key] = []
 
     def succeeded(self, username: str, address: str) -> None:
-        """Forget the name's failures after a good login."""
+        """Forget the name's failures after a good login, and take back the address's count of
+        the attempt that turned out right."""
+        user_key, address_key = self._keys(username, address)
         with self._lock:
-            self._failures.pop(self._keys(username, address)[0], None)
+            self._failures.pop(user_key, None)
+            recent = self._failures.get(address_key)
+            if recent:
+                recent.pop()
 
 
 class FloodGuard:

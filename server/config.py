@@ -374,10 +374,12 @@ class _Table:
             raise ConfigError(f"{self.key(name)}: must be a finite number")
         return value
 
-    def non_negative(self, name, default, integer=False):
+    def non_negative(self, name, default, integer=False, maximum=None):
         value = self.get(name, int if integer else float, default)
         if value < 0:
             raise ConfigError(f"{self.key(name)}: must not be negative (got {value})")
+        if maximum is not None and value > maximum:
+            raise ConfigError(f"{self.key(name)}: must be at most {maximum} (got {value})")
         return value
 
     def reject_unknown(self, allowed: set[str]):
@@ -447,9 +449,10 @@ def _parse_service(raw, index: int) -> Service:
         code=code,
         name=name,
         description=table.get("description", str, ""),
-        standard_wait_minutes=table.non_negative("standard_wait_minutes", 15),
-        standard_service_minutes=table.non_negative("standard_service_minutes", 15),
-        daily_quota=table.non_negative("daily_quota", 0, integer=True),
+        # A standard is minutes of one day at most; beyond that no report could compare with it.
+        standard_wait_minutes=table.non_negative("standard_wait_minutes", 15, maximum=1440),
+        standard_service_minutes=table.non_negative("standard_service_minutes", 15, maximum=1440),
+        daily_quota=table.non_negative("daily_quota", 0, integer=True, maximum=100000),
         enabled=table.get("enabled", bool, True),
         hours=_parse_hours(hours, table.key("hours")) if hours is not None else None,
         retired=table.get("retired", bool, False),
@@ -498,10 +501,10 @@ def _parse(raw: dict) -> Config:
     queue = _Table(raw.get("queue", {}), "queue")
     queue.reject_unknown({"max_priority_in_row", "skip_returns", "highlight_seconds", "kiosk_limit_per_minute"})
     settings = QueueSettings(
-        max_priority_in_row=queue.non_negative("max_priority_in_row", 3, integer=True),
-        skip_returns=queue.non_negative("skip_returns", 1, integer=True),
-        highlight_seconds=queue.non_negative("highlight_seconds", 30, integer=True),
-        kiosk_limit_per_minute=queue.non_negative("kiosk_limit_per_minute", 30, integer=True),
+        max_priority_in_row=queue.non_negative("max_priority_in_row", 3, integer=True, maximum=100),
+        skip_returns=queue.non_negative("skip_returns", 1, integer=True, maximum=10),
+        highlight_seconds=queue.non_negative("highlight_seconds", 30, integer=True, maximum=3600),
+        kiosk_limit_per_minute=queue.non_negative("kiosk_limit_per_minute", 30, integer=True, maximum=100000),
     )
     return Config(
         office=office,

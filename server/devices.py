@@ -25,7 +25,7 @@ KINDS = ("kiosk", "display", "tablet")
 COOKIE = "loket_device"
 COOKIE_DAYS = 3650
 #: Screens waiting for approval at once; older requests are dropped first.
-MAX_PENDING = 20
+MAX_PENDING = 200
 PENDING_SECONDS = 30 * 60
 RELOAD_SECONDS = 2.0
 CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no 0/O, 1/I, 2/Z, 5/S, 8/B look-alikes
@@ -104,6 +104,9 @@ class Devices:
         token = secrets.token_urlsafe(32)
         with self.store.write() as conn:
             conn.execute("DELETE FROM devices WHERE status = 'pending' AND created_at < ?", (now - PENDING_SECONDS,))
+            # One waiting request per address (a screen asking again replaces its own): a stranger
+            # cannot push a real screen's code out of the list without as many addresses.
+            conn.execute("DELETE FROM devices WHERE status = 'pending' AND address = ?", (address[:64],))
             pending = conn.execute("SELECT id FROM devices WHERE status = 'pending' ORDER BY created_at DESC").fetchall()
             for row in pending[MAX_PENDING - 1:]:
                 conn.execute("DELETE FROM devices WHERE id = ?", (row["id"],))

@@ -52,6 +52,11 @@ class DeadlineHandler(PyWSGIHandler):
         finally:
             self._cancel()
 
+    def get_environ(self):
+        environ = super().get_environ()
+        environ["loket.socket"] = self.socket  # a too-slow body's connection is cut (server.loop)
+        return environ
+
     def _cancel(self):
         if self._deadline is not None:
             self._deadline.cancel()

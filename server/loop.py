@@ -87,6 +87,20 @@ BODY_SECONDS = 15.0
 SOCKET_PREFIX = "/socket.io"
 
 
+def _stop_reading(environ) -> None:
+    """End the reading side of a too-slow request's connection: the server would otherwise drain
+    the rest of the announced body before closing, for as long as the client trickles it."""
+    import socket
+
+    sock = environ.get("loket.socket")  # put there by server.gworker.DeadlineHandler
+    if sock is None:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RD)
+    except OSError:
+        pass
+
+
 class OffLoopRequests:
     """WSGI middleware: plain HTTP requests run in a pool thread, Socket.IO stays on the loop.
 
@@ -110,6 +124,7 @@ class OffLoopRequests:
             with gevent.Timeout(BODY_SECONDS):
                 body = self._read_body(environ)
         except gevent.Timeout:
+            _stop_reading(environ)
             start_response("408 Request Timeout", [("Content-Type", "application/json"), ("Connection", "close")])
             return [b'{"error": {"code": "request_timeout", "message": "Permintaan terlalu lambat dikirim."}}']
         if body is not None:

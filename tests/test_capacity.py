@@ -195,6 +195,38 @@ def test_slow_header_clients_do_not_delay_the_kiosk_and_are_cut(guarded_server):
 
 
 @pytest.mark.slow
+def test_a_trickled_body_is_answered_408_and_its_connection_cut(guarded_server):
+    """A body announced as 1 MB and sent a byte at a time: after the body deadline (15 s) the
+    server answers 408 and closes the connection, however long the client goes on trickling."""
+    server = guarded_server
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    sock.sendall(b"POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: 1000000\r\n\r\n{")
+    began, answer, closed = time.monotonic(), b"", False
+    try:
+        sock.settimeout(0.5)
+        while time.monotonic() - began < 30:
+            try:
+                sock.sendall(b" ")
+            except OSError:
+                closed = True
+                break
+            try:
+                chunk = sock.recv(4096)
+            except TimeoutError:
+                continue
+            if not chunk:
+                closed = True
+                break
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:100]
+        assert closed, "the connection stayed open while the client trickled"
+        assert time.monotonic() - began < 25
+    finally:
+        sock.close()
+
+
+@pytest.mark.slow
 def test_socket_io_refuses_another_sites_origin(guarded_server):
     url = guarded_server.url + "/socket.io/?EIO=4&transport=polling"
     assert requests.get(url, headers={"Origin": "http://jahat.example"}, timeout=5).status_code == 400

@@ -102,3 +102,18 @@ def test_loket_device_add_prints_a_token_that_works(tmp_path, capsys):
                           headers={"Authorization": f"Device {token}"}).status_code in (201, 409)  # 409: closed now
     finally:
         app.extensions["loket"].close()
+
+
+def test_strangers_asking_to_enroll_cannot_push_out_a_real_screens_code(app, login):
+    tv = app.test_client(anonymous=True)
+    code = tv.post("/api/devices/enroll", json={"kind": "display"},
+                   environ_base={"REMOTE_ADDR": "192.168.1.20"}).get_json()["pending"]["code"]
+    for n in range(60):  # twelve addresses, as many requests as each may make
+        stranger = app.test_client(anonymous=True)
+        stranger.post("/api/devices/enroll", json={"kind": "kiosk"},
+                      environ_base={"REMOTE_ADDR": f"192.168.1.{100 + n % 12}"})
+    admin = login("admin", None)
+    pending = [d for d in admin.get("/api/admin/devices").get_json()["devices"] if d.get("status") == "pending"]
+    assert len(pending) == 13  # one waiting request per address: the strangers' latest, and the TV's
+    approved = admin.post("/api/admin/devices/approve", json={"code": code, "name": "TV ruang tunggu"})
+    assert approved.status_code == 200, approved.get_json()

@@ -175,3 +175,15 @@ def test_behind_a_trusted_proxy_cookies_are_secure_and_the_client_address_is_the
         assert seen[-1] == "192.168.5.7"
     finally:
         app.extensions["loket"].close()
+
+
+def test_a_standard_beyond_a_day_is_refused_and_the_reports_keep_working(login):
+    admin = login("admin", None)
+    for body in ({"standard_wait_minutes": 99999999999999999999999999}, {"standard_service_minutes": 1e308},
+                 {"standard_service_minutes": 1441}):
+        response = admin.put("/api/admin/services/B", json=body)
+        assert response.status_code == 422, (body, response.get_json())
+        assert response.get_json()["error"]["message"]
+    assert admin.put("/api/admin/services/B", json={"standard_service_minutes": 1440}).status_code == 200
+    for page in ("/reports", "/reports/data.json", "/reports/print", "/reports/export.xlsx?view=day"):
+        assert admin.get(page).status_code == 200, page
