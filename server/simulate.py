@@ -691,7 +691,7 @@ def write_history(store, config: Config, days: list[date], seed: int, visitors: 
     return written
 
 
-HISTORY_CHUNK = 200  # tickets per transaction: a few milliseconds of holding the write lock
+HISTORY_CHUNK = 100  # tickets per transaction: a few milliseconds of holding the write lock
 
 
 def _write_day(store, office: MemoryOffice) -> int:
@@ -707,7 +707,7 @@ def _write_day(store, office: MemoryOffice) -> int:
     ids: dict[int, int] = {}
     for start in range(0, len(tickets), HISTORY_CHUNK):
         chunk = tickets[start:start + HISTORY_CHUNK]
-        time.sleep(0.002)  # let a waiting kiosk's write in between (SQLite's lock is not fair)
+        time.sleep(0.02)  # a waiting kiosk gets the lock in between (SQLite's waiters poll, they do not queue)
         with store.write() as conn:
             rows = [tuple(ids.get(v) if i in linked else v for i, v in enumerate(t)) for t in chunk]
             for simulated, real in zip(chunk, queries.insert_history_tickets(conn, rows), strict=True):
