@@ -488,7 +488,10 @@ class QueueService:
         return [(c, held.get(c.id)) for c in self.config.counters]
 
     def recent_calls(self, limit: int = 10) -> list[tuple[dict, TicketRow]]:
-        """The latest calls, newest first, with their tickets."""
+        """Today's latest calls, newest first, with their tickets (after midnight the TV does not
+        show yesterday's A001 beside today's)."""
         conn = self.store.read()
-        calls = storage.recent_calls(conn, limit)
+        now = self.now()
+        midnight = datetime.combine(rules.local_day(now, self.config.office.tz), time(), self.config.office.tz)
+        calls = [c for c in storage.recent_calls(conn, limit) if c["at"] >= midnight.timestamp()]
         return [(call, storage.get_ticket(conn, call["ticket_id"])) for call in calls]

@@ -232,9 +232,13 @@ def describe(estimate: Estimate | None, past_closing: bool = False) -> str:
         return "Kurang dari 5 menit"
     low = max(0, round(estimate.low_seconds / 60))
     high = max(low + 1, math.ceil(estimate.high_seconds / 60))
-    if high >= 120:
-        return f"Sekitar {_hours(low)}–{_hours(high)} jam" if low >= 60 else f"Lebih dari {low} menit"
-    return f"Sekitar {low}–{high} menit"
+    if low < 2:
+        return f"Hingga sekitar {high} menit" if high < 120 else f"Hingga sekitar {_hours(high)} jam"
+    if high < 120:
+        return f"Sekitar {low}–{high} menit"
+    if low >= 60:
+        return f"Sekitar {_hours(low)}–{_hours(high)} jam"
+    return f"Sekitar {low} menit sampai {_hours(high)} jam"
 
 
 def _hours(minutes: int) -> str:

@@ -13,7 +13,7 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from server import estimate as forecast
 from server import storage
@@ -23,6 +23,7 @@ from server.queue import Candidate, Status
 from server.storage import Store, TicketRow
 
 LEARN_DAYS = 14
+TODAY_ENOUGH = 12  # calls today from which today's pace is learned instead of two weeks'
 MODEL_SECONDS = 60.0
 DEFAULT_GAP = 20.0
 PACE_WEIGHT = 20  # an officer's pace counts fully after about this many calls
@@ -79,9 +80,15 @@ class Estimator:
     def _learn(self, now: float) -> Model:
         conn = self.store.read()
         since = now - LEARN_DAYS * 86400
+        # Today's own pace once today has enough calls (today's staff, or a demo at 60× speed),
+        # else the last two weeks.
+        tz = self.config.office.tz
+        midnight = datetime.combine(datetime.fromtimestamp(now, tz).date(), time(), tz).timestamp()
+        today = storage.call_durations(conn, midnight)
+        rows = today if sum(row[2] for row in today) >= TODAY_ENOUGH else storage.call_durations(conn, since)
         by_service: dict[str, list[float]] = {}  # count, sum, sum of squares
         by_officer: dict[tuple[str, str], tuple[int, float]] = {}
-        for service, officer, count, mean, square in storage.call_durations(conn, since):
+        for service, officer, count, mean, square in rows:
             total = by_service.setdefault(service, [0, 0.0, 0.0])
             total[0] += count
             total[1] += count * mean

@@ -282,6 +282,9 @@ def publish(outcome: Outcome, loket=None) -> None:
         messages.append(("ticket_updated", {"ticket": ticket_json(ticket, queue)}, SCREENS))
         messages.append(("ticket_status", {"ticket": ticket_with_position(ticket, queue)},
                          status_room(ticket.token)))
+    if any(t.status in ("expired", "unfinished") for t in outcome.changed):
+        # The day changed: the screens redraw from a fresh state (yesterday's calls leave the TV).
+        messages.append(("state", state_json(queue), SCREENS))
     if messages:
         loop.on_loop(_emit_all, messages)
     if outcome.queue_changed:

@@ -141,3 +141,18 @@ def test_people_ahead_follow_the_order_of_the_calls(client, officer):
     assert status(client, regular)["ahead"] == 3
     called = [call(officer)["id"] for _ in range(4)]
     assert called == [p["id"] for p in priority[:3]] + [regular["id"]]
+
+
+def test_after_midnight_the_tv_shows_no_call_of_yesterday(client, login, clock, loket, socket_client):
+    clock.set(local(2026, 11, 30, 15, 50))
+    issue(client, "B")
+    call(login("officer", counter=2))
+    assert [c["number"] for c in client.get("/api/state").get_json()["recent_calls"]] == ["B001"]
+    screen = socket_client()
+    screen.get_received()
+    clock.set(local(2026, 12, 1, 0, 0, 30))
+    loket.run_housekeeping()
+    state = client.get("/api/state").get_json()
+    assert state["recent_calls"] == [] and all(c["current"] is None for c in state["counters"])
+    pushed = [m["args"][0] for m in screen.get_received() if m["name"] == "state"]
+    assert pushed and pushed[-1]["recent_calls"] == []  # open TVs redraw without yesterday's call

@@ -111,6 +111,8 @@ def test_calibration_needs_enough_history():
     (1500, 1200, 1800, False, "Sekitar 20–30 menit"),
     (1500, 1200, 1800, True, "Mungkin tidak terlayani hari ini"),
     (9000, 7200, 10800, False, "Sekitar 2–3 jam"),
+    (4529, 1320, 8400, False, "Sekitar 22 menit sampai 2,3 jam"),
+    (1800, 30, 5340, False, "Hingga sekitar 89 menit"),
 ])
 def test_the_estimate_in_words(seconds, low, high, late, words):
     assert forecast.describe(Estimate(seconds, low, high, 0, 0), late) == words
