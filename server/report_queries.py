@@ -116,6 +116,7 @@ _TICKET_DETAIL = """
     SELECT id, number, day, service, status, priority, counter_id, called_by, issued_at, called_at,
            started_at, finished_at, flagged, flag_reason, flagged_by, flagged_at,
            transferred_from, transferred_to, estimate_seconds, estimate_low_seconds, estimate_high_seconds,
+           closed_at,
            -- a transferred visitor's ticket is listed under its new service: say where it came from
            (SELECT origin.service FROM tickets AS origin WHERE origin.id = tickets.transferred_from)
                AS transferred_from_service

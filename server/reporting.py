@@ -43,7 +43,7 @@ EXPORT_COLUMNS = (
     "issued_at", "called_at", "started_at", "finished_at", "wait_seconds", "service_seconds",
     "wait_standard_minutes", "service_standard_minutes", "wait_within_standard",
     "service_within_standard", "flagged", "flag_reason", "transferred_from", "transferred_to",
-    "estimate_seconds", "estimate_low_seconds", "estimate_high_seconds",
+    "estimate_seconds", "estimate_low_seconds", "estimate_high_seconds", "closed_at",
 )
 
 
@@ -294,6 +294,8 @@ def export_row(ticket: dict, config) -> dict:
         "transferred_from": ticket["transferred_from"], "transferred_to": ticket["transferred_to"],
         **{name: None if ticket[name] is None else round(ticket[name])
            for name in ("estimate_seconds", "estimate_low_seconds", "estimate_high_seconds")},
+        # When the ticket was closed (finished, skipped, transferred; 00:00 for expired and unfinished).
+        "closed_at": iso(ticket["closed_at"], tz),
     }
 
 

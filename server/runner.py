@@ -69,8 +69,8 @@ def page_urls(host: str, port: int) -> list[tuple[str, str]]:
     base = f"http://{shown}:{port}"
     pages = [
         ("Kiosk (ambil nomor)", "/kiosk"), ("Layar TV (display)", "/display"),
-        ("Petugas loket", "/officer"), ("Admin", "/admin"), ("Laporan", "/reports"),
-        ("API (OpenAPI)", "/api/openapi.json"),
+        ("Petugas loket", "/officer"), ("Papan pemantauan", "/board"), ("Admin", "/admin"),
+        ("Laporan", "/reports"), ("Panduan (bantuan)", "/bantuan"), ("API (OpenAPI)", "/api/openapi.json"),
     ]
     urls = [(label, base + path) for label, path in pages]
     if host in ("0.0.0.0", "::"):

@@ -276,9 +276,15 @@ def run_live(args: argparse.Namespace) -> int:
     try:
         office = HttpOffice(args.url, device=args.device or os.environ.get("LOKET_DEVICE"))
         config_services, counters = office.layout()
-        officers = _officers(args.officer, [c["id"] for c in counters])
-        for username, counter in officers:
-            office.login(username, password, counter)
+        officers = []
+        for username, counter in _officers(args.officer, [c["id"] for c in counters]):
+            try:
+                office.login(username, password, counter)
+                officers.append((username, counter))
+            except SimulationError as exc:  # e.g. an officer the admin added with another password
+                print(f"loket simulate: {username} at counter {counter} left out: {exc}", file=sys.stderr)
+        if not officers:
+            raise SimulationError("no officer could sign in (check --password and --officer)")
     except (requests.RequestException, SimulationError) as exc:
         print(f"loket simulate: {exc}", file=sys.stderr)
         return 1

@@ -51,7 +51,9 @@
 
   async function load() {
     const data = await A.api("GET", "/api/admin/audit?limit=200").catch(() => ({ entries: [] }));
-    const time = new Intl.DateTimeFormat("id-ID", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    // The office's clock, whatever the admin's browser is set to.
+    const timeZone = document.getElementById("office-name").dataset.timezone || undefined;
+    const time = new Intl.DateTimeFormat("id-ID", { timeZone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     document.getElementById("audit-body").replaceChildren(...data.entries.map((entry) => {
       const lines = changes(entry.before, entry.after);
       return A.el("tr", {}, [
