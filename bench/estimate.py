@@ -23,42 +23,19 @@ import tempfile
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import FakeClock, make_app, write_config  # noqa: E402
+from servers import FlaskSession  # noqa: E402
 
 from server import simulate  # noqa: E402
 from server.auth import create_user  # noqa: E402
 
 PASSWORD = "rahasia-123"
 FIRST_DAY = date(2026, 11, 30)  # a Monday
-
-
-class FlaskSession:
-    """The Flask test client, answering like the ``requests.Session`` that HttpOffice uses."""
-
-    def __init__(self, app):
-        self.client = app.test_client()
-
-    class Response:
-        def __init__(self, response):
-            self.status_code = response.status_code
-            self.headers = response.headers
-            self.text = response.get_data(as_text=True)
-            self._json = response.get_json(silent=True)
-
-        def json(self):
-            return self._json
-
-    def post(self, url, json=None, timeout=None):
-        return self.Response(self.client.post(urlsplit(url).path, json=json))
-
-    def get(self, url, timeout=None):
-        return self.Response(self.client.get(urlsplit(url).path))
 
 
 class OfficeDay(simulate.Simulation):

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -95,3 +96,26 @@ class Server:
         """Start on the same port and data folder (after stop or kill)."""
         self.__init__(self.data, self.port, *self.extra, demo=self.demo)
         self.wait_ready()
+
+
+class FlaskSession:
+    """A Flask test client that answers like a ``requests.Session`` (what HttpOffice uses)."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+
+    class Response:
+        def __init__(self, response):
+            self.status_code = response.status_code
+            self.headers = response.headers
+            self.text = response.get_data(as_text=True)
+            self._json = response.get_json(silent=True)
+
+        def json(self):
+            return self._json
+
+    def post(self, url, json=None, timeout=None):
+        return self.Response(self.client.post(urlsplit(url).path, json=json))
+
+    def get(self, url, timeout=None):
+        return self.Response(self.client.get(urlsplit(url).path))

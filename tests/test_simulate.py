@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import random
 from datetime import date, datetime, time, timezone
-from urllib.parse import urlsplit
 
 import pytest
 from conftest import FakeClock, make_app, write_config
+from servers import FlaskSession
 
 from server import simulate
 from server.auth import create_user
@@ -25,29 +25,6 @@ def test_plan_is_deterministic_for_a_seed(loket):
     assert 120 < len(first) < 280
     assert all(model.opens <= v.arrival < model.closes for v in first)
     assert {v.service for v in first} == {"A", "B", "C", "D", "E", "F"}
-
-
-class FlaskSession:
-    """A Flask test client that answers like a ``requests.Session`` (what HttpOffice uses)."""
-
-    def __init__(self, app):
-        self.client = app.test_client()
-
-    class Response:
-        def __init__(self, response):
-            self.status_code = response.status_code
-            self.headers = response.headers
-            self.text = response.get_data(as_text=True)
-            self._json = response.get_json(silent=True)
-
-        def json(self):
-            return self._json
-
-    def post(self, url, json=None, timeout=None):
-        return self.Response(self.client.post(urlsplit(url).path, json=json))
-
-    def get(self, url, timeout=None):
-        return self.Response(self.client.get(urlsplit(url).path))
 
 
 def run_live_day(tmp_path, name: str, seed: int, before=None) -> tuple[list, list]:

@@ -6,17 +6,8 @@
   const KINDS = { kiosk: "Kiosk", display: "Layar TV", tablet: "Tablet loket" };
   const STATUS = { pending: "Menunggu persetujuan", active: "Terdaftar" };
 
-  async function api(method, url, body) {
-    const options = { method, credentials: "same-origin", headers: {} };
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    const response = await fetch(url, options);
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error((data.error && data.error.message) || "Permintaan gagal.");
-    return data;
-  }
+  // The admin page's one JSON wrapper (admin.js, loaded first).
+  const api = (method, url, body) => window.LoketAdmin.api(method, url, body);
 
   function cell(text) {
     const td = document.createElement("td");

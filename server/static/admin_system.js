@@ -17,17 +17,8 @@
     });
   }
 
-  async function api(method, url, body) {
-    const options = { method, credentials: "same-origin", headers: {} };
-    if (body !== undefined) {
-      options.headers["Content-Type"] = "application/json";
-      options.body = JSON.stringify(body);
-    }
-    const response = await fetch(url, options);
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error((data.error && data.error.message) || "Permintaan gagal.");
-    return data;
-  }
+  // The admin page's one JSON wrapper (admin.js, loaded first).
+  const api = (method, url, body) => window.LoketAdmin.api(method, url, body);
 
   function line(element, text, bad) {
     element.textContent = text;
