@@ -42,6 +42,23 @@ class Model:
     priority_load: float = 0.0  # share of the counters' time that priority visitors arriving now take
 
 
+def _pace(today: list[tuple], usual: list[tuple]) -> float:
+    """Today's time per call against the usual one, over the services both have (1.0 if none)."""
+    def means(rows):
+        sums: dict[str, list[float]] = {}
+        for service, _officer, count, mean, _square in rows:
+            total = sums.setdefault(service, [0, 0.0])
+            total[0] += count
+            total[1] += count * mean
+        return {service: (count, total / count) for service, (count, total) in sums.items() if count}
+
+    now, before = means(today), means(usual)
+    shared = [s for s in now if s in before and before[s][1] > 0]
+    spent = sum(now[s][0] * now[s][1] for s in shared)
+    expected = sum(now[s][0] * before[s][1] for s in shared)
+    return spent / expected if expected else 1.0
+
+
 class Estimator:
     """Estimates for one office's queue.
 
@@ -80,12 +97,14 @@ class Estimator:
     def _learn(self, now: float) -> Model:
         conn = self.store.read()
         since = now - LEARN_DAYS * 86400
-        # Today's own pace once today has enough calls (today's staff, or a demo at 60× speed),
-        # else the last two weeks.
+        # The last two weeks; but today's alone once today has enough calls at a pace unlike them
+        # (a demo at 60× speed after a history written at real speed, a day of new staff).
         tz = self.config.office.tz
         midnight = datetime.combine(datetime.fromtimestamp(now, tz).date(), time(), tz).timestamp()
+        rows = storage.call_durations(conn, since)
         today = storage.call_durations(conn, midnight)
-        rows = today if sum(row[2] for row in today) >= TODAY_ENOUGH else storage.call_durations(conn, since)
+        if sum(row[2] for row in today) >= TODAY_ENOUGH and not 0.5 <= _pace(today, rows) <= 2.0:
+            rows = today
         by_service: dict[str, list[float]] = {}  # count, sum, sum of squares
         by_officer: dict[tuple[str, str], tuple[int, float]] = {}
         for service, officer, count, mean, square in rows:

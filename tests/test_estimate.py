@@ -196,3 +196,13 @@ def test_the_report_shows_how_good_the_promise_was(client, login, clock):
     assert figures["B"]["inside_percent"] == pytest.approx(100 * inside / 3)
     page = supervisor.get("/reports?view=day&date=2026-11-30").get_data(as_text=True)
     assert "Ketepatan perkiraan waktu tunggu" in page
+
+
+def test_todays_pace_against_the_usual_one():
+    from server.estimator import _pace
+
+    usual = [("A", "petugas1", 100, 600.0, 0.0), ("B", "petugas2", 50, 900.0, 0.0)]
+    demo = [("A", "petugas1", 10, 10.0, 0.0), ("B", "petugas2", 5, 15.0, 0.0), ("C", None, 3, 5.0, 0.0)]
+    assert _pace(demo, usual) == pytest.approx(1 / 60)  # a demo at 60× speed: learn from today alone
+    assert _pace(usual, usual) == pytest.approx(1.0)
+    assert _pace(demo, []) == 1.0  # nothing to compare with
