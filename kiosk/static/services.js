@@ -57,8 +57,10 @@
       setText(parts.name, service.name);
       setText(parts.description, service.description || '');
       setText(parts.waiting, service.waiting ? t('waiting_some', { n: service.waiting }) : t('waiting_none'));
-      // Nobody waiting already says "no wait"; "segera dilayani" would only repeat it.
-      var showEstimate = open && Boolean(service.waiting) && Boolean(service.estimate_text);
+      // Nobody waiting already says "no wait"; "segera dilayani" would only repeat it. With no
+      // officer at a counter yet there is no estimate to give on the button.
+      var showEstimate = open && Boolean(service.waiting) && Boolean(service.estimate) &&
+        Boolean(service.estimate_text);
       setText(parts.estimateValue, showEstimate ? text.estimate(service) : '');
       setText(parts.closed, open ? '' : (service.closed_reason || t('closed_default')));
       parts.estimate.hidden = !showEstimate;
