@@ -208,8 +208,9 @@ class Estimator:
 
     def preview(self, service: str) -> Estimate | None:
         """What the kiosk shows on a service's button: the estimate for a regular visitor taking
-        a number now, worked out again at most every 15 s of the clock."""
-        key = (int(self.clock().timestamp() // 15), id(self.config))
+        a number now, worked out again at most every 15 s of the clock, and at once when a
+        counter is staffed or left."""
+        key = (int(self.clock().timestamp() // 15), id(self.config), frozenset(self.staffing()))
         cached = self._previews
         if cached[0] != key:
             cached = self._previews = (key, {})

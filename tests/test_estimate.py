@@ -206,3 +206,12 @@ def test_todays_pace_against_the_usual_one():
     assert _pace(demo, usual) == pytest.approx(1 / 60)  # a demo at 60× speed: learn from today alone
     assert _pace(usual, usual) == pytest.approx(1.0)
     assert _pace(demo, []) == 1.0  # nothing to compare with
+
+
+def test_the_kiosk_buttons_show_an_estimate_as_soon_as_an_officer_is_at_a_counter(client, login):
+    issue(client, "B")
+    before = {s["code"]: s for s in client.get("/api/services").get_json()["services"]}
+    assert before["B"]["estimate"] is None  # nobody at Loket 2 yet
+    login("officer", counter=2)  # signs in; no call made yet, same moment
+    after = {s["code"]: s for s in client.get("/api/services").get_json()["services"]}
+    assert after["B"]["estimate"] is not None and after["B"]["estimate_text"].startswith(("Sekitar", "Kurang", "Segera", "Hingga"))
