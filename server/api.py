@@ -1,4 +1,4 @@
-"""The JSON API (CONTRACT.md): parse input, call one action, return and broadcast."""
+"""The JSON API (documented in the README): parse input, call one action, return and broadcast."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ``loket`` command line (CONTRACT.md): serve, user add, printer test, say."""
+"""The ``loket`` command line (documented in the README): serve, user add, printer test, say."""
 
 from __future__ import annotations
 

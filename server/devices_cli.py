@@ -1,4 +1,4 @@
-"""``loket device add NAME --kind kiosk|display|tablet [--data DIR]`` (CONTRACT.md)."""
+"""``loket device add NAME --kind kiosk|display|tablet [--data DIR]`` (documented in the README)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Turning stored rows into the JSON shapes of the public contract (CONTRACT.md)."""
+"""Turning stored rows into the JSON shapes of the public API (documented in the README)."""
 
 from __future__ import annotations
 

@@ -272,7 +272,7 @@ def _export_period() -> Period:
 
 
 def export_row(ticket: dict, config) -> dict:
-    """One ticket as an export row: the CSV's and the XLSX's columns (CONTRACT.md)."""
+    """One ticket as an export row: the CSV's and the XLSX's columns (listed in the README)."""
     tz = config.office.tz
     service = config.service(ticket["service"])
     wait = _seconds(ticket["called_at"], ticket["issued_at"])
@@ -320,7 +320,7 @@ def _csv_value(value):
 
 @bp.get("/reports/export.csv")
 def export_csv():
-    """Every ticket of ``from``..``to``, one row each (CONTRACT.md), streamed."""
+    """Every ticket of ``from``..``to``, one row each (the README lists the columns), streamed."""
     loket = _loket()
     auth.require_actor(loket.store, SUPERVISORS)
     period = _export_period()

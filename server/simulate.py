@@ -363,7 +363,7 @@ class Pacer:
 
 
 class HttpOffice:
-    """A running Loket server, driven through the public JSON API (CONTRACT.md)."""
+    """A running Loket server, driven through the public JSON API (documented in the README)."""
 
     def __init__(self, url: str, session_factory=None, device: str | None = None):
         import requests

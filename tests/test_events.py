@@ -1,4 +1,4 @@
-"""Socket.IO events through Flask-SocketIO's test client (CONTRACT.md)."""
+"""Socket.IO events through Flask-SocketIO's test client (the events the README documents)."""
 
 from conftest import issue
 
