@@ -38,9 +38,8 @@ def _admin() -> Actor:
     return auth.require_actor(_loket().store, roles=("admin",))
 
 
-@bp.get("/admin")
-def admin_page():
-    """The admin page; anonymous users sign in first, other roles are refused."""
+def admin_only_page(template: str):
+    """Render an admin page; anonymous users get the login form, other roles are refused."""
     loket = _loket()
     actor = auth.current_actor(loket.store)
     if actor is None:
@@ -49,7 +48,13 @@ def admin_page():
                                purpose="admin", actor=None), 401
     if actor.role != "admin":
         return render_template("forbidden.html", office=loket.config.office), 403
-    return render_template("admin.html", office=loket.config.office, config=loket.config)
+    return render_template(template, office=loket.config.office, config=loket.config)
+
+
+@bp.get("/admin")
+def admin_page():
+    """The admin page; anonymous users sign in first, other roles are refused."""
+    return admin_only_page("admin.html")
 
 
 @bp.get("/logo.png")

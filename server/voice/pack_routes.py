@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import string
 
-from flask import Blueprint, current_app, jsonify, render_template, request, send_file
+from flask import Blueprint, current_app, jsonify, request, send_file
 
 from server import auth, storage
 from server.errors import LoketError
@@ -63,14 +63,9 @@ def word_list() -> list[dict]:
 @bp.get("/admin/suara")
 def record_page():
     """The "Rekam suara" page; anonymous users sign in first, other roles are refused."""
-    loket = _loket()
-    actor = auth.current_actor(loket.store)
-    if actor is None:
-        return render_template("login.html", office=loket.config.office, config=loket.config,
-                               purpose="admin", actor=None), 401
-    if actor.role != "admin":
-        return render_template("forbidden.html", office=loket.config.office), 403
-    return render_template("voice_record.html", office=loket.config.office, config=loket.config)
+    from server.admin import admin_only_page
+
+    return admin_only_page("voice_record.html")
 
 
 @bp.get("/api/admin/voice-pack")
