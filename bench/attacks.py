@@ -103,7 +103,9 @@ def start(kind: str, url: str, count: int, seconds: float, source: str) -> multi
     target = {"slow": _slow, "hold": _hold}.get(kind)
     context = multiprocessing.get_context("fork")
     if kind == "flood":
-        processes = [context.Process(target=_flood, args=(url, 1, seconds, source), daemon=True) for _ in range(count)]
+        processes = [
+            context.Process(target=_flood, args=(url, 1, seconds, source), daemon=True) for _ in range(count)
+        ]
         for process in processes:
             process.start()
         return processes

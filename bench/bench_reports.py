@@ -39,8 +39,9 @@ def ensure_history(data_dir: Path, until: date, days: int, seed: int) -> tuple[S
     count = store.read().execute("SELECT COUNT(*) FROM tickets").fetchone()[0]
     if count == 0:
         began = time.perf_counter()
-        count = simulate.write_history(store, config, simulate.history_days(until, days, config.office.days),
-                                       seed, 1150)
+        count = simulate.write_history(
+            store, config, simulate.history_days(until, days, config.office.days), seed, 1150
+        )
         print(f"history: {count:,} tickets written in {time.perf_counter() - began:.1f} s", flush=True)
     return store, config, count
 
@@ -54,7 +55,9 @@ def _touch_last_day(store, period: Period) -> None:
     with store.write() as conn:
         row = conn.execute(
             "SELECT id FROM tickets WHERE day = (SELECT MAX(day) FROM tickets WHERE day BETWEEN ? AND ?) "
-            "AND status = 'done' LIMIT 1", (period.start.isoformat(), period.end.isoformat())).fetchone()
+            "AND status = 'done' LIMIT 1",
+            (period.start.isoformat(), period.end.isoformat()),
+        ).fetchone()
         if row:
             conn.execute("UPDATE tickets SET flagged = 1 - flagged WHERE id = ?", (row[0],))
 
@@ -106,21 +109,29 @@ def main(argv: list[str] | None = None) -> int:
             (f"calendar {until.year}", year_period(until.year)),
         ]
         print(f"\n{count:,} tickets; {args.runs} runs per report\n")
-        print(f"{'report':<16}{'tickets':>10}  {'data':<10}{'median s':>9}{'p99 s':>9}  target ≤ {TARGET_SECONDS:g} s")
+        print(
+            f"{'report':<16}{'tickets':>10}  {'data':<10}{'median s':>9}{'p99 s':>9}  target ≤ {TARGET_SECONDS:g} s"
+        )
         failed = False
         for name, period in periods:
-            tickets = store.read().execute(
-                "SELECT COUNT(*) FROM tickets WHERE day BETWEEN ? AND ?",
-                (period.start.isoformat(), period.end.isoformat()),
-            ).fetchone()[0]
+            tickets = (
+                store.read()
+                .execute(
+                    "SELECT COUNT(*) FROM tickets WHERE day BETWEEN ? AND ?",
+                    (period.start.isoformat(), period.end.isoformat()),
+                )
+                .fetchone()[0]
+            )
             for mode in MODES:
                 times = measure(store, config, period, args.runs, mode)
                 median, worst = statistics.median(times), p99(times)
                 verdict = "ok" if median <= TARGET_SECONDS else "SLOW"
                 failed = failed or verdict == "SLOW"
                 first = mode == MODES[0]
-                print(f"{name if first else '':<16}{tickets if first else '':>10}  {mode:<10}"
-                      f"{median:>9.3f}{worst:>9.3f}  {verdict}")
+                print(
+                    f"{name if first else '':<16}{tickets if first else '':>10}  {mode:<10}"
+                    f"{median:>9.3f}{worst:>9.3f}  {verdict}"
+                )
         store.close()
     return 1 if failed else 0
 

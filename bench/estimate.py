@@ -57,8 +57,9 @@ class OfficeDay(simulate.Simulation):
     def _start(self, t, officer, ticket):
         factor = self.slow.get(officer)
         if factor:
-            self._visitors[ticket] = replace(self._visitors[ticket],
-                                             duration=self._visitors[ticket].duration * factor)
+            self._visitors[ticket] = replace(
+                self._visitors[ticket], duration=self._visitors[ticket].duration * factor
+            )
         super()._start(t, officer, ticket)
 
 
@@ -98,9 +99,13 @@ def run_days(load: int, seed: int, days: int, pattern: str = "") -> list[dict]:
                 rng = random.Random(f"{seed}:{day}:{pattern}")
                 visitors = simulate.plan_day(model, rng)
                 if pattern == "burst":  # 30 visitors in ten minutes from 10:00
-                    extra = simulate.plan_day(replace(model, visitors=30 * 8.5, profile={10: 1 / 8.5 * 6}), rng)
-                    visitors = sorted(visitors + [v for v in extra if v.arrival < 10 * 3600 + 600][:30],
-                                      key=lambda v: v.arrival)
+                    extra = simulate.plan_day(
+                        replace(model, visitors=30 * 8.5, profile={10: 1 / 8.5 * 6}), rng
+                    )
+                    visitors = sorted(
+                        visitors + [v for v in extra if v.arrival < 10 * 3600 + 600][:30],
+                        key=lambda v: v.arrival,
+                    )
                 closes = {officers[2]: 10 * 3600} if pattern == "closing" else {}
                 slow = {officers[1]: 1.8} if pattern == "slow" else {}
 
@@ -108,8 +113,16 @@ def run_days(load: int, seed: int, days: int, pattern: str = "") -> list[dict]:
                     clock.set(datetime.fromtimestamp(midnight + t, timezone.utc))
 
                 serves = {c["id"]: set(c["services"]) for c in counters}
-                OfficeDay(office, model, officers, rng, lambda o, serves=serves: serves[o[1]], pace,
-                          closes=closes, slow=slow).run(visitors)
+                OfficeDay(
+                    office,
+                    model,
+                    officers,
+                    rng,
+                    lambda o, serves=serves: serves[o[1]],
+                    pace,
+                    closes=closes,
+                    slow=slow,
+                ).run(visitors)
                 day += timedelta(days=1)
             clock.set(datetime.combine(day, time(9), tz))
             head = app.test_client()
@@ -123,8 +136,10 @@ def run_days(load: int, seed: int, days: int, pattern: str = "") -> list[dict]:
 
 def figures(rows: list[dict]) -> dict:
     errors = [(float(r["estimate_seconds"]) - float(r["wait_seconds"])) / 60 for r in rows]
-    inside = [float(r["estimate_low_seconds"]) <= float(r["wait_seconds"]) <= float(r["estimate_high_seconds"])
-              for r in rows]
+    inside = [
+        float(r["estimate_low_seconds"]) <= float(r["wait_seconds"]) <= float(r["estimate_high_seconds"])
+        for r in rows
+    ]
     widths = [(float(r["estimate_high_seconds"]) - float(r["estimate_low_seconds"])) / 60 for r in rows]
     points = [float(r["estimate_seconds"]) / 60 for r in rows]
     return {
@@ -152,13 +167,21 @@ def cost(samples: int = 500) -> tuple[float, float]:
         try:
             kiosk = app.test_client()
             for n in range(200):
-                kiosk.post("/api/tickets", json={"service": "ABCDEF"[n % 6], "priority": n % 17 == 0,
-                                                  "priority_reason": "lansia" if n % 17 == 0 else None})
+                kiosk.post(
+                    "/api/tickets",
+                    json={
+                        "service": "ABCDEF"[n % 6],
+                        "priority": n % 17 == 0,
+                        "priority_reason": "lansia" if n % 17 == 0 else None,
+                    },
+                )
             for counter in range(1, 5):
                 create_user(loket.store, f"petugas{counter}", PASSWORD, "officer", clock())
                 officer = app.test_client()
-                officer.post("/api/login", json={"username": f"petugas{counter}", "password": PASSWORD,
-                                                 "counter": counter})
+                officer.post(
+                    "/api/login",
+                    json={"username": f"petugas{counter}", "password": PASSWORD, "counter": counter},
+                )
                 officer.post(f"/api/counters/{counter}/call-next")
             estimator = loket.queue.estimator
             assert sum(loket.queue.waiting_counts().values()) == 196, loket.queue.waiting_counts()
@@ -184,24 +207,37 @@ def main() -> int:
         print(f"estimate for a ticket being issued, 200 waiting: median {median:.2f} ms, p99 {p99:.2f} ms")
         return 0
     seeds = [1] if args.quick else [1, 2, 3]
-    cases = [("120 a day", 120, 3, ""), ("160 a day", 160, 3, ""), ("200 a day", 200, 2, ""),
-             ("160, a counter closes at 10:00", 160, 2, "closing"),
-             ("160, one officer 1.8× slower", 160, 2, "slow"),
-             ("160, 30 arrivals 10:00–10:10", 160, 2, "burst"),
-             ("160, first day (no history)", 160, 1, "")]
-    lines = ["| case | tickets | median abs. error | within ±5 min | inside range | median width "
-             "(median point) | mean error (actual − estimate) |", "|---|---|---|---|---|---|---|"]
+    cases = [
+        ("120 a day", 120, 3, ""),
+        ("160 a day", 160, 3, ""),
+        ("200 a day", 200, 2, ""),
+        ("160, a counter closes at 10:00", 160, 2, "closing"),
+        ("160, one officer 1.8× slower", 160, 2, "slow"),
+        ("160, 30 arrivals 10:00–10:10", 160, 2, "burst"),
+        ("160, first day (no history)", 160, 1, ""),
+    ]
+    lines = [
+        "| case | tickets | median abs. error | within ±5 min | inside range | median width "
+        "(median point) | mean error (actual − estimate) |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, load, days, pattern in cases:
         rows = []
         for seed in seeds:
             print(f"running {name}, seed {seed} …", file=sys.stderr, flush=True)
             rows += run_days(load, seed, days, pattern)
         f = figures(rows)
-        lines.append(f"| {name} | {f['tickets']} | {f['mae']:.1f} min | {f['within5']:.1f} % | {f['inside']:.1f} % "
-                     f"| {f['width']:.1f} min ({f['point']:.1f}) | {f['bias']:+.1f} min |")
+        lines.append(
+            f"| {name} | {f['tickets']} | {f['mae']:.1f} min | {f['within5']:.1f} % | {f['inside']:.1f} % "
+            f"| {f['width']:.1f} min ({f['point']:.1f}) | {f['bias']:+.1f} min |"
+        )
     median, p99 = cost()
-    lines += ["", "| estimate for a ticket being issued, 200 waiting, 4 counters busy | median | p99 |",
-              "|---|---|---|", f"| added to POST /api/tickets | {median:.2f} ms | {p99:.2f} ms |"]
+    lines += [
+        "",
+        "| estimate for a ticket being issued, 200 waiting, 4 counters busy | median | p99 |",
+        "|---|---|---|",
+        f"| added to POST /api/tickets | {median:.2f} ms | {p99:.2f} ms |",
+    ]
     text = "\n".join(lines)
     print(text)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -210,7 +246,9 @@ def main() -> int:
         f"{' --quick' if args.quick else ''}: seeds {', '.join(map(str, seeds))}; whole simulated days "
         f"through the real routes (the app in-process with its injected clock, `loket simulate`'s visitor "
         f"model, one officer per counter). Errors in minutes; a row pools every called ticket of its "
-        f"days and seeds.\n\n{text}\n", encoding="utf-8")
+        f"days and seeds.\n\n{text}\n",
+        encoding="utf-8",
+    )
     return 0
 
 

@@ -52,9 +52,23 @@ def measure(server_url: str, data: Path, days: int) -> tuple[list[float], list[f
     time.sleep(6.0)  # a baseline first: the same kiosk with nothing else writing
     began, began_at = time.monotonic(), time.time()
     writer = subprocess.Popen(
-        [sys.executable, "-m", "server", "simulate", "--history", str(days), "--data", str(data),
-         "--until", "2026-11-27", "--visitors", "1150"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "server",
+            "simulate",
+            "--history",
+            str(days),
+            "--data",
+            str(data),
+            "--until",
+            "2026-11-27",
+            "--visitors",
+            "1150",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     largest = 0
     while writer.poll() is None:

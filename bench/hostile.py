@@ -57,9 +57,27 @@ class Bare:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1", "--worker-connections", "5000",
-             "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "bench.bare:app"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-k",
+                "gevent",
+                "-w",
+                "1",
+                "--worker-connections",
+                "5000",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "bench.bare:app",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -99,6 +117,7 @@ def _loket_caller(server, counter=1):
     def call():
         ticket = session.post(f"{server.url}/api/counters/{counter}/call-next", timeout=10).json()["ticket"]
         return ticket["id"] if ticket else None
+
     return call
 
 
@@ -110,13 +129,15 @@ def _bare_caller(bare):
         ticket_id = next(counter)
         session.post(f"{bare.url}/call/{ticket_id}", timeout=10)
         return ticket_id
+
     return call
 
 
 def _issue(server, count):
     for _n in range(count):
-        requests.post(f"{server.url}/api/tickets", json={"service": "A"}, headers=server.as_kiosk,
-                      timeout=10).raise_for_status()
+        requests.post(
+            f"{server.url}/api/tickets", json={"service": "A"}, headers=server.as_kiosk, timeout=10
+        ).raise_for_status()
 
 
 def _ms(values):
@@ -130,12 +151,17 @@ def scenario_crowd(tmp: Path, quick: bool) -> None:
     try:
         tvs.wait_ready(60)
         phones.wait_ready(60)
-        latencies, statuses, elapsed = run_kiosks(server.url, 20, 50 if quick else 150, tokens=[server.kiosk],
-                                                  sources=KIOSK_SOURCES)
+        latencies, statuses, elapsed = run_kiosks(
+            server.url, 20, 50 if quick else 150, tokens=[server.kiosk], sources=KIOSK_SOURCES
+        )
         rate = len(latencies) / elapsed
         errors = sum(n for status, n in statuses.items() if status != 201)
-        row("50 TVs + 500 phones, 20 kiosks issuing", f"{rate:.0f} tickets/s; kiosk {_ms(latencies)}",
-            "≥ 500/s, p99 ≤ 50 ms", f"{errors} errors; RSS {rss_mb(worker_pid(server)):.0f} MB")
+        row(
+            "50 TVs + 500 phones, 20 kiosks issuing",
+            f"{rate:.0f} tickets/s; kiosk {_ms(latencies)}",
+            "≥ 500/s, p99 ≤ 50 ms",
+            f"{errors} errors; RSS {rss_mb(worker_pid(server)):.0f} MB",
+        )
     finally:
         tvs.close()
         phones.close()
@@ -168,8 +194,12 @@ def scenario_calls(tmp: Path, quick: bool) -> None:
         phones.close()
         bare.stop()
     ratio = percentile(loket, 0.99) / percentile(plain, 0.99)
-    row("call → every TV (50 TVs + 500 phones)", f"Loket {_ms(loket)}; bare {_ms(plain)}",
-        "p99 ≤ 25 ms and ≤ 2× bare", f"{ratio:.1f}× bare; {missed} calls missed by a TV")
+    row(
+        "call → every TV (50 TVs + 500 phones)",
+        f"Loket {_ms(loket)}; bare {_ms(plain)}",
+        "p99 ≤ 25 ms and ≤ 2× bare",
+        f"{ratio:.1f}× bare; {missed} calls missed by a TV",
+    )
 
 
 def scenario_attack(tmp: Path, quick: bool) -> None:
@@ -182,12 +212,15 @@ def scenario_attack(tmp: Path, quick: bool) -> None:
     peak = baseline
     try:
         tvs.wait_ready(60)
-        running = (attacks.start("slow", server.url, 250, seconds, "127.0.0.66")
-                   + attacks.start("flood", server.url, 4, seconds, "127.0.0.67")
-                   + attacks.start("hold", server.url, 300, seconds, "127.0.0.68"))
+        running = (
+            attacks.start("slow", server.url, 250, seconds, "127.0.0.66")
+            + attacks.start("flood", server.url, 4, seconds, "127.0.0.67")
+            + attacks.start("hold", server.url, 300, seconds, "127.0.0.68")
+        )
         time.sleep(3)
-        latencies, statuses, _elapsed = run_kiosks(server.url, 10, 40 if quick else 100, tokens=[server.kiosk],
-                                                   sources=KIOSK_SOURCES)
+        latencies, statuses, _elapsed = run_kiosks(
+            server.url, 10, 40 if quick else 100, tokens=[server.kiosk], sources=KIOSK_SOURCES
+        )
         peak = max(peak, rss_mb(pid))
         calls, missed = _calls(server.url, _loket_caller(server), tvs, 30, 20)
         peak = max(peak, rss_mb(pid))
@@ -196,10 +229,13 @@ def scenario_attack(tmp: Path, quick: bool) -> None:
         time.sleep(35)  # the server's housekeeping (every 30 s) hands freed memory back
         after = rss_mb(pid)
         errors = sum(n for status, n in statuses.items() if status != 201)
-        row("250 slow + 4-socket flood + 300 sockets from one address", f"kiosk {_ms(latencies)}",
+        row(
+            "250 slow + 4-socket flood + 300 sockets from one address",
+            f"kiosk {_ms(latencies)}",
             "kiosk p99 ≤ 100 ms; every TV every call; RSS ≤ 200 MB, back after",
             f"{errors} kiosk errors; {missed} of 30 calls missed by a TV; RSS {baseline:.0f} → "
-            f"peak {peak:.0f} → after {after:.0f} MB")
+            f"peak {peak:.0f} → after {after:.0f} MB",
+        )
     finally:
         tvs.close()
         server.stop()
@@ -214,17 +250,27 @@ def scenario_phones(tmp: Path, quick: bool) -> None:
     try:
         phones.wait_ready(120)
         held = rss_mb(pid)
-        latencies, statuses, _elapsed = run_kiosks(server.url, 20, 50 if quick else 100, tokens=[server.kiosk],
-                                                   sources=KIOSK_SOURCES)
+        latencies, statuses, _elapsed = run_kiosks(
+            server.url, 20, 50 if quick else 100, tokens=[server.kiosk], sources=KIOSK_SOURCES
+        )
         errors = sum(n for status, n in statuses.items() if status != 201)
-        row(f"{count:,} open phone connections", f"RSS {baseline:.0f} → {held:.0f} MB; kiosk {_ms(latencies)}",
-            "RSS ≤ 300 MB; kiosk p99 ≤ 50 ms", f"{errors} kiosk errors")
+        row(
+            f"{count:,} open phone connections",
+            f"RSS {baseline:.0f} → {held:.0f} MB; kiosk {_ms(latencies)}",
+            "RSS ≤ 300 MB; kiosk p99 ≤ 50 ms",
+            f"{errors} kiosk errors",
+        )
     finally:
         phones.close()
         server.stop()
 
 
-SCENARIOS = {"crowd": scenario_crowd, "calls": scenario_calls, "attack": scenario_attack, "phones": scenario_phones}
+SCENARIOS = {
+    "crowd": scenario_crowd,
+    "calls": scenario_calls,
+    "attack": scenario_attack,
+    "phones": scenario_phones,
+}
 
 
 def main() -> int:
@@ -242,8 +288,10 @@ def main() -> int:
     print(text)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as results:
-        results.write(f"\n## A shared Wi-Fi (`bench/hostile.py{' --quick' if args.quick else ''}`), {stamp}\n\n"
-                      f"{os.cpu_count()} cores; loopback; clients in child processes over 127.0.0.x.\n\n{text}\n")
+        results.write(
+            f"\n## A shared Wi-Fi (`bench/hostile.py{' --quick' if args.quick else ''}`), {stamp}\n\n"
+            f"{os.cpu_count()} cores; loopback; clients in child processes over 127.0.0.x.\n\n{text}\n"
+        )
     return 0
 
 

@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 
 
 class _Kiosk:
-    def __init__(self, host: str, port: int, bodies: list[bytes], token: str | None = None,
-                 source: str | None = None):
+    def __init__(
+        self, host: str, port: int, bodies: list[bytes], token: str | None = None, source: str | None = None
+    ):
         self.host, self.port = host, port
         self.bodies = bodies
         self.auth = f"Authorization: Device {token}\r\n" if token else ""
@@ -31,15 +32,18 @@ class _Kiosk:
         self.sock: socket.socket | None = None
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self.host, self.port), timeout=10,
-                                             source_address=(self.source, 0) if self.source else None)
+        self.sock = socket.create_connection(
+            (self.host, self.port), timeout=10, source_address=(self.source, 0) if self.source else None
+        )
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock.setblocking(False)
 
     def request(self) -> bytes:
         body = self.bodies[self.sent % len(self.bodies)]
-        return (f"POST /api/tickets HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-                f"{self.auth}Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+        return (
+            f"POST /api/tickets HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"{self.auth}Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
 
     def response(self) -> tuple[int, bool] | None:
         """(status, keep-alive) once a whole response is buffered, else None."""
@@ -51,8 +55,8 @@ class _Kiosk:
         length = int(headers.get("content-length", "0"))
         if len(self.buffer) < head_end + 4 + length:
             return None
-        body = self.buffer[head_end + 4: head_end + 4 + length]
-        self.buffer = self.buffer[head_end + 4 + length:]
+        body = self.buffer[head_end + 4 : head_end + 4 + length]
+        self.buffer = self.buffer[head_end + 4 + length :]
         status = int(head[0].split()[1])
         if status == 201:
             json.loads(body)  # a kiosk reads the ticket it got
@@ -66,11 +70,19 @@ def _run(url: str, clients: int, per_client: int, services: str, results, tokens
     statuses: dict[int, int] = {}
     kiosks = []
     for index in range(clients):
-        bodies = [json.dumps({"service": services[(index + n) % len(services)]}).encode()
-                  for n in range(len(services))]
-        kiosks.append(_Kiosk(parts.hostname, parts.port, bodies,
-                             tokens[index % len(tokens)] if tokens else None,
-                             sources[index % len(sources)] if sources else None))
+        bodies = [
+            json.dumps({"service": services[(index + n) % len(services)]}).encode()
+            for n in range(len(services))
+        ]
+        kiosks.append(
+            _Kiosk(
+                parts.hostname,
+                parts.port,
+                bodies,
+                tokens[index % len(tokens)] if tokens else None,
+                sources[index % len(sources)] if sources else None,
+            )
+        )
 
     def send(kiosk: _Kiosk) -> None:
         if kiosk.sock is None:
@@ -115,15 +127,22 @@ def _run(url: str, clients: int, per_client: int, services: str, results, tokens
     results.put((latencies, statuses, time.perf_counter() - began))
 
 
-def run_kiosks(url: str, clients: int = 20, per_client: int = 250, services: str = "ABCDEF",
-               tokens: list[str] | None = None, sources: list[str] | None = None):
+def run_kiosks(
+    url: str,
+    clients: int = 20,
+    per_client: int = 250,
+    services: str = "ABCDEF",
+    tokens: list[str] | None = None,
+    sources: list[str] | None = None,
+):
     """Latencies (ms), status counts and elapsed seconds of ``clients`` × ``per_client`` tickets.
     ``tokens``: enrolled kiosks' tokens (sent as ``Authorization: Device``); ``sources``: local
     addresses (127.0.0.x) the kiosks connect from, round robin."""
     context = multiprocessing.get_context("fork")
     results = context.Queue()
-    process = context.Process(target=_run, args=(url, clients, per_client, services, results, tokens, sources),
-                              daemon=True)
+    process = context.Process(
+        target=_run, args=(url, clients, per_client, services, results, tokens, sources), daemon=True
+    )
     process.start()
     try:
         return results.get(timeout=600)

@@ -47,10 +47,17 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def record(name: str, values_ms: list[float], target: str, ok: bool, note: str = "") -> None:
-    RESULTS.append({
-        "name": name, "median": statistics.median(values_ms), "p99": percentile(values_ms, 0.99),
-        "n": len(values_ms), "target": target, "ok": ok, "note": note,
-    })
+    RESULTS.append(
+        {
+            "name": name,
+            "median": statistics.median(values_ms),
+            "p99": percentile(values_ms, 0.99),
+            "n": len(values_ms),
+            "target": target,
+            "ok": ok,
+            "note": note,
+        }
+    )
 
 
 def start_server(tmp: Path, voice: bool = True) -> Server:
@@ -77,13 +84,16 @@ def start_server(tmp: Path, voice: bool = True) -> Server:
 
 def officer(server: Server, counter: int) -> requests.Session:
     session = requests.Session()
-    response = session.post(f"{server.url}/api/login",
-                            json={"username": f"petugas{counter}", "password": PASSWORD, "counter": counter})
+    response = session.post(
+        f"{server.url}/api/login",
+        json={"username": f"petugas{counter}", "password": PASSWORD, "counter": counter},
+    )
     response.raise_for_status()
     return session
 
 
 # ---- 1. call → ticket_called at 50 websocket clients ----------------------------------------
+
 
 def bench_broadcast(tmp: Path, quick: bool) -> None:
     """Officer calls one at a time; each call is timed from the moment the officer's request is
@@ -95,7 +105,9 @@ def bench_broadcast(tmp: Path, quick: bool) -> None:
         session = officer(server, 1)
         calls = 30 if quick else 100
         for _ in range(calls):
-            requests.post(f"{server.url}/api/tickets", json={"service": "A"}, headers=server.as_kiosk).raise_for_status()
+            requests.post(
+                f"{server.url}/api/tickets", json={"service": "A"}, headers=server.as_kiosk
+            ).raise_for_status()
         sent_at = {}
         for _ in range(calls):
             sent = time.perf_counter()
@@ -110,8 +122,13 @@ def bench_broadcast(tmp: Path, quick: bool) -> None:
             assert len(got) == 50, f"only {len(got)} of 50 screens got call {ticket_id}"
             latencies.extend((moment - sent) * 1000 for moment in got)
         p99 = percentile(latencies, 0.99)
-        record("call → ticket_called at each of 50 websocket clients", latencies, "p99 ≤ 25 ms", p99 <= 25,
-               f"{calls} calls × 50 screens, voice on")
+        record(
+            "call → ticket_called at each of 50 websocket clients",
+            latencies,
+            "p99 ≤ 25 ms",
+            p99 <= 25,
+            f"{calls} calls × 50 screens, voice on",
+        )
     finally:
         screens.close()
         server.stop()
@@ -119,23 +136,31 @@ def bench_broadcast(tmp: Path, quick: bool) -> None:
 
 # ---- 2. kiosk POST /api/tickets from 20 concurrent clients ----------------------------------
 
+
 def bench_kiosk(tmp: Path, quick: bool) -> None:
     """20 kiosks, each a keep-alive connection sending its next ticket as soon as it has the
     last (see bench/kiosks.py)."""
     server = start_server(tmp)
     try:
-        latencies, statuses, elapsed = run_kiosks(server.url, clients=20, per_client=100 if quick else 250,
-                                                  tokens=[server.kiosk])
+        latencies, statuses, elapsed = run_kiosks(
+            server.url, clients=20, per_client=100 if quick else 250, tokens=[server.kiosk]
+        )
         rate = len(latencies) / elapsed
         p99 = percentile(latencies, 0.99)
         errors = sum(n for status, n in statuses.items() if status != 201)
-        record("kiosk POST /api/tickets, 20 concurrent clients", latencies, "≥ 500 tickets/s, p99 ≤ 50 ms",
-               rate >= 500 and p99 <= 50 and not errors, f"{rate:.0f} tickets/s; {errors} errors; voice on")
+        record(
+            "kiosk POST /api/tickets, 20 concurrent clients",
+            latencies,
+            "≥ 500 tickets/s, p99 ≤ 50 ms",
+            rate >= 500 and p99 <= 50 and not errors,
+            f"{rate:.0f} tickets/s; {errors} errors; voice on",
+        )
     finally:
         server.stop()
 
 
 # ---- 2b. the cost of durable commits: the same kiosks with synchronous=NORMAL and FULL --------
+
 
 def bench_durability(tmp: Path, quick: bool) -> None:
     """The kiosk benchmark twice, alternating: ``synchronous=NORMAL`` (before: durable across a
@@ -154,7 +179,9 @@ def bench_durability(tmp: Path, quick: bool) -> None:
             finally:
                 os.environ.pop("LOKET_SQLITE_SYNCHRONOUS", None)
             try:
-                latencies, statuses, elapsed = run_kiosks(server.url, clients=20, per_client=100 if quick else 250)
+                latencies, statuses, elapsed = run_kiosks(
+                    server.url, clients=20, per_client=100 if quick else 250
+                )
             finally:
                 server.stop()
             errors = sum(n for status, n in statuses.items() if status != 201)
@@ -162,14 +189,23 @@ def bench_durability(tmp: Path, quick: bool) -> None:
                 raise RuntimeError(f"{errors} kiosk requests failed with synchronous={mode}")
             pooled[mode].extend(latencies)
             rates[mode].append(len(latencies) / elapsed)
-    for mode, label in (("NORMAL", "before, synchronous=NORMAL"), ("FULL", "now, synchronous=FULL (durable)")):
+    for mode, label in (
+        ("NORMAL", "before, synchronous=NORMAL"),
+        ("FULL", "now, synchronous=FULL (durable)"),
+    ):
         rate = statistics.median(rates[mode])
         p99 = percentile(pooled[mode], 0.99)
-        record(f"kiosk POST /api/tickets, 20 clients, {label}", pooled[mode], "≥ 500 tickets/s, p99 ≤ 50 ms",
-               rate >= 500 and p99 <= 50, f"{rate:.0f} tickets/s (median of {runs} servers); voice on")
+        record(
+            f"kiosk POST /api/tickets, 20 clients, {label}",
+            pooled[mode],
+            "≥ 500 tickets/s, p99 ≤ 50 ms",
+            rate >= 500 and p99 <= 50,
+            f"{rate:.0f} tickets/s (median of {runs} servers); voice on",
+        )
 
 
 # ---- 3. announcement audio ready, not cached / cached ---------------------------------------
+
 
 def bench_voice(tmp: Path, quick: bool) -> None:
     from server.voice import Announcer
@@ -191,8 +227,13 @@ def bench_voice(tmp: Path, quick: bool) -> None:
             announcement = announcer.announce(number, f"Loket {n % 4 + 1}")
             assert announcer.wait_for(announcement.key, 10) is not None
             cached.append((time.perf_counter() - sent) * 1000)
-        record("call → announcement audio ready, not cached", uncached, "p99 ≤ 100 ms",
-               percentile(uncached, 0.99) <= 100, "espeak-ng, chime + speech in one WAV")
+        record(
+            "call → announcement audio ready, not cached",
+            uncached,
+            "p99 ≤ 100 ms",
+            percentile(uncached, 0.99) <= 100,
+            "espeak-ng, chime + speech in one WAV",
+        )
         record("call → announcement audio ready, cached", cached, "p99 ≤ 5 ms", percentile(cached, 0.99) <= 5)
     finally:
         announcer.close()
@@ -204,13 +245,23 @@ def bench_voice_pack(tmp: Path, quick: bool) -> None:
 
     figures = measure(tmp, 20 if quick else 60)
     note = f"{figures['clips']} clips at 48 kHz, prepared in {figures['warm_ms']:.0f} ms at start"
-    record("call → announcement audio ready with a voice pack, not cached", figures["uncached"], "p99 ≤ 100 ms",
-           percentile(figures["uncached"], 0.99) <= 100, note)
-    record("call → announcement audio ready with a voice pack, cached", figures["cached"], "p99 ≤ 5 ms",
-           percentile(figures["cached"], 0.99) <= 5)
+    record(
+        "call → announcement audio ready with a voice pack, not cached",
+        figures["uncached"],
+        "p99 ≤ 100 ms",
+        percentile(figures["uncached"], 0.99) <= 100,
+        note,
+    )
+    record(
+        "call → announcement audio ready with a voice pack, cached",
+        figures["cached"],
+        "p99 ≤ 5 ms",
+        percentile(figures["cached"], 0.99) <= 5,
+    )
 
 
 # ---- 4. reports with a year of history --------------------------------------------------------
+
 
 def bench_reports(tmp: Path, quick: bool) -> None:
     """Month and year reports over a year of history (~300,000 tickets), computed from scratch."""
@@ -231,13 +282,19 @@ def bench_reports(tmp: Path, quick: bool) -> None:
         ):
             seconds = reports_bench.measure(store, config, period, runs, mode)
             values = [s * 1000 for s in seconds]
-            record(f"{name} report with a year of history, {label}", values, "≤ 1 s",
-                   statistics.median(values) <= 1000, f"{count:,} tickets in the database; {runs} runs")
+            record(
+                f"{name} report with a year of history, {label}",
+                values,
+                "≤ 1 s",
+                statistics.median(values) <= 1000,
+                f"{count:,} tickets in the database; {runs} runs",
+            )
     finally:
         store.close()
 
 
 # ---- 5. memory over a simulated day -------------------------------------------------------------
+
 
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -266,8 +323,11 @@ def bench_memory(tmp: Path, quick: bool) -> None:
         issued = 0
         while (now := time.monotonic() - began) < duration:
             if now >= next_arrival:
-                requests.post(f"{server.url}/api/tickets", json={"service": "ABCDEF"[issued % 6]},
-                              headers=server.as_kiosk)
+                requests.post(
+                    f"{server.url}/api/tickets",
+                    json={"service": "ABCDEF"[issued % 6]},
+                    headers=server.as_kiosk,
+                )
                 issued += 1
                 next_arrival += 1 / arrivals_per_second
                 counter = 1 + issued % 4
@@ -276,19 +336,24 @@ def bench_memory(tmp: Path, quick: bool) -> None:
                 samples.append(rss_mb(pid))
                 next_sample += 5
             time.sleep(0.05)
-        first_half = statistics.mean(samples[len(samples) // 4: len(samples) // 2])
-        second_half = statistics.mean(samples[len(samples) // 2:])
+        first_half = statistics.mean(samples[len(samples) // 4 : len(samples) // 2])
+        second_half = statistics.mean(samples[len(samples) // 2 :])
         growth = second_half - first_half
         peak = max(samples)
-        record("server RSS over a simulated 8-hour day at 60×, 50 screens", samples,
-               "≤ 150 MB and flat", peak <= 150 and growth < 5,
-               f"MB, not ms; {issued} tickets; peak {peak:.0f} MB; growth second half vs first {growth:+.1f} MB")
+        record(
+            "server RSS over a simulated 8-hour day at 60×, 50 screens",
+            samples,
+            "≤ 150 MB and flat",
+            peak <= 150 and growth < 5,
+            f"MB, not ms; {issued} tickets; peak {peak:.0f} MB; growth second half vs first {growth:+.1f} MB",
+        )
     finally:
         screens.close()
         server.stop()
 
 
 # ---- 6. the kiosk while loket simulate --history writes -------------------------------------------
+
 
 def bench_history_stall(tmp: Path, quick: bool) -> None:
     """A paced kiosk (20 tickets/s) while months of history go into the same database."""
@@ -300,23 +365,36 @@ def bench_history_stall(tmp: Path, quick: bool) -> None:
         latencies, before, errors, largest, took, after = history_stall.measure(server.url, server.data, days)
         p99 = percentile(latencies, 0.99)
         record("kiosk POST /api/tickets, paced at 20/s, nothing else writing", before, "baseline", True)
-        record(f"kiosk POST /api/tickets while simulate --history writes {days} days", latencies,
-               "p99 < 100 ms", p99 < 100 and not errors,
-               f"write took {took:.0f} s; WAL at most {largest / 2**20:.1f} MB, {after / 2**20:.1f} MB after; "
-               f"{errors} errors")
+        record(
+            f"kiosk POST /api/tickets while simulate --history writes {days} days",
+            latencies,
+            "p99 < 100 ms",
+            p99 < 100 and not errors,
+            f"write took {took:.0f} s; WAL at most {largest / 2**20:.1f} MB, {after / 2**20:.1f} MB after; "
+            f"{errors} errors",
+        )
     finally:
         server.stop()
 
 
-BENCHES = {"broadcast": bench_broadcast, "kiosk": bench_kiosk, "durability": bench_durability, "voice": bench_voice,
-           "voice_pack": bench_voice_pack, "reports": bench_reports, "memory": bench_memory,
-           "history": bench_history_stall}
+BENCHES = {
+    "broadcast": bench_broadcast,
+    "kiosk": bench_kiosk,
+    "durability": bench_durability,
+    "voice": bench_voice,
+    "voice_pack": bench_voice_pack,
+    "reports": bench_reports,
+    "memory": bench_memory,
+    "history": bench_history_stall,
+}
 
 
 def machine() -> str:
     cpu = "unknown CPU"
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         pass
     import os
@@ -328,8 +406,10 @@ def table() -> str:
     lines = ["| benchmark | median | p99 | n | target | met | note |", "|---|---|---|---|---|---|---|"]
     for row in RESULTS:
         unit = "" if "RSS" in row["name"] else " ms"
-        lines.append(f"| {row['name']} | {row['median']:.1f}{unit} | {row['p99']:.1f}{unit} | {row['n']} | "
-                     f"{row['target']} | {'yes' if row['ok'] else 'NO'} | {row['note']} |")
+        lines.append(
+            f"| {row['name']} | {row['median']:.1f}{unit} | {row['p99']:.1f}{unit} | {row['n']} | "
+            f"{row['target']} | {'yes' if row['ok'] else 'NO'} | {row['note']} |"
+        )
     return "\n".join(lines)
 
 

@@ -24,15 +24,24 @@ from wsproto.events import AcceptConnection, CloseConnection, Ping, Request, Tex
 
 
 class _Screen:
-    def __init__(self, host: str, port: int, token: str | None = None, source: str | None = None,
-                 query: str = ""):
-        self.sock = socket.create_connection((host, port), timeout=10,
-                                             source_address=(source, 0) if source else None)
+    def __init__(
+        self, host: str, port: int, token: str | None = None, source: str | None = None, query: str = ""
+    ):
+        self.sock = socket.create_connection(
+            (host, port), timeout=10, source_address=(source, 0) if source else None
+        )
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.ws = WSConnection(ConnectionType.CLIENT)
         headers = [(b"Authorization", f"Device {token}".encode())] if token else []
-        self.sock.sendall(self.ws.send(Request(host=f"{host}:{port}", extra_headers=headers,
-                                               target=f"/socket.io/?EIO=4&transport=websocket{query}")))
+        self.sock.sendall(
+            self.ws.send(
+                Request(
+                    host=f"{host}:{port}",
+                    extra_headers=headers,
+                    target=f"/socket.io/?EIO=4&transport=websocket{query}",
+                )
+            )
+        )
         self.buffer: list[str] = []
         self.joined = False
 
@@ -69,10 +78,14 @@ class _Screen:
             on_event(name, args[0] if args else None)
 
 
-def _run(url: str, count: int, event_name: str, ready, stop, results, token=None, sources=None, query="") -> None:
+def _run(
+    url: str, count: int, event_name: str, ready, stop, results, token=None, sources=None, query=""
+) -> None:
     parts = urlsplit(url)
-    screens = [_Screen(parts.hostname, parts.port, token, sources[n % len(sources)] if sources else None, query)
-               for n in range(count)]
+    screens = [
+        _Screen(parts.hostname, parts.port, token, sources[n % len(sources)] if sources else None, query)
+        for n in range(count)
+    ]
     selector = selectors.DefaultSelector()
     for screen in screens:
         screen.sock.setblocking(False)
@@ -104,8 +117,16 @@ def _run(url: str, count: int, event_name: str, ready, stop, results, token=None
 class Screens:
     """``count`` screens spread over ``processes`` processes, recording arrivals of one event."""
 
-    def __init__(self, url: str, count: int = 50, processes: int = 5, event: str = "ticket_called",
-                 token: str | None = None, sources: list[str] | None = None, query: str = ""):
+    def __init__(
+        self,
+        url: str,
+        count: int = 50,
+        processes: int = 5,
+        event: str = "ticket_called",
+        token: str | None = None,
+        sources: list[str] | None = None,
+        query: str = "",
+    ):
         """``token``: an enrolled device's (a TV); ``sources``: local addresses to connect from
         (127.0.0.x), round robin; ``query``: e.g. ``&screen=status`` for visitors' phones."""
         context = multiprocessing.get_context("fork")
@@ -117,8 +138,20 @@ class Screens:
         for index in range(processes):
             ready = context.Event()
             process = context.Process(
-                target=_run, daemon=True,
-                args=(url, share + (index < extra), event, ready, self._stop, self._results, token, sources, query))
+                target=_run,
+                daemon=True,
+                args=(
+                    url,
+                    share + (index < extra),
+                    event,
+                    ready,
+                    self._stop,
+                    self._results,
+                    token,
+                    sources,
+                    query,
+                ),
+            )
             process.start()
             self._readies.append(ready)
             self._processes.append(process)

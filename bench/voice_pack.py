@@ -30,8 +30,10 @@ def build_pack(folder: Path) -> int:
     items = needed(literals, COUNTERS)
     for index, item in enumerate(items):
         seconds = 0.25 + 0.35 * (index % 7) / 6
-        pack.save(item["name"], tone_wav(200.0 + 40 * index, seconds, 0.1 + 0.5 * (index % 5) / 4, 48000, 1, 2,
-                                         seed=index))
+        pack.save(
+            item["name"],
+            tone_wav(200.0 + 40 * index, seconds, 0.1 + 0.5 * (index % 5) / 4, 48000, 1, 2, seed=index),
+        )
     return len(items)
 
 

@@ -60,8 +60,12 @@ class Outcome:
 
     def then(self, other: "Outcome") -> "Outcome":
         """This outcome (tickets closed by the day change) followed by an action's own."""
-        return Outcome(other.ticket, self.calls + other.calls, self.changed + other.changed,
-                       self.queue_changed or other.queue_changed)
+        return Outcome(
+            other.ticket,
+            self.calls + other.calls,
+            self.changed + other.changed,
+            self.queue_changed or other.queue_changed,
+        )
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,10 @@ class QueueService:
     """The queue of one office, on one database."""
 
     def __init__(
-        self, store: Store, config: Config, clock: Callable[[], datetime] = rules.utc_now,
+        self,
+        store: Store,
+        config: Config,
+        clock: Callable[[], datetime] = rules.utc_now,
         token_factory: Callable[[], str] = lambda: secrets.token_urlsafe(16),
     ):
         self.store = store
@@ -120,12 +127,8 @@ class QueueService:
     def _held(self, conn, ticket_id: int, actor: Actor) -> TicketRow:
         """A ticket the actor may act on: officers only on tickets their counter holds."""
         ticket = self._ticket(conn, ticket_id)
-        if actor.role == "officer" and (
-            ticket.counter_id is None or ticket.counter_id != actor.counter_id
-        ):
-            raise LoketError(
-                "forbidden", f"Tiket {ticket.number} tidak sedang dipegang loket Anda.", 403
-            )
+        if actor.role == "officer" and (ticket.counter_id is None or ticket.counter_id != actor.counter_id):
+            raise LoketError("forbidden", f"Tiket {ticket.number} tidak sedang dipegang loket Anda.", 403)
         return ticket
 
     # ---- availability ----------------------------------------------------------------------
@@ -145,9 +148,7 @@ class QueueService:
             return Availability(False, "service_closed", f"Layanan dibuka pukul {hours.label_opens}.")
         if not hours.contains(local.time()):
             closes = hours.closes.strftime("%H.%M") if hours.closes else ""
-            return Availability(
-                False, "service_closed", f"Pengambilan nomor sudah ditutup pukul {closes}."
-            )
+            return Availability(False, "service_closed", f"Pengambilan nomor sudah ditutup pukul {closes}.")
         if service.daily_quota and issued_today >= service.daily_quota:
             return Availability(False, "quota_reached", "Kuota hari ini sudah habis.")
         return Availability(True)
@@ -171,8 +172,14 @@ class QueueService:
                 storage.add_event(conn, ticket.id, "expired", at, detail={"day": ticket.day})
             else:
                 storage.update_ticket(conn, ticket.id, status=Status.UNFINISHED, closed_at=at)
-                storage.add_event(conn, ticket.id, "unfinished", at, ticket.counter_id,
-                                  detail={"day": ticket.day, "was": ticket.status})
+                storage.add_event(
+                    conn,
+                    ticket.id,
+                    "unfinished",
+                    at,
+                    ticket.counter_id,
+                    detail={"day": ticket.day, "was": ticket.status},
+                )
             outcome.changed.append(storage.get_ticket(conn, ticket.id))
             outcome.queue_changed = True
         return outcome
@@ -208,12 +215,17 @@ class QueueService:
         # Played forward on the queue as it stands, outside the write lock; stored with the
         # ticket and never changed (the live estimate is worked out again as the queue moves).
         promise = self.estimator.for_new(service.code, bool(priority))
-        told = {} if promise is None else {
-            "estimate_seconds": promise.seconds, "estimate_low_seconds": promise.low_seconds,
-            "estimate_high_seconds": promise.high_seconds,
-            "estimate_forward_seconds": promise.forward_seconds,
-            "estimate_spread_seconds": promise.spread_seconds,
-        }
+        told = (
+            {}
+            if promise is None
+            else {
+                "estimate_seconds": promise.seconds,
+                "estimate_low_seconds": promise.low_seconds,
+                "estimate_high_seconds": promise.high_seconds,
+                "estimate_forward_seconds": promise.forward_seconds,
+                "estimate_spread_seconds": promise.spread_seconds,
+            }
+        )
         with self._office_write(now) as (conn, outcome):
             day = self.today(now)
             available = self.availability(service, now, storage.issued_count(conn, service.code, day))
@@ -221,10 +233,19 @@ class QueueService:
                 raise Conflict(available.code, available.reason)
             seq = storage.next_sequence(conn, service.code, day)
             ticket_id = storage.insert_ticket(
-                conn, token=self.token_factory(), number=rules.format_number(service.code, seq),
-                service=service.code, day=day, seq=seq, priority=int(bool(priority)),
-                priority_reason=priority_reason if priority else None, status=Status.WAITING,
-                issued_at=at, arrived_at=at, queued_at=at, **told,
+                conn,
+                token=self.token_factory(),
+                number=rules.format_number(service.code, seq),
+                service=service.code,
+                day=day,
+                seq=seq,
+                priority=int(bool(priority)),
+                priority_reason=priority_reason if priority else None,
+                status=Status.WAITING,
+                issued_at=at,
+                arrived_at=at,
+                queued_at=at,
+                **told,
             )
             storage.add_event(conn, ticket_id, "issued", at, detail={"priority": bool(priority)})
             ticket = storage.get_ticket(conn, ticket_id)
@@ -251,12 +272,21 @@ class QueueService:
                 outcome.ticket = None
                 return outcome
             ticket = next(t for t in waiting if t.id == chosen.id)
-            storage.set_priority_streak(conn, counter.id, rules.next_priority_streak(
-                streak, ticket.priority, storage.regular_waiting(conn, counter.services)
-            ))
+            storage.set_priority_streak(
+                conn,
+                counter.id,
+                rules.next_priority_streak(
+                    streak, ticket.priority, storage.regular_waiting(conn, counter.services)
+                ),
+            )
             storage.update_ticket(
-                conn, ticket.id, status=Status.CALLED, counter_id=counter.id,
-                called_by=actor.username, called_at=ticket.called_at or at, last_called_at=at,
+                conn,
+                ticket.id,
+                status=Status.CALLED,
+                counter_id=counter.id,
+                called_by=actor.username,
+                called_at=ticket.called_at or at,
+                last_called_at=at,
                 call_count=ticket.call_count + 1,
             )
             storage.add_event(conn, ticket.id, "called", at, counter.id, actor.username)
@@ -275,13 +305,16 @@ class QueueService:
         if held.status == Status.CALLED:
             storage.update_ticket(conn, held.id, status=Status.SERVING, started_at=held.last_called_at)
             storage.add_event(
-                conn, held.id, "started", held.last_called_at, held.counter_id, actor.username,
+                conn,
+                held.id,
+                "started",
+                held.last_called_at,
+                held.counter_id,
+                actor.username,
                 {"implicit": True},
             )
         storage.update_ticket(conn, held.id, status=Status.DONE, finished_at=at, closed_at=at)
-        storage.add_event(
-            conn, held.id, "finished", at, held.counter_id, actor.username, {"implicit": True}
-        )
+        storage.add_event(conn, held.id, "finished", at, held.counter_id, actor.username, {"implicit": True})
         return storage.get_ticket(conn, held.id)
 
     def recall(self, ticket_id: int, actor: Actor) -> Outcome:
@@ -331,16 +364,28 @@ class QueueService:
             status = rules.after_skip(ticket.skip_count, self.config.queue.skip_returns)
             if status == Status.WAITING:
                 storage.update_ticket(
-                    conn, ticket.id, status=Status.WAITING, counter_id=None, queued_at=at,
+                    conn,
+                    ticket.id,
+                    status=Status.WAITING,
+                    counter_id=None,
+                    queued_at=at,
                     skip_count=ticket.skip_count + 1,
                 )
             else:
                 storage.update_ticket(
-                    conn, ticket.id, status=Status.NO_SHOW, closed_at=at,
+                    conn,
+                    ticket.id,
+                    status=Status.NO_SHOW,
+                    closed_at=at,
                     skip_count=ticket.skip_count + 1,
                 )
             storage.add_event(
-                conn, ticket.id, "skipped", at, ticket.counter_id, actor.username,
+                conn,
+                ticket.id,
+                "skipped",
+                at,
+                ticket.counter_id,
+                actor.username,
                 {"returned": status == Status.WAITING},
             )
             ticket = storage.get_ticket(conn, ticket.id)
@@ -361,22 +406,45 @@ class QueueService:
                     "same_service", "Tiket sudah berada di layanan tersebut; pilih layanan lain.", 422
                 )
             new_id = storage.insert_ticket(
-                conn, token=old.token + "." + self.token_factory()[:8], number=old.number,
-                service=target.code, day=self.today(now), seq=None, priority=int(old.priority),
-                priority_reason=old.priority_reason, status=Status.WAITING, issued_at=at,
-                arrived_at=old.arrived_at, queued_at=at, transferred_from=old.id,
+                conn,
+                token=old.token + "." + self.token_factory()[:8],
+                number=old.number,
+                service=target.code,
+                day=self.today(now),
+                seq=None,
+                priority=int(old.priority),
+                priority_reason=old.priority_reason,
+                status=Status.WAITING,
+                issued_at=at,
+                arrived_at=old.arrived_at,
+                queued_at=at,
+                transferred_from=old.id,
             )
             finished = {"finished_at": at} if old.status == Status.SERVING else {}
             storage.update_ticket(
-                conn, old.id, status=Status.TRANSFERRED, closed_at=at, transferred_to=new_id,
+                conn,
+                old.id,
+                status=Status.TRANSFERRED,
+                closed_at=at,
+                transferred_to=new_id,
                 **finished,
             )
             storage.add_event(
-                conn, old.id, "transferred", at, old.counter_id, actor.username,
+                conn,
+                old.id,
+                "transferred",
+                at,
+                old.counter_id,
+                actor.username,
                 {"to_ticket": new_id, "to_service": target.code},
             )
             storage.add_event(
-                conn, new_id, "issued", at, None, actor.username,
+                conn,
+                new_id,
+                "issued",
+                at,
+                None,
+                actor.username,
                 {"transferred_from": old.id, "from_service": old.service},
             )
             old = storage.get_ticket(conn, old.id)
@@ -394,9 +462,7 @@ class QueueService:
             elif actor.role == "officer":
                 counter = self.config.counter(actor.counter_id or 0)
                 if counter is None or ticket.service not in counter.services:
-                    raise LoketError(
-                        "forbidden", "Tiket ini bukan untuk layanan di loket Anda.", 403
-                    )
+                    raise LoketError("forbidden", "Tiket ini bukan untuk layanan di loket Anda.", 403)
             rules.check_transition("cancel", ticket.status, ticket.number)
             storage.update_ticket(conn, ticket.id, status=Status.CANCELLED, closed_at=at)
             storage.add_event(conn, ticket.id, "cancelled", at, ticket.counter_id, actor.username)
@@ -452,10 +518,15 @@ class QueueService:
         in a row (the order least favourable to a regular visitor: never a promise too good)."""
         conn = self.store.read()
         waiting = storage.waiting_tickets(conn, (ticket.service,))
-        streaks = [storage.priority_streak(conn, c.id) for c in self.config.counters
-                   if ticket.service in c.services]
-        return rules.ahead_of(ticket.candidate(), [t.candidate() for t in waiting],
-                              min(streaks, default=0), self.config.queue.max_priority_in_row)
+        streaks = [
+            storage.priority_streak(conn, c.id) for c in self.config.counters if ticket.service in c.services
+        ]
+        return rules.ahead_of(
+            ticket.candidate(),
+            [t.candidate() for t in waiting],
+            min(streaks, default=0),
+            self.config.queue.max_priority_in_row,
+        )
 
     def position(self, ticket: TicketRow) -> tuple[int, Estimate | None]:
         """People ahead of a waiting ticket and its live wait estimate (None when it does not
@@ -475,11 +546,17 @@ class QueueService:
         for service in self.config.services:
             available = self.availability(service, now, storage.issued_count(conn, service.code, day))
             estimate = self.estimator.preview(service.code) if available.open else None
-            result.append({
-                "service": service, "waiting": counts.get(service.code, 0), "availability": available,
-                "estimate": estimate,
-                "estimate_text": self.estimator.describe(service.code, estimate) if available.open else None,
-            })
+            result.append(
+                {
+                    "service": service,
+                    "waiting": counts.get(service.code, 0),
+                    "availability": available,
+                    "estimate": estimate,
+                    "estimate_text": self.estimator.describe(service.code, estimate)
+                    if available.open
+                    else None,
+                }
+            )
         return result
 
     def counters_overview(self) -> list[tuple[Counter, TicketRow | None]]:
@@ -492,6 +569,8 @@ class QueueService:
         show yesterday's A001 beside today's)."""
         conn = self.store.read()
         now = self.now()
-        midnight = datetime.combine(rules.local_day(now, self.config.office.tz), time(), self.config.office.tz)
+        midnight = datetime.combine(
+            rules.local_day(now, self.config.office.tz), time(), self.config.office.tz
+        )
         calls = [c for c in storage.recent_calls(conn, limit) if c["at"] >= midnight.timestamp()]
         return [(call, storage.get_ticket(conn, call["ticket_id"])) for call in calls]

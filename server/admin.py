@@ -44,8 +44,9 @@ def admin_only_page(template: str):
     actor = auth.current_actor(loket.store)
     if actor is None:
         # The login form, answered 401 so that nothing here passes for a public page.
-        return render_template("login.html", office=loket.config.office, config=loket.config,
-                               purpose="admin", actor=None), 401
+        return render_template(
+            "login.html", office=loket.config.office, config=loket.config, purpose="admin", actor=None
+        ), 401
     if actor.role != "admin":
         return render_template("forbidden.html", office=loket.config.office), 403
     return render_template(template, office=loket.config.office, config=loket.config)
@@ -68,17 +69,20 @@ def logo():
 
 # ---- settings ------------------------------------------------------------------------------
 
+
 @bp.get("/api/admin/settings")
 def get_settings():
     """The whole configuration, TOML-shaped, plus printer and voice status."""
     _admin()
     loket = _loket()
-    return jsonify({
-        "settings": config_to_raw(loket.config),
-        "printer_status": loket.printer.status(),
-        "voice_status": loket.announcer.status(),
-        "has_logo": (loket.data_dir / LOGO_NAME).exists(),
-    })
+    return jsonify(
+        {
+            "settings": config_to_raw(loket.config),
+            "printer_status": loket.printer.status(),
+            "voice_status": loket.announcer.status(),
+            "has_logo": (loket.data_dir / LOGO_NAME).exists(),
+        }
+    )
 
 
 def _apply(actor: Actor, action: str, target: str, change) -> dict:
@@ -145,8 +149,10 @@ def add_service():
         return None, data
 
     settings = _apply(actor, "add_service", code, change)
-    warning = (f"Nomor layanan {code} belum bisa diambil di kiosk karena belum ada loket yang "
-               "melayaninya: centang layanan ini pada salah satu loket di tab Loket.")
+    warning = (
+        f"Nomor layanan {code} belum bisa diambil di kiosk karena belum ada loket yang "
+        "melayaninya: centang layanan ini pada salah satu loket di tab Loket."
+    )
     return jsonify({"settings": settings, "warning": warning}), 201
 
 
@@ -166,8 +172,11 @@ def _retire_or_restore(code: str, action: str):
     actor = _admin()
     loket = _loket()
     if action == "retire" and loket.queue.waiting_counts().get(code, 0):
-        raise LoketError("service_busy", f"Masih ada pengunjung yang menunggu layanan {code}; "
-                         "istirahatkan setelah antrian habis.", 409)
+        raise LoketError(
+            "service_busy",
+            f"Masih ada pengunjung yang menunggu layanan {code}; istirahatkan setelah antrian habis.",
+            409,
+        )
 
     def change(raw):
         index = _find(raw["services"], "code", code)
@@ -178,8 +187,12 @@ def _retire_or_restore(code: str, action: str):
         if action == "retire":
             for counter in raw["counters"]:
                 if counter["services"] == [code]:
-                    raise LoketError("counter_needs_service", f"{counter['name']} hanya melayani layanan {code}: "
-                                     "pilih layanan lain untuk loket itu terlebih dahulu.", 409)
+                    raise LoketError(
+                        "counter_needs_service",
+                        f"{counter['name']} hanya melayani layanan {code}: "
+                        "pilih layanan lain untuk loket itu terlebih dahulu.",
+                        409,
+                    )
                 counter["services"] = [c for c in counter["services"] if c != code]
         return before, raw["services"][index]
 
@@ -260,6 +273,7 @@ def delete_counter(counter_id: int):
 
 # ---- logo ----------------------------------------------------------------------------------
 
+
 @bp.post("/api/admin/logo")
 def upload_logo():
     """Upload the office logo: PNG or JPEG, at most 1 MB; stored re-encoded as PNG."""
@@ -276,9 +290,12 @@ def upload_logo():
             raise LoketError("invalid_image", "Logo harus berupa gambar PNG atau JPEG.", 415)
         # The header's dimensions, before decoding: a 1 MB PNG can declare 30,000 × 30,000 pixels.
         if max(image.size) > LOGO_MAX_PIXELS_SIDE:
-            raise LoketError("image_too_large",
-                             f"Ukuran logo terlalu besar; paling banyak {LOGO_MAX_PIXELS_SIDE} × "
-                             f"{LOGO_MAX_PIXELS_SIDE} piksel.", 422)
+            raise LoketError(
+                "image_too_large",
+                f"Ukuran logo terlalu besar; paling banyak {LOGO_MAX_PIXELS_SIDE} × "
+                f"{LOGO_MAX_PIXELS_SIDE} piksel.",
+                422,
+            )
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise LoketError("invalid_image", "Logo harus berupa gambar PNG atau JPEG.", 415) from None
@@ -289,13 +306,21 @@ def upload_logo():
     image.convert("RGBA").save(temp, "PNG")
     temp.replace(target)
     with loket.store.write() as conn:
-        storage.add_audit(conn, loket.queue.now().timestamp(), actor.username, "upload_logo", "logo",
-                          None, {"width": image.width, "height": image.height})
+        storage.add_audit(
+            conn,
+            loket.queue.now().timestamp(),
+            actor.username,
+            "upload_logo",
+            "logo",
+            None,
+            {"width": image.width, "height": image.height},
+        )
     _broadcast_settings()
     return jsonify({"ok": True, "url": url_for("admin.logo")})
 
 
 # ---- users ---------------------------------------------------------------------------------
+
 
 @bp.get("/api/admin/users")
 def list_users():
@@ -308,7 +333,9 @@ def _counters_field(data: dict):
     counters = data.get("counters")
     if counters is None:
         return None
-    if not isinstance(counters, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in counters):
+    if not isinstance(counters, list) or not all(
+        isinstance(c, int) and not isinstance(c, bool) for c in counters
+    ):
         raise LoketError("invalid_field", "Kolom 'counters' harus berupa daftar nomor loket.", 422)
     for counter_id in counters:
         if _loket().config.counter(counter_id) is None:
@@ -348,8 +375,15 @@ def add_user():
     with loket.store.write() as conn:
         if counters or profile:
             storage.update_user(conn, username, **({"counters": counters} if counters else {}), **profile)
-        storage.add_audit(conn, loket.queue.now().timestamp(), actor.username, "add_user", username,
-                          None, {"role": role, "counters": counters, **profile})
+        storage.add_audit(
+            conn,
+            loket.queue.now().timestamp(),
+            actor.username,
+            "add_user",
+            username,
+            None,
+            {"role": role, "counters": counters, **profile},
+        )
     return jsonify({"user": storage.get_user_public(loket.store.read(), username)}), 201
 
 
@@ -384,8 +418,9 @@ def update_user(username: str):
         storage.update_user(conn, username, **changes)
         after = storage.get_user_public(conn, username)
         audit_after = {**after, "password_reset": password is not None}
-        storage.add_audit(conn, loket.queue.now().timestamp(), actor.username, "update_user", username,
-                          before, audit_after)
+        storage.add_audit(
+            conn, loket.queue.now().timestamp(), actor.username, "update_user", username, before, audit_after
+        )
     from server.events import broadcast
 
     broadcast("config_changed", {})  # an open board shows the new full name at once
@@ -393,6 +428,7 @@ def update_user(username: str):
 
 
 # ---- status, test print, audit ---------------------------------------------------------------
+
 
 @bp.post("/api/admin/printer/test")
 def printer_test():
@@ -431,51 +467,175 @@ def _admin_paths() -> dict:
     item = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
     counter = {"name": "counter_id", "in": "path", "required": True, "schema": {"type": "integer"}}
     user = {"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}
-    section = {"name": "section", "in": "path", "required": True,
-               "schema": {"type": "string", "enum": list(SECTIONS)}}
+    section = {
+        "name": "section",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "enum": list(SECTIONS)},
+    }
     return {
-        "/api/admin/settings": {"get": {"summary": "Seluruh pengaturan kantor", "responses": {"200": ok, **denied}}},
-        "/api/admin/settings/{section}": {"put": {
-            "summary": "Ubah tabel office, queue, printer, voice, display, security atau survey", "parameters": [section], "requestBody": table,
-            "responses": {"200": ok, "400": error("Bukan JSON"), **denied, "404": error("Bagian tidak dikenal"), "422": invalid}}},
-        "/api/admin/services": {"post": {
-            "summary": "Tambah layanan", "requestBody": table,
-            "responses": {"201": ok, "400": error("Bukan JSON"), **denied, "409": error("Kode sudah ada"), "422": invalid}}},
-        "/api/admin/services/{code}": {"put": {
-            "summary": "Ubah layanan", "parameters": [item], "requestBody": table,
-            "responses": {"200": ok, "400": error("Bukan JSON"), **denied, "404": error("Layanan tidak dikenal"), "422": invalid}}},
-        **{f"/api/admin/services/{{code}}/{action}": {"post": {
-            "summary": summary, "parameters": [item],
-            "responses": {"200": ok, **denied, "404": error("Layanan tidak dikenal"),
-                          "409": error("Masih ada yang menunggu, atau sebuah loket hanya melayani layanan ini")}}}
-           for action, summary in (("retire", "Istirahatkan layanan"), ("restore", "Aktifkan kembali layanan"))},
-        "/api/admin/counters": {"post": {
-            "summary": "Tambah loket", "requestBody": table,
-            "responses": {"201": ok, "400": error("Bukan JSON"), **denied, "409": error("Loket sudah ada"), "422": invalid}}},
-        "/api/admin/counters/{counter_id}": {
-            "put": {"summary": "Ubah loket", "parameters": [counter], "requestBody": table,
-                    "responses": {"200": ok, "400": error("Bukan JSON"), **denied, "404": error("Loket tidak dikenal"), "422": invalid}},
-            "delete": {"summary": "Hapus loket", "parameters": [counter],
-                       "responses": {"200": ok, **denied, "404": error("Loket tidak dikenal"), "409": error("Loket sedang melayani")}},
+        "/api/admin/settings": {
+            "get": {"summary": "Seluruh pengaturan kantor", "responses": {"200": ok, **denied}}
         },
-        "/api/admin/logo": {"post": {
-            "summary": "Unggah logo (PNG/JPEG, maks. 1 MB)",
-            "requestBody": {"content": {"multipart/form-data": {"schema": {
-                "type": "object", "properties": {"logo": {"type": "string", "format": "binary"}}}}}},
-            "responses": {"200": ok, **denied, "413": error("Terlalu besar"), "415": error("Bukan PNG/JPEG"), "422": error("Tidak ada berkas")}}},
+        "/api/admin/settings/{section}": {
+            "put": {
+                "summary": "Ubah tabel office, queue, printer, voice, display, security atau survey",
+                "parameters": [section],
+                "requestBody": table,
+                "responses": {
+                    "200": ok,
+                    "400": error("Bukan JSON"),
+                    **denied,
+                    "404": error("Bagian tidak dikenal"),
+                    "422": invalid,
+                },
+            }
+        },
+        "/api/admin/services": {
+            "post": {
+                "summary": "Tambah layanan",
+                "requestBody": table,
+                "responses": {
+                    "201": ok,
+                    "400": error("Bukan JSON"),
+                    **denied,
+                    "409": error("Kode sudah ada"),
+                    "422": invalid,
+                },
+            }
+        },
+        "/api/admin/services/{code}": {
+            "put": {
+                "summary": "Ubah layanan",
+                "parameters": [item],
+                "requestBody": table,
+                "responses": {
+                    "200": ok,
+                    "400": error("Bukan JSON"),
+                    **denied,
+                    "404": error("Layanan tidak dikenal"),
+                    "422": invalid,
+                },
+            }
+        },
+        **{
+            f"/api/admin/services/{{code}}/{action}": {
+                "post": {
+                    "summary": summary,
+                    "parameters": [item],
+                    "responses": {
+                        "200": ok,
+                        **denied,
+                        "404": error("Layanan tidak dikenal"),
+                        "409": error("Masih ada yang menunggu, atau sebuah loket hanya melayani layanan ini"),
+                    },
+                }
+            }
+            for action, summary in (
+                ("retire", "Istirahatkan layanan"),
+                ("restore", "Aktifkan kembali layanan"),
+            )
+        },
+        "/api/admin/counters": {
+            "post": {
+                "summary": "Tambah loket",
+                "requestBody": table,
+                "responses": {
+                    "201": ok,
+                    "400": error("Bukan JSON"),
+                    **denied,
+                    "409": error("Loket sudah ada"),
+                    "422": invalid,
+                },
+            }
+        },
+        "/api/admin/counters/{counter_id}": {
+            "put": {
+                "summary": "Ubah loket",
+                "parameters": [counter],
+                "requestBody": table,
+                "responses": {
+                    "200": ok,
+                    "400": error("Bukan JSON"),
+                    **denied,
+                    "404": error("Loket tidak dikenal"),
+                    "422": invalid,
+                },
+            },
+            "delete": {
+                "summary": "Hapus loket",
+                "parameters": [counter],
+                "responses": {
+                    "200": ok,
+                    **denied,
+                    "404": error("Loket tidak dikenal"),
+                    "409": error("Loket sedang melayani"),
+                },
+            },
+        },
+        "/api/admin/logo": {
+            "post": {
+                "summary": "Unggah logo (PNG/JPEG, maks. 1 MB)",
+                "requestBody": {
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"logo": {"type": "string", "format": "binary"}},
+                            }
+                        }
+                    }
+                },
+                "responses": {
+                    "200": ok,
+                    **denied,
+                    "413": error("Terlalu besar"),
+                    "415": error("Bukan PNG/JPEG"),
+                    "422": error("Tidak ada berkas"),
+                },
+            }
+        },
         "/api/admin/users": {
             "get": {"summary": "Daftar pengguna", "responses": {"200": ok, **denied}},
-            "post": {"summary": "Tambah pengguna", "requestBody": table,
-                     "responses": {"201": ok, "400": error("Bukan JSON"), **denied, "409": error("Sudah ada"), "422": invalid}},
+            "post": {
+                "summary": "Tambah pengguna",
+                "requestBody": table,
+                "responses": {
+                    "201": ok,
+                    "400": error("Bukan JSON"),
+                    **denied,
+                    "409": error("Sudah ada"),
+                    "422": invalid,
+                },
+            },
         },
-        "/api/admin/users/{username}": {"patch": {
-            "summary": "Ubah peran, loket, status aktif atau kata sandi", "parameters": [user], "requestBody": table,
-            "responses": {"200": ok, "400": error("Bukan JSON"), **denied, "404": error("Tidak ditemukan"), "422": invalid}}},
-        "/api/admin/printer/test": {"post": {
-            "summary": "Cetak tiket uji", "responses": {"202": ok, **denied, "409": error("Printer belum diatur")}}},
-        "/api/admin/audit": {"get": {
-            "summary": "Log audit", "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
-            "responses": {"200": ok, "400": error("limit salah"), **denied}}},
+        "/api/admin/users/{username}": {
+            "patch": {
+                "summary": "Ubah peran, loket, status aktif atau kata sandi",
+                "parameters": [user],
+                "requestBody": table,
+                "responses": {
+                    "200": ok,
+                    "400": error("Bukan JSON"),
+                    **denied,
+                    "404": error("Tidak ditemukan"),
+                    "422": invalid,
+                },
+            }
+        },
+        "/api/admin/printer/test": {
+            "post": {
+                "summary": "Cetak tiket uji",
+                "responses": {"202": ok, **denied, "409": error("Printer belum diatur")},
+            }
+        },
+        "/api/admin/audit": {
+            "get": {
+                "summary": "Log audit",
+                "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": ok, "400": error("limit salah"), **denied},
+            }
+        },
     }
 
 

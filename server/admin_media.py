@@ -75,7 +75,9 @@ def _save_checked_upload(folder: Path, temp: Path) -> str:
         kind = None
     if kind not in IMAGE_FORMATS:
         temp.unlink(missing_ok=True)
-        raise LoketError("invalid_media", "Berkas harus gambar JPEG, PNG atau WebP, atau video MP4 atau WebM.", 415)
+        raise LoketError(
+            "invalid_media", "Berkas harus gambar JPEG, PNG atau WebP, atau video MP4 atau WebM.", 415
+        )
     return IMAGE_FORMATS[kind]
 
 
@@ -85,7 +87,9 @@ def upload_media():
     actor = admin._admin()
     loket = admin._loket()
     if len(loket.config.display.media) >= MAX_FILES:
-        raise LoketError("too_many_media", f"Paling banyak {MAX_FILES} media; hapus yang tidak dipakai lagi.", 409)
+        raise LoketError(
+            "too_many_media", f"Paling banyak {MAX_FILES} media; hapus yang tidak dipakai lagi.", 409
+        )
     # This route alone takes more than the app's 2 MB request limit (Flask 3.1: per request).
     request.max_content_length = VIDEO_MAX_BYTES + 1024 * 1024
     folder = loket.data_dir / "media"
@@ -148,12 +152,18 @@ def voice_preview():
     try:
         text = render("A012", counter, template, reading)
     except (ValueError, KeyError, IndexError):
-        raise LoketError("invalid_template", "Kalimat pengumuman tidak valid: gunakan {prefix}, {number}, "
-                         "{counter} atau {ticket}.", 422) from None
+        raise LoketError(
+            "invalid_template",
+            "Kalimat pengumuman tidak valid: gunakan {prefix}, {number}, {counter} atau {ticket}.",
+            422,
+        ) from None
     url = loket.announcer.sample(text)
     if url is None:
-        raise LoketError("voice_unavailable", "Suara pengumuman tidak aktif atau gagal; aktifkan suara, "
-                         "simpan, lalu coba lagi.", 409)
+        raise LoketError(
+            "voice_unavailable",
+            "Suara pengumuman tidak aktif atau gagal; aktifkan suara, simpan, lalu coba lagi.",
+            409,
+        )
     return jsonify({"text": text, "audio_url": url})
 
 
@@ -163,17 +173,47 @@ def openapi_paths() -> dict:
 
     ok = json_response({"type": "object"})
     denied = {"401": error("Belum masuk (unauthenticated)"), "403": error("Bukan admin (forbidden)")}
-    upload = {"content": {"multipart/form-data": {"schema": {
-        "type": "object", "properties": {"media": {"type": "string", "format": "binary"}}}}}}
+    upload = {
+        "content": {
+            "multipart/form-data": {
+                "schema": {"type": "object", "properties": {"media": {"type": "string", "format": "binary"}}}
+            }
+        }
+    }
     name = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
     return {
-        "/api/admin/media": {"post": {"summary": "Unggah gambar/video layar TV", "requestBody": upload, "responses": {
-            "201": ok, **denied, "409": error("Terlalu banyak media"), "413": error("Terlalu besar"),
-            "415": error("Jenis berkas salah"), "422": error("Tidak ada berkas")}}},
-        "/api/admin/media/{name}": {"delete": {"summary": "Hapus media layar TV", "parameters": [name], "responses": {
-            "200": ok, **denied, "404": error("Tidak ditemukan")}}},
-        "/api/admin/voice/preview": {"post": {
-            "summary": "Contoh pengumuman suara", "requestBody": json_body({"type": "object"}), "responses": {
-                "200": ok, "400": error("Bukan JSON"), **denied, "409": error("Suara tidak aktif"),
-                "422": error("Kalimat tidak valid")}}},
+        "/api/admin/media": {
+            "post": {
+                "summary": "Unggah gambar/video layar TV",
+                "requestBody": upload,
+                "responses": {
+                    "201": ok,
+                    **denied,
+                    "409": error("Terlalu banyak media"),
+                    "413": error("Terlalu besar"),
+                    "415": error("Jenis berkas salah"),
+                    "422": error("Tidak ada berkas"),
+                },
+            }
+        },
+        "/api/admin/media/{name}": {
+            "delete": {
+                "summary": "Hapus media layar TV",
+                "parameters": [name],
+                "responses": {"200": ok, **denied, "404": error("Tidak ditemukan")},
+            }
+        },
+        "/api/admin/voice/preview": {
+            "post": {
+                "summary": "Contoh pengumuman suara",
+                "requestBody": json_body({"type": "object"}),
+                "responses": {
+                    "200": ok,
+                    "400": error("Bukan JSON"),
+                    **denied,
+                    "409": error("Suara tidak aktif"),
+                    "422": error("Kalimat tidak valid"),
+                },
+            }
+        },
     }

@@ -61,16 +61,22 @@ def check_alerts(loket, now: datetime | None = None, emit=None) -> list[dict]:
         for ticket, kind, elapsed, standard in late:
             minutes = int(elapsed // 60)
             if queries.record_alert(conn, ticket.id, kind, now.timestamp(), minutes):
-                payloads.append({
-                    "ticket": ticket_json(ticket, loket.queue), "kind": kind,
-                    "minutes": minutes, "standard_minutes": standard,
-                })
+                payloads.append(
+                    {
+                        "ticket": ticket_json(ticket, loket.queue),
+                        "kind": kind,
+                        "minutes": minutes,
+                        "standard_minutes": standard,
+                    }
+                )
     for payload in payloads:
         emit(EVENT, payload)
     return payloads
 
 
-def start_alerts(loket, interval: float = INTERVAL_SECONDS, stop: threading.Event | None = None) -> threading.Thread:
+def start_alerts(
+    loket, interval: float = INTERVAL_SECONDS, stop: threading.Event | None = None
+) -> threading.Thread:
     """Run :func:`check_alerts` every ``interval`` seconds in a daemon thread until ``stop`` is set
     (the office's own stop event by default, so ``Loket.close()`` ends it)."""
     stop = stop or getattr(loket, "_stop", None) or threading.Event()

@@ -65,7 +65,9 @@ def prepare_data_dir(data_dir: Path, demo: bool = False) -> Config:
 class Loket:
     """One running office: its database, queue, voice and printer, and their background work."""
 
-    def __init__(self, data_dir: Path, config: Config, clock: Callable[[], datetime], announcer=None, printer=None):
+    def __init__(
+        self, data_dir: Path, config: Config, clock: Callable[[], datetime], announcer=None, printer=None
+    ):
         self.data_dir = data_dir
         self.store = Store(data_dir / DB_NAME)  # owner-only, with its -wal and -shm
         self.queue = guarded_queue(self.store, config, clock)  # no queue writes on a wrong clock
@@ -132,7 +134,10 @@ class Loket:
         except Exception:  # the voice must never block a call
             log.exception("announcement failed for %s", ticket_number)
             chime = getattr(self.announcer, "chime_url", None)
-            return {"text": f"Nomor antrian {ticket_number}, silakan menuju {counter_name}", "audio_url": chime}
+            return {
+                "text": f"Nomor antrian {ticket_number}, silakan menuju {counter_name}",
+                "audio_url": chime,
+            }
         return {"text": announcement.text, "audio_url": announcement.audio_url}
 
     def prefetch_announcements(self) -> None:
@@ -218,17 +223,30 @@ class Loket:
     def print_test(self) -> None:
         """Queue a test ticket (from the admin page)."""
         now = self.queue.now().astimezone(self.config.office.tz)
-        self.printer.submit("test", TicketPrint(
-            office_name=self.config.office.name, service_code="A", service_name="Tes printer",
-            number="A000", issued_at=now, ahead=0, estimate_minutes=None,
-            status_url="http://loket.local/", footer="Tes printer berhasil.",
-        ))
+        self.printer.submit(
+            "test",
+            TicketPrint(
+                office_name=self.config.office.name,
+                service_code="A",
+                service_name="Tes printer",
+                number="A000",
+                issued_at=now,
+                ahead=0,
+                estimate_minutes=None,
+                status_url="http://loket.local/",
+                footer="Tes printer berhasil.",
+            ),
+        )
 
     def _print_result(self, result) -> None:
-        broadcast("ticket_printed", {
-            "ticket_id": int(result.job_id) if str(result.job_id).isdigit() else result.job_id,
-            "ok": result.ok, "message": result.message,
-        })
+        broadcast(
+            "ticket_printed",
+            {
+                "ticket_id": int(result.job_id) if str(result.job_id).isdigit() else result.job_id,
+                "ok": result.ok,
+                "message": result.message,
+            },
+        )
 
     def staffed_counters(self) -> dict[int, str | None]:
         """Counters with an officer now, for the wait estimate: signed in at the counter (within a
@@ -255,8 +273,10 @@ class Loket:
 
         self._jobs.append(start_alerts(self))
         self._jobs.append(self.unattended.start(self._stop))
-        for target, name, args in ((self._housekeeping, "loket-housekeeping", (interval,)),
-                                   (self._prefetcher, "loket-prefetch", ())):
+        for target, name, args in (
+            (self._housekeeping, "loket-housekeeping", (interval,)),
+            (self._prefetcher, "loket-prefetch", ()),
+        ):
             thread = threading.Thread(target=target, args=args, name=name, daemon=True)
             thread.start()
             self._jobs.append(thread)
@@ -301,9 +321,15 @@ def _give_memory_back() -> None:
         pass
 
 
-def create_app(data_dir: Path | str | None = None, test_config: dict | None = None,
-               clock: Callable[[], datetime] = rules.utc_now, announcer=None, printer=None,
-               background: bool = True, demo: bool = False) -> Flask:
+def create_app(
+    data_dir: Path | str | None = None,
+    test_config: dict | None = None,
+    clock: Callable[[], datetime] = rules.utc_now,
+    announcer=None,
+    printer=None,
+    background: bool = True,
+    demo: bool = False,
+) -> Flask:
     """Build the Flask app for the office in ``data_dir`` (created on first use).
 
     ``demo``: browsers on this machine are enrolled as devices by themselves (``loket serve
@@ -336,8 +362,11 @@ def create_app(data_dir: Path | str | None = None, test_config: dict | None = No
     from server.wsguard import MAX_MESSAGE_BYTES
 
     # Long-polling bodies are refused by their length too (websocket frames: server/wsguard.py).
-    socketio.init_app(app, async_mode="gevent" if loop.gevent_active() else "threading",
-                      max_http_buffer_size=MAX_MESSAGE_BYTES)  # Origin: this server's own only
+    socketio.init_app(
+        app,
+        async_mode="gevent" if loop.gevent_active() else "threading",
+        max_http_buffer_size=MAX_MESSAGE_BYTES,
+    )  # Origin: this server's own only
     _wrap(app, loket)
     from server import proxy
 
@@ -383,10 +412,12 @@ def _register(app: Flask) -> None:
     from server.voice.pack_routes import bp as voice_pack_bp
     from server.voice.routes import bp as sounds_bp
 
-    app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(str(resources.files(package) / "templates"))
-        for package in ("server", "kiosk", "display")
-    ])
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(resources.files(package) / "templates"))
+            for package in ("server", "kiosk", "display")
+        ]
+    )
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(pages.bp)
@@ -457,14 +488,25 @@ def _database_error(error: sqlite3.OperationalError):
     # A full disk or a read-only file: nothing was written, the caller may retry.
     from server.health import why_writes_fail
 
-    log.error("database error on %s %s: %s (%s)", request.method, request.path, error,
-              why_writes_fail(current_app.extensions["loket"].data_dir, error))
-    body = {"error": {"code": "database_unavailable",
-                      "message": "Basis data sedang tidak dapat ditulis. Hubungi admin; data yang ada aman."}}
+    log.error(
+        "database error on %s %s: %s (%s)",
+        request.method,
+        request.path,
+        error,
+        why_writes_fail(current_app.extensions["loket"].data_dir, error),
+    )
+    body = {
+        "error": {
+            "code": "database_unavailable",
+            "message": "Basis data sedang tidak dapat ditulis. Hubungi admin; data yang ada aman.",
+        }
+    }
     return jsonify(body), 503
 
 
 def _unexpected_error(error: Exception):
     log.exception("unexpected error on %s %s", request.method, request.path)
-    body = {"error": {"code": "internal_error", "message": "Terjadi kesalahan pada server. Silakan coba lagi."}}
+    body = {
+        "error": {"code": "internal_error", "message": "Terjadi kesalahan pada server. Silakan coba lagi."}
+    }
     return jsonify(body), 500

@@ -24,10 +24,35 @@ _DUMMY_HASH = generate_password_hash("loket-dummy-password")
 MAX_PASSWORD_LENGTH = 200
 #: Refused whatever their length: the first guesses of anyone on the Wi-Fi.
 COMMON_PASSWORDS = {
-    "password", "password1", "passw0rd", "12345678", "123456789", "1234567890", "87654321", "qwerty123",
-    "qwertyuiop", "admin123", "admin1234", "administrator", "loket123", "loket1234", "petugas1", "petugas123",
-    "rahasia1", "rahasia123", "bismillah", "indonesia", "indonesia1", "sayang123", "iloveyou", "abcd1234",
-    "1q2w3e4r", "11111111", "00000000", "ptsp1234", "kantor123",
+    "password",
+    "password1",
+    "passw0rd",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "87654321",
+    "qwerty123",
+    "qwertyuiop",
+    "admin123",
+    "admin1234",
+    "administrator",
+    "loket123",
+    "loket1234",
+    "petugas1",
+    "petugas123",
+    "rahasia1",
+    "rahasia123",
+    "bismillah",
+    "indonesia",
+    "indonesia1",
+    "sayang123",
+    "iloveyou",
+    "abcd1234",
+    "1q2w3e4r",
+    "11111111",
+    "00000000",
+    "ptsp1234",
+    "kantor123",
 }
 
 
@@ -42,8 +67,12 @@ def check_password_strength(password: str) -> None:
     others = any(not c.isalpha() for c in password)
     mixed = letters and others or len(password) >= 12  # a long one may be letters only
     if not mixed or len(set(password)) < 4 or password.lower() in COMMON_PASSWORDS:
-        raise LoketError("weak_password", "Kata sandi terlalu mudah ditebak: gabungkan huruf dengan angka "
-                         "atau simbol, dan jangan memakai kata sandi umum.", 422)
+        raise LoketError(
+            "weak_password",
+            "Kata sandi terlalu mudah ditebak: gabungkan huruf dengan angka "
+            "atau simbol, dan jangan memakai kata sandi umum.",
+            422,
+        )
 
 
 def hash_password(password: str) -> str:
@@ -55,9 +84,15 @@ def hash_password(password: str) -> str:
 def create_user(store: Store, username: str, password: str, role: str, now: datetime) -> None:
     """Add a user with a hashed password; refuse a taken name, unknown role or short password."""
     username = username.strip()
-    if not username or len(username) > 64 or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
+    if (
+        not username
+        or len(username) > 64
+        or not username.replace(".", "").replace("_", "").replace("-", "").isalnum()
+    ):
         raise LoketError(
-            "invalid_username", "Nama pengguna hanya boleh berisi huruf, angka, titik, garis bawah dan tanda hubung.", 422
+            "invalid_username",
+            "Nama pengguna hanya boleh berisi huruf, angka, titik, garis bawah dan tanda hubung.",
+            422,
         )
     if role not in ROLES:
         raise LoketError("invalid_role", f"Peran harus salah satu dari: {', '.join(ROLES)}.", 422)
@@ -100,8 +135,10 @@ def sign_in(user: dict, counter_id: int | None, now: float, store: Store | None 
         session_id = secrets.token_urlsafe(24)
         with store.write() as conn:
             conn.execute("DELETE FROM sessions WHERE created_at < ?", (now - SESSION_HOURS * 3600,))
-            conn.execute("INSERT INTO sessions (id, username, created_at) VALUES (?, ?, ?)",
-                         (_session_hash(session_id), user["username"], now))
+            conn.execute(
+                "INSERT INTO sessions (id, username, created_at) VALUES (?, ?, ?)",
+                (_session_hash(session_id), user["username"], now),
+            )
         session["sid"] = session_id
     session["seen"] = now
     session["username"] = user["username"]
@@ -147,7 +184,11 @@ def session_alive(store: Store, session_id: str | None, username: str | None) ->
     """Whether a session id (from a signed cookie) is still open on the server for ``username``."""
     if not session_id or not username:
         return False
-    row = store.read().execute("SELECT username FROM sessions WHERE id = ?", (_session_hash(session_id),)).fetchone()
+    row = (
+        store.read()
+        .execute("SELECT username FROM sessions WHERE id = ?", (_session_hash(session_id),))
+        .fetchone()
+    )
     return row is not None and row["username"] == username
 
 
@@ -229,7 +270,9 @@ class LoginGuard:
             self._refuse_if_locked(username, address, now)
             self._count(username, address, now)
         if not self._checking.acquire(timeout=BUSY_SECONDS):
-            raise LoketError("login_busy", "Terlalu banyak percobaan masuk saat ini. Coba lagi sebentar.", 429)
+            raise LoketError(
+                "login_busy", "Terlalu banyak percobaan masuk saat ini. Coba lagi sebentar.", 429
+            )
         try:
             yield
         finally:

@@ -94,7 +94,7 @@ class BackupScheduler:
             if not path.name.startswith(PREFIX) or not path.is_dir():
                 continue
             try:
-                made = datetime.strptime(path.name[len(PREFIX):], STAMP).replace(tzinfo=tz)
+                made = datetime.strptime(path.name[len(PREFIX) :], STAMP).replace(tzinfo=tz)
             except ValueError:
                 continue
             found.append((made, path))
@@ -127,7 +127,11 @@ class BackupScheduler:
         config = self._config()
         local = now.astimezone(config.office.tz)
         closing = self.closing(local.date())
-        if local.weekday() in config.office.days and local >= closing and (newest is None or newest < closing):
+        if (
+            local.weekday() in config.office.days
+            and local >= closing
+            and (newest is None or newest < closing)
+        ):
             return "closing"
         return None
 
@@ -157,7 +161,8 @@ class BackupScheduler:
                     if not folder.is_dir():
                         raise BackupFailed(
                             f"Folder cadangan {folder} tidak ditemukan (disk USB tidak terpasang?). "
-                            "Bila belum ada, buat folder itu sekali di disk cadangan.")
+                            "Bila belum ada, buat folder itu sekali di disk cadangan."
+                        )
                 else:
                     folder.mkdir(exist_ok=True)
                 stamp = now.astimezone(self._config().office.tz).strftime(STAMP)
@@ -207,9 +212,13 @@ class BackupScheduler:
         elif missing:
             warning = f"Belum ada cadangan sejak hari layanan terakhir ({open_day})."
         return {
-            "folder": str(self.folder()), "keep": self.settings.keep,
-            "last_backup": newest.isoformat() if newest else None, "copies": len(self.copies()),
+            "folder": str(self.folder()),
+            "keep": self.settings.keep,
+            "last_backup": newest.isoformat() if newest else None,
+            "copies": len(self.copies()),
             "error": self.last_error[1] if self.last_error else None,
             "error_at": self.last_error[0].isoformat() if self.last_error else None,
-            "missing": missing, "last_open_day": open_day, "warning": warning,
+            "missing": missing,
+            "last_open_day": open_day,
+            "warning": warning,
         }

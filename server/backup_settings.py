@@ -31,11 +31,13 @@ class BackupSettings:
                 raise ValueError(f"backup.{key}: unknown key (known: {', '.join(sorted(known))})")
         folder = raw.get("folder", cls.folder)
         if not isinstance(folder, str) or not folder.strip():
-            raise ValueError("backup.folder: must be a folder path (a string), e.g. \"/media/usb/loket\"")
+            raise ValueError('backup.folder: must be a folder path (a string), e.g. "/media/usb/loket"')
         keep = raw.get("keep", cls.keep)
         if not isinstance(keep, int) or isinstance(keep, bool) or not 1 <= keep <= 3650:
             raise ValueError(f"backup.keep: must be a whole number from 1 to 3650 (got {keep!r})")
         min_free = raw.get("min_free_mb", cls.min_free_mb)
         if not isinstance(min_free, int) or isinstance(min_free, bool) or min_free < 0:
-            raise ValueError(f"backup.min_free_mb: must be a whole number of megabytes, 0 or more (got {min_free!r})")
+            raise ValueError(
+                f"backup.min_free_mb: must be a whole number of megabytes, 0 or more (got {min_free!r})"
+            )
         return cls(folder=folder.strip(), keep=keep, min_free_mb=min_free)

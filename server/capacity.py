@@ -20,8 +20,12 @@ from server import wsguard
 
 log = logging.getLogger(__name__)
 
-BUSY = {"error": {"code": "server_busy",
-                  "message": "Server sedang melayani banyak layar. Menyambung kembali sebentar lagi."}}
+BUSY = {
+    "error": {
+        "code": "server_busy",
+        "message": "Server sedang melayani banyak layar. Menyambung kembali sebentar lagi.",
+    }
+}
 
 
 class SocketGate:
@@ -32,8 +36,13 @@ class SocketGate:
     applies at once.
     """
 
-    def __init__(self, wsgi_app, trusted: Callable[[dict], bool], limits: Callable[[], tuple[int, int]],
-                 prefix: str = "/socket.io"):
+    def __init__(
+        self,
+        wsgi_app,
+        trusted: Callable[[dict], bool],
+        limits: Callable[[], tuple[int, int]],
+        prefix: str = "/socket.io",
+    ):
         self.wsgi_app = wsgi_app
         self.trusted = trusted
         self.limits = limits
@@ -62,13 +71,23 @@ class SocketGate:
                 self.per_address[address] = mine + 1
         if full:
             if refused == 1 or refused % 100 == 0:
-                log.warning("anonymous socket limit reached (%d open, %d from %s): refused %d so far",
-                            self.open, mine, address, refused)
+                log.warning(
+                    "anonymous socket limit reached (%d open, %d from %s): refused %d so far",
+                    self.open,
+                    mine,
+                    address,
+                    refused,
+                )
             body = json.dumps(BUSY).encode()
-            start_response("503 Service Unavailable", [
-                ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
-                ("Retry-After", "5"), ("Cache-Control", "no-store"),
-            ])
+            start_response(
+                "503 Service Unavailable",
+                [
+                    ("Content-Type", "application/json"),
+                    ("Content-Length", str(len(body))),
+                    ("Retry-After", "5"),
+                    ("Cache-Control", "no-store"),
+                ],
+            )
             return [body]
         try:
             # A websocket is served inside this call, until it closes; so is a long-poll.
@@ -86,5 +105,10 @@ class SocketGate:
         """What the admin page shows: open anonymous sockets, limits, refusals."""
         per_address, in_all = self.limits()
         with self._lock:
-            return {"open": self.open, "addresses": len(self.per_address), "limit": in_all,
-                    "limit_per_address": per_address, "refused": self.refused}
+            return {
+                "open": self.open,
+                "addresses": len(self.per_address),
+                "limit": in_all,
+                "limit_per_address": per_address,
+                "refused": self.refused,
+            }

@@ -13,8 +13,12 @@ from pathlib import Path
 from server.errors import ConfigError, LoketError
 
 DEMO_USERS = [
-    ("admin", "admin"), ("kepala", "supervisor"),
-    ("petugas1", "officer"), ("petugas2", "officer"), ("petugas3", "officer"), ("petugas4", "officer"),
+    ("admin", "admin"),
+    ("kepala", "supervisor"),
+    ("petugas1", "officer"),
+    ("petugas2", "officer"),
+    ("petugas3", "officer"),
+    ("petugas4", "officer"),
 ]
 
 
@@ -33,8 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0: the LAN)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--data", help="data folder (default $LOKET_DATA, else ./loket-data)")
-    serve.add_argument("--demo", action="store_true",
-                       help="on a new data folder: open every day all day, demo users, print to a file")
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="on a new data folder: open every day all day, demo users, print to a file",
+    )
     serve.add_argument("--dev", action="store_true", help="use Werkzeug's development server")
 
     user = commands.add_parser("user", help="manage users")
@@ -56,14 +63,18 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--play", action="store_true", help="play it on this computer's speaker")
     voice = commands.add_parser("voice", help="the office's voice pack (recorded words)")
     voice_commands = voice.add_subparsers(dest="voice_command", required=True)
-    for action, helptext in (("import", "add the recordings of a pack .zip"), ("export", "write the pack to a .zip")):
+    for action, helptext in (
+        ("import", "add the recordings of a pack .zip"),
+        ("export", "write the pack to a .zip"),
+    ):
         sub = voice_commands.add_parser(action, help=helptext)
         sub.add_argument("pack", metavar="PACK.zip")
         sub.add_argument("--data")
     from server import simulate
 
     sim = commands.add_parser(
-        "simulate", help="simulate an office day: live through the API, or --history DAYS into the database")
+        "simulate", help="simulate an office day: live through the API, or --history DAYS into the database"
+    )
     simulate.add_arguments(sim)
 
     from server import devices_cli

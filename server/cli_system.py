@@ -13,22 +13,25 @@ COMMANDS = ("restore", "service")
 def add_commands(commands) -> None:
     """Add the subcommands to ``loket``'s parser."""
     restore = commands.add_parser(
-        "restore", help="put a backup back (the newest in [backup].folder unless SOURCE is given)")
-    restore.add_argument("source", nargs="?", help="a backup folder (made by the daily backup or loket backup)")
+        "restore", help="put a backup back (the newest in [backup].folder unless SOURCE is given)"
+    )
+    restore.add_argument(
+        "source", nargs="?", help="a backup folder (made by the daily backup or loket backup)"
+    )
     restore.add_argument("--data", help="data folder (default $LOKET_DATA, else ./loket-data)")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     service = commands.add_parser("service", help="start Loket at boot (systemd)")
     service_commands = service.add_subparsers(dest="service_command", required=True)
     install = service_commands.add_parser(
-        "install", help="write and enable a systemd unit: start at boot, restart if it dies")
+        "install", help="write and enable a systemd unit: start at boot, restart if it dies"
+    )
     install.add_argument("--data", help="data folder (default $LOKET_DATA, else ./loket-data)")
     install.add_argument("--host", default="0.0.0.0")
     install.add_argument("--port", type=int, default=8000)
     install.add_argument("--user", help="the user the server runs as (default: who runs this command)")
     install.add_argument("--unit-dir", default="/etc/systemd/system", help="where to write loket.service")
-    install.add_argument("--no-enable", action="store_true",
-                         help="only write the unit; do not run systemctl")
+    install.add_argument("--no-enable", action="store_true", help="only write the unit; do not run systemctl")
 
 
 def run(args) -> int:
@@ -57,8 +60,10 @@ def cmd_restore(args, data_dir: Path) -> int:
 
     source = Path(args.source) if args.source else _newest_backup(data_dir)
     if source is None:
-        print("loket: tidak ada cadangan di folder [backup]; sebutkan foldernya: loket restore FOLDER",
-              file=sys.stderr)
+        print(
+            "loket: tidak ada cadangan di folder [backup]; sebutkan foldernya: loket restore FOLDER",
+            file=sys.stderr,
+        )
         return 1
     try:
         check_copy(source)
@@ -69,7 +74,9 @@ def cmd_restore(args, data_dir: Path) -> int:
         if not sys.stdin.isatty():
             print("loket: tambahkan --yes untuk memulihkan tanpa pertanyaan", file=sys.stderr)
             return 1
-        answer = input(f"Pulihkan {source} ke {data_dir.resolve()}? Data sekarang disimpan di samping. [y/N] ")
+        answer = input(
+            f"Pulihkan {source} ke {data_dir.resolve()}? Data sekarang disimpan di samping. [y/N] "
+        )
         if answer.strip().lower() not in ("y", "ya"):
             print("Dibatalkan.")
             return 1
@@ -99,8 +106,9 @@ def cmd_service_install(args, data_dir: Path) -> int:
     prepare_data_dir(data_dir)
     user = args.user or service_unit.default_user()
     try:
-        path = service_unit.install(data_dir, args.host, args.port, user, Path(args.unit_dir),
-                                    enable=not args.no_enable)
+        path = service_unit.install(
+            data_dir, args.host, args.port, user, Path(args.unit_dir), enable=not args.no_enable
+        )
     except PermissionError:
         print(f"loket: tidak dapat menulis ke {args.unit_dir}; jalankan dengan sudo", file=sys.stderr)
         return 1

@@ -58,10 +58,14 @@ def latest_recorded(conn: sqlite3.Connection) -> float | None:
     # Each is an index lookup or a short read of the newest rows: cheap on years of data.
     found = [
         _epoch(conn.execute("SELECT MAX(issued_at) FROM tickets").fetchone()),
-        _epoch(conn.execute(
-            "SELECT MAX(at) FROM (SELECT at FROM events ORDER BY id DESC LIMIT 500)").fetchone()),
-        _epoch(conn.execute(
-            "SELECT MAX(at) FROM (SELECT at FROM audit_log ORDER BY id DESC LIMIT 50)").fetchone()),
+        _epoch(
+            conn.execute("SELECT MAX(at) FROM (SELECT at FROM events ORDER BY id DESC LIMIT 500)").fetchone()
+        ),
+        _epoch(
+            conn.execute(
+                "SELECT MAX(at) FROM (SELECT at FROM audit_log ORDER BY id DESC LIMIT 50)"
+            ).fetchone()
+        ),
     ]
     data = max((t for t in found if t is not None), default=None)
     state = conn.execute("SELECT latest, override_ceiling FROM clock_state WHERE id = 1").fetchone()
@@ -76,11 +80,14 @@ def latest_recorded(conn: sqlite3.Connection) -> float | None:
 def _save(conn: sqlite3.Connection, latest: float, **override) -> None:
     conn.execute(
         "INSERT INTO clock_state (id, latest) VALUES (1, ?) "
-        "ON CONFLICT (id) DO UPDATE SET latest = excluded.latest", (latest,))
+        "ON CONFLICT (id) DO UPDATE SET latest = excluded.latest",
+        (latest,),
+    )
     if override:
         conn.execute(
             "UPDATE clock_state SET override_ceiling = ?, override_at = ?, override_by = ? WHERE id = 1",
-            (override["ceiling"], latest, override["by"]))
+            (override["ceiling"], latest, override["by"]),
+        )
 
 
 class ClockGuard:
@@ -123,8 +130,11 @@ class ClockGuard:
 
     def _changed(self, wrong: bool, now: datetime, latest: float | None) -> None:
         if wrong:
-            log.error("clock is wrong: now %s is earlier than the latest recorded %s; queue writes refused",
-                      now.isoformat(), datetime.fromtimestamp(latest, timezone.utc).isoformat())
+            log.error(
+                "clock is wrong: now %s is earlier than the latest recorded %s; queue writes refused",
+                now.isoformat(),
+                datetime.fromtimestamp(latest, timezone.utc).isoformat(),
+            )
         else:
             log.warning("clock is right again (%s): queue writes resume", now.isoformat())
         if self.on_change:
@@ -137,11 +147,14 @@ class ClockGuard:
         """The Indonesian message on the kiosk, the consoles and /admin."""
         tz = self._tz_name()
         shown = format_datetime(now, "EEEE, d MMMM y HH.mm", tzinfo=tz, locale="id")
-        known = format_datetime(datetime.fromtimestamp(latest, timezone.utc), "EEEE, d MMMM y HH.mm",
-                                tzinfo=tz, locale="id")
-        return (f"Jam komputer tidak benar: menunjukkan {shown}, lebih awal dari data terakhir "
-                f"({known}). Pengambilan nomor dihentikan sampai jam komputer diperbaiki. "
-                "Silakan hubungi admin.")
+        known = format_datetime(
+            datetime.fromtimestamp(latest, timezone.utc), "EEEE, d MMMM y HH.mm", tzinfo=tz, locale="id"
+        )
+        return (
+            f"Jam komputer tidak benar: menunjukkan {shown}, lebih awal dari data terakhir "
+            f"({known}). Pengambilan nomor dihentikan sampai jam komputer diperbaiki. "
+            "Silakan hubungi admin."
+        )
 
     def status(self) -> dict:
         """For the screens and /admin: ``{"ok", "message", "now", "latest", "tolerance_minutes"}``."""
@@ -150,7 +163,9 @@ class ClockGuard:
         with self._lock:
             latest = self._latest
         return {
-            "ok": message is None, "message": message, "now": now.isoformat(),
+            "ok": message is None,
+            "message": message,
+            "now": now.isoformat(),
             "latest": datetime.fromtimestamp(latest, timezone.utc).isoformat() if latest else None,
             "tolerance_minutes": int(TOLERANCE.total_seconds() // 60),
         }
@@ -177,11 +192,21 @@ class ClockGuard:
             ceiling = max(self._latest or at, at)
         with self.store.write() as conn:
             _save(conn, at, ceiling=ceiling, by=username)
-            storage.add_audit(conn, at, username, "clock_override", "clock",
-                              {"latest": datetime.fromtimestamp(ceiling, timezone.utc).isoformat()},
-                              {"now": now.isoformat()})
-        log.warning("%s confirmed the clock is right at %s (latest recorded was %s)", username,
-                    now.isoformat(), datetime.fromtimestamp(ceiling, timezone.utc).isoformat())
+            storage.add_audit(
+                conn,
+                at,
+                username,
+                "clock_override",
+                "clock",
+                {"latest": datetime.fromtimestamp(ceiling, timezone.utc).isoformat()},
+                {"now": now.isoformat()},
+            )
+        log.warning(
+            "%s confirmed the clock is right at %s (latest recorded was %s)",
+            username,
+            now.isoformat(),
+            datetime.fromtimestamp(ceiling, timezone.utc).isoformat(),
+        )
         with self._lock:
             self._latest = at
             self._saved = at

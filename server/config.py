@@ -394,7 +394,7 @@ _KIND_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "tru
 def _parse_hours(value: str, key: str) -> Hours:
     match = _HOURS_RE.match(value.strip())
     if not match:
-        raise ConfigError(f"{key}: must look like \"07:30-16:00\" (got {value!r})")
+        raise ConfigError(f'{key}: must look like "07:30-16:00" (got {value!r})')
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2 != 0):
         raise ConfigError(f"{key}: not a valid time range (got {value!r})")
@@ -407,7 +407,9 @@ def _parse_hours(value: str, key: str) -> Hours:
 
 def _parse_office(raw) -> Office:
     table = _Table(raw, "office")
-    table.reject_unknown({"name", "short_name", "timezone", "hours", "days", "running_text", "head_name", "head_nip"})
+    table.reject_unknown(
+        {"name", "short_name", "timezone", "hours", "days", "running_text", "head_name", "head_nip"}
+    )
     name = table.get("name", str, required=True).strip()
     if not name:
         raise ConfigError("office.name: must not be empty")
@@ -434,10 +436,19 @@ def _parse_office(raw) -> Office:
 
 def _parse_service(raw, index: int) -> Service:
     table = _Table(raw, f"services[{index}]")
-    table.reject_unknown({
-        "code", "name", "description", "standard_wait_minutes", "standard_service_minutes",
-        "daily_quota", "enabled", "hours", "retired",
-    })
+    table.reject_unknown(
+        {
+            "code",
+            "name",
+            "description",
+            "standard_wait_minutes",
+            "standard_service_minutes",
+            "daily_quota",
+            "enabled",
+            "hours",
+            "retired",
+        }
+    )
     code = table.get("code", str, required=True)
     if not re.fullmatch(r"[A-Z]", code):
         raise ConfigError(f"{table.key('code')}: must be one capital letter A-Z (got {code!r})")
@@ -478,8 +489,20 @@ def _parse_counter(raw, index: int, codes: set[str], retired: frozenset | set = 
 
 def _parse(raw: dict) -> Config:
     top = _Table(raw, "loket.toml")
-    top.reject_unknown({"office", "queue", "printer", "voice", "display", "security", "survey", "services", "counters",
-                      "backup"})
+    top.reject_unknown(
+        {
+            "office",
+            "queue",
+            "printer",
+            "voice",
+            "display",
+            "security",
+            "survey",
+            "services",
+            "counters",
+            "backup",
+        }
+    )
     if "office" not in raw:
         raise ConfigError("office: the [office] table is required")
     office = _parse_office(raw["office"])
@@ -495,11 +518,14 @@ def _parse(raw: dict) -> Config:
     codes = {s.code for s in services}
     retired_codes = {s.code for s in every_service if s.retired}
     counters = tuple(
-        _parse_counter(c, i, codes, retired_codes) for i, c in enumerate(top.get("counters", list, required=True))
+        _parse_counter(c, i, codes, retired_codes)
+        for i, c in enumerate(top.get("counters", list, required=True))
     )
     _no_duplicates([c.id for c in counters], "counters", "id")
     queue = _Table(raw.get("queue", {}), "queue")
-    queue.reject_unknown({"max_priority_in_row", "skip_returns", "highlight_seconds", "kiosk_limit_per_minute"})
+    queue.reject_unknown(
+        {"max_priority_in_row", "skip_returns", "highlight_seconds", "kiosk_limit_per_minute"}
+    )
     settings = QueueSettings(
         max_priority_in_row=queue.non_negative("max_priority_in_row", 3, integer=True, maximum=100),
         skip_returns=queue.non_negative("skip_returns", 1, integer=True, maximum=10),
@@ -526,7 +552,7 @@ def _parse_survey(raw) -> SurveySettings:
     table.reject_unknown({"mode"})
     mode = table.get("mode", str, "")
     if mode not in ("", "ikm", "smiley"):
-        raise ConfigError(f"survey.mode: must be \"ikm\", \"smiley\" or \"\" (got {mode!r})")
+        raise ConfigError(f'survey.mode: must be "ikm", "smiley" or "" (got {mode!r})')
     return SurveySettings(mode)
 
 
@@ -546,7 +572,7 @@ def _parse_security(raw) -> SecuritySettings:
     values["secure_cookies"] = table.get("secure_cookies", bool, False)
     hosts = table.get("allowed_hosts", list, [])
     if not all(isinstance(h, str) and h and len(h) <= 253 for h in hosts):
-        raise ConfigError("security.allowed_hosts: must be a list of host names, e.g. [\"loket.kantor.go.id\"]")
+        raise ConfigError('security.allowed_hosts: must be a list of host names, e.g. ["loket.kantor.go.id"]')
     values["allowed_hosts"] = tuple(h.lower() for h in hosts)
     return SecuritySettings(minutes, **values)
 
@@ -559,7 +585,9 @@ def _parse_display(raw) -> DisplaySettings:
         if not isinstance(name, str) or "/" in name or "\\" in name or name.startswith("."):
             raise ConfigError(f"display.media: {name!r} must be a file name inside the data folder's media/")
         if not name.lower().endswith(MEDIA_SUFFIXES):
-            raise ConfigError(f"display.media: {name!r} is not an image or video ({', '.join(MEDIA_SUFFIXES)})")
+            raise ConfigError(
+                f"display.media: {name!r} is not an image or video ({', '.join(MEDIA_SUFFIXES)})"
+            )
     seconds = table.get("slide_seconds", int, 10)
     if seconds < 3:
         raise ConfigError(f"display.slide_seconds: must be at least 3 (got {seconds})")

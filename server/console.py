@@ -82,6 +82,7 @@ def _page(template: str, status: int = 200, **context):
 
 # ---- pages ---------------------------------------------------------------------------------
 
+
 @bp.get("/officer")
 def officer():
     """The officer's console at a counter; the login form until signed in at a counter."""
@@ -91,9 +92,12 @@ def officer():
         return _page("login.html", purpose="officer", actor=actor)
     config = _loket().config
     return _page(
-        "officer.html", actor=actor, counter=counter,
-        counter_services=[_service_json(config.service(code)) for code in counter.services
-                          if config.service(code)],
+        "officer.html",
+        actor=actor,
+        counter=counter,
+        counter_services=[
+            _service_json(config.service(code)) for code in counter.services if config.service(code)
+        ],
         all_services=[_service_json(s) for s in config.services],
     )
 
@@ -112,6 +116,7 @@ def board():
 
 # ---- JSON ----------------------------------------------------------------------------------
 
+
 @bp.get("/api/counters/<int:counter_id>/queue")
 def counter_queue(counter_id: int):
     """Waiting tickets of the services a counter serves, in the order it would call them.
@@ -128,15 +133,21 @@ def counter_queue(counter_id: int):
     )
     tz = loket.config.office.tz
     listed = [
-        {**ticket_json(t, loket.queue, reason=True), "position": i + 1, "waiting_since": iso(queries.waiting_since(t), tz)}
+        {
+            **ticket_json(t, loket.queue, reason=True),
+            "position": i + 1,
+            "waiting_since": iso(queries.waiting_since(t), tz),
+        }
         for i, t in enumerate(tickets[:QUEUE_LIST_LIMIT])
     ]
-    return jsonify({
-        "counter": {"id": counter.id, "name": counter.name, "services": list(counter.services)},
-        "total": len(tickets),
-        "tickets": listed,
-        "server_time": _server_time(),
-    })
+    return jsonify(
+        {
+            "counter": {"id": counter.id, "name": counter.name, "services": list(counter.services)},
+            "total": len(tickets),
+            "tickets": listed,
+            "server_time": _server_time(),
+        }
+    )
 
 
 @bp.get("/api/officer/summary")
@@ -145,11 +156,13 @@ def officer_summary():
     loket = _loket()
     actor = auth.require_actor(loket.store)
     figures = queries.officer_figures(loket.store.read(), actor.username, _today())
-    return jsonify({
-        "user": {"username": actor.username, "role": actor.role, "counter": actor.counter_id},
-        "today": figures,
-        "server_time": _server_time(),
-    })
+    return jsonify(
+        {
+            "user": {"username": actor.username, "role": actor.role, "counter": actor.counter_id},
+            "today": figures,
+            "server_time": _server_time(),
+        }
+    )
 
 
 @bp.get("/api/board")
@@ -166,96 +179,145 @@ def board_state():
     counters = []
     for counter, ticket in loket.queue.counters_overview():
         figures = at_counters.get(counter.id, {})
-        counters.append({
-            "id": counter.id,
-            "name": counter.name,
-            "services": list(counter.services),
-            "current": ticket_json(ticket, loket.queue, reason=True) if ticket else None,
-            "officers": [{"username": u, "full_name": names.get(u, ""), "since": iso(at, tz)}
-                         for u, at in present.get(counter.id, [])],
-            "last_caller": figures.get("last_caller"),
-            "last_caller_name": names.get(figures.get("last_caller") or "", ""),
-            "last_called_at": iso(figures.get("last_called_at"), tz),
-            "today": _pick(figures, "served", "no_shows", "avg_service_seconds"),
-        })
+        counters.append(
+            {
+                "id": counter.id,
+                "name": counter.name,
+                "services": list(counter.services),
+                "current": ticket_json(ticket, loket.queue, reason=True) if ticket else None,
+                "officers": [
+                    {"username": u, "full_name": names.get(u, ""), "since": iso(at, tz)}
+                    for u, at in present.get(counter.id, [])
+                ],
+                "last_caller": figures.get("last_caller"),
+                "last_caller_name": names.get(figures.get("last_caller") or "", ""),
+                "last_called_at": iso(figures.get("last_called_at"), tz),
+                "today": _pick(figures, "served", "no_shows", "avg_service_seconds"),
+            }
+        )
     by_service = queries.service_figures(conn, day)
     services = []
     for service in config.services:
         figures = by_service.get(service.code, {})
-        services.append({
-            "code": service.code,
-            "name": service.name,
-            "standard_wait_minutes": service.standard_wait_minutes,
-            "standard_service_minutes": service.standard_service_minutes,
-            "counters": [c.id for c in config.counters if service.code in c.services],
-            "waiting": figures.get("waiting", 0),
-            "oldest_waiting_since": iso(figures.get("oldest_waiting_since"), tz),
-            "today": _pick(figures, "served", "no_shows", "avg_wait_seconds", "avg_service_seconds"),
-        })
+        services.append(
+            {
+                "code": service.code,
+                "name": service.name,
+                "standard_wait_minutes": service.standard_wait_minutes,
+                "standard_service_minutes": service.standard_service_minutes,
+                "counters": [c.id for c in config.counters if service.code in c.services],
+                "waiting": figures.get("waiting", 0),
+                "oldest_waiting_since": iso(figures.get("oldest_waiting_since"), tz),
+                "today": _pick(figures, "served", "no_shows", "avg_wait_seconds", "avg_service_seconds"),
+            }
+        )
     unfinished = [
-        {"number": t.number, "service": t.service, "day": t.day, "counter": t.counter_id,
-         "officer": t.called_by, "closed_at": iso(t.closed_at, tz)}
+        {
+            "number": t.number,
+            "service": t.service,
+            "day": t.day,
+            "counter": t.counter_id,
+            "officer": t.called_by,
+            "closed_at": iso(t.closed_at, tz),
+        }
         for t in queries.recently_unfinished(conn, day.starts_at - 24 * 3600)
     ]
-    return jsonify({"counters": counters, "services": services, "unfinished": unfinished,
-                    "server_time": _server_time()})
+    return jsonify(
+        {"counters": counters, "services": services, "unfinished": unfinished, "server_time": _server_time()}
+    )
 
 
 # ---- the OpenAPI description (collected by server.openapi) ---------------------------------
 
 _COUNTER_ID = {"name": "counter_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _SECONDS = {"type": ["integer", "null"], "description": "seconds; null when nothing to average"}
-_WAITING_TICKET = {"allOf": [openapi.ref("Ticket"), {"type": "object", "properties": {
-    "position": {"type": "integer", "description": "1 = called next by this counter"},
-    "waiting_since": {"type": "string", "format": "date-time"},
-}}]}
+_WAITING_TICKET = {
+    "allOf": [
+        openapi.ref("Ticket"),
+        {
+            "type": "object",
+            "properties": {
+                "position": {"type": "integer", "description": "1 = called next by this counter"},
+                "waiting_since": {"type": "string", "format": "date-time"},
+            },
+        },
+    ]
+}
 
 OPENAPI_PATHS = {
-    "/api/counters/{counter_id}/queue": {"get": {
-        "summary": "Antrian menunggu untuk layanan loket ini, dalam urutan pemanggilan",
-        "parameters": [_COUNTER_ID],
-        "responses": {
-            "200": openapi.json_response({"type": "object", "properties": {
-                "counter": {"type": "object"}, "total": {"type": "integer"},
-                "tickets": {"type": "array", "items": _WAITING_TICKET},
-                "server_time": {"type": "string", "format": "date-time"},
-            }}),
-            "401": openapi.error("Belum masuk (unauthenticated)"),
-            "403": openapi.error("Bukan loket petugas ini (forbidden)"),
-            "404": openapi.error("Loket tidak dikenal (unknown_counter)"),
-        },
-    }},
-    "/api/officer/summary": {"get": {
-        "summary": "Angka hari ini dari pengguna yang masuk (tiket yang ia panggil)",
-        "responses": {
-            "200": openapi.json_response({"type": "object", "properties": {
-                "user": {"type": "object"},
-                "today": {"type": "object", "properties": {
-                    "served": {"type": "integer"}, "no_shows": {"type": "integer"},
-                    "transferred": {"type": "integer"}, "avg_wait_seconds": _SECONDS,
-                    "avg_service_seconds": _SECONDS,
-                }},
-                "server_time": {"type": "string", "format": "date-time"},
-            }}),
-            "401": openapi.error("Belum masuk (unauthenticated)"),
-        },
-    }},
-    "/api/board": {"get": {
-        "summary": "Papan pemantauan: semua loket, petugas, layanan dan tunggu terlama",
-        "responses": {
-            "200": openapi.json_response({"type": "object", "properties": {
-                "counters": {"type": "array", "items": {"type": "object"}},
-                "services": {"type": "array", "items": {"type": "object"}},
-                "server_time": {"type": "string", "format": "date-time"},
-            }}),
-            "401": openapi.error("Belum masuk (unauthenticated)"),
-            "403": openapi.error("Khusus supervisor dan admin (forbidden)"),
-        },
-    }},
+    "/api/counters/{counter_id}/queue": {
+        "get": {
+            "summary": "Antrian menunggu untuk layanan loket ini, dalam urutan pemanggilan",
+            "parameters": [_COUNTER_ID],
+            "responses": {
+                "200": openapi.json_response(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "counter": {"type": "object"},
+                            "total": {"type": "integer"},
+                            "tickets": {"type": "array", "items": _WAITING_TICKET},
+                            "server_time": {"type": "string", "format": "date-time"},
+                        },
+                    }
+                ),
+                "401": openapi.error("Belum masuk (unauthenticated)"),
+                "403": openapi.error("Bukan loket petugas ini (forbidden)"),
+                "404": openapi.error("Loket tidak dikenal (unknown_counter)"),
+            },
+        }
+    },
+    "/api/officer/summary": {
+        "get": {
+            "summary": "Angka hari ini dari pengguna yang masuk (tiket yang ia panggil)",
+            "responses": {
+                "200": openapi.json_response(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "user": {"type": "object"},
+                            "today": {
+                                "type": "object",
+                                "properties": {
+                                    "served": {"type": "integer"},
+                                    "no_shows": {"type": "integer"},
+                                    "transferred": {"type": "integer"},
+                                    "avg_wait_seconds": _SECONDS,
+                                    "avg_service_seconds": _SECONDS,
+                                },
+                            },
+                            "server_time": {"type": "string", "format": "date-time"},
+                        },
+                    }
+                ),
+                "401": openapi.error("Belum masuk (unauthenticated)"),
+            },
+        }
+    },
+    "/api/board": {
+        "get": {
+            "summary": "Papan pemantauan: semua loket, petugas, layanan dan tunggu terlama",
+            "responses": {
+                "200": openapi.json_response(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "counters": {"type": "array", "items": {"type": "object"}},
+                            "services": {"type": "array", "items": {"type": "object"}},
+                            "server_time": {"type": "string", "format": "date-time"},
+                        },
+                    }
+                ),
+                "401": openapi.error("Belum masuk (unauthenticated)"),
+                "403": openapi.error("Khusus supervisor dan admin (forbidden)"),
+            },
+        }
+    },
 }
 
 
 # ---- who is signed in ----------------------------------------------------------------------
+
 
 @bp.before_app_request
 def _remember_who_signs_out() -> None:
@@ -283,9 +345,12 @@ def _track_presence(response):
 
 # ---- helpers -------------------------------------------------------------------------------
 
+
 def _service_json(service: Service) -> dict:
     return {
-        "code": service.code, "name": service.name, "enabled": service.enabled,
+        "code": service.code,
+        "name": service.name,
+        "enabled": service.enabled,
         "standard_wait_minutes": service.standard_wait_minutes,
         "standard_service_minutes": service.standard_service_minutes,
     }

@@ -47,8 +47,9 @@ def call_order(waiting: list[TicketRow], streak: int, max_priority_in_row: int) 
     return [by_id[c.id] for c in order]
 
 
-def counter_queue(conn: sqlite3.Connection, services: tuple[str, ...], counter_id: int,
-                  max_priority_in_row: int) -> list[TicketRow]:
+def counter_queue(
+    conn: sqlite3.Connection, services: tuple[str, ...], counter_id: int, max_priority_in_row: int
+) -> list[TicketRow]:
     """The waiting tickets of a counter's services, in the order that counter would call them."""
     waiting = storage.waiting_tickets(conn, services)
     return call_order(waiting, storage.priority_streak(conn, counter_id), max_priority_in_row)
@@ -142,7 +143,6 @@ def service_figures(conn: sqlite3.Connection, day: Day) -> dict[str, dict]:
     ):
         figures.setdefault(r["service"], {}).update(_rounded(dict(r)))
     return figures
-
 
 
 def _rounded(values: dict) -> dict:

@@ -65,10 +65,15 @@ class Devices:
         with self._lock:
             if self._active is None or fresh:
                 self._loaded_at = time.monotonic()
-                rows = self.store.read().execute(
-                    "SELECT id, name, kind, token_hash FROM devices WHERE status = 'active'").fetchall()
-                self._active = {row["token_hash"]: {"id": row["id"], "name": row["name"], "kind": row["kind"]}
-                                for row in rows}
+                rows = (
+                    self.store.read()
+                    .execute("SELECT id, name, kind, token_hash FROM devices WHERE status = 'active'")
+                    .fetchall()
+                )
+                self._active = {
+                    row["token_hash"]: {"id": row["id"], "name": row["name"], "kind": row["kind"]}
+                    for row in rows
+                }
             return self._active
 
     def _changed(self) -> None:
@@ -94,7 +99,9 @@ class Devices:
         with self.store.write() as conn:
             cursor = conn.execute(
                 "INSERT INTO devices (name, kind, token_hash, status, created_at, approved_at, approved_by) "
-                "VALUES (?, ?, ?, 'active', ?, ?, ?)", (name, kind, token_hash(token), now, now, by))
+                "VALUES (?, ?, ?, 'active', ?, ?, ?)",
+                (name, kind, token_hash(token), now, now, by),
+            )
         self._changed()
         return {"id": cursor.lastrowid, "name": name, "kind": kind}, token
 
@@ -103,19 +110,25 @@ class Devices:
         kind = check_kind(kind)
         token = secrets.token_urlsafe(32)
         with self.store.write() as conn:
-            conn.execute("DELETE FROM devices WHERE status = 'pending' AND created_at < ?", (now - PENDING_SECONDS,))
+            conn.execute(
+                "DELETE FROM devices WHERE status = 'pending' AND created_at < ?", (now - PENDING_SECONDS,)
+            )
             # One waiting request per address (a screen asking again replaces its own): a stranger
             # cannot push a real screen's code out of the list without as many addresses.
             conn.execute("DELETE FROM devices WHERE status = 'pending' AND address = ?", (address[:64],))
-            pending = conn.execute("SELECT id FROM devices WHERE status = 'pending' ORDER BY created_at DESC").fetchall()
-            for row in pending[MAX_PENDING - 1:]:
+            pending = conn.execute(
+                "SELECT id FROM devices WHERE status = 'pending' ORDER BY created_at DESC"
+            ).fetchall()
+            for row in pending[MAX_PENDING - 1 :]:
                 conn.execute("DELETE FROM devices WHERE id = ?", (row["id"],))
             for _ in range(10):
                 code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
                 try:
                     conn.execute(
                         "INSERT INTO devices (name, kind, token_hash, status, code, address, created_at) "
-                        "VALUES ('', ?, ?, 'pending', ?, ?, ?)", (kind, token_hash(token), code, address[:64], now))
+                        "VALUES ('', ?, ?, 'pending', ?, ?, ?)",
+                        (kind, token_hash(token), code, address[:64], now),
+                    )
                     return token, code
                 except sqlite3.IntegrityError:
                     continue
@@ -125,8 +138,14 @@ class Devices:
         """The pending request of this token (its code and kind), or None."""
         if not token or len(token) > 200:
             return None
-        row = self.store.read().execute(
-            "SELECT code, kind FROM devices WHERE token_hash = ? AND status = 'pending'", (token_hash(token),)).fetchone()
+        row = (
+            self.store.read()
+            .execute(
+                "SELECT code, kind FROM devices WHERE token_hash = ? AND status = 'pending'",
+                (token_hash(token),),
+            )
+            .fetchone()
+        )
         return dict(row) if row else None
 
     def approve(self, code: str, name: str, now: float, by: str) -> dict:
@@ -134,12 +153,19 @@ class Devices:
         name = check_name(name)
         code = (code or "").strip().upper()
         with self.store.write() as conn:
-            row = conn.execute("SELECT id, kind FROM devices WHERE code = ? AND status = 'pending' AND created_at >= ?",
-                               (code, now - PENDING_SECONDS)).fetchone()
+            row = conn.execute(
+                "SELECT id, kind FROM devices WHERE code = ? AND status = 'pending' AND created_at >= ?",
+                (code, now - PENDING_SECONDS),
+            ).fetchone()
             if row is None:
-                raise LoketError("unknown_code", "Kode perangkat tidak ditemukan atau sudah kedaluwarsa.", 404)
-            conn.execute("UPDATE devices SET status = 'active', name = ?, code = NULL, approved_at = ?, "
-                         "approved_by = ? WHERE id = ?", (name, now, by, row["id"]))
+                raise LoketError(
+                    "unknown_code", "Kode perangkat tidak ditemukan atau sudah kedaluwarsa.", 404
+                )
+            conn.execute(
+                "UPDATE devices SET status = 'active', name = ?, code = NULL, approved_at = ?, "
+                "approved_by = ? WHERE id = ?",
+                (name, now, by, row["id"]),
+            )
         self._changed()
         return {"id": row["id"], "name": name, "kind": row["kind"]}
 
@@ -148,17 +174,24 @@ class Devices:
         if not 0 < device_id < 2**63:  # beyond SQLite's integers: no such device
             raise LoketError("unknown_device", "Perangkat tidak ditemukan.", 404)
         with self.store.write() as conn:
-            done = conn.execute("UPDATE devices SET status = 'revoked', code = NULL WHERE id = ? AND status != 'revoked'",
-                                (device_id,)).rowcount
+            done = conn.execute(
+                "UPDATE devices SET status = 'revoked', code = NULL WHERE id = ? AND status != 'revoked'",
+                (device_id,),
+            ).rowcount
         if not done:
             raise LoketError("unknown_device", "Perangkat tidak ditemukan.", 404)
         self._changed()
 
     def listing(self) -> list[dict]:
         """Every device, pending first (for the admin page; never a token)."""
-        rows = self.store.read().execute(
-            "SELECT id, name, kind, status, code, address, created_at, approved_at, approved_by FROM devices "
-            "WHERE status != 'revoked' ORDER BY status = 'active', id").fetchall()
+        rows = (
+            self.store.read()
+            .execute(
+                "SELECT id, name, kind, status, code, address, created_at, approved_at, approved_by FROM devices "
+                "WHERE status != 'revoked' ORDER BY status = 'active', id"
+            )
+            .fetchall()
+        )
         return [dict(row) for row in rows]
 
 

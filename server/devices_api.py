@@ -41,8 +41,9 @@ def require_kiosk() -> dict:
     """The enrolled kiosk issuing a number (403 for anyone else)."""
     device = current_device()
     if device is None or device["kind"] not in ("kiosk", "local"):
-        raise LoketError("device_not_enrolled",
-                         "Nomor antrian hanya dapat diambil di kiosk kantor yang terdaftar.", 403)
+        raise LoketError(
+            "device_not_enrolled", "Nomor antrian hanya dapat diambil di kiosk kantor yang terdaftar.", 403
+        )
     return device
 
 
@@ -52,8 +53,14 @@ def device_key(device: dict) -> str:
 
 
 def _set_cookie(response, token: str):
-    response.set_cookie(COOKIE, token, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="Strict",
-                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=COOKIE_DAYS * 86400,
+        httponly=True,
+        samesite="Strict",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
     return response
 
 
@@ -61,8 +68,14 @@ def _set_cookie(response, token: str):
 def _auto_enroll(response):
     """Demo: a browser on this machine that opens the kiosk or the TV is enrolled as one."""
     kind = AUTO_ENROLL.get(request.path)
-    if (kind and request.method == "GET" and response.status_code == 200 and current_app.config.get("LOKET_DEMO")
-            and is_local(request.environ) and _loket().devices.lookup(token_from(request.environ)) is None):
+    if (
+        kind
+        and request.method == "GET"
+        and response.status_code == 200
+        and current_app.config.get("LOKET_DEMO")
+        and is_local(request.environ)
+        and _loket().devices.lookup(token_from(request.environ)) is None
+    ):
         now = _loket().queue.now().timestamp()
         _device, token = _loket().devices.add(f"{kind} demo (PC server)", kind, now, by="demo")
         _set_cookie(response, token)
@@ -110,8 +123,12 @@ def add():
 
     actor = _admin()
     data = json_body()
-    device, token = _loket().devices.add(field(data, "name", str, required=True), field(data, "kind", str, required=True),
-                                         _loket().queue.now().timestamp(), by=actor.username)
+    device, token = _loket().devices.add(
+        field(data, "name", str, required=True),
+        field(data, "kind", str, required=True),
+        _loket().queue.now().timestamp(),
+        by=actor.username,
+    )
     return jsonify({"device": device, "token": token}), 201
 
 
@@ -122,8 +139,12 @@ def approve():
 
     actor = _admin()
     data = json_body()
-    device = _loket().devices.approve(field(data, "code", str, required=True), field(data, "name", str, required=True),
-                                      _loket().queue.now().timestamp(), actor.username)
+    device = _loket().devices.approve(
+        field(data, "code", str, required=True),
+        field(data, "name", str, required=True),
+        _loket().queue.now().timestamp(),
+        actor.username,
+    )
     return jsonify({"device": device})
 
 
@@ -143,24 +164,57 @@ def _openapi_paths() -> dict:
     body = json_body({"type": "object"})
     device_id = {"name": "device_id", "in": "path", "required": True, "schema": {"type": "integer"}}
     return {
-        "/api/devices/me": {"get": {"summary": "Perangkat ini: terdaftar, menunggu persetujuan, atau belum",
-                                    "responses": {"200": ok, "400": error("Permintaan tidak valid")}}},
-        "/api/devices/enroll": {"post": {
-            "summary": "Layar meminta didaftarkan (menampilkan kode)", "requestBody": body,
-            "responses": {"201": ok, "400": error("Bukan JSON"), "422": error("Jenis salah"),
-                          "429": error("Terlalu banyak permintaan")}}},
+        "/api/devices/me": {
+            "get": {
+                "summary": "Perangkat ini: terdaftar, menunggu persetujuan, atau belum",
+                "responses": {"200": ok, "400": error("Permintaan tidak valid")},
+            }
+        },
+        "/api/devices/enroll": {
+            "post": {
+                "summary": "Layar meminta didaftarkan (menampilkan kode)",
+                "requestBody": body,
+                "responses": {
+                    "201": ok,
+                    "400": error("Bukan JSON"),
+                    "422": error("Jenis salah"),
+                    "429": error("Terlalu banyak permintaan"),
+                },
+            }
+        },
         "/api/admin/devices": {
             "get": {"summary": "Daftar perangkat", "responses": {"200": ok, **denied}},
-            "post": {"summary": "Daftarkan perangkat (token ditampilkan sekali)", "requestBody": body,
-                     "responses": {"201": ok, "400": error("Bukan JSON"), **denied, "422": error("Nama/jenis salah")}},
+            "post": {
+                "summary": "Daftarkan perangkat (token ditampilkan sekali)",
+                "requestBody": body,
+                "responses": {
+                    "201": ok,
+                    "400": error("Bukan JSON"),
+                    **denied,
+                    "422": error("Nama/jenis salah"),
+                },
+            },
         },
-        "/api/admin/devices/approve": {"post": {
-            "summary": "Setujui kode yang tampil di layar", "requestBody": body,
-            "responses": {"200": ok, "400": error("Bukan JSON"), **denied, "404": error("Kode tidak ditemukan"),
-                          "422": error("Nama salah")}}},
-        "/api/admin/devices/{device_id}/revoke": {"post": {
-            "summary": "Cabut perangkat", "parameters": [device_id],
-            "responses": {"200": ok, **denied, "404": error("Tidak ditemukan")}}},
+        "/api/admin/devices/approve": {
+            "post": {
+                "summary": "Setujui kode yang tampil di layar",
+                "requestBody": body,
+                "responses": {
+                    "200": ok,
+                    "400": error("Bukan JSON"),
+                    **denied,
+                    "404": error("Kode tidak ditemukan"),
+                    "422": error("Nama salah"),
+                },
+            }
+        },
+        "/api/admin/devices/{device_id}/revoke": {
+            "post": {
+                "summary": "Cabut perangkat",
+                "parameters": [device_id],
+                "responses": {"200": ok, **denied, "404": error("Tidak ditemukan")},
+            }
+        },
     }
 
 

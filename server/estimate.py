@@ -43,7 +43,9 @@ class ServiceTime:
     sd: float
 
     @classmethod
-    def learned(cls, standard_seconds: float, count: int, mean: float | None, sd: float | None) -> ServiceTime:
+    def learned(
+        cls, standard_seconds: float, count: int, mean: float | None, sd: float | None
+    ) -> ServiceTime:
         """Observed ``count`` calls with ``mean`` and ``sd``, shrunk towards the standard (with a
         usual spread) when there are few."""
         prior_sd = standard_seconds * math.sqrt(math.exp(SERVICE_SIGMA**2) - 1)
@@ -122,8 +124,13 @@ def _oldest(lanes: Iterable[deque[Candidate]]) -> Candidate | None:
     return best
 
 
-def play_forward(waiting: Sequence[Waiting], counters: Sequence[CounterNow],
-                 times: Mapping[str, ServiceTime], gap: float, max_priority_in_row: int) -> dict[int, CallTime]:
+def play_forward(
+    waiting: Sequence[Waiting],
+    counters: Sequence[CounterNow],
+    times: Mapping[str, ServiceTime],
+    gap: float,
+    max_priority_in_row: int,
+) -> dict[int, CallTime]:
     """Every waiting ticket's expected call time (seconds from now), by ticket id.
 
     Tickets of services no staffed counter serves are left out. ``gap`` is the usual pause
@@ -143,8 +150,11 @@ def play_forward(waiting: Sequence[Waiting], counters: Sequence[CounterNow],
             continue
         free, variance = 0.0, 0.0
         if counter.busy_service is not None:
-            rest, spread = times[counter.busy_service].rest(counter.busy_elapsed) if counter.busy_service in times \
+            rest, spread = (
+                times[counter.busy_service].rest(counter.busy_elapsed)
+                if counter.busy_service in times
                 else (0.0, 0.0)
+            )
             free, variance = rest * counter.pace + gap, (spread * counter.pace) ** 2
         state[index] = served
         streaks[index] = counter.streak
@@ -153,8 +163,15 @@ def play_forward(waiting: Sequence[Waiting], counters: Sequence[CounterNow],
     while heap and len(result) < len(service_of):
         free, index, variance = heapq.heappop(heap)
         served = state[index]
-        heads = [c for c in (_oldest(s.priority for s in served), _oldest(s.regular for s in served),
-                             _oldest(s.returned for s in served)) if c is not None]
+        heads = [
+            c
+            for c in (
+                _oldest(s.priority for s in served),
+                _oldest(s.regular for s in served),
+                _oldest(s.returned for s in served),
+            )
+            if c is not None
+        ]
         chosen = pick_next(heads, streaks[index], max_priority_in_row)
         if chosen is None:
             continue  # nothing left for this counter

@@ -44,6 +44,7 @@ class Model:
 
 def _pace(today: list[tuple], usual: list[tuple]) -> float:
     """Today's time per call against the usual one, over the services both have (1.0 if none)."""
+
     def means(rows):
         sums: dict[str, list[float]] = {}
         for service, _officer, count, mean, _square in rows:
@@ -66,8 +67,13 @@ class Estimator:
     username or None}``); the web layer knows who is signed in.
     """
 
-    def __init__(self, store: Store, config: Callable[[], Config], clock: Callable[[], datetime],
-                 staffing: Callable[[], dict[int, str | None]] | None = None):
+    def __init__(
+        self,
+        store: Store,
+        config: Callable[[], Config],
+        clock: Callable[[], datetime],
+        staffing: Callable[[], dict[int, str | None]] | None = None,
+    ):
         self.store = store
         self._config = config  # the office's configuration changes live (admin)
         self.clock = clock
@@ -139,12 +145,19 @@ class Estimator:
             sums[2] += count * usual.mean
         pace = {
             officer: 1.0 + calls / (calls + PACE_WEIGHT) * (theirs / usual - 1.0)
-            for officer, (calls, theirs, usual) in paces.items() if usual > 0
+            for officer, (calls, theirs, usual) in paces.items()
+            if usual > 0
         }
         gap = storage.call_gaps(conn, since)
         residuals = storage.estimate_residuals(conn, since)
-        return Model(times, pace, DEFAULT_GAP if gap is None else gap, forecast.calibrate(residuals), now,
-                     self._priority_load(conn, now, times))
+        return Model(
+            times,
+            pace,
+            DEFAULT_GAP if gap is None else gap,
+            forecast.calibrate(residuals),
+            now,
+            self._priority_load(conn, now, times),
+        )
 
     def _priority_load(self, conn, now: float, times: dict[str, ServiceTime]) -> float:
         """The share of the staffed counters' time that priority visitors arriving meanwhile
@@ -154,8 +167,11 @@ class Estimator:
         history = storage.arrivals(conn, now - LEARN_DAYS * 86400)
         total = sum(count for _, count, _ in history)
         share = (sum(priority for _, _, priority in history) + 1) / (total + 20)
-        work = sum(count * times[code].mean for code, count, _ in storage.arrivals(conn, now - 3 * 3600)
-                   if code in times)  # seconds of counter time that arrived in three hours
+        work = sum(
+            count * times[code].mean
+            for code, count, _ in storage.arrivals(conn, now - 3 * 3600)
+            if code in times
+        )  # seconds of counter time that arrived in three hours
         staffed = max(1, len(self.staffing()))
         return min(0.5, share * work / (3 * 3600 * staffed))
 
@@ -176,12 +192,16 @@ class Estimator:
                 continue
             ticket = held.get(counter.id)
             busy = ticket is not None and ticket.status in (Status.CALLED, Status.SERVING)
-            counters.append(CounterNow(
-                id=counter.id, services=counter.services, streak=storage.priority_streak(conn, counter.id),
-                busy_service=ticket.service if busy else None,
-                busy_elapsed=max(0.0, now - (ticket.last_called_at or now)) if busy else 0.0,
-                pace=model.paces.get(staffed[counter.id] or "", 1.0),
-            ))
+            counters.append(
+                CounterNow(
+                    id=counter.id,
+                    services=counter.services,
+                    streak=storage.priority_streak(conn, counter.id),
+                    busy_service=ticket.service if busy else None,
+                    busy_elapsed=max(0.0, now - (ticket.last_called_at or now)) if busy else 0.0,
+                    pace=model.paces.get(staffed[counter.id] or "", 1.0),
+                )
+            )
         return counters
 
     def _forward(self, extra: Waiting | None = None) -> dict[int, CallTime]:
@@ -191,8 +211,13 @@ class Estimator:
         waiting = [Waiting._make(row) for row in storage.waiting_for_dispatch(conn)]
         if extra is not None:
             waiting.append(extra)
-        return forecast.play_forward(waiting, self._counters(conn, model, now), model.times, model.gap,
-                                     self.config.queue.max_priority_in_row)
+        return forecast.play_forward(
+            waiting,
+            self._counters(conn, model, now),
+            model.times,
+            model.gap,
+            self.config.queue.max_priority_in_row,
+        )
 
     def _current_run(self) -> dict[int, CallTime]:
         """The forward run for the queue as it is, shared by every reader of one database

@@ -152,6 +152,7 @@ def budget_ok() -> bool:
 
 # ---- phones following their ticket ----------------------------------------------------------
 
+
 class Watchers:
     """Which connection follows which ticket (for the phones' place-in-line updates)."""
 
@@ -243,11 +244,15 @@ def _coalescers(loket) -> tuple[Coalescer, Coalescer]:
     """The office's two coalesced broadcasts (waiting counts to screens, places to phones)."""
     pair = getattr(loket, "_coalescers", None)
     if pair is None:
-        pair = loket._coalescers = (Coalescer(QUEUE_INTERVAL, _send_waiting), Coalescer(PHONE_INTERVAL, _send_positions))
+        pair = loket._coalescers = (
+            Coalescer(QUEUE_INTERVAL, _send_waiting),
+            Coalescer(PHONE_INTERVAL, _send_positions),
+        )
     return pair
 
 
 # ---- broadcasts ------------------------------------------------------------------------------
+
 
 def broadcast(event: str, payload: dict, to: str = SCREENS) -> None:
     """Send ``event`` to the office's screens (or a room) from any thread."""
@@ -280,8 +285,9 @@ def publish(outcome: Outcome, loket=None) -> None:
         messages.append(("ticket_called", call_json(call, queue, announcement), SCREENS))
     for ticket in outcome.changed:
         messages.append(("ticket_updated", {"ticket": ticket_json(ticket, queue)}, SCREENS))
-        messages.append(("ticket_status", {"ticket": ticket_with_position(ticket, queue)},
-                         status_room(ticket.token)))
+        messages.append(
+            ("ticket_status", {"ticket": ticket_with_position(ticket, queue)}, status_room(ticket.token))
+        )
     if any(t.status in ("expired", "unfinished") for t in outcome.changed):
         # The day changed: the screens redraw from a fresh state (yesterday's calls leave the TV).
         messages.append(("state", state_json(queue), SCREENS))

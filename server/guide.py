@@ -154,5 +154,4 @@ def image(filename: str):
     suffix = Path(filename).suffix.lower()
     if suffix not in IMAGE_TYPES:
         abort(404)
-    return send_from_directory(str(guide_dir() / "img"), filename, mimetype=IMAGE_TYPES[suffix],
-                               max_age=3600)
+    return send_from_directory(str(guide_dir() / "img"), filename, mimetype=IMAGE_TYPES[suffix], max_age=3600)

@@ -122,5 +122,6 @@ class LoketWorker(GeventPyWSGIWorker):
         from gevent import socket as gsocket
 
         patch()
-        self.sockets = [gsocket.socket(s.FAMILY, gsocket.SOCK_STREAM, fileno=s.sock.detach())
-                        for s in self.sockets]
+        self.sockets = [
+            gsocket.socket(s.FAMILY, gsocket.SOCK_STREAM, fileno=s.sock.detach()) for s in self.sockets
+        ]

@@ -54,16 +54,28 @@ def disk_status(path: Path, min_free_mb: int) -> dict:
     try:
         usage = shutil.disk_usage(path)
     except OSError as exc:
-        return {"free_mb": None, "total_mb": None, "min_free_mb": min_free_mb, "low": True,
-                "message": f"Ruang disk tidak dapat dibaca: {exc.strerror or exc}."}
+        return {
+            "free_mb": None,
+            "total_mb": None,
+            "min_free_mb": min_free_mb,
+            "low": True,
+            "message": f"Ruang disk tidak dapat dibaca: {exc.strerror or exc}.",
+        }
     free_mb = usage.free // (1024 * 1024)
     low = free_mb < min_free_mb
     message = None
     if low:
-        message = (f"Ruang disk hampir penuh: sisa {free_mb} MB (batas peringatan {min_free_mb} MB). "
-                   "Hapus berkas yang tidak perlu atau hubungi admin sebelum data gagal disimpan.")
-    return {"free_mb": free_mb, "total_mb": usage.total // (1024 * 1024), "min_free_mb": min_free_mb,
-            "low": low, "message": message}
+        message = (
+            f"Ruang disk hampir penuh: sisa {free_mb} MB (batas peringatan {min_free_mb} MB). "
+            "Hapus berkas yang tidak perlu atau hubungi admin sebelum data gagal disimpan."
+        )
+    return {
+        "free_mb": free_mb,
+        "total_mb": usage.total // (1024 * 1024),
+        "min_free_mb": min_free_mb,
+        "low": low,
+        "message": message,
+    }
 
 
 def why_writes_fail(data_dir: Path, error: BaseException | None = None) -> str:
@@ -94,12 +106,14 @@ class RecentErrors(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         with self._lock_recent:
-            self._records.append({
-                "at": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
-                "summary": summary(record),
-                "detail": record.getMessage()[:300],
-                "source": record.name,
-            })
+            self._records.append(
+                {
+                    "at": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
+                    "summary": summary(record),
+                    "detail": record.getMessage()[:300],
+                    "source": record.name,
+                }
+            )
 
     def latest(self, limit: int = 10) -> list[dict]:
         """The newest errors first."""
@@ -121,8 +135,9 @@ class LogFiles:
         root.addHandler(self.recent)
         try:
             self.path.parent.mkdir(exist_ok=True)
-            handler = RotatingFileHandler(self.path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS,
-                                          encoding="utf-8")
+            handler = RotatingFileHandler(
+                self.path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+            )
         except OSError as exc:
             logging.getLogger(__name__).error("cannot write the log file %s: %s", self.path, exc)
             return

@@ -125,8 +125,12 @@ class OffLoopRequests:
                 body = self._read_body(environ)
         except gevent.Timeout:
             _stop_reading(environ)
-            start_response("408 Request Timeout", [("Content-Type", "application/json"), ("Connection", "close")])
-            return [b'{"error": {"code": "request_timeout", "message": "Permintaan terlalu lambat dikirim."}}']
+            start_response(
+                "408 Request Timeout", [("Content-Type", "application/json"), ("Connection", "close")]
+            )
+            return [
+                b'{"error": {"code": "request_timeout", "message": "Permintaan terlalu lambat dikirim."}}'
+            ]
         if body is not None:
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))

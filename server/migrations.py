@@ -40,9 +40,7 @@ def m001_initial(db):
         """
     )
     # A number is never handed out twice on one day (transfers carry no sequence of their own).
-    db.execute(
-        "CREATE UNIQUE INDEX tickets_day_number ON tickets (day, service, seq) WHERE seq IS NOT NULL"
-    )
+    db.execute("CREATE UNIQUE INDEX tickets_day_number ON tickets (day, service, seq) WHERE seq IS NOT NULL")
     db.execute("CREATE INDEX tickets_status_service ON tickets (status, service, queued_at)")
     db.execute("CREATE INDEX tickets_issued ON tickets (issued_at)")
     db.execute(
@@ -140,7 +138,9 @@ def m003_reports(db):
         """
     )
     db.execute("CREATE INDEX tickets_flagged ON tickets (day) WHERE flagged = 1")
-    db.execute("CREATE INDEX tickets_finished_counter ON tickets (counter_id, finished_at) WHERE status = 'done'")
+    db.execute(
+        "CREATE INDEX tickets_finished_counter ON tickets (counter_id, finished_at) WHERE status = 'done'"
+    )
     db.execute(
         """
         CREATE TABLE survey_responses (
@@ -196,10 +196,16 @@ def m005_day_versions(db):
     a month changed by reading a few rows instead of scanning its tickets."""
     db.execute("CREATE TABLE day_versions (day TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID")
     db.execute("INSERT INTO day_versions (day, version) SELECT day, 1 FROM tickets GROUP BY day")
-    bump = ("INSERT INTO day_versions (day, version) VALUES ({row}.day, 1) "
-            "ON CONFLICT (day) DO UPDATE SET version = version + 1;")
-    db.execute(f"CREATE TRIGGER tickets_version_insert AFTER INSERT ON tickets BEGIN {bump.format(row='NEW')} END")
-    db.execute(f"CREATE TRIGGER tickets_version_delete AFTER DELETE ON tickets BEGIN {bump.format(row='OLD')} END")
+    bump = (
+        "INSERT INTO day_versions (day, version) VALUES ({row}.day, 1) "
+        "ON CONFLICT (day) DO UPDATE SET version = version + 1;"
+    )
+    db.execute(
+        f"CREATE TRIGGER tickets_version_insert AFTER INSERT ON tickets BEGIN {bump.format(row='NEW')} END"
+    )
+    db.execute(
+        f"CREATE TRIGGER tickets_version_delete AFTER DELETE ON tickets BEGIN {bump.format(row='OLD')} END"
+    )
     db.execute(
         "CREATE TRIGGER tickets_version_update AFTER UPDATE ON tickets BEGIN "
         f"{bump.format(row='NEW')} {bump.format(row='OLD')} END"
@@ -211,8 +217,13 @@ def m006_estimates(db):
     """The wait estimate told to each visitor at issue (point and range, in seconds), never
     changed afterwards, and the forward run's own figures behind it, from which later
     estimates are calibrated."""
-    for column in ("estimate_seconds", "estimate_low_seconds", "estimate_high_seconds",
-                   "estimate_forward_seconds", "estimate_spread_seconds"):
+    for column in (
+        "estimate_seconds",
+        "estimate_low_seconds",
+        "estimate_high_seconds",
+        "estimate_forward_seconds",
+        "estimate_spread_seconds",
+    ):
         db.execute(f"ALTER TABLE tickets ADD COLUMN {column} REAL")
 
 
@@ -269,8 +280,10 @@ def m010_devices(db):
 def m011_service_times_index(db):
     """The last finished tickets of a service (the kiosk's estimate, read by ``GET
     /api/services``) as an index range, not a sort of a year of history."""
-    db.execute("CREATE INDEX tickets_service_done ON tickets (service, finished_at) "
-               "WHERE status = 'done' AND flagged = 0")
+    db.execute(
+        "CREATE INDEX tickets_service_done ON tickets (service, finished_at) "
+        "WHERE status = 'done' AND flagged = 0"
+    )
 
 
 @migrations()
@@ -278,7 +291,9 @@ def m012_sessions(db):
     """Signed-in sessions kept on the server (a hash of the id the cookie carries): signing out
     ends one; a new password or a disabled account ends all of that user's, by trigger, whoever
     makes the change (the admin page or ``loket user``)."""
-    db.execute("CREATE TABLE sessions (id TEXT PRIMARY KEY, username TEXT NOT NULL, created_at REAL NOT NULL)")
+    db.execute(
+        "CREATE TABLE sessions (id TEXT PRIMARY KEY, username TEXT NOT NULL, created_at REAL NOT NULL)"
+    )
     db.execute("CREATE INDEX sessions_username ON sessions (username)")
     db.execute(
         "CREATE TRIGGER users_end_sessions AFTER UPDATE OF password_hash, active ON users "

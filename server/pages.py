@@ -23,8 +23,14 @@ def _page(template: str, **context):
     loket = _loket()
     config = loket.config
     logo_url = url_for("admin.logo") if (loket.data_dir / "logo.png").exists() else None
-    return render_template(template, office=config.office, config=config, logo_url=logo_url,
-                           priority_reasons=PRIORITY_REASONS, **context)
+    return render_template(
+        template,
+        office=config.office,
+        config=config,
+        logo_url=logo_url,
+        priority_reasons=PRIORITY_REASONS,
+        **context,
+    )
 
 
 @bp.get("/")
@@ -82,8 +88,9 @@ def media(name: str):
 @bp.get("/favicon.ico")
 def favicon():
     """The browser tab icon."""
-    return send_from_directory(str(resources.files("server") / "static"), "favicon.svg",
-                               mimetype="image/svg+xml", max_age=86400)
+    return send_from_directory(
+        str(resources.files("server") / "static"), "favicon.svg", mimetype="image/svg+xml", max_age=86400
+    )
 
 
 @bp.get("/assets/<package>/<path:filename>")

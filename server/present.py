@@ -31,7 +31,8 @@ def ticket_json(ticket: TicketRow, queue: QueueService, reason: bool = False) ->
     live = queue.estimator.now_for(ticket)
     served = (
         ticket.finished_at - ticket.started_at
-        if ticket.finished_at is not None and ticket.started_at is not None else None
+        if ticket.finished_at is not None and ticket.started_at is not None
+        else None
     )
     return {
         "id": ticket.id,
@@ -66,12 +67,16 @@ def told_estimate(ticket: TicketRow) -> dict | None:
     when no staffed counter served the service."""
     if ticket.estimate_seconds is None:
         return None
-    return {"seconds": round(ticket.estimate_seconds), "low_seconds": round(ticket.estimate_low_seconds),
-            "high_seconds": round(ticket.estimate_high_seconds)}
+    return {
+        "seconds": round(ticket.estimate_seconds),
+        "low_seconds": round(ticket.estimate_low_seconds),
+        "high_seconds": round(ticket.estimate_high_seconds),
+    }
 
 
-def ticket_with_position(ticket: TicketRow, queue: QueueService, at_issue: bool = False,
-                         reason: bool = True) -> dict:
+def ticket_with_position(
+    ticket: TicketRow, queue: QueueService, at_issue: bool = False, reason: bool = True
+) -> dict:
     """The ticket plus people ahead and the wait estimate in words while it waits: the live one,
     or (``at_issue``) the one just stored with it, which the kiosk shows and prints. For its
     holder or staff, so with the priority reason unless told otherwise."""
@@ -80,8 +85,11 @@ def ticket_with_position(ticket: TicketRow, queue: QueueService, at_issue: bool 
     shown = body["estimate"] if at_issue else body["estimate_now"]
     words = None
     if ticket.status == Status.WAITING:
-        estimate = None if shown is None else Estimate(shown["seconds"], shown["low_seconds"],
-                                                       shown["high_seconds"], 0.0, 0.0)
+        estimate = (
+            None
+            if shown is None
+            else Estimate(shown["seconds"], shown["low_seconds"], shown["high_seconds"], 0.0, 0.0)
+        )
         words = queue.estimator.describe(ticket.service, estimate, ticket.issued_at if at_issue else None)
     return {**body, "ahead": ahead, "estimate_minutes": _minutes(shown), "estimate_text": words}
 
@@ -95,22 +103,24 @@ def services_json(queue: QueueService) -> list[dict]:
     items = []
     for entry in queue.services_overview():
         service, available = entry["service"], entry["availability"]
-        items.append({
-            "code": service.code,
-            "name": service.name,
-            "description": service.description,
-            "waiting": entry["waiting"],
-            "open": available.open,
-            "closed_reason": available.reason,
-            "closed_code": available.code,
-            "estimate_minutes": _minutes(entry["estimate"].as_json() if entry["estimate"] else None),
-            "estimate": entry["estimate"].as_json() if entry["estimate"] else None,
-            "estimate_text": entry["estimate_text"],
-            "standard_wait_minutes": service.standard_wait_minutes,
-            "standard_service_minutes": service.standard_service_minutes,
-            "daily_quota": service.daily_quota,
-            "counters": [c.id for c in queue.config.counters if service.code in c.services],
-        })
+        items.append(
+            {
+                "code": service.code,
+                "name": service.name,
+                "description": service.description,
+                "waiting": entry["waiting"],
+                "open": available.open,
+                "closed_reason": available.reason,
+                "closed_code": available.code,
+                "estimate_minutes": _minutes(entry["estimate"].as_json() if entry["estimate"] else None),
+                "estimate": entry["estimate"].as_json() if entry["estimate"] else None,
+                "estimate_text": entry["estimate_text"],
+                "standard_wait_minutes": service.standard_wait_minutes,
+                "standard_service_minutes": service.standard_service_minutes,
+                "daily_quota": service.daily_quota,
+                "counters": [c.id for c in queue.config.counters if service.code in c.services],
+            }
+        )
     return items
 
 
@@ -140,13 +150,15 @@ def state_json(queue: QueueService) -> dict:
     recent = []
     for call, ticket in queue.recent_calls(10):
         counter = queue.config.counter(call["counter_id"]) if call["counter_id"] else None
-        recent.append({
-            "ticket": ticket_json(ticket, queue),
-            "number": ticket.number,
-            "counter": {"id": counter.id, "name": counter.name} if counter else None,
-            "recall": call["kind"] == "recalled",
-            "called_at": iso(call["at"], tz),
-        })
+        recent.append(
+            {
+                "ticket": ticket_json(ticket, queue),
+                "number": ticket.number,
+                "counter": {"id": counter.id, "name": counter.name} if counter else None,
+                "recall": call["kind"] == "recalled",
+                "called_at": iso(call["at"], tz),
+            }
+        )
     office = queue.config.office
     return {
         "office": {
@@ -162,6 +174,9 @@ def state_json(queue: QueueService) -> dict:
         "highlight_seconds": queue.config.queue.highlight_seconds,
         "voice": {"enabled": queue.config.voice.enabled, "output": queue.config.voice.output},
         # The TV's media area follows the admin's changes without a reload.
-        "display": {"media": queue.config.display.media_urls, "slide_seconds": queue.config.display.slide_seconds},
+        "display": {
+            "media": queue.config.display.media_urls,
+            "slide_seconds": queue.config.display.slide_seconds,
+        },
         "server_time": queue.now().astimezone(tz).isoformat(timespec="seconds"),
     }

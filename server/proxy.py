@@ -28,10 +28,12 @@ class HostCheck:
         allowed = self.allowed()
         if allowed:
             host = environ.get("HTTP_HOST", "").lower()
-            name = host[1:host.find("]")] if host.startswith("[") else host.split(":", 1)[0]
+            name = host[1 : host.find("]")] if host.startswith("[") else host.split(":", 1)[0]
             if name not in allowed:
-                start_response("400 Bad Request", [("Content-Type", "application/json"),
-                                                   ("Content-Length", str(len(BAD_HOST)))])
+                start_response(
+                    "400 Bad Request",
+                    [("Content-Type", "application/json"), ("Content-Length", str(len(BAD_HOST)))],
+                )
                 return [BAD_HOST]
         return self.wsgi_app(environ, start_response)
 

@@ -184,8 +184,9 @@ def after_skip(skip_count: int, skip_returns: int) -> Status:
     return Status.WAITING if skip_count < skip_returns else Status.NO_SHOW
 
 
-def ahead_of(ticket: Candidate, waiting: Sequence[Candidate], priority_streak: int = 0,
-             max_priority_in_row: int = 0) -> int:
+def ahead_of(
+    ticket: Candidate, waiting: Sequence[Candidate], priority_streak: int = 0, max_priority_in_row: int = 0
+) -> int:
     """How many of ``waiting`` (the ticket's own service) the dispatcher calls before ``ticket``."""
     order = dispatch_order(
         [c for c in waiting if c.id != ticket.id] + [ticket], priority_streak, max_priority_in_row

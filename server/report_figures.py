@@ -23,7 +23,8 @@ from server.reports import Period, Standard
 def standards(config) -> dict[str, Standard]:
     """Each service's standards in seconds."""
     return {
-        s.code: Standard(s.standard_wait_minutes * 60, s.standard_service_minutes * 60) for s in config.all_services
+        s.code: Standard(s.standard_wait_minutes * 60, s.standard_service_minutes * 60)
+        for s in config.all_services
     }
 
 
@@ -50,14 +51,17 @@ def compute(store, config, period: Period, exceeded_limit: int = 25) -> dict:
     survey = _helper.submit(lambda: reports.survey_results(queries.survey_sums(store.read(), first, last)))
     flagged = _helper.submit(lambda: queries.flagged_tickets(store.read(), first, last))
     comments = _helper.submit(lambda: queries.survey_comments(store.read(), first, last))
-    promises = _helper.submit(lambda: reports.estimate_accuracy(queries.estimate_outcomes(store.read(), first, last)))
+    promises = _helper.submit(
+        lambda: reports.estimate_accuracy(queries.estimate_outcomes(store.read(), first, last))
+    )
     conn = store.read()
     noon = datetime.combine(period.start, time(12), config.office.tz)
     offset = int(noon.utcoffset().total_seconds())
     setting = (store.path, tuple(sorted(known.items())), offset, exceeded_limit)
     months = _month_pieces(period)
-    prints = _helper.map(lambda piece: queries.fingerprint(store.read(), piece[0].isoformat(), piece[1].isoformat()),
-                         months)
+    prints = _helper.map(
+        lambda piece: queries.fingerprint(store.read(), piece[0].isoformat(), piece[1].isoformat()), months
+    )
     pieces = [(a, b, print_) for (a, b), print_ in zip(months, prints, strict=True)]
     key = (setting, period, tuple(pieces))
     with _cache_lock:
@@ -118,8 +122,12 @@ def _month_facts(store, setting: tuple, known: dict, pieces: list[tuple]) -> lis
                 _months.move_to_end(key)
     missing = [i for i, facts in enumerate(found) if facts is None]
     offset, exceeded_limit = setting[2], setting[3]
-    queued = {i: _queue_reads(store, known, pieces[i][0].isoformat(), pieces[i][1].isoformat(), offset,
-                              exceeded_limit) for i in missing}
+    queued = {
+        i: _queue_reads(
+            store, known, pieces[i][0].isoformat(), pieces[i][1].isoformat(), offset, exceeded_limit
+        )
+        for i in missing
+    }
     for i in missing:
         found[i] = _facts_from(*queued[i])
         with _cache_lock:
@@ -135,14 +143,18 @@ def _queue_reads(store, known: dict, first: str, last: str, offset: int, exceede
     return (
         _helper.submit(lambda: queries.group_counts(store.read(), first, last, known, offset)),
         _helper.submit(lambda: queries.day_counts(store.read(), first, last, known, offset)),
-        _helper.submit(lambda: queries.worst_exceeded_scored(store.read(), first, last, known, exceeded_limit)),
+        _helper.submit(
+            lambda: queries.worst_exceeded_scored(store.read(), first, last, known, exceeded_limit)
+        ),
     )
 
 
 def _facts_from(groups, days, worst) -> _Facts:
     waits, served = reports.times_by_dimension(groups.result())
-    packed = [[{k: (array("i", v), sum(v)) for k, v in by_key.items()} for by_key in side]
-              for side in (waits, served)]
+    packed = [
+        [{k: (array("i", v), sum(v)) for k, v in by_key.items()} for by_key in side]
+        for side in (waits, served)
+    ]
     counts = [row[:-2] for row in groups.result()]  # the times are kept packed, not as text
     return _Facts(counts, days.result(), packed[0], packed[1], worst.result())
 
@@ -158,13 +170,25 @@ def _merge(facts: list[_Facts], period: Period, exceeded_limit: int) -> reports.
             parts = [getattr(f, side)[dimension] for f in facts]
             keys = {k for part in parts for k in part}
             # Each month's values stay apart, sorted, with their sum: nothing is merged.
-            merged.append({k: reports.SortedRuns([part[k][0] for part in parts if k in part],
-                                                 [part[k][1] for part in parts if k in part])
-                           for k in keys})
+            merged.append(
+                {
+                    k: reports.SortedRuns(
+                        [part[k][0] for part in parts if k in part],
+                        [part[k][1] for part in parts if k in part],
+                    )
+                    for k in keys
+                }
+            )
         sides.append(merged)
     worst = sorted((row for f in facts for row in f.worst), key=lambda row: (-row[1], row[0]))
-    return reports.assemble_report(group_rows, day_rows, sides[0], sides[1],
-                                   [ticket_id for ticket_id, _ in worst[:exceeded_limit]], period)
+    return reports.assemble_report(
+        group_rows,
+        day_rows,
+        sides[0],
+        sides[1],
+        [ticket_id for ticket_id, _ in worst[:exceeded_limit]],
+        period,
+    )
 
 
 def clear_cache() -> None:

@@ -16,6 +16,7 @@ from server.reports import ELEMENT_CODES, Standard
 
 # ---- report facts --------------------------------------------------------------------------
 
+
 def _standard_case(standards: Mapping[str, Standard], attribute: str) -> tuple[str, list]:
     """A SQL CASE giving each ticket's own service standard (seconds), NULL for unknown services."""
     if not standards:
@@ -59,8 +60,13 @@ def _tuples(conn: sqlite3.Connection, sql: str, params) -> list[tuple]:
     return cursor.execute(sql, params).fetchall()
 
 
-def group_counts(conn: sqlite3.Connection, first_day: str, last_day: str, standards: Mapping[str, Standard],
-                 utc_offset_seconds: int) -> list[tuple]:
+def group_counts(
+    conn: sqlite3.Connection,
+    first_day: str,
+    last_day: str,
+    standards: Mapping[str, Standard],
+    utc_offset_seconds: int,
+) -> list[tuple]:
     """Per (service, counter, officer, hour, status): tickets, kiosk tickets, flagged, measured
     times within the standard (wait, service), tickets over either standard, and the measured
     waiting and service times themselves (whole seconds, comma-separated, in no order): SQLite
@@ -75,8 +81,13 @@ def group_counts(conn: sqlite3.Connection, first_day: str, last_day: str, standa
     return _tuples(conn, sql, [*params, first_day, last_day])
 
 
-def day_counts(conn: sqlite3.Connection, first_day: str, last_day: str, standards: Mapping[str, Standard],
-               utc_offset_seconds: int) -> list[tuple]:
+def day_counts(
+    conn: sqlite3.Connection,
+    first_day: str,
+    last_day: str,
+    standards: Mapping[str, Standard],
+    utc_offset_seconds: int,
+) -> list[tuple]:
     """Per (day, service): kiosk tickets, measured waits and how many within the standard, the
     same for service times."""
     measured, params = _measured(standards, utc_offset_seconds)
@@ -90,13 +101,17 @@ def day_counts(conn: sqlite3.Connection, first_day: str, last_day: str, standard
 def fingerprint(conn: sqlite3.Connection, first_day: str, last_day: str) -> tuple:
     """Changes whenever any ticket of the range is written: the days' versions, which triggers on
     the tickets table raise (migration m005), summed — a few rows, not a scan of the tickets."""
-    return tuple(conn.execute(
-        "SELECT COUNT(*), TOTAL(version) FROM day_versions WHERE day BETWEEN ? AND ?", (first_day, last_day),
-    ).fetchone())
+    return tuple(
+        conn.execute(
+            "SELECT COUNT(*), TOTAL(version) FROM day_versions WHERE day BETWEEN ? AND ?",
+            (first_day, last_day),
+        ).fetchone()
+    )
 
 
-def worst_exceeded_scored(conn: sqlite3.Connection, first_day: str, last_day: str,
-                          standards: Mapping[str, Standard], limit: int) -> list[tuple[int, float]]:
+def worst_exceeded_scored(
+    conn: sqlite3.Connection, first_day: str, last_day: str, standards: Mapping[str, Standard], limit: int
+) -> list[tuple[int, float]]:
     """(id, times over its standard) of the ``limit`` counted tickets furthest over a standard,
     worst first (ties by id), so that the lists of several ranges can be merged."""
     measured, params = _measured(standards, 0)
@@ -128,7 +143,7 @@ def tickets_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, dic
     """Ticket details (for the lists of a report) keyed by id."""
     result: dict[int, dict] = {}
     for start in range(0, len(ids), 500):
-        chunk = list(ids[start:start + 500])
+        chunk = list(ids[start : start + 500])
         marks = ", ".join("?" for _ in chunk)
         for row in conn.execute(f"{_TICKET_DETAIL} WHERE id IN ({marks})", chunk):
             result[row["id"]] = dict(row)
@@ -172,6 +187,7 @@ def export_rows(conn: sqlite3.Connection, first_day: str, last_day: str) -> Iter
 
 # ---- data-quality flags ----------------------------------------------------------------------
 
+
 def set_flag(conn: sqlite3.Connection, ticket_id: int, reason: str | None, username: str, at: float) -> None:
     """Flag a ticket's times as inaccurate (``reason``) or clear the flag (``reason=None``).
 
@@ -180,7 +196,8 @@ def set_flag(conn: sqlite3.Connection, ticket_id: int, reason: str | None, usern
     if reason is None:
         conn.execute(
             "UPDATE tickets SET flagged = 0, flag_reason = NULL, flagged_by = NULL, flagged_at = NULL "
-            "WHERE id = ?", (ticket_id,),
+            "WHERE id = ?",
+            (ticket_id,),
         )
         storage.add_event(conn, ticket_id, "unflagged", at, None, username)
     else:
@@ -201,23 +218,43 @@ def flag_state(conn: sqlite3.Connection, ticket_id: int) -> dict | None:
 
 # ---- satisfaction survey -------------------------------------------------------------------
 
+
 def survey_answered(conn: sqlite3.Connection, ticket_id: int) -> bool:
     """Whether the ticket already has its one survey response."""
-    return conn.execute(
-        "SELECT 1 FROM survey_responses WHERE ticket_id = ?", (ticket_id,)
-    ).fetchone() is not None
+    return (
+        conn.execute("SELECT 1 FROM survey_responses WHERE ticket_id = ?", (ticket_id,)).fetchone()
+        is not None
+    )
 
 
-def insert_survey_response(conn: sqlite3.Connection, ticket: storage.TicketRow, kind: str, channel: str,
-                           answers: Mapping[str, int], rating: int | None, comment: str | None,
-                           at: float) -> int:
+def insert_survey_response(
+    conn: sqlite3.Connection,
+    ticket: storage.TicketRow,
+    kind: str,
+    channel: str,
+    answers: Mapping[str, int],
+    rating: int | None,
+    comment: str | None,
+    at: float,
+) -> int:
     """Store a response; raises sqlite3.IntegrityError when the ticket already has one."""
     cursor = conn.execute(
         f"""INSERT INTO survey_responses (ticket_id, kind, channel, answered_at, day, service, counter_id,
                 officer, {", ".join(ELEMENT_CODES)}, rating, comment)
             VALUES ({", ".join("?" for _ in range(10 + len(ELEMENT_CODES)))})""",
-        (ticket.id, kind, channel, at, ticket.day, ticket.service, ticket.counter_id, ticket.called_by,
-         *(answers.get(code) for code in ELEMENT_CODES), rating, comment),
+        (
+            ticket.id,
+            kind,
+            channel,
+            at,
+            ticket.day,
+            ticket.service,
+            ticket.counter_id,
+            ticket.called_by,
+            *(answers.get(code) for code in ELEMENT_CODES),
+            rating,
+            comment,
+        ),
     )
     return cursor.lastrowid
 
@@ -261,6 +298,7 @@ def survey_comments(conn: sqlite3.Connection, first_day: str, last_day: str, lim
 
 # ---- over-time alerts ----------------------------------------------------------------------
 
+
 def overtime_candidates(conn: sqlite3.Connection) -> list[tuple[storage.TicketRow, str]]:
     """Tickets that may be over time and were not alerted for it yet: (ticket, "wait"|"service").
 
@@ -291,18 +329,39 @@ def record_alert(conn: sqlite3.Connection, ticket_id: int, kind: str, at: float,
 # ---- history (the simulator) ---------------------------------------------------------------
 
 HISTORY_TICKET_COLUMNS = (
-    "id", "token", "number", "service", "day", "seq", "priority", "priority_reason", "status",
-    "issued_at", "arrived_at", "queued_at", "called_at", "last_called_at", "started_at", "finished_at",
-    "closed_at", "counter_id", "called_by", "call_count", "skip_count", "transferred_from",
-    "transferred_to", "flagged", "flag_reason", "flagged_by", "flagged_at",
+    "id",
+    "token",
+    "number",
+    "service",
+    "day",
+    "seq",
+    "priority",
+    "priority_reason",
+    "status",
+    "issued_at",
+    "arrived_at",
+    "queued_at",
+    "called_at",
+    "last_called_at",
+    "started_at",
+    "finished_at",
+    "closed_at",
+    "counter_id",
+    "called_by",
+    "call_count",
+    "skip_count",
+    "transferred_from",
+    "transferred_to",
+    "flagged",
+    "flag_reason",
+    "flagged_by",
+    "flagged_at",
 )
 
 
 def days_with_tickets(conn: sqlite3.Connection, first_day: str, last_day: str) -> set[str]:
     """Days of the range that already have tickets (the history writer leaves them alone)."""
-    rows = conn.execute(
-        "SELECT DISTINCT day FROM tickets WHERE day BETWEEN ? AND ?", (first_day, last_day)
-    )
+    rows = conn.execute("SELECT DISTINCT day FROM tickets WHERE day BETWEEN ? AND ?", (first_day, last_day))
     return {r[0] for r in rows}
 
 
@@ -330,8 +389,13 @@ def link_transfers(conn: sqlite3.Connection, links: Iterable[tuple[int, int]]) -
     conn.executemany("UPDATE tickets SET transferred_to = ? WHERE id = ?", links)
 
 
-def insert_history(conn: sqlite3.Connection, tickets: Iterable[Sequence], events: Iterable[Sequence],
-                   sequences: Iterable[Sequence], surveys: Iterable[Sequence]) -> None:
+def insert_history(
+    conn: sqlite3.Connection,
+    tickets: Iterable[Sequence],
+    events: Iterable[Sequence],
+    sequences: Iterable[Sequence],
+    surveys: Iterable[Sequence],
+) -> None:
     """Bulk-insert simulated days: ticket rows (HISTORY_TICKET_COLUMNS order), events
     (ticket_id, kind, at, counter_id, username, detail dict), day sequences (day, service, last)
     and survey rows (see :func:`insert_survey_response` for the column order)."""
@@ -346,7 +410,7 @@ def insert_history(conn: sqlite3.Connection, tickets: Iterable[Sequence], events
         for row in tickets:
             if row[later] is not None:
                 links.append((row[later], row[0]))
-                row = (*row[:later], None, *row[later + 1:])
+                row = (*row[:later], None, *row[later + 1 :])
             yield row
 
     conn.executemany(f"INSERT INTO tickets ({names}) VALUES ({marks})", unlinked())

@@ -39,11 +39,33 @@ bp.register_blueprint(survey.bp)
 SUPERVISORS = ("supervisor", "admin")
 LOCALE = "id"
 EXPORT_COLUMNS = (
-    "id", "number", "day", "service", "service_name", "status", "priority", "counter", "officer",
-    "issued_at", "called_at", "started_at", "finished_at", "wait_seconds", "service_seconds",
-    "wait_standard_minutes", "service_standard_minutes", "wait_within_standard",
-    "service_within_standard", "flagged", "flag_reason", "transferred_from", "transferred_to",
-    "estimate_seconds", "estimate_low_seconds", "estimate_high_seconds", "closed_at",
+    "id",
+    "number",
+    "day",
+    "service",
+    "service_name",
+    "status",
+    "priority",
+    "counter",
+    "officer",
+    "issued_at",
+    "called_at",
+    "started_at",
+    "finished_at",
+    "wait_seconds",
+    "service_seconds",
+    "wait_standard_minutes",
+    "service_standard_minutes",
+    "wait_within_standard",
+    "service_within_standard",
+    "flagged",
+    "flag_reason",
+    "transferred_from",
+    "transferred_to",
+    "estimate_seconds",
+    "estimate_low_seconds",
+    "estimate_high_seconds",
+    "closed_at",
 )
 
 
@@ -58,6 +80,7 @@ def _today() -> date:
 
 # ---- the figures ---------------------------------------------------------------------------
 
+
 def chart_data(config, figures: dict) -> dict:
     """What reports.js draws, as JSON."""
     period: Period = figures["period"]
@@ -65,8 +88,12 @@ def chart_data(config, figures: dict) -> dict:
     labels = [_bucket_label(b, period) for b in charts["buckets"]]
     return {
         "services": [
-            {"code": s.code, "name": s.name, "standard_wait_minutes": s.standard_wait_minutes,
-             "standard_service_minutes": s.standard_service_minutes}
+            {
+                "code": s.code,
+                "name": s.name,
+                "standard_wait_minutes": s.standard_wait_minutes,
+                "standard_service_minutes": s.standard_service_minutes,
+            }
             for s in config.all_services
         ],
         **charts,
@@ -154,6 +181,7 @@ class Formats:
 
 # ---- pages ---------------------------------------------------------------------------------
 
+
 def _page_actor():
     """The signed-in supervisor or admin, else the response to show instead (login or 403)."""
     loket = _loket()
@@ -170,8 +198,14 @@ def _render(template: str, status: int = 200, **context):
     config = loket.config
     logo_url = url_for("admin.logo") if (loket.data_dir / "logo.png").exists() else None
     names = storage.full_names(loket.store.read())
-    return render_template(template, office=config.office, config=config, fmt=Formats(config, names),
-                           logo_url=logo_url, **context), status
+    return render_template(
+        template,
+        office=config.office,
+        config=config,
+        fmt=Formats(config, names),
+        logo_url=logo_url,
+        **context,
+    ), status
 
 
 def _period() -> Period:
@@ -193,8 +227,15 @@ def reports_page():
         return _render("reports_forbidden.html", 400, actor=actor, message=str(exc))
     loket = _loket()
     figures = compute(loket.store, loket.config, period)
-    return _render("reports.html", actor=actor, today=_today(), data=chart_data(loket.config, figures),
-                   elements=reports.ELEMENTS, smileys=reports.SMILEYS, **figures)
+    return _render(
+        "reports.html",
+        actor=actor,
+        today=_today(),
+        data=chart_data(loket.config, figures),
+        elements=reports.ELEMENTS,
+        smileys=reports.SMILEYS,
+        **figures,
+    )
 
 
 @bp.get("/reports/print")
@@ -211,7 +252,9 @@ def print_page():
     loket = _loket()
     figures = compute(loket.store, loket.config, period, exceeded_limit=30)
     signed_on = min(period.end, _today())
-    return _render("reports_print.html", actor=actor, signed_on=signed_on, elements=reports.ELEMENTS, **figures)
+    return _render(
+        "reports_print.html", actor=actor, signed_on=signed_on, elements=reports.ELEMENTS, **figures
+    )
 
 
 @bp.get("/reports/data.json")
@@ -222,17 +265,23 @@ def report_json():
     period = _period()
     figures = compute(loket.store, loket.config, period)
     report = figures["report"]
-    return jsonify({
-        "from": period.start.isoformat(), "to": period.end.isoformat(),
-        "total": _plain(report.total),
-        "groups": {name: [_plain(row) for row in rows] for name, rows in report.groups.items()},
-        "exceeded_count": report.exceeded_count,
-        "exceeded": [_ticket_brief(t) for t in figures["exceeded"]],
-        "flagged": [_ticket_brief(t) for t in figures["flagged"]],
-        "survey": {by: {str(k): v.as_dict() for k, v in results.items()} for by, results in figures["survey"].items()},
-        "charts": chart_data(loket.config, figures),
-        "estimates": figures["estimates"],
-    })
+    return jsonify(
+        {
+            "from": period.start.isoformat(),
+            "to": period.end.isoformat(),
+            "total": _plain(report.total),
+            "groups": {name: [_plain(row) for row in rows] for name, rows in report.groups.items()},
+            "exceeded_count": report.exceeded_count,
+            "exceeded": [_ticket_brief(t) for t in figures["exceeded"]],
+            "flagged": [_ticket_brief(t) for t in figures["flagged"]],
+            "survey": {
+                by: {str(k): v.as_dict() for k, v in results.items()}
+                for by, results in figures["survey"].items()
+            },
+            "charts": chart_data(loket.config, figures),
+            "estimates": figures["estimates"],
+        }
+    )
 
 
 def _plain(row: dict) -> dict:
@@ -242,12 +291,19 @@ def _plain(row: dict) -> dict:
 def _ticket_brief(ticket: dict) -> dict:
     tz = _loket().config.office.tz
     return {
-        "id": ticket["id"], "number": ticket["number"], "day": ticket["day"], "service": ticket["service"],
-        "status": ticket["status"], "counter_id": ticket["counter_id"], "officer": ticket["called_by"],
+        "id": ticket["id"],
+        "number": ticket["number"],
+        "day": ticket["day"],
+        "service": ticket["service"],
+        "status": ticket["status"],
+        "counter_id": ticket["counter_id"],
+        "officer": ticket["called_by"],
         "wait_seconds": _seconds(ticket["called_at"], ticket["issued_at"]),
         "service_seconds": _seconds(ticket["finished_at"], ticket["started_at"]),
-        "flagged": bool(ticket["flagged"]), "flag_reason": ticket["flag_reason"],
-        "flagged_by": ticket["flagged_by"], "flagged_at": iso(ticket["flagged_at"], tz),
+        "flagged": bool(ticket["flagged"]),
+        "flag_reason": ticket["flag_reason"],
+        "flagged_by": ticket["flagged_by"],
+        "flagged_at": iso(ticket["flagged_at"], tz),
     }
 
 
@@ -257,6 +313,7 @@ def _seconds(end, start) -> int | None:
 
 
 # ---- exports -------------------------------------------------------------------------------
+
 
 def _export_period() -> Period:
     """``from`` and ``to`` (both required) of an export, or the same ``view`` parameters as the
@@ -278,22 +335,37 @@ def export_row(ticket: dict, config) -> dict:
     wait = _seconds(ticket["called_at"], ticket["issued_at"])
     served = _seconds(ticket["finished_at"], ticket["started_at"])
     return {
-        "id": ticket["id"], "number": ticket["number"], "day": ticket["day"], "service": ticket["service"],
-        "service_name": service.name if service else ticket["service"], "status": ticket["status"],
-        "priority": bool(ticket["priority"]), "counter": ticket["counter_id"], "officer": ticket["called_by"],
-        "issued_at": iso(ticket["issued_at"], tz), "called_at": iso(ticket["called_at"], tz),
-        "started_at": iso(ticket["started_at"], tz), "finished_at": iso(ticket["finished_at"], tz),
-        "wait_seconds": wait, "service_seconds": served,
+        "id": ticket["id"],
+        "number": ticket["number"],
+        "day": ticket["day"],
+        "service": ticket["service"],
+        "service_name": service.name if service else ticket["service"],
+        "status": ticket["status"],
+        "priority": bool(ticket["priority"]),
+        "counter": ticket["counter_id"],
+        "officer": ticket["called_by"],
+        "issued_at": iso(ticket["issued_at"], tz),
+        "called_at": iso(ticket["called_at"], tz),
+        "started_at": iso(ticket["started_at"], tz),
+        "finished_at": iso(ticket["finished_at"], tz),
+        "wait_seconds": wait,
+        "service_seconds": served,
         "wait_standard_minutes": service.standard_wait_minutes if service else None,
         "service_standard_minutes": service.standard_service_minutes if service else None,
-        "wait_within_standard": reports.within_standard(wait, service.standard_wait_minutes) if service else None,
+        "wait_within_standard": reports.within_standard(wait, service.standard_wait_minutes)
+        if service
+        else None,
         "service_within_standard": (
             reports.within_standard(served, service.standard_service_minutes) if service else None
         ),
-        "flagged": bool(ticket["flagged"]), "flag_reason": ticket["flag_reason"],
-        "transferred_from": ticket["transferred_from"], "transferred_to": ticket["transferred_to"],
-        **{name: None if ticket[name] is None else round(ticket[name])
-           for name in ("estimate_seconds", "estimate_low_seconds", "estimate_high_seconds")},
+        "flagged": bool(ticket["flagged"]),
+        "flag_reason": ticket["flag_reason"],
+        "transferred_from": ticket["transferred_from"],
+        "transferred_to": ticket["transferred_to"],
+        **{
+            name: None if ticket[name] is None else round(ticket[name])
+            for name in ("estimate_seconds", "estimate_low_seconds", "estimate_high_seconds")
+        },
         # When the ticket was closed (finished, skipped, transferred; 00:00 for expired and unfinished).
         "closed_at": iso(ticket["closed_at"], tz),
     }
@@ -340,8 +412,11 @@ def export_csv():
         yield buffer.getvalue()
 
     name = f"laporan-antrian-{period.start.isoformat()}-{period.end.isoformat()}.csv"
-    return Response(stream_with_context(lines()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+    return Response(
+        stream_with_context(lines()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
 
 
 def _days(period: Period) -> tuple[str, str]:
@@ -358,25 +433,54 @@ def export_xlsx():
     rows = (export_row(t, loket.config) for t in queries.export_rows(loket.store.read(), *_days(period)))
     content = workbook_bytes(loket.config, figures, rows, EXPORT_COLUMNS, Formats(loket.config))
     name = f"laporan-antrian-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
-    return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+    return Response(
+        content,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
 
 
 SUMMARY_HEADER = (
-    "Kode", "Layanan", "Diterbitkan", "Dilayani", "Tidak hadir", "Kedaluwarsa", "Tidak selesai", "Dialihkan",
+    "Kode",
+    "Layanan",
+    "Diterbitkan",
+    "Dilayani",
+    "Tidak hadir",
+    "Kedaluwarsa",
+    "Tidak selesai",
+    "Dialihkan",
     "Ditandai",
-    "Tunggu rata-rata (detik)", "Tunggu median (detik)", "Tunggu P90 (detik)", "% tunggu dalam standar",
-    "Layanan rata-rata (detik)", "Layanan median (detik)", "Layanan P90 (detik)", "% layanan dalam standar",
+    "Tunggu rata-rata (detik)",
+    "Tunggu median (detik)",
+    "Tunggu P90 (detik)",
+    "% tunggu dalam standar",
+    "Layanan rata-rata (detik)",
+    "Layanan median (detik)",
+    "Layanan P90 (detik)",
+    "% layanan dalam standar",
 )
 
 
 def _summary_line(code, name, row: dict) -> list:
     wait, served = row["wait"], row["service_time"]
     return [
-        code, name, row["issued"], row["done"], row["no_show"], row["expired"], row["unfinished"],
-        row["transferred"], row["flagged"],
-        _round(wait.average), _round(wait.median), _round(wait.p90), _round(wait.within_percent, 1),
-        _round(served.average), _round(served.median), _round(served.p90), _round(served.within_percent, 1),
+        code,
+        name,
+        row["issued"],
+        row["done"],
+        row["no_show"],
+        row["expired"],
+        row["unfinished"],
+        row["transferred"],
+        row["flagged"],
+        _round(wait.average),
+        _round(wait.median),
+        _round(wait.p90),
+        _round(wait.within_percent, 1),
+        _round(served.average),
+        _round(served.median),
+        _round(served.p90),
+        _round(served.within_percent, 1),
     ]
 
 
@@ -404,16 +508,32 @@ def workbook_bytes(config, figures: dict, rows, columns, fmt: Formats) -> bytes:
     for row in rows:
         tickets.append([row[c] for c in columns])
     results = book.create_sheet("Survei IKM")
-    results.append(["Kode", "Layanan", "Responden", *(name for _, name, _ in reports.ELEMENTS), "IKM", "Mutu",
-                    "Responden survei singkat", "Indeks survei singkat"])
+    results.append(
+        [
+            "Kode",
+            "Layanan",
+            "Responden",
+            *(name for _, name, _ in reports.ELEMENTS),
+            "IKM",
+            "Mutu",
+            "Responden survei singkat",
+            "Indeks survei singkat",
+        ]
+    )
     for key, result in sorted(figures["survey"]["service"].items()):
         values = result.as_dict()
-        results.append([
-            key, fmt.service(key), result.respondents,
-            *(_round(result.element_averages.get(code), 2) for code in reports.ELEMENT_CODES),
-            values["score"], f"{values['grade']} ({values['grade_label']})" if values["grade"] else None,
-            result.smiley_respondents, values["smiley_score"],
-        ])
+        results.append(
+            [
+                key,
+                fmt.service(key),
+                result.respondents,
+                *(_round(result.element_averages.get(code), 2) for code in reports.ELEMENT_CODES),
+                values["score"],
+                f"{values['grade']} ({values['grade_label']})" if values["grade"] else None,
+                result.smiley_respondents,
+                values["smiley_score"],
+            ]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -434,14 +554,22 @@ def _safe_sheets(book) -> None:
 
 # ---- data quality --------------------------------------------------------------------------
 
+
 def _flag_response(ticket_id: int):
     loket = _loket()
     ticket = loket.queue.get(ticket_id)
     state = queries.flag_state(loket.store.read(), ticket_id)
-    return jsonify({"ticket": {
-        **ticket_json(ticket, loket.queue), "flagged": bool(state["flagged"]), "flag_reason": state["flag_reason"],
-        "flagged_by": state["flagged_by"], "flagged_at": iso(state["flagged_at"], loket.config.office.tz),
-    }})
+    return jsonify(
+        {
+            "ticket": {
+                **ticket_json(ticket, loket.queue),
+                "flagged": bool(state["flagged"]),
+                "flag_reason": state["flag_reason"],
+                "flagged_by": state["flagged_by"],
+                "flagged_at": iso(state["flagged_at"], loket.config.office.tz),
+            }
+        }
+    )
 
 
 @bp.post("/api/tickets/<int:ticket_id>/flag")
@@ -474,44 +602,100 @@ def unflag_ticket(ticket_id: int):
 def openapi_paths() -> dict:
     """The OpenAPI description of this blueprint's JSON routes (and the survey's), for
     ``server.openapi.spec()`` to merge into its ``paths``."""
-    error = {"description": "Galat", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    error = {
+        "description": "Galat",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
     ok = {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
     ticket_id = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "integer"}}
     counter_id = {"name": "counter_id", "in": "path", "required": True, "schema": {"type": "integer"}}
     token = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
-    answers = {"required": True, "content": {"application/json": {"schema": {
-        "type": "object",
-        "properties": {
-            "answers": {"type": "object", "description": "u1…u9, each 1–4 (nine elements)",
-                        "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 4}},
-            "rating": {"type": "integer", "minimum": 1, "maximum": 4, "description": "the four-smiley rating"},
-            "comment": {"type": "string", "maxLength": 1000},
+    answers = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "answers": {
+                            "type": "object",
+                            "description": "u1…u9, each 1–4 (nine elements)",
+                            "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 4},
+                        },
+                        "rating": {
+                            "type": "integer",
+                            "minimum": 1,
+                            "maximum": 4,
+                            "description": "the four-smiley rating",
+                        },
+                        "comment": {"type": "string", "maxLength": 1000},
+                    },
+                }
+            }
         },
-    }}}}
-    created = {"201": {**ok, "description": "Created"}, "400": error, "404": error,
-               "409": {**error, "description": "not_done, already_answered, survey_closed"}, "422": error}
+    }
+    created = {
+        "201": {**ok, "description": "Created"},
+        "400": error,
+        "404": error,
+        "409": {**error, "description": "not_done, already_answered, survey_closed"},
+        "422": error,
+    }
     return {
-        "/api/tickets/{ticket_id}/flag": {"post": {
-            "summary": "Tandai waktu tiket tidak akurat (tidak dihitung dalam rata-rata)",
-            "parameters": [ticket_id],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}}}},
-            "responses": {"200": ok, "400": error, "401": error, "403": error, "404": error, "422": error},
-        }},
-        "/api/tickets/{ticket_id}/unflag": {"post": {
-            "summary": "Batalkan tanda tidak akurat", "parameters": [ticket_id],
-            "responses": {"200": ok, "401": error, "403": error, "404": error},
-        }},
-        "/api/survey/{token}": {"post": {
-            "summary": "Jawaban survei kepuasan dari halaman status (kode QR)", "parameters": [token],
-            "requestBody": answers, "responses": created,
-        }},
-        "/api/survey/tickets/{ticket_id}": {"post": {
-            "summary": "Jawaban survei kepuasan dari tablet loket", "parameters": [ticket_id],
-            "requestBody": answers, "responses": {**created, "401": error, "403": error},
-        }},
-        "/api/survey/counters/{counter_id}/pending": {"get": {
-            "summary": "Tiket yang baru selesai di loket ini dan belum mengisi survei", "parameters": [counter_id],
-            "responses": {"200": ok, "401": error, "403": error, "404": error},
-        }},
+        "/api/tickets/{ticket_id}/flag": {
+            "post": {
+                "summary": "Tandai waktu tiket tidak akurat (tidak dihitung dalam rata-rata)",
+                "parameters": [ticket_id],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["reason"],
+                                "properties": {"reason": {"type": "string"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": ok,
+                    "400": error,
+                    "401": error,
+                    "403": error,
+                    "404": error,
+                    "422": error,
+                },
+            }
+        },
+        "/api/tickets/{ticket_id}/unflag": {
+            "post": {
+                "summary": "Batalkan tanda tidak akurat",
+                "parameters": [ticket_id],
+                "responses": {"200": ok, "401": error, "403": error, "404": error},
+            }
+        },
+        "/api/survey/{token}": {
+            "post": {
+                "summary": "Jawaban survei kepuasan dari halaman status (kode QR)",
+                "parameters": [token],
+                "requestBody": answers,
+                "responses": created,
+            }
+        },
+        "/api/survey/tickets/{ticket_id}": {
+            "post": {
+                "summary": "Jawaban survei kepuasan dari tablet loket",
+                "parameters": [ticket_id],
+                "requestBody": answers,
+                "responses": {**created, "401": error, "403": error},
+            }
+        },
+        "/api/survey/counters/{counter_id}/pending": {
+            "get": {
+                "summary": "Tiket yang baru selesai di loket ini dan belum mengisi survei",
+                "parameters": [counter_id],
+                "responses": {"200": ok, "401": error, "403": error, "404": error},
+            }
+        },
     }

@@ -180,6 +180,7 @@ def _parse_period(args: Mapping[str, str], today: date) -> Period:
 
 # ---- statistics ----------------------------------------------------------------------------
 
+
 def percentile(ordered: Sequence[float], p: float) -> float | None:
     """The p-th percentile (0–100) of an already sorted sequence; linear interpolation.
 
@@ -273,8 +274,14 @@ class Spread:
         return cls(len(values), average, percentile(values, 50), percentile(values, 90), within)
 
     def as_dict(self) -> dict:
-        return {"count": self.count, "average": self.average, "median": self.median,
-                "p90": self.p90, "within": self.within, "within_percent": self.within_percent}
+        return {
+            "count": self.count,
+            "average": self.average,
+            "median": self.median,
+            "p90": self.p90,
+            "within": self.within,
+            "within_percent": self.within_percent,
+        }
 
 
 # ---- the report ----------------------------------------------------------------------------
@@ -284,8 +291,20 @@ class Spread:
 # "service_within" count measured times within the ticket's own service standard; "exceeded"
 # counts tickets over either standard.
 COUNT_FIELDS = (
-    "tickets", "issued", "called", "done", "no_show", "expired", "unfinished", "transferred",
-    "cancelled", "open", "flagged", "wait_within", "service_within", "exceeded",
+    "tickets",
+    "issued",
+    "called",
+    "done",
+    "no_show",
+    "expired",
+    "unfinished",
+    "transferred",
+    "cancelled",
+    "open",
+    "flagged",
+    "wait_within",
+    "service_within",
+    "exceeded",
 )
 DIMENSIONS = ("service", "counter", "officer", "hour")
 HISTOGRAM_BINS = 31  # whole minutes 0..29 and "30 or more"
@@ -337,21 +356,42 @@ def _row(counts: list, waits: list, served: list) -> dict:
     for name in ("wait", "service_time"):
         values = _as_runs(waits if name == "wait" else served)
         within = row.pop("wait_within" if name == "wait" else "service_within")
-        row[name] = Spread(len(values), values.total / len(values) if len(values) else None,
-                           values.percentile(50), values.percentile(90), within)
+        row[name] = Spread(
+            len(values),
+            values.total / len(values) if len(values) else None,
+            values.percentile(50),
+            values.percentile(90),
+            within,
+        )
     return row
 
 
-_STATUS_FIELD = {status: COUNT_FIELDS.index(status)
-                 for status in ("done", "no_show", "expired", "unfinished", "transferred", "cancelled")}
+_STATUS_FIELD = {
+    status: COUNT_FIELDS.index(status)
+    for status in ("done", "no_show", "expired", "unfinished", "transferred", "cancelled")
+}
 _OPEN = COUNT_FIELDS.index("open")
 _FLAGGED, _WAIT_WITHIN, _SERVICE_WITHIN, _EXCEEDED = (
-    COUNT_FIELDS.index(name) for name in ("flagged", "wait_within", "service_within", "exceeded"))
+    COUNT_FIELDS.index(name) for name in ("flagged", "wait_within", "service_within", "exceeded")
+)
 
 
 def _count_rows(group_rows: Iterable[tuple]) -> Iterator[list]:
     """report_queries.group_counts rows (per status) as keys + COUNT_FIELDS values."""
-    for service, counter, officer, hour, status, tickets, kiosk, flagged, wait_ok, served_ok, over, *_ in group_rows:
+    for (
+        service,
+        counter,
+        officer,
+        hour,
+        status,
+        tickets,
+        kiosk,
+        flagged,
+        wait_ok,
+        served_ok,
+        over,
+        *_,
+    ) in group_rows:
         counts = [0] * len(COUNT_FIELDS)
         counts[0], counts[1], counts[_FLAGGED] = tickets, kiosk, flagged
         counts[2] = tickets if counter is not None else 0
@@ -360,8 +400,14 @@ def _count_rows(group_rows: Iterable[tuple]) -> Iterator[list]:
         yield [service, counter, officer, hour, *counts]
 
 
-def assemble_report(group_rows: Sequence[tuple], day_rows: Sequence[tuple], waits: list[dict],
-                    served: list[dict], worst_exceeded: list[int], period: Period) -> Report:
+def assemble_report(
+    group_rows: Sequence[tuple],
+    day_rows: Sequence[tuple],
+    waits: list[dict],
+    served: list[dict],
+    worst_exceeded: list[int],
+    period: Period,
+) -> Report:
     """All figures of a period from its counts and its times grouped per dimension (each a
     SortedRuns, or a list, sorted here in place)."""
     sums: list[dict] = [{} for _ in range(5)]
@@ -393,8 +439,11 @@ def natural_key(value) -> tuple:
     """Sort key that orders numbers inside names by value: petugas2 before petugas10."""
     if not isinstance(value, str):
         return ((0, value, ""),)
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
-                 for part in re.split(r"(\d+)", value) if part)
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+        for part in re.split(r"(\d+)", value)
+        if part
+    )
 
 
 def histogram(ordered, bins: int = HISTOGRAM_BINS) -> list[int]:
@@ -453,6 +502,7 @@ def within_standard(seconds: float | None, standard_minutes: float) -> bool | No
 
 # ---- how good the wait estimate was ---------------------------------------------------------
 
+
 def estimate_accuracy(outcomes: Iterable[tuple]) -> dict[str, dict]:
     """Per service and for "all": how many called visitors had an estimate, the median absolute
     error (seconds) and the share (%) whose wait fell inside the range they were told, from
@@ -464,8 +514,11 @@ def estimate_accuracy(outcomes: Iterable[tuple]) -> dict[str, dict]:
     result = {}
     for key, rows in groups.items():
         errors = sorted(error for error, _ in rows)
-        result[key] = {"count": len(rows), "median_abs_error": percentile(errors, 50),
-                       "inside_percent": share(sum(inside for _, inside in rows), len(rows))}
+        result[key] = {
+            "count": len(rows),
+            "median_abs_error": percentile(errors, 50),
+            "inside_percent": share(sum(inside for _, inside in rows), len(rows)),
+        }
     return result
 
 
@@ -477,12 +530,22 @@ ELEMENTS: tuple[tuple[str, str, tuple[str, str, str, str]], ...] = (
     ("u2", "Sistem, mekanisme, dan prosedur", ("Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah")),
     ("u3", "Waktu penyelesaian", ("Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat")),
     ("u4", "Biaya/tarif", ("Sangat mahal", "Cukup mahal", "Murah", "Gratis")),
-    ("u5", "Produk spesifikasi jenis pelayanan", ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai")),
+    (
+        "u5",
+        "Produk spesifikasi jenis pelayanan",
+        ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
+    ),
     ("u6", "Kompetensi pelaksana", ("Tidak kompeten", "Kurang kompeten", "Kompeten", "Sangat kompeten")),
-    ("u7", "Perilaku pelaksana", ("Tidak sopan dan ramah", "Kurang sopan dan ramah", "Sopan dan ramah",
-                                  "Sangat sopan dan ramah")),
-    ("u8", "Penanganan pengaduan, saran dan masukan", ("Tidak ada", "Ada tetapi tidak berfungsi",
-                                                       "Berfungsi kurang maksimal", "Dikelola dengan baik")),
+    (
+        "u7",
+        "Perilaku pelaksana",
+        ("Tidak sopan dan ramah", "Kurang sopan dan ramah", "Sopan dan ramah", "Sangat sopan dan ramah"),
+    ),
+    (
+        "u8",
+        "Penanganan pengaduan, saran dan masukan",
+        ("Tidak ada", "Ada tetapi tidak berfungsi", "Berfungsi kurang maksimal", "Dikelola dengan baik"),
+    ),
     ("u9", "Sarana dan prasarana", ("Buruk", "Cukup", "Baik", "Sangat baik")),
 )
 ELEMENT_CODES = tuple(code for code, _, _ in ELEMENTS)

@@ -68,9 +68,14 @@ def page_urls(host: str, port: int) -> list[tuple[str, str]]:
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     base = f"http://{shown}:{port}"
     pages = [
-        ("Kiosk (ambil nomor)", "/kiosk"), ("Layar TV (display)", "/display"),
-        ("Petugas loket", "/officer"), ("Papan pemantauan", "/board"), ("Admin", "/admin"),
-        ("Laporan", "/reports"), ("Panduan (bantuan)", "/bantuan"), ("API (OpenAPI)", "/api/openapi.json"),
+        ("Kiosk (ambil nomor)", "/kiosk"),
+        ("Layar TV (display)", "/display"),
+        ("Petugas loket", "/officer"),
+        ("Papan pemantauan", "/board"),
+        ("Admin", "/admin"),
+        ("Laporan", "/reports"),
+        ("Panduan (bantuan)", "/bantuan"),
+        ("API (OpenAPI)", "/api/openapi.json"),
     ]
     urls = [(label, base + path) for label, path in pages]
     if host in ("0.0.0.0", "::"):
@@ -85,6 +90,7 @@ def page_urls(host: str, port: int) -> list[tuple[str, str]]:
 
 def serve(data_dir: Path, host: str, port: int, dev: bool = False, demo: bool = False) -> int:
     """Serve until SIGINT/SIGTERM; return the exit code."""
+
     def ready():
         print("Loket siap. Buka:", flush=True)
         for label, url in page_urls(host, port):

@@ -21,8 +21,9 @@ SYSTEM_UNIT_DIR = Path("/etc/systemd/system")
 def unit_text(data_dir: Path, host: str, port: int, user: str, python: str = sys.executable) -> str:
     """The unit file's text."""
     data_dir = data_dir.resolve()
-    command = shlex.join([python, "-m", "server", "serve", "--data", str(data_dir),
-                          "--host", host, "--port", str(port)])
+    command = shlex.join(
+        [python, "-m", "server", "serve", "--data", str(data_dir), "--host", host, "--port", str(port)]
+    )
     return f"""\
 # Loket queue server. Written by `loket service install`; run it again to change it.
 [Unit]
@@ -54,8 +55,15 @@ def default_user() -> str:
     return os.environ.get("SUDO_USER") or os.environ.get("USER") or "root"
 
 
-def install(data_dir: Path, host: str, port: int, user: str, unit_dir: Path = SYSTEM_UNIT_DIR,
-            enable: bool = True, run: Callable[[list[str]], object] | None = None) -> Path:
+def install(
+    data_dir: Path,
+    host: str,
+    port: int,
+    user: str,
+    unit_dir: Path = SYSTEM_UNIT_DIR,
+    enable: bool = True,
+    run: Callable[[list[str]], object] | None = None,
+) -> Path:
     """Write the unit into ``unit_dir``; with ``enable``, reload systemd and enable and start it
     (``run`` runs each systemctl command; raises on failure)."""
     unit_dir.mkdir(parents=True, exist_ok=True)

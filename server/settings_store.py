@@ -32,10 +32,13 @@ def hours_text(hours: Hours) -> str:
 
 def _service_raw(service) -> dict:
     item = {
-        "code": service.code, "name": service.name, "description": service.description,
+        "code": service.code,
+        "name": service.name,
+        "description": service.description,
         "standard_wait_minutes": service.standard_wait_minutes,
         "standard_service_minutes": service.standard_service_minutes,
-        "daily_quota": service.daily_quota, "enabled": service.enabled,
+        "daily_quota": service.daily_quota,
+        "enabled": service.enabled,
     }
     if service.hours is not None:
         item["hours"] = hours_text(service.hours)
@@ -49,21 +52,27 @@ def config_to_raw(config: Config) -> dict:
     office = config.office
     return {
         "office": {
-            "name": office.name, "short_name": office.short_name, "timezone": office.timezone,
-            "hours": hours_text(office.hours), "days": [WEEKDAYS[d] for d in office.days],
-            "running_text": office.running_text, "head_name": office.head_name, "head_nip": office.head_nip,
+            "name": office.name,
+            "short_name": office.short_name,
+            "timezone": office.timezone,
+            "hours": hours_text(office.hours),
+            "days": [WEEKDAYS[d] for d in office.days],
+            "running_text": office.running_text,
+            "head_name": office.head_name,
+            "head_nip": office.head_nip,
         },
         "queue": dataclasses.asdict(config.queue),
         "printer": dataclasses.asdict(config.printer),
         "voice": dataclasses.asdict(config.voice),
-        "security": {**dataclasses.asdict(config.security), "allowed_hosts": list(config.security.allowed_hosts)},
+        "security": {
+            **dataclasses.asdict(config.security),
+            "allowed_hosts": list(config.security.allowed_hosts),
+        },
         "survey": {"mode": config.survey.mode},
         "backup": dataclasses.asdict(config.backup),
         "display": {"media": list(config.display.media), "slide_seconds": config.display.slide_seconds},
         "services": [_service_raw(s) for s in config.all_services],
-        "counters": [
-            {"id": c.id, "name": c.name, "services": list(c.services)} for c in config.counters
-        ],
+        "counters": [{"id": c.id, "name": c.name, "services": list(c.services)} for c in config.counters],
     }
 
 

@@ -106,13 +106,19 @@ def plan_day(model: Model, rng: random.Random) -> list[Visitor]:
                 break
             service = rng.choices(codes, weights)[0]
             others = [c for c in codes if c != service]
-            visitors.append(Visitor(
-                arrival=t, service=service, priority=rng.random() < model.priority,
-                duration=_duration(model, service, rng), walk_up=rng.uniform(15, 90),
-                no_show=rng.random() < model.no_show,
-                transfer_to=rng.choice(others) if others and rng.random() < model.transfer else None,
-                transfer_duration=0.0, forgot=rng.random() < model.forgot,
-            ))
+            visitors.append(
+                Visitor(
+                    arrival=t,
+                    service=service,
+                    priority=rng.random() < model.priority,
+                    duration=_duration(model, service, rng),
+                    walk_up=rng.uniform(15, 90),
+                    no_show=rng.random() < model.no_show,
+                    transfer_to=rng.choice(others) if others and rng.random() < model.transfer else None,
+                    transfer_duration=0.0,
+                    forgot=rng.random() < model.forgot,
+                )
+            )
             if visitors[-1].transfer_to:
                 visitors[-1].transfer_duration = _duration(model, visitors[-1].transfer_to, rng)
     return visitors
@@ -130,8 +136,15 @@ class Simulation:
     each event at simulated time ``t`` (a live run sleeps there).
     """
 
-    def __init__(self, office, model: Model, officers: list[tuple[str, int]], rng: random.Random,
-                 serves, pace=lambda t: None):
+    def __init__(
+        self,
+        office,
+        model: Model,
+        officers: list[tuple[str, int]],
+        rng: random.Random,
+        serves,
+        pace=lambda t: None,
+    ):
         self.office = office
         self.serves = serves  # officer -> the service codes of their counter
         self.model = model
@@ -195,9 +208,18 @@ class Simulation:
         """A visitor the simulation did not bring (a tap on the real kiosk, a number taken with
         curl, a ticket left by an earlier run): served like any other, for a typical time."""
         number, service = self.office.describe(ticket)
-        return Visitor(arrival=0.0, service=service, priority=False,
-                       duration=_duration(self.model, service, self.rng), walk_up=self.rng.uniform(15, 90),
-                       no_show=False, transfer_to=None, transfer_duration=0.0, forgot=False, number=number)
+        return Visitor(
+            arrival=0.0,
+            service=service,
+            priority=False,
+            duration=_duration(self.model, service, self.rng),
+            walk_up=self.rng.uniform(15, 90),
+            no_show=False,
+            transfer_to=None,
+            transfer_duration=0.0,
+            forgot=False,
+            number=number,
+        )
 
     def _skip(self, t: float, officer, ticket) -> None:
         returned = self.office.skip(officer, ticket, t)
@@ -235,25 +257,45 @@ class Simulation:
 
 # ---- the command ---------------------------------------------------------------------------
 
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``loket simulate``."""
     parser.add_argument("--seed", type=int, default=1, help="random seed (the same seed, the same day)")
-    parser.add_argument("--visitors", type=float, help="expected visitors per day "
-                        "(default 200 live, 1150 with --history: about 300,000 a year)")
+    parser.add_argument(
+        "--visitors",
+        type=float,
+        help="expected visitors per day (default 200 live, 1150 with --history: about 300,000 a year)",
+    )
     parser.add_argument("--data", help="data folder (default $LOKET_DATA, else ./loket-data)")
     live = parser.add_argument_group("live: drive a running server through its HTTP API")
     live.add_argument("--url", default="http://127.0.0.1:8000", help="the running server")
-    live.add_argument("--speed", type=float, default=60.0,
-                      help="simulated seconds per real second (default 60; 0 = as fast as possible)")
-    live.add_argument("--officer", action="append", default=[], metavar="USER[:COUNTER]",
-                      help="an officer account and its counter (repeat; default: counters in order)")
+    live.add_argument(
+        "--speed",
+        type=float,
+        default=60.0,
+        help="simulated seconds per real second (default 60; 0 = as fast as possible)",
+    )
+    live.add_argument(
+        "--officer",
+        action="append",
+        default=[],
+        metavar="USER[:COUNTER]",
+        help="an officer account and its counter (repeat; default: counters in order)",
+    )
     live.add_argument("--password", help="the officers' password (default $LOKET_PASSWORD)")
-    live.add_argument("--device", help="token of an enrolled kiosk (`loket device add`; default $LOKET_DEVICE; "
-                                       "not needed against a --demo server on this PC)")
+    live.add_argument(
+        "--device",
+        help="token of an enrolled kiosk (`loket device add`; default $LOKET_DEVICE; "
+        "not needed against a --demo server on this PC)",
+    )
     live.add_argument("--hours", metavar="HH:MM-HH:MM", help="the simulated part of the day")
     history = parser.add_argument_group("history: write past days into the database")
-    history.add_argument("--history", type=int, metavar="DAYS",
-                         help="simulate the DAYS days before --until and write them into --data")
+    history.add_argument(
+        "--history",
+        type=int,
+        metavar="DAYS",
+        help="simulate the DAYS days before --until and write them into --data",
+    )
     history.add_argument("--until", help="last day of the history (default yesterday), YYYY-MM-DD")
 
 
@@ -270,8 +312,9 @@ def run_live(args: argparse.Namespace) -> int:
 
     password = args.password or os.environ.get("LOKET_PASSWORD")
     if not password:
-        print("loket simulate: give the officers' password with --password or $LOKET_PASSWORD",
-              file=sys.stderr)
+        print(
+            "loket simulate: give the officers' password with --password or $LOKET_PASSWORD", file=sys.stderr
+        )
         return 1
     try:
         office = HttpOffice(args.url, device=args.device or os.environ.get("LOKET_DEVICE"))
@@ -292,8 +335,11 @@ def run_live(args: argparse.Namespace) -> int:
     rng = random.Random(f"{args.seed}:live")
     visitors = plan_day(model, rng)
     pace = Pacer(args.speed, model.opens)
-    print(f"Simulasi: {len(visitors)} pengunjung, {len(officers)} petugas, kecepatan {args.speed:g}x "
-          f"→ {args.url}", flush=True)
+    print(
+        f"Simulasi: {len(visitors)} pengunjung, {len(officers)} petugas, kecepatan {args.speed:g}x "
+        f"→ {args.url}",
+        flush=True,
+    )
     serves = {c["id"]: set(c["services"]) for c in counters}
     simulation = Simulation(office, model, officers, rng, lambda officer: serves[officer[1]], pace)
     try:
@@ -301,10 +347,16 @@ def run_live(args: argparse.Namespace) -> int:
     except (requests.RequestException, SimulationError) as exc:
         print(f"loket simulate: stopped: {exc}", file=sys.stderr)
         return 1
-    counts = {action: sum(1 for entry in log if entry[1] == action)
-              for action in ("issue", "call", "finish", "skip", "transfer")}
-    print("Selesai: " + ", ".join(f"{k} {v}" for k, v in counts.items())
-          + (f", ditolak {office.refused}" if office.refused else ""), flush=True)
+    counts = {
+        action: sum(1 for entry in log if entry[1] == action)
+        for action in ("issue", "call", "finish", "skip", "transfer")
+    }
+    print(
+        "Selesai: "
+        + ", ".join(f"{k} {v}" for k, v in counts.items())
+        + (f", ditolak {office.refused}" if office.refused else ""),
+        flush=True,
+    )
     return 0
 
 
@@ -391,8 +443,10 @@ class HttpOffice:
             time.sleep(2)  # the kiosk's flood guard: wait like a patient visitor
         if response.status_code >= 400:
             error = (response.json() or {}).get("error", {}) if _is_json(response) else {}
-            raise SimulationError(f"{path}: {response.status_code} {error.get('message', response.text[:200])}",
-                                  response.status_code)
+            raise SimulationError(
+                f"{path}: {response.status_code} {error.get('message', response.text[:200])}",
+                response.status_code,
+            )
         return response.json()
 
     def layout(self) -> tuple[list[dict], list[dict]]:
@@ -421,8 +475,9 @@ class HttpOffice:
         return ticket["id"]
 
     def call_next(self, officer: tuple[str, int], t: float):
-        ticket = self._post(self.sessions[officer[0]], f"/api/counters/{officer[1]}/call-next",
-                            username=officer[0])["ticket"]
+        ticket = self._post(
+            self.sessions[officer[0]], f"/api/counters/{officer[1]}/call-next", username=officer[0]
+        )["ticket"]
         if not ticket:
             return None
         self.called[ticket["id"]] = (ticket["number"], ticket["service"])
@@ -436,8 +491,9 @@ class HttpOffice:
         """An officer's action on a ticket. Someone else may have acted on it meanwhile (a real
         officer at the same counter, a supervisor): the simulated officer then moves on."""
         try:
-            return self._post(self.sessions[officer[0]], f"/api/tickets/{ticket_id}/{action}", body,
-                              username=officer[0])["ticket"]
+            return self._post(
+                self.sessions[officer[0]], f"/api/tickets/{ticket_id}/{action}", body, username=officer[0]
+            )["ticket"]
         except SimulationError as exc:
             if exc.status not in (403, 404, 409, 422):
                 raise
@@ -515,13 +571,34 @@ class MemoryOffice:
         ticket_id, self.next_id = self.next_id, self.next_id + 1
         at = self.midnight + t
         ticket = {
-            "id": ticket_id, "token": _token(), "number": number, "service": service, "day": self.day,
-            "seq": seq, "priority": int(priority), "priority_reason": "lansia" if priority else None,
-            "status": "waiting", "issued_at": at, "arrived_at": at, "queued_at": at, "called_at": None,
-            "last_called_at": None, "started_at": None, "finished_at": None, "closed_at": None,
-            "counter_id": None, "called_by": None, "call_count": 0, "skip_count": 0,
-            "transferred_from": None, "transferred_to": None, "flagged": 0, "flag_reason": None,
-            "flagged_by": None, "flagged_at": None, **extra,
+            "id": ticket_id,
+            "token": _token(),
+            "number": number,
+            "service": service,
+            "day": self.day,
+            "seq": seq,
+            "priority": int(priority),
+            "priority_reason": "lansia" if priority else None,
+            "status": "waiting",
+            "issued_at": at,
+            "arrived_at": at,
+            "queued_at": at,
+            "called_at": None,
+            "last_called_at": None,
+            "started_at": None,
+            "finished_at": None,
+            "closed_at": None,
+            "counter_id": None,
+            "called_by": None,
+            "call_count": 0,
+            "skip_count": 0,
+            "transferred_from": None,
+            "transferred_to": None,
+            "flagged": 0,
+            "flag_reason": None,
+            "flagged_by": None,
+            "flagged_at": None,
+            **extra,
         }
         self.tickets[ticket_id] = ticket
         self.waiting[ticket_id] = ticket
@@ -541,20 +618,29 @@ class MemoryOffice:
         waiting = [x for x in self.waiting.values() if x["service"] in services]
         streak = self.streaks.get(counter_id, 0)
         chosen = self.rules.pick_next(
-            [self.rules.Candidate(x["id"], bool(x["priority"]), x["queued_at"], x["skip_count"] > 0)
-             for x in waiting],
-            streak, self.config.queue.max_priority_in_row,
+            [
+                self.rules.Candidate(x["id"], bool(x["priority"]), x["queued_at"], x["skip_count"] > 0)
+                for x in waiting
+            ],
+            streak,
+            self.config.queue.max_priority_in_row,
         )
         if chosen is None:
             return None
         ticket = self.waiting.pop(chosen.id)
         regular_waiting = any(not x["priority"] for x in waiting if x["id"] != chosen.id)
         self.streaks[counter_id] = self.rules.next_priority_streak(
-            streak, bool(ticket["priority"]), regular_waiting)
+            streak, bool(ticket["priority"]), regular_waiting
+        )
         at = self.midnight + t
-        ticket.update(status="called", counter_id=counter_id, called_by=username,
-                      called_at=ticket["called_at"] or at, last_called_at=at,
-                      call_count=ticket["call_count"] + 1)
+        ticket.update(
+            status="called",
+            counter_id=counter_id,
+            called_by=username,
+            called_at=ticket["called_at"] or at,
+            last_called_at=at,
+            call_count=ticket["call_count"] + 1,
+        )
         self._event(ticket["id"], "called", t, counter_id, username)
         return ticket["id"]
 
@@ -565,12 +651,15 @@ class MemoryOffice:
     def finish(self, officer, ticket_id: int, t: float, forgot: bool = False) -> None:
         if forgot:  # pressed the next morning, at the start of the day
             t = 24 * 3600 + 7 * 3600 + 30 * 60 + self.rng.uniform(0, 1800)
-        self.tickets[ticket_id].update(status="done", finished_at=self.midnight + t, closed_at=self.midnight + t)
+        self.tickets[ticket_id].update(
+            status="done", finished_at=self.midnight + t, closed_at=self.midnight + t
+        )
         self._event(ticket_id, "finished", t, officer[1], officer[0])
         if forgot and self.rng.random() < 0.7:  # the supervisor noticed and flagged it
             at = t + 2 * 3600
-            self.tickets[ticket_id].update(flagged=1, flag_reason=FLAG_REASON, flagged_by="kepala",
-                                           flagged_at=self.midnight + at)
+            self.tickets[ticket_id].update(
+                flagged=1, flag_reason=FLAG_REASON, flagged_by="kepala", flagged_at=self.midnight + at
+            )
             self._event(ticket_id, "flagged", at, None, "kepala", {"reason": FLAG_REASON})
 
     def skip(self, officer, ticket_id: int, t: float) -> bool:
@@ -578,7 +667,9 @@ class MemoryOffice:
         returned = self.rules.after_skip(ticket["skip_count"], self.config.queue.skip_returns) == "waiting"
         at = self.midnight + t
         if returned:
-            ticket.update(status="waiting", counter_id=None, queued_at=at, skip_count=ticket["skip_count"] + 1)
+            ticket.update(
+                status="waiting", counter_id=None, queued_at=at, skip_count=ticket["skip_count"] + 1
+            )
             self.waiting[ticket_id] = ticket
         else:
             ticket.update(status="no_show", closed_at=at, skip_count=ticket["skip_count"] + 1)
@@ -587,16 +678,39 @@ class MemoryOffice:
 
     def transfer(self, officer, ticket_id: int, service: str, t: float):
         old = self.tickets[ticket_id]
-        new = self._new(t, service, old["number"], None, bool(old["priority"]),
-                        arrived_at=old["arrived_at"], transferred_from=old["id"])
+        new = self._new(
+            t,
+            service,
+            old["number"],
+            None,
+            bool(old["priority"]),
+            arrived_at=old["arrived_at"],
+            transferred_from=old["id"],
+        )
         new["token"] = old["token"] + "." + _token()[:8]
         at = self.midnight + t
-        old.update(status="transferred", closed_at=at, transferred_to=new["id"],
-                   finished_at=at if old["status"] == "serving" else old["finished_at"])
-        self._event(old["id"], "transferred", t, officer[1], officer[0],
-                    {"to_ticket": new["id"], "to_service": service})
-        self._event(new["id"], "issued", t, None, officer[0],
-                    {"transferred_from": old["id"], "from_service": old["service"]})
+        old.update(
+            status="transferred",
+            closed_at=at,
+            transferred_to=new["id"],
+            finished_at=at if old["status"] == "serving" else old["finished_at"],
+        )
+        self._event(
+            old["id"],
+            "transferred",
+            t,
+            officer[1],
+            officer[0],
+            {"to_ticket": new["id"], "to_service": service},
+        )
+        self._event(
+            new["id"],
+            "issued",
+            t,
+            None,
+            officer[0],
+            {"transferred_from": old["id"], "from_service": old["service"]},
+        )
         return new["id"]
 
     def close_day(self) -> None:
@@ -609,8 +723,13 @@ class MemoryOffice:
             elif ticket["status"] in ("called", "serving"):
                 was = ticket["status"]
                 ticket.update(status="unfinished", closed_at=self.midnight + 24 * 3600)
-                self._event(ticket["id"], "unfinished", 24 * 3600, ticket["counter_id"],
-                            detail={"day": self.day, "was": was})
+                self._event(
+                    ticket["id"],
+                    "unfinished",
+                    24 * 3600,
+                    ticket["counter_id"],
+                    detail={"day": self.day, "was": was},
+                )
 
     def surveys(self, share: float = 0.35) -> list[tuple]:
         """Survey answers of some visitors served today (a long wait lowers the scores)."""
@@ -624,12 +743,21 @@ class MemoryOffice:
             kind = "ikm" if self.rng.random() < 0.7 else "smiley"
             scores = [_score(self.rng, mood) for _ in range(9 if kind == "ikm" else 1)]
             comment = self.rng.choice(COMMENTS) if self.rng.random() < 0.08 else None
-            rows.append((
-                ticket["id"], kind, self.rng.choice(("status_page", "tablet")),
-                ticket["finished_at"] + self.rng.uniform(30, 600), ticket["day"], ticket["service"],
-                ticket["counter_id"], ticket["called_by"],
-                *(scores if kind == "ikm" else [None] * 9), scores[0] if kind == "smiley" else None, comment,
-            ))
+            rows.append(
+                (
+                    ticket["id"],
+                    kind,
+                    self.rng.choice(("status_page", "tablet")),
+                    ticket["finished_at"] + self.rng.uniform(30, 600),
+                    ticket["day"],
+                    ticket["service"],
+                    ticket["counter_id"],
+                    ticket["called_by"],
+                    *(scores if kind == "ikm" else [None] * 9),
+                    scores[0] if kind == "smiley" else None,
+                    comment,
+                )
+            )
         return rows
 
 
@@ -657,19 +785,23 @@ def staff_per_counter(config: Config, model: Model) -> dict[int, int]:
     return {cid: max(1, math.ceil(work / (minutes_open * 1.05))) for cid, work in load.items()}
 
 
-def simulate_history_day(config: Config, model: Model, day: date, seed: int, next_id: int,
-                         officers: list[tuple[str, int]]) -> MemoryOffice:
+def simulate_history_day(
+    config: Config, model: Model, day: date, seed: int, next_id: int, officers: list[tuple[str, int]]
+) -> MemoryOffice:
     """One past office day, played in memory."""
     rng = random.Random(f"{seed}:{day.isoformat()}")
     office = MemoryOffice(config, day, next_id, rng)
     visitors = plan_day(model, rng)
-    Simulation(office, model, officers, rng, lambda officer: config.counter(officer[1]).services).run(visitors)
+    Simulation(office, model, officers, rng, lambda officer: config.counter(officer[1]).services).run(
+        visitors
+    )
     office.close_day()
     return office
 
 
-def write_history(store, config: Config, days: list[date], seed: int, visitors: float,
-                  progress=lambda message: None) -> int:
+def write_history(
+    store, config: Config, days: list[date], seed: int, visitors: float, progress=lambda message: None
+) -> int:
     """Simulate ``days`` and insert them (days that already have tickets are skipped).
 
     Each day is simulated outside any transaction and written in one short transaction of its
@@ -712,15 +844,20 @@ def _write_day(store, office: MemoryOffice) -> int:
     linked = [HISTORY_TICKET_COLUMNS.index(c) for c in ("transferred_from", "transferred_to")]
     ids: dict[int, int] = {}
     for start in range(0, len(tickets), HISTORY_CHUNK):
-        chunk = tickets[start:start + HISTORY_CHUNK]
-        time.sleep(0.02)  # a waiting kiosk gets the lock in between (SQLite's waiters poll, they do not queue)
+        chunk = tickets[start : start + HISTORY_CHUNK]
+        time.sleep(
+            0.02
+        )  # a waiting kiosk gets the lock in between (SQLite's waiters poll, they do not queue)
         with store.write() as conn:
             rows = [tuple(ids.get(v) if i in linked else v for i, v in enumerate(t)) for t in chunk]
             for simulated, real in zip(chunk, queries.insert_history_tickets(conn, rows), strict=True):
                 ids[simulated[0]] = real
             mine = {t[0] for t in chunk}
             queries.insert_history(
-                conn, [], [(ids[e[0]], *e[1:]) for e in events if e[0] in mine], [],
+                conn,
+                [],
+                [(ids[e[0]], *e[1:]) for e in events if e[0] in mine],
+                [],
                 [(ids[r[0]], *r[1:]) for r in surveys if r[0] in mine],
             )
     later = linked[1]
@@ -752,13 +889,16 @@ def run_history(args: argparse.Namespace) -> int:
     data_dir = default_data_dir() if not args.data else __import__("pathlib").Path(args.data)
     config = prepare_data_dir(data_dir)
     tz = config.office.tz
-    until = date.fromisoformat(args.until) if args.until else utc_now().astimezone(tz).date() - timedelta(days=1)
+    until = (
+        date.fromisoformat(args.until) if args.until else utc_now().astimezone(tz).date() - timedelta(days=1)
+    )
     days = history_days(until, args.history, config.office.days)
     store = Store(data_dir / DB_NAME)
     began = time.monotonic()
     try:
-        written = write_history(store, config, days, args.seed, args.visitors or 1150,
-                                lambda message: print(message, flush=True))
+        written = write_history(
+            store, config, days, args.seed, args.visitors or 1150, lambda message: print(message, flush=True)
+        )
     finally:
         store.close()
     print(f"Riwayat: {written} tiket dalam {len(days)} hari kerja, {time.monotonic() - began:.1f} detik.")

@@ -22,11 +22,36 @@ from server.queue import Candidate
 from server.upgrade import prepare_schema, synchronous_mode
 
 TICKET_COLUMNS = (
-    "id", "token", "number", "service", "day", "seq", "priority", "priority_reason", "status",
-    "issued_at", "arrived_at", "queued_at", "called_at", "last_called_at", "started_at",
-    "finished_at", "closed_at", "counter_id", "called_by", "call_count", "skip_count",
-    "transferred_from", "transferred_to", "flagged", "flag_reason", "estimate_seconds",
-    "estimate_low_seconds", "estimate_high_seconds", "estimate_forward_seconds", "estimate_spread_seconds",
+    "id",
+    "token",
+    "number",
+    "service",
+    "day",
+    "seq",
+    "priority",
+    "priority_reason",
+    "status",
+    "issued_at",
+    "arrived_at",
+    "queued_at",
+    "called_at",
+    "last_called_at",
+    "started_at",
+    "finished_at",
+    "closed_at",
+    "counter_id",
+    "called_by",
+    "call_count",
+    "skip_count",
+    "transferred_from",
+    "transferred_to",
+    "flagged",
+    "flag_reason",
+    "estimate_seconds",
+    "estimate_low_seconds",
+    "estimate_high_seconds",
+    "estimate_forward_seconds",
+    "estimate_spread_seconds",
 )
 
 
@@ -192,9 +217,7 @@ def update_ticket(conn: sqlite3.Connection, ticket_id: int, **values) -> None:
         if name not in TICKET_COLUMNS:
             raise ValueError(f"unknown ticket column {name}")
     assignments = ", ".join(f"{name} = ?" for name in values)
-    conn.execute(
-        f"UPDATE tickets SET {assignments} WHERE id = ?", (*values.values(), ticket_id)
-    )
+    conn.execute(f"UPDATE tickets SET {assignments} WHERE id = ?", (*values.values(), ticket_id))
 
 
 SQLITE_MAX_INTEGER = 2**63 - 1
@@ -247,8 +270,12 @@ def next_waiting(conn: sqlite3.Connection, services: tuple[str, ...], limit: int
     One indexed range per service and kind, merged here: an ``IN (...)`` over services with an
     ``ORDER BY`` would make SQLite sort every waiting ticket of those services on each call.
     """
-    found = [t for service in services for priority in (True, False)
-             for t in _first_waiting(conn, service, priority, limit)]
+    found = [
+        t
+        for service in services
+        for priority in (True, False)
+        for t in _first_waiting(conn, service, priority, limit)
+    ]
     return sorted(found, key=queue_order)[:limit]
 
 
@@ -264,7 +291,8 @@ def dispatch_heads(conn: sqlite3.Connection, services: tuple[str, ...]) -> list[
         for service in services:
             row = conn.execute(
                 f"{_SELECT} WHERE status = 'waiting' AND service = ? AND {condition} "
-                "ORDER BY queued_at, id LIMIT 1", (service,),
+                "ORDER BY queued_at, id LIMIT 1",
+                (service,),
             ).fetchone()
             if row is not None:
                 found.append(TicketRow.from_row(row))
@@ -286,17 +314,13 @@ def regular_waiting(conn: sqlite3.Connection, services: tuple[str, ...]) -> bool
 
 def waiting_counts(conn: sqlite3.Connection) -> dict[str, int]:
     """Waiting tickets per service code."""
-    rows = conn.execute(
-        "SELECT service, COUNT(*) FROM tickets WHERE status = 'waiting' GROUP BY service"
-    )
+    rows = conn.execute("SELECT service, COUNT(*) FROM tickets WHERE status = 'waiting' GROUP BY service")
     return {service: count for service, count in rows}
 
 
 def at_counters(conn: sqlite3.Connection) -> dict[int, TicketRow]:
     """The ticket each counter currently holds (called or being served), the latest per counter."""
-    rows = conn.execute(
-        f"{_SELECT} WHERE status IN ('called', 'serving') ORDER BY last_called_at"
-    )
+    rows = conn.execute(f"{_SELECT} WHERE status IN ('called', 'serving') ORDER BY last_called_at")
     return {r["counter_id"]: TicketRow.from_row(r) for r in rows}
 
 
@@ -415,9 +439,15 @@ def last_calls(conn: sqlite3.Connection, since: float) -> dict[int, tuple[str, f
 
 # ---- the event log -------------------------------------------------------------------------
 
+
 def add_event(
-    conn: sqlite3.Connection, ticket_id: int, kind: str, at: float,
-    counter_id: int | None = None, username: str | None = None, detail: dict | None = None,
+    conn: sqlite3.Connection,
+    ticket_id: int,
+    kind: str,
+    at: float,
+    counter_id: int | None = None,
+    username: str | None = None,
+    detail: dict | None = None,
 ) -> None:
     """Append to the event log; it is never updated or deleted."""
     conn.execute(
@@ -432,12 +462,11 @@ def ticket_events(conn: sqlite3.Connection, ticket_id: int) -> list[dict]:
         "SELECT kind, at, counter_id, username, detail FROM events WHERE ticket_id = ? ORDER BY id",
         (ticket_id,),
     )
-    return [
-        {**dict(r), "detail": json.loads(r["detail"]) if r["detail"] else None} for r in rows
-    ]
+    return [{**dict(r), "detail": json.loads(r["detail"]) if r["detail"] else None} for r in rows]
 
 
 # ---- counters ------------------------------------------------------------------------------
+
 
 def priority_streak(conn: sqlite3.Connection, counter_id: int) -> int:
     """Consecutive priority calls this counter has made."""
@@ -457,6 +486,7 @@ def set_priority_streak(conn: sqlite3.Connection, counter_id: int, streak: int) 
 
 
 # ---- users ---------------------------------------------------------------------------------
+
 
 def get_user(conn: sqlite3.Connection, username: str) -> dict | None:
     """A user row by name."""
@@ -488,8 +518,11 @@ _USER_PUBLIC = "SELECT username, full_name, nip, role, active, counters, created
 
 
 def _public_user(row: sqlite3.Row) -> dict:
-    return {**dict(row), "active": bool(row["active"]),
-            "counters": json.loads(row["counters"]) if row["counters"] else None}
+    return {
+        **dict(row),
+        "active": bool(row["active"]),
+        "counters": json.loads(row["counters"]) if row["counters"] else None,
+    }
 
 
 def list_users(conn: sqlite3.Connection) -> list[dict]:
@@ -516,14 +549,21 @@ def update_user(conn: sqlite3.Connection, username: str, **values) -> None:
 
 # ---- the audit log -------------------------------------------------------------------------
 
-def add_audit(conn: sqlite3.Connection, at: float, username: str, action: str, target: str,
-              before, after) -> None:
+
+def add_audit(
+    conn: sqlite3.Connection, at: float, username: str, action: str, target: str, before, after
+) -> None:
     """Record an admin change (before → after, as JSON)."""
     conn.execute(
         "INSERT INTO audit_log (at, username, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?)",
-        (at, username, action, target,
-         json.dumps(before, ensure_ascii=False) if before is not None else None,
-         json.dumps(after, ensure_ascii=False) if after is not None else None),
+        (
+            at,
+            username,
+            action,
+            target,
+            json.dumps(before, ensure_ascii=False) if before is not None else None,
+            json.dumps(after, ensure_ascii=False) if after is not None else None,
+        ),
     )
 
 
@@ -534,8 +574,11 @@ def audit_entries(conn: sqlite3.Connection, limit: int = 200) -> list[dict]:
         (limit,),
     )
     return [
-        {**dict(r), "before": json.loads(r["before"]) if r["before"] else None,
-         "after": json.loads(r["after"]) if r["after"] else None}
+        {
+            **dict(r),
+            "before": json.loads(r["before"]) if r["before"] else None,
+            "after": json.loads(r["after"]) if r["after"] else None,
+        }
         for r in rows
     ]
 

@@ -71,6 +71,7 @@ def _state(ticket: TicketRow, within_seconds: float) -> str:
 
 # ---- the visitor's phone -------------------------------------------------------------------
 
+
 @bp.get("/t/<token>/survei")
 def status_page_survey(token: str):
     """The survey reached from the ticket's status page."""
@@ -78,8 +79,14 @@ def status_page_survey(token: str):
         ticket = _loket().queue.get_by_token(token)
     except LoketError:
         return _page("survey.html", 404, state="missing", ticket=None, mode="ikm", token=token)
-    return _page("survey.html", state=_state(ticket, ANSWER_DAYS * 86400), ticket=ticket,
-                 service_name=_service_name(ticket), mode=survey_mode("status_page"), token=token)
+    return _page(
+        "survey.html",
+        state=_state(ticket, ANSWER_DAYS * 86400),
+        ticket=ticket,
+        service_name=_service_name(ticket),
+        mode=survey_mode("status_page"),
+        token=token,
+    )
 
 
 @bp.post("/api/survey/<token>")
@@ -93,6 +100,7 @@ def answer_by_token(token: str):
 
 
 # ---- the counter tablet --------------------------------------------------------------------
+
 
 def _tablet_actor(counter_id: int):
     loket = _loket()
@@ -125,8 +133,16 @@ def pending(counter_id: int):
     ticket = queries.latest_finished(loket.store.read(), counter_id, since)
     if ticket is None:
         return jsonify({"ticket": None})
-    return jsonify({"ticket": {"id": ticket.id, "number": ticket.number, "service": ticket.service,
-                               "service_name": _service_name(ticket)}})
+    return jsonify(
+        {
+            "ticket": {
+                "id": ticket.id,
+                "number": ticket.number,
+                "service": ticket.service,
+                "service_name": _service_name(ticket),
+            }
+        }
+    )
 
 
 @bp.post("/api/survey/tickets/<int:ticket_id>")
@@ -143,12 +159,16 @@ def answer_at_counter(ticket_id: int):
 
 # ---- answers -------------------------------------------------------------------------------
 
+
 def parse_answers(data: dict) -> tuple[str, dict[str, int], int | None, str | None]:
     """(kind, element answers, smiley rating, comment) from a JSON body, or a 422 in Indonesian."""
     answers, rating = data.get("answers"), data.get("rating")
     if (answers is None) == (rating is None):
-        raise LoketError("invalid_answers", "Isi jawaban sembilan unsur ('answers') atau satu penilaian "
-                         "('rating'), salah satu saja.", 422)
+        raise LoketError(
+            "invalid_answers",
+            "Isi jawaban sembilan unsur ('answers') atau satu penilaian ('rating'), salah satu saja.",
+            422,
+        )
     comment = field(data, "comment", str)
     comment = (comment.strip()[:MAX_COMMENT] or None) if comment else None
     if rating is not None:
@@ -185,7 +205,12 @@ def _answer(ticket: TicketRow, channel: str, within_seconds: float):
                 conn, ticket, kind, channel, answers, rating, comment, loket.queue.now().timestamp()
             )
     except sqlite3.IntegrityError:
-        raise Conflict("already_answered", "Survei untuk nomor antrian ini sudah diisi. Terima kasih.") from None
-    return jsonify({"response": {"ticket": ticket.number, "kind": kind, "channel": channel},
-                    "message": "Terima kasih atas penilaian Anda."}), 201
-
+        raise Conflict(
+            "already_answered", "Survei untuk nomor antrian ini sudah diisi. Terima kasih."
+        ) from None
+    return jsonify(
+        {
+            "response": {"ticket": ticket.number, "kind": kind, "channel": channel},
+            "message": "Terima kasih atas penilaian Anda.",
+        }
+    ), 201

@@ -43,8 +43,9 @@ def confirm_clock():
     """The admin confirms that the clock is right now, although data lies in its future."""
     actor = auth.require_actor(_loket().store, roles=("admin",))
     if field(json_body(), "confirm", bool) is not True:
-        raise LoketError("confirmation_required",
-                         "Centang konfirmasi bahwa jam sekarang sudah benar terlebih dahulu.", 422)
+        raise LoketError(
+            "confirmation_required", "Centang konfirmasi bahwa jam sekarang sudah benar terlebih dahulu.", 422
+        )
     clock = _loket().unattended.guard.override(actor.username)
     return jsonify({"clock": clock})
 
@@ -62,32 +63,69 @@ def backup_now():
 
 
 _OBJECT = {"type": "object"}
-_MESSAGE = {"type": "object", "properties": {"ok": {"type": "boolean"}, "message": {"type": ["string", "null"]}}}
-_ADMIN_ONLY = {"401": openapi.error("Belum masuk (unauthenticated)"),
-               "403": openapi.error("Bukan admin (forbidden)")}
+_MESSAGE = {
+    "type": "object",
+    "properties": {"ok": {"type": "boolean"}, "message": {"type": ["string", "null"]}},
+}
+_ADMIN_ONLY = {
+    "401": openapi.error("Belum masuk (unauthenticated)"),
+    "403": openapi.error("Bukan admin (forbidden)"),
+}
 
 OPENAPI_PATHS = {
-    "/api/system/status": {"get": {
-        "summary": "Jam komputer (dan, untuk staf yang masuk, ruang disk): boleh dipercaya atau tidak",
-        "responses": {"200": openapi.json_response({"type": "object", "properties": {
-            "clock": _MESSAGE, "disk": _MESSAGE}})},
-    }},
-    "/api/admin/system": {"get": {
-        "summary": "Jam, cadangan, ruang disk dan kesalahan terakhir (tab Sistem di /admin)",
-        "responses": {"200": openapi.json_response({"type": "object", "properties": {
-            "clock": _OBJECT, "backup": _OBJECT, "disk": _OBJECT, "log_file": {"type": "string"},
-            "errors": {"type": "array", "items": _OBJECT}}}), **_ADMIN_ONLY},
-    }},
-    "/api/admin/clock/confirm": {"post": {
-        "summary": "Admin menyatakan jam sekarang sudah benar walau ada data yang tercatat lebih lambat",
-        "requestBody": openapi.json_body({"type": "object", "properties": {"confirm": {"type": "boolean"}}}),
-        "responses": {"200": openapi.json_response({"type": "object", "properties": {"clock": _OBJECT}}),
-                      "422": openapi.error("Tanpa konfirmasi (confirmation_required)"), **_ADMIN_ONLY},
-    }},
-    "/api/admin/backup": {"post": {
-        "summary": "Buat cadangan sekarang ke folder [backup]",
-        "responses": {"200": openapi.json_response({"type": "object", "properties": {
-            "path": {"type": "string"}, "backup": _OBJECT}}),
-            "503": openapi.error("Cadangan gagal (backup_failed)"), **_ADMIN_ONLY},
-    }},
+    "/api/system/status": {
+        "get": {
+            "summary": "Jam komputer (dan, untuk staf yang masuk, ruang disk): boleh dipercaya atau tidak",
+            "responses": {
+                "200": openapi.json_response(
+                    {"type": "object", "properties": {"clock": _MESSAGE, "disk": _MESSAGE}}
+                )
+            },
+        }
+    },
+    "/api/admin/system": {
+        "get": {
+            "summary": "Jam, cadangan, ruang disk dan kesalahan terakhir (tab Sistem di /admin)",
+            "responses": {
+                "200": openapi.json_response(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "clock": _OBJECT,
+                            "backup": _OBJECT,
+                            "disk": _OBJECT,
+                            "log_file": {"type": "string"},
+                            "errors": {"type": "array", "items": _OBJECT},
+                        },
+                    }
+                ),
+                **_ADMIN_ONLY,
+            },
+        }
+    },
+    "/api/admin/clock/confirm": {
+        "post": {
+            "summary": "Admin menyatakan jam sekarang sudah benar walau ada data yang tercatat lebih lambat",
+            "requestBody": openapi.json_body(
+                {"type": "object", "properties": {"confirm": {"type": "boolean"}}}
+            ),
+            "responses": {
+                "200": openapi.json_response({"type": "object", "properties": {"clock": _OBJECT}}),
+                "422": openapi.error("Tanpa konfirmasi (confirmation_required)"),
+                **_ADMIN_ONLY,
+            },
+        }
+    },
+    "/api/admin/backup": {
+        "post": {
+            "summary": "Buat cadangan sekarang ke folder [backup]",
+            "responses": {
+                "200": openapi.json_response(
+                    {"type": "object", "properties": {"path": {"type": "string"}, "backup": _OBJECT}}
+                ),
+                "503": openapi.error("Cadangan gagal (backup_failed)"),
+                **_ADMIN_ONLY,
+            },
+        }
+    },
 }

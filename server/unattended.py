@@ -34,6 +34,7 @@ class Unattended:
 
     def start(self, stop: threading.Event, interval: float = INTERVAL_SECONDS) -> threading.Thread:
         """The background thread: a first look now, then every ``interval`` seconds."""
+
         def run():
             while True:
                 self.tick()
@@ -67,8 +68,11 @@ class Unattended:
         status = self.disk()
         if status["low"] != self._disk_low:
             if status["low"]:
-                log.warning("low disk space: %s MB free on the data folder's disk (warning under %s MB)",
-                            status["free_mb"], status["min_free_mb"])
+                log.warning(
+                    "low disk space: %s MB free on the data folder's disk (warning under %s MB)",
+                    status["free_mb"],
+                    status["min_free_mb"],
+                )
             if self._disk_low is not None or status["low"]:
                 broadcast("system_status", self.screen_status(staff=False))
             self._disk_low = status["low"]

@@ -86,7 +86,9 @@ def copy_before_upgrade(conn: sqlite3.Connection, path: Path, pending: list[str]
         (folder / config.name).write_bytes(config.read_bytes())
     (folder / "BACKUP.txt").write_text(
         f"Copy of {path} made before the migrations {', '.join(pending)}.\n"
-        "Restore with: loket restore " + str(folder) + "\n", encoding="utf-8")
+        "Restore with: loket restore " + str(folder) + "\n",
+        encoding="utf-8",
+    )
     log.warning("copied the database to %s before migrating (%s)", folder, ", ".join(pending))
     _prune(folder.parent)
     return target_path

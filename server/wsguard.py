@@ -77,7 +77,7 @@ class FrameGuard:
         extra = 2 if short == 126 else 8 if short == 127 else 0
         if len(header) < 2 + extra + (4 if header[1] & 0x80 else 0):
             return
-        length = short if not extra else int.from_bytes(header[2:2 + extra], "big")
+        length = short if not extra else int.from_bytes(header[2 : 2 + extra], "big")
         fin, opcode = header[0] & 0x80, header[0] & 0x0F
         self._header = bytearray()
         now = time.monotonic()

@@ -8,11 +8,22 @@ from pathlib import Path
 
 # Names of a Mal Pelayanan Publik's desks: long ones on purpose.
 SERVICE_NAMES = [
-    "Perizinan & Rekomendasi", "Haji & Umrah", "Pendidikan Madrasah, Pontren & PAI",
-    "Bimas Islam, Zakat & Wakaf", "Informasi Bantuan & Beasiswa", "Pengaduan Masyarakat",
-    "Legalisasi Dokumen", "Kependudukan & Catatan Sipil", "Perpajakan Daerah",
-    "Ketenagakerjaan & Kartu Kuning", "Perizinan Usaha (OSS)", "Pertanahan & Sertifikat",
-    "BPJS Kesehatan", "Kepolisian (SKCK)", "Layanan Bank Daerah", "Konsultasi Hukum",
+    "Perizinan & Rekomendasi",
+    "Haji & Umrah",
+    "Pendidikan Madrasah, Pontren & PAI",
+    "Bimas Islam, Zakat & Wakaf",
+    "Informasi Bantuan & Beasiswa",
+    "Pengaduan Masyarakat",
+    "Legalisasi Dokumen",
+    "Kependudukan & Catatan Sipil",
+    "Perpajakan Daerah",
+    "Ketenagakerjaan & Kartu Kuning",
+    "Perizinan Usaha (OSS)",
+    "Pertanahan & Sertifikat",
+    "BPJS Kesehatan",
+    "Kepolisian (SKCK)",
+    "Layanan Bank Daerah",
+    "Konsultasi Hukum",
 ]
 
 
@@ -21,13 +32,19 @@ def big_office_toml(services: int = 16, counters: int = 12) -> str:
     codes = [chr(ord("A") + i) for i in range(services)]
     parts = []
     for code, name in zip(codes, SERVICE_NAMES, strict=False):
-        parts.append(f'[[services]]\ncode = "{code}"\nname = "{name}"\n'
-                     "standard_wait_minutes = 15\nstandard_service_minutes = 15\n")
+        parts.append(
+            f'[[services]]\ncode = "{code}"\nname = "{name}"\n'
+            "standard_wait_minutes = 15\nstandard_service_minutes = 15\n"
+        )
     for number in range(1, counters + 1):
         served = [codes[(number - 1) % services], codes[(number + counters - 1) % services]]
         served = list(dict.fromkeys(served))
-        parts.append(f"[[counters]]\nid = {number}\nname = \"Loket {number}\"\nservices = "
-                     + "[" + ", ".join(f'"{c}"' for c in served) + "]\n")
+        parts.append(
+            f'[[counters]]\nid = {number}\nname = "Loket {number}"\nservices = '
+            + "["
+            + ", ".join(f'"{c}"' for c in served)
+            + "]\n"
+        )
     return "\n".join(parts)
 
 

@@ -81,7 +81,9 @@ def make_app(data_dir, **kwargs):
     """``create_app`` whose test clients are an enrolled kiosk (see :class:`KioskClient`)."""
     app = create_app(data_dir, **kwargs)
     loket = app.extensions["loket"]
-    _device, app.config["TEST_KIOSK_TOKEN"] = loket.devices.add("Kiosk tes", "kiosk", loket.queue.now().timestamp())
+    _device, app.config["TEST_KIOSK_TOKEN"] = loket.devices.add(
+        "Kiosk tes", "kiosk", loket.queue.now().timestamp()
+    )
     app.test_client_class = KioskClient
     return app
 
@@ -165,8 +167,13 @@ def issue(client, service: str = "A", priority: bool = False, **extra):
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",
 ]
 
 
@@ -195,8 +202,14 @@ def live_server(tmp_path):
     data = tmp_path / "live"
     write_config(data, ALWAYS_OPEN, voice=True)
     store = Store(data / "loket.db")
-    for username, role in [("admin", "admin"), ("kepala", "supervisor"), ("petugas1", "officer"),
-                           ("petugas2", "officer"), ("petugas3", "officer"), ("petugas4", "officer")]:
+    for username, role in [
+        ("admin", "admin"),
+        ("kepala", "supervisor"),
+        ("petugas1", "officer"),
+        ("petugas2", "officer"),
+        ("petugas3", "officer"),
+        ("petugas4", "officer"),
+    ]:
         create_user(store, username, "rahasia-123", role, utc_now())
     store.close()
     server = Server(data, free_port())  # --demo: this machine's browsers count as enrolled

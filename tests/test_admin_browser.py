@@ -61,7 +61,9 @@ def test_admin_adds_a_service_and_a_counter_live(live_server, browser, artifacts
     assert kiosk.evaluate("window.__loaded") is True and display.evaluate("window.__loaded") is True
 
     admin.get_by_role("button", name="Layanan", exact=True).click()
-    admin.locator('form[data-service="G"]').get_by_role("button", name="Istirahatkan").click() if False else None
+    admin.locator('form[data-service="G"]').get_by_role(
+        "button", name="Istirahatkan"
+    ).click() if False else None
     admin.get_by_role("button", name="Log Audit").click()
     expect(admin.locator("#audit-body tr")).to_have_count(2, timeout=WAIT_MS)
     expect(admin.locator("#audit-body")).to_contain_text("Menambah loket 5")
@@ -102,7 +104,11 @@ def test_users_media_and_office_days(live_server, browser, artifacts, tmp_path):
     expect(admin.locator("#notice")).to_contain_text("Pengguna petugas1 disimpan", timeout=WAIT_MS)
     users = context.request.get(live_server.url + "/api/admin/users").json()["users"]
     saved = next(user for user in users if user["username"] == "petugas1")
-    assert (saved["full_name"], saved["nip"], saved["counters"]) == ("Siti Aminah, S.Ag.", "198703152010012001", [2])
+    assert (saved["full_name"], saved["nip"], saved["counters"]) == (
+        "Siti Aminah, S.Ag.",
+        "198703152010012001",
+        [2],
+    )
     admin.screenshot(path=artifacts / "admin-users.png", full_page=True)
 
     display = context.new_page()
@@ -123,7 +129,9 @@ def test_users_media_and_office_days(live_server, browser, artifacts, tmp_path):
     fake.write_bytes(b"not an image at all" * 10)
     admin.locator("#file-media").set_input_files(str(fake))
     admin.locator("#media-upload").get_by_role("button", name="Unggah").click()
-    expect(admin.locator("#notice")).to_contain_text("Berkas harus gambar JPEG, PNG atau WebP", timeout=WAIT_MS)
+    expect(admin.locator("#notice")).to_contain_text(
+        "Berkas harus gambar JPEG, PNG atau WebP", timeout=WAIT_MS
+    )
     admin.screenshot(path=artifacts / "admin-media.png", full_page=True)
 
     admin.get_by_role("button", name="Kantor").click()
@@ -139,13 +147,16 @@ def test_users_media_and_office_days(live_server, browser, artifacts, tmp_path):
     admin.get_by_role("button", name="Suara").click()
     admin.locator("#voice-form input[name=template]").fill("Nomor {ticket}, silakan ke {counter}")
     admin.get_by_role("button", name="Dengar contoh").click()  # unsaved: only heard, not stored
-    expect(admin.locator("#voice-audio")).to_have_attribute("src", re.compile(r"^/sounds/announcements/.+\.wav$"),
-                                                            timeout=10000)
+    expect(admin.locator("#voice-audio")).to_have_attribute(
+        "src", re.compile(r"^/sounds/announcements/.+\.wav$"), timeout=10000
+    )
     assert admin.evaluate("fetch(document.getElementById('voice-audio').src).then(r => r.status)") == 200
 
     admin.get_by_role("button", name="Log Audit").click()
     expect(admin.locator("#audit-body")).to_contain_text("Mengubah pengguna petugas1", timeout=WAIT_MS)
-    expect(admin.locator("#audit-body")).to_contain_text("hari buka: Sen, Sel, Rab, Kam, Jum, Sab, Min → Sen, Sel, Rab, Kam, Jum, Sab")
+    expect(admin.locator("#audit-body")).to_contain_text(
+        "hari buka: Sen, Sel, Rab, Kam, Jum, Sab, Min → Sen, Sel, Rab, Kam, Jum, Sab"
+    )
     expect(admin.locator("#audit-body")).to_contain_text("nama lengkap: – → Siti Aminah, S.Ag.")
     admin.screenshot(path=artifacts / "admin-audit.png", full_page=True)
     context.close()

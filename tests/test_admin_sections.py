@@ -23,13 +23,17 @@ def png_bytes(size=(64, 36)) -> bytes:
 
 def test_a_lowercase_code_is_taken_as_its_capital_and_the_kiosk_gap_is_told(login):
     admin = login("admin", None)
-    response = admin.post("/api/admin/services", json={"code": "g", "name": "Legalisir", "description": "Ijazah"})
+    response = admin.post(
+        "/api/admin/services", json={"code": "g", "name": "Legalisir", "description": "Ijazah"}
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert "belum ada loket yang melayaninya" in body["warning"]
     assert body["settings"]["services"][-1]["code"] == "G"
     bad = admin.post("/api/admin/services", json={"code": "1", "name": "X"})
-    assert bad.status_code == 422 and bad.get_json()["error"]["message"] == "Kode layanan harus satu huruf A–Z."
+    assert (
+        bad.status_code == 422 and bad.get_json()["error"]["message"] == "Kode layanan harus satu huruf A–Z."
+    )
 
 
 def test_retire_and_restore_a_service(client, login, data_dir):
@@ -51,9 +55,17 @@ def test_retire_and_restore_a_service(client, login, data_dir):
 
 def test_users_get_a_full_name_and_an_nip(login):
     admin = login("admin", None)
-    made = admin.post("/api/admin/users", json={
-        "username": "budi", "password": "rahasia-123", "role": "officer", "full_name": "Budi Santoso",
-        "nip": "198001012005011002", "counters": [1]})
+    made = admin.post(
+        "/api/admin/users",
+        json={
+            "username": "budi",
+            "password": "rahasia-123",
+            "role": "officer",
+            "full_name": "Budi Santoso",
+            "nip": "198001012005011002",
+            "counters": [1],
+        },
+    )
     assert made.status_code == 201, made.get_json()
     assert made.get_json()["user"]["full_name"] == "Budi Santoso"
     wrong = admin.patch("/api/admin/users/budi", json={"nip": "1980"})
@@ -70,13 +82,16 @@ def test_board_names_officers_by_full_name(login, client):
     officer.post("/api/counters/1/call-next")
     board = login("supervisor", None).get("/api/board").get_json()
     counter = next(c for c in board["counters"] if c["id"] == 1)
-    assert counter["last_caller_name"] == "Siti Aminah" or counter["officers"][0]["full_name"] == "Siti Aminah"
+    assert (
+        counter["last_caller_name"] == "Siti Aminah" or counter["officers"][0]["full_name"] == "Siti Aminah"
+    )
 
 
 def test_media_upload_is_checked_by_content_and_size(login, client, data_dir, monkeypatch):
     admin = login("admin", None)
     upload = lambda name, data: admin.post(  # noqa: E731
-        "/api/admin/media", data={"media": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+        "/api/admin/media", data={"media": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
     response = upload("Brosur Haji 2026.PNG", png_bytes())
     assert response.status_code == 201, response.get_json()
     name = response.get_json()["name"]
@@ -106,9 +121,13 @@ def test_voice_preview_speaks_the_unsaved_template(tmp_path, clock):
     with voiced_app(tmp_path / "data", clock, background=True) as app:
         create_user(app.extensions["loket"].store, "admin", "rahasia-123", "admin", clock())
         admin = app.test_client()
-        assert admin.post("/api/login", json={"username": "admin", "password": "rahasia-123"}).status_code == 200
-        response = admin.post("/api/admin/voice/preview",
-                              json={"template": "Nomor {ticket}, ke {counter}", "number_reading": "digits"})
+        assert (
+            admin.post("/api/login", json={"username": "admin", "password": "rahasia-123"}).status_code == 200
+        )
+        response = admin.post(
+            "/api/admin/voice/preview",
+            json={"template": "Nomor {ticket}, ke {counter}", "number_reading": "digits"},
+        )
         assert response.status_code == 200, response.get_json()
         body = response.get_json()
         assert body["text"] == "Nomor A012, ke Loket 1"
@@ -127,7 +146,10 @@ def test_a_picture_larger_than_the_apps_request_limit_is_taken(login, data_dir):
     noise = random.Random(15).randbytes(1000 * 1000 * 3)  # noise does not compress
     Image.frombytes("RGB", (1000, 1000), noise).save(big, "PNG")
     assert 2 * 1024 * 1024 < big.tell() < 5 * 1024 * 1024
-    response = admin.post("/api/admin/media", data={"media": (io.BytesIO(big.getvalue()), "besar.png")},
-                          content_type="multipart/form-data")
+    response = admin.post(
+        "/api/admin/media",
+        data={"media": (io.BytesIO(big.getvalue()), "besar.png")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 201, response.get_json()
     assert not list((data_dir / "media").glob(".upload-*"))  # no temporary file left behind

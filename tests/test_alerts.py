@@ -17,7 +17,9 @@ def sent():
 
 @pytest.fixture
 def check(loket, clock, sent):
-    return lambda: alerts.check_alerts(loket, clock(), emit=lambda event, payload: sent.append((event, payload)))
+    return lambda: alerts.check_alerts(
+        loket, clock(), emit=lambda event, payload: sent.append((event, payload))
+    )
 
 
 def test_wait_alert_fires_once_and_only_past_the_standard(client, check, clock, sent):
@@ -29,7 +31,8 @@ def test_wait_alert_fires_once_and_only_past_the_standard(client, check, clock, 
     clock.advance(seconds=1)
     fired = check()
     assert [(p["ticket"]["id"], p["kind"], p["minutes"], p["standard_minutes"]) for p in fired] == [
-        (ticket["id"], "wait", 15, 15)]
+        (ticket["id"], "wait", 15, 15)
+    ]
     assert sent == [("ticket_overtime", fired[0])]
     clock.advance(minutes=30)
     assert check() == []

@@ -16,6 +16,7 @@ def error_of(response, status, code):
 
 # ---- kiosk ---------------------------------------------------------------------------------
 
+
 def test_services_lists_every_service_with_waiting_and_open(client):
     issue(client, "A")
     services = client.get("/api/services").get_json()["services"]
@@ -49,28 +50,38 @@ def test_ticket_by_id_is_for_staff_and_the_visitor_reads_theirs_by_token(client,
     assert anonymous.get(f"/api/status/{token}").get_json()["ticket"]["id"] == ticket["id"]
 
 
-@pytest.mark.parametrize("kwargs, status, code", [
-    ({"data": "service=A", "content_type": "application/x-www-form-urlencoded"}, 400, "invalid_json"),
-    ({"data": "{not json", "content_type": "application/json"}, 400, "invalid_json"),
-    ({"json": ["A"]}, 400, "invalid_json"),
-    ({}, 400, "invalid_json"),
-    ({"json": {}}, 422, "missing_field"),
-    ({"json": {"service": 1}}, 422, "invalid_field"),
-    ({"json": {"service": "A", "priority": "ya"}}, 422, "invalid_field"),
-    ({"json": {"service": "A", "priority": True, "priority_reason": "vip"}}, 422, "invalid_priority_reason"),
-    ({"json": {"service": "Z"}}, 404, "unknown_service"),
-])
+@pytest.mark.parametrize(
+    "kwargs, status, code",
+    [
+        ({"data": "service=A", "content_type": "application/x-www-form-urlencoded"}, 400, "invalid_json"),
+        ({"data": "{not json", "content_type": "application/json"}, 400, "invalid_json"),
+        ({"json": ["A"]}, 400, "invalid_json"),
+        ({}, 400, "invalid_json"),
+        ({"json": {}}, 422, "missing_field"),
+        ({"json": {"service": 1}}, 422, "invalid_field"),
+        ({"json": {"service": "A", "priority": "ya"}}, 422, "invalid_field"),
+        (
+            {"json": {"service": "A", "priority": True, "priority_reason": "vip"}},
+            422,
+            "invalid_priority_reason",
+        ),
+        ({"json": {"service": "Z"}}, 404, "unknown_service"),
+    ],
+)
 def test_issue_rejects_bad_input(client, kwargs, status, code):
     message = error_of(client.post("/api/tickets", **kwargs), status, code)
     assert message.endswith(".")
     assert client.get("/api/services").get_json()["services"][0]["waiting"] == 0
 
 
-@pytest.mark.parametrize("utc, reason", [
-    (datetime(2026, 11, 30, 0, 0, tzinfo=timezone.utc), "Layanan dibuka pukul 07.30."),  # 07:00 WIB
-    (datetime(2026, 11, 30, 9, 30, tzinfo=timezone.utc), "Pengambilan nomor sudah ditutup pukul 16.00."),
-    (datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc), "Kantor tutup hari ini."),  # Saturday
-])
+@pytest.mark.parametrize(
+    "utc, reason",
+    [
+        (datetime(2026, 11, 30, 0, 0, tzinfo=timezone.utc), "Layanan dibuka pukul 07.30."),  # 07:00 WIB
+        (datetime(2026, 11, 30, 9, 30, tzinfo=timezone.utc), "Pengambilan nomor sudah ditutup pukul 16.00."),
+        (datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc), "Kantor tutup hari ini."),  # Saturday
+    ],
+)
 def test_closed_service_is_refused_with_the_reason(client, clock, utc, reason):
     clock.set(utc)
     service = client.get("/api/services").get_json()["services"][0]
@@ -97,6 +108,7 @@ def test_unknown_ticket(client, login):
 
 # ---- signing in ----------------------------------------------------------------------------
 
+
 def test_login_and_me(client, make_user):
     password = make_user("siti", "officer")
     response = client.post("/api/login", json={"username": "siti", "password": password, "counter": 2})
@@ -108,13 +120,16 @@ def test_login_and_me(client, make_user):
     error_of(client.get("/api/me"), 401, "unauthenticated")
 
 
-@pytest.mark.parametrize("body, status, code", [
-    ({"username": "siti", "password": "salah-sekali"}, 401, "invalid_credentials"),
-    ({"username": "budi", "password": "rahasia-123"}, 401, "invalid_credentials"),
-    ({"username": "siti"}, 422, "missing_field"),
-    ({"username": "siti", "password": "rahasia-123", "counter": 9}, 422, "unknown_counter"),
-    ({"username": "siti", "password": "rahasia-123", "counter": "1"}, 422, "invalid_field"),
-])
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"username": "siti", "password": "salah-sekali"}, 401, "invalid_credentials"),
+        ({"username": "budi", "password": "rahasia-123"}, 401, "invalid_credentials"),
+        ({"username": "siti"}, 422, "missing_field"),
+        ({"username": "siti", "password": "rahasia-123", "counter": 9}, 422, "unknown_counter"),
+        ({"username": "siti", "password": "rahasia-123", "counter": "1"}, 422, "invalid_field"),
+    ],
+)
 def test_login_errors(client, make_user, body, status, code):
     make_user("siti", "officer")
     error_of(client.post("/api/login", json=body), status, code)
@@ -123,8 +138,16 @@ def test_login_errors(client, make_user, body, status, code):
 def test_repeated_bad_logins_lock_the_name_for_a_while(client, make_user, clock):
     make_user("siti", "officer")
     for _ in range(5):
-        error_of(client.post("/api/login", json={"username": "siti", "password": "x" * 8}), 401, "invalid_credentials")
-    message = error_of(client.post("/api/login", json={"username": "siti", "password": "rahasia-123"}), 429, "too_many_attempts")
+        error_of(
+            client.post("/api/login", json={"username": "siti", "password": "x" * 8}),
+            401,
+            "invalid_credentials",
+        )
+    message = error_of(
+        client.post("/api/login", json={"username": "siti", "password": "rahasia-123"}),
+        429,
+        "too_many_attempts",
+    )
     assert "Coba lagi" in message
     clock.advance(minutes=6)
     assert client.post("/api/login", json={"username": "siti", "password": "rahasia-123"}).status_code == 200
@@ -132,12 +155,15 @@ def test_repeated_bad_logins_lock_the_name_for_a_while(client, make_user, clock)
 
 # ---- at the counter ------------------------------------------------------------------------
 
+
 def test_officer_actions_need_a_session(client):
     ticket = issue(client, "A")
     error_of(client.post("/api/counters/1/call-next"), 401, "unauthenticated")
     for action in ("recall", "skip", "start", "finish", "cancel"):
         error_of(client.post(f"/api/tickets/{ticket['id']}/{action}"), 401, "unauthenticated")
-    error_of(client.post(f"/api/tickets/{ticket['id']}/transfer", json={"service": "B"}), 401, "unauthenticated")
+    error_of(
+        client.post(f"/api/tickets/{ticket['id']}/transfer", json={"service": "B"}), 401, "unauthenticated"
+    )
 
 
 def test_officer_may_only_act_at_their_counter(client, login):
@@ -200,7 +226,10 @@ def test_calling_next_finishes_the_current_ticket(client, login):
     officer.post("/api/counters/1/call-next")
     closed = login("supervisor", None).get(f"/api/tickets/{first['id']}").get_json()["ticket"]
     assert closed["status"] == "done" and closed["service_seconds"] == 0
-    assert login("supervisor", None).get(f"/api/tickets/{second['id']}").get_json()["ticket"]["status"] == "called"
+    assert (
+        login("supervisor", None).get(f"/api/tickets/{second['id']}").get_json()["ticket"]["status"]
+        == "called"
+    )
 
 
 def test_skip_returns_once_then_no_show(client, login, clock):
@@ -235,24 +264,33 @@ def test_transfer_keeps_number_and_arrival(client, login, clock):
     assert at_two.post("/api/counters/2/call-next").get_json()["ticket"]["id"] == new["id"]
 
 
-@pytest.mark.parametrize("body, status, code", [
-    ({"service": "Z"}, 404, "unknown_service"),
-    ({"service": "A"}, 422, "same_service"),
-    ({}, 422, "missing_field"),
-    ({"service": ["B"]}, 422, "invalid_field"),
-])
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"service": "Z"}, 404, "unknown_service"),
+        ({"service": "A"}, 422, "same_service"),
+        ({}, 422, "missing_field"),
+        ({"service": ["B"]}, 422, "invalid_field"),
+    ],
+)
 def test_transfer_errors(client, login, body, status, code):
     ticket = issue(client, "A")
     officer = login("officer", 1)
     officer.post("/api/counters/1/call-next")
     error_of(officer.post(f"/api/tickets/{ticket['id']}/transfer", json=body), status, code)
-    assert login("supervisor", None).get(f"/api/tickets/{ticket['id']}").get_json()["ticket"]["status"] == "called"
+    assert (
+        login("supervisor", None).get(f"/api/tickets/{ticket['id']}").get_json()["ticket"]["status"]
+        == "called"
+    )
 
 
 def test_cancel_a_waiting_ticket(client, login):
     ticket = issue(client, "A")
     error_of(login("officer", 2).post(f"/api/tickets/{ticket['id']}/cancel"), 403, "forbidden")
-    assert login("officer", 1).post(f"/api/tickets/{ticket['id']}/cancel").get_json()["ticket"]["status"] == "cancelled"
+    assert (
+        login("officer", 1).post(f"/api/tickets/{ticket['id']}/cancel").get_json()["ticket"]["status"]
+        == "cancelled"
+    )
 
 
 def test_tickets_left_at_closing_expire_and_numbering_restarts(client, login, clock, loket):
@@ -264,11 +302,15 @@ def test_tickets_left_at_closing_expire_and_numbering_restarts(client, login, cl
     expired = login("supervisor", None).get(f"/api/tickets/{old['id']}").get_json()["ticket"]
     assert expired["status"] == "expired"
     assert client.get("/api/state").get_json()["waiting"]["A"] == 1
-    kinds = [e["kind"] for e in __import__("server.storage", fromlist=["x"]).ticket_events(loket.store.read(), old["id"])]
+    kinds = [
+        e["kind"]
+        for e in __import__("server.storage", fromlist=["x"]).ticket_events(loket.store.read(), old["id"])
+    ]
     assert kinds == ["issued", "expired"]
 
 
 # ---- state, errors, documentation ----------------------------------------------------------
+
 
 def test_state(client, login):
     ticket = issue(client, "A")
@@ -320,7 +362,9 @@ def test_a_stuck_kiosk_button_is_slowed_down(client, clock):
     loket = client.application.extensions["loket"]
     _device, token = loket.devices.add("Kiosk 2", "kiosk", clock().timestamp())
     other_kiosk = client.application.test_client(anonymous=True)
-    other_kiosk = other_kiosk.post("/api/tickets", json={"service": "A"}, headers={"Authorization": f"Device {token}"})
+    other_kiosk = other_kiosk.post(
+        "/api/tickets", json={"service": "A"}, headers={"Authorization": f"Device {token}"}
+    )
     assert other_kiosk.status_code == 201
     clock.advance(seconds=61)
     assert issue(client, "A")["number"] == "A032"

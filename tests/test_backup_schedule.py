@@ -95,7 +95,10 @@ def test_only_keep_copies_are_kept_the_newest(tmp_path, apps):
         clock.set(MONDAY_CLOSING + timedelta(days=day))
         loket.unattended.tick()
     assert copies(data / "backups") == [
-        "loket-2026-12-02-160030", "loket-2026-12-03-160030", "loket-2026-12-04-160030"]
+        "loket-2026-12-02-160030",
+        "loket-2026-12-03-160030",
+        "loket-2026-12-04-160030",
+    ]
 
 
 def test_an_unplugged_folder_is_a_red_warning_never_a_failed_start(tmp_path, apps):

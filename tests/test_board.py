@@ -41,7 +41,9 @@ def test_board_shows_counters_officers_and_the_longest_wait(client, login, clock
     assert [o["username"] for o in counters[1]["officers"]] == ["officer1"]
     assert counters[2]["officers"] == [] and counters[1]["current"] is None
     services = {s["code"]: s for s in board["services"]}
-    assert services["A"]["waiting"] == 2 and services["A"]["oldest_waiting_since"] == "2026-11-30T09:00:00+07:00"
+    assert (
+        services["A"]["waiting"] == 2 and services["A"]["oldest_waiting_since"] == "2026-11-30T09:00:00+07:00"
+    )
     assert services["A"]["standard_wait_minutes"] == 15 and services["A"]["counters"] == [1, 4]
     assert services["C"]["waiting"] == 0 and services["C"]["oldest_waiting_since"] is None
     assert board["server_time"].startswith("2026-11-30T09:10:00")

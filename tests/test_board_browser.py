@@ -18,8 +18,11 @@ WAIT_MS = 5000
 def officer(server, counter: int) -> requests.Session:
     """petugas<counter> signed in at Loket <counter>."""
     session = requests.Session()
-    response = session.post(server.url + "/api/login", timeout=5,
-                            json={"username": f"petugas{counter}", "password": PASSWORD, "counter": counter})
+    response = session.post(
+        server.url + "/api/login",
+        timeout=5,
+        json={"username": f"petugas{counter}", "password": PASSWORD, "counter": counter},
+    )
     assert response.status_code == 200, response.text
     return session
 
@@ -81,11 +84,15 @@ def test_board_follows_the_office_live(live_server, browser, artifacts):
     for service in services:
         count = service_row(page, service["code"]).locator(".waiting-count")
         expect(count).to_have_text(str(service["waiting"]), timeout=WAIT_MS)
-    expect(service_row(page, "F").locator(".wait-value")).to_have_text(re.compile(r"^\d+:\d\d$"), timeout=WAIT_MS)
+    expect(service_row(page, "F").locator(".wait-value")).to_have_text(
+        re.compile(r"^\d+:\d\d$"), timeout=WAIT_MS
+    )
     expect(page.locator('[data-total="waiting"]')).to_have_text("8", timeout=WAIT_MS)
 
     page.screenshot(path=str(artifacts / "board-1920x1080.png"))
-    small = browser.new_context(viewport={"width": 1366, "height": 768}, storage_state=context.storage_state())
+    small = browser.new_context(
+        viewport={"width": 1366, "height": 768}, storage_state=context.storage_state()
+    )
     context.close()
     small.set_default_timeout(WAIT_MS)
     page = small.new_page()

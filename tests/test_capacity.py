@@ -46,9 +46,13 @@ class _Held:
 
 def test_anonymous_sockets_are_capped_per_address_and_in_all_but_trusted_ones_are_not():
     inner = _Held()
-    gate = SocketGate(inner, trusted=lambda environ: environ["REMOTE_ADDR"] == "10.0.0.9", limits=lambda: (2, 3))
-    held = [threading.Thread(target=_call, args=(gate, "/socket.io/", address))
-            for address in ("10.0.0.5", "10.0.0.5", "10.0.0.6")]
+    gate = SocketGate(
+        inner, trusted=lambda environ: environ["REMOTE_ADDR"] == "10.0.0.9", limits=lambda: (2, 3)
+    )
+    held = [
+        threading.Thread(target=_call, args=(gate, "/socket.io/", address))
+        for address in ("10.0.0.5", "10.0.0.5", "10.0.0.6")
+    ]
     for thread in held:
         thread.start()
     for _ in held:
@@ -90,15 +94,20 @@ def guarded_server(tmp_path):
 
 def _kiosk_issues(server) -> float:
     began = time.monotonic()
-    response = requests.post(f"{server.url}/api/tickets", json={"service": "A"}, timeout=5,
-                             headers={"Authorization": f"Device {server.kiosk}"})
+    response = requests.post(
+        f"{server.url}/api/tickets",
+        json={"service": "A"},
+        timeout=5,
+        headers={"Authorization": f"Device {server.kiosk}"},
+    )
     assert response.status_code == 201, response.text
     return time.monotonic() - began
 
 
 def _raw_websocket(server):
-    ws = websocket.create_connection(server.url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
-                                     timeout=5)
+    ws = websocket.create_connection(
+        server.url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket", timeout=5
+    )
     assert ws.recv().startswith("0")  # Engine.IO open
     ws.send("40")  # Socket.IO connect
     return ws
@@ -113,8 +122,12 @@ def test_a_phone_full_of_sockets_never_keeps_out_the_enrolled_tv_or_the_kiosk(gu
             _raw_websocket(server)
         assert refused.value.status_code == 503
         tv = socketio.Client(reconnection=False)
-        tv.connect(server.url, transports=["websocket"], wait_timeout=10,
-                   headers={"Authorization": f"Device {server.tv}"})
+        tv.connect(
+            server.url,
+            transports=["websocket"],
+            wait_timeout=10,
+            headers={"Authorization": f"Device {server.tv}"},
+        )
         assert tv.connected
         assert _kiosk_issues(server) < 2
         tv.disconnect()
@@ -200,8 +213,10 @@ def test_a_trickled_body_is_answered_408_and_its_connection_cut(guarded_server):
     server answers 408 and closes the connection, however long the client goes on trickling."""
     server = guarded_server
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
-    sock.sendall(b"POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                 b"Content-Length: 1000000\r\n\r\n{")
+    sock.sendall(
+        b"POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 1000000\r\n\r\n{"
+    )
     began, answer, closed = time.monotonic(), b"", False
     try:
         sock.settimeout(0.5)

@@ -21,22 +21,30 @@ ROOT = Path(__file__).resolve().parent.parent
 def loket_cli(*args, env=None, timeout=60, input=None):
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "server", *args], cwd=ROOT, env=full_env, capture_output=True,
-        text=True, timeout=timeout, input=input,
+        [sys.executable, "-m", "server", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=input,
     )
 
 
 def test_user_add_and_duplicate(tmp_path):
     data = tmp_path / "data"
-    done = loket_cli("user", "add", "siti", "--role", "officer", "--data", str(data),
-                     env={"LOKET_PASSWORD": "rahasia-123"})
+    done = loket_cli(
+        "user", "add", "siti", "--role", "officer", "--data", str(data), env={"LOKET_PASSWORD": "rahasia-123"}
+    )
     assert done.returncode == 0, done.stderr
     assert "siti" in done.stdout
-    again = loket_cli("user", "add", "siti", "--role", "admin", "--data", str(data),
-                      env={"LOKET_PASSWORD": "rahasia-123"})
+    again = loket_cli(
+        "user", "add", "siti", "--role", "admin", "--data", str(data), env={"LOKET_PASSWORD": "rahasia-123"}
+    )
     assert again.returncode == 1 and "sudah ada" in again.stderr and "Traceback" not in again.stderr
-    weak = loket_cli("user", "add", "budi", "--role", "officer", "--data", str(data),
-                     env={"LOKET_PASSWORD": "123"})
+    weak = loket_cli(
+        "user", "add", "budi", "--role", "officer", "--data", str(data), env={"LOKET_PASSWORD": "123"}
+    )
     assert weak.returncode == 1 and "minimal 8" in weak.stderr
     assert (data / "loket.toml").exists()
     for name in ("loket.db", "loket.db-wal", "loket.db-shm"):  # the database, owner-only from the start
@@ -48,9 +56,15 @@ def test_user_add_and_duplicate(tmp_path):
 
 def test_user_add_without_password_and_terminal(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "LOKET_PASSWORD"}
-    done = subprocess.run([sys.executable, "-m", "server", "user", "add", "x", "--role", "admin",
-                           "--data", str(tmp_path)], cwd=ROOT, env=env, capture_output=True,
-                          text=True, stdin=subprocess.DEVNULL, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "server", "user", "add", "x", "--role", "admin", "--data", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert done.returncode == 1 and "LOKET_PASSWORD" in done.stderr
 
 
@@ -66,11 +80,16 @@ def test_a_wrong_config_stops_with_the_key_named(tmp_path):
 @pytest.mark.slow
 def test_real_server_issue_call_and_websocket(tmp_path):
     data = tmp_path / "data"
-    write_config(data, {'hours = "07:30-16:00"': 'hours = "00:00-24:00"',
-                        'days = ["mon", "tue", "wed", "thu", "fri"]':
-                        'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]'})
-    added = loket_cli("user", "add", "siti", "--role", "officer", "--data", str(data),
-                      env={"LOKET_PASSWORD": "rahasia-123"})
+    write_config(
+        data,
+        {
+            'hours = "07:30-16:00"': 'hours = "00:00-24:00"',
+            'days = ["mon", "tue", "wed", "thu", "fri"]': 'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]',
+        },
+    )
+    added = loket_cli(
+        "user", "add", "siti", "--role", "officer", "--data", str(data), env={"LOKET_PASSWORD": "rahasia-123"}
+    )
     assert added.returncode == 0, added.stderr
     kiosk = loket_cli("device", "add", "Kiosk lobi", "--kind", "kiosk", "--data", str(data))
     assert kiosk.returncode == 0, kiosk.stderr
@@ -98,12 +117,19 @@ def test_real_server_issue_call_and_websocket(tmp_path):
 
         phone = requests.post(server.url + "/api/tickets", json={"service": "A"}, timeout=5)
         assert phone.status_code == 403 and phone.json()["error"]["code"] == "device_not_enrolled"
-        ticket = requests.post(server.url + "/api/tickets", json={"service": "A"}, timeout=5,
-                               headers={"Authorization": f"Device {token}"})
+        ticket = requests.post(
+            server.url + "/api/tickets",
+            json={"service": "A"},
+            timeout=5,
+            headers={"Authorization": f"Device {token}"},
+        )
         assert ticket.status_code == 201
         session = requests.Session()
-        login = session.post(server.url + "/api/login",
-                             json={"username": "siti", "password": "rahasia-123", "counter": 1}, timeout=5)
+        login = session.post(
+            server.url + "/api/login",
+            json={"username": "siti", "password": "rahasia-123", "counter": 1},
+            timeout=5,
+        )
         assert login.status_code == 200
         called = session.post(server.url + "/api/counters/1/call-next", timeout=5).json()["ticket"]
         assert called["number"] == "A001"

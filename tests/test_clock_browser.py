@@ -28,8 +28,10 @@ def server_in_the_past(tmp_path):
     store = Store(data / "loket.db")
     create_user(store, "admin", "rahasia-123", "admin", utc_now())
     with store.write() as conn:
-        conn.execute("INSERT INTO audit_log (at, username, action, target) VALUES (?, 'admin', 'test', 'clock')",
-                     (time.time() + 2 * 86400,))
+        conn.execute(
+            "INSERT INTO audit_log (at, username, action, target) VALUES (?, 'admin', 'test', 'clock')",
+            (time.time() + 2 * 86400,),
+        )
     store.close()
     server = Server(data, free_port())
     server.wait_ready()
@@ -38,7 +40,9 @@ def server_in_the_past(tmp_path):
         server.stop()
 
 
-def test_kiosk_and_admin_show_the_wrong_clock_and_the_admin_confirms_it(server_in_the_past, browser, artifacts):
+def test_kiosk_and_admin_show_the_wrong_clock_and_the_admin_confirms_it(
+    server_in_the_past, browser, artifacts
+):
     url = server_in_the_past.url
     screens = browser.new_context(viewport={"width": 1080, "height": 1920})
     kiosk = screens.new_page()

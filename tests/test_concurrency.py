@@ -64,9 +64,13 @@ def test_twenty_kiosks_and_four_officers_at_once(app, loket):
     assert len(ids) == len(set(ids)), "a ticket was handed out twice"
     assert set(ids) == {t.id for t in issued}, "every ticket was called exactly once"
     assert Counter(counter for _, counter in called)[2] == 0
-    held = loket.store.read().execute(
-        "SELECT COUNT(*) FROM events WHERE kind = 'called' GROUP BY ticket_id HAVING COUNT(*) > 1"
-    ).fetchall()
+    held = (
+        loket.store.read()
+        .execute("SELECT COUNT(*) FROM events WHERE kind = 'called' GROUP BY ticket_id HAVING COUNT(*) > 1")
+        .fetchall()
+    )
     assert held == []
-    print(f"\n{len(issued)} tickets issued and called in {elapsed:.2f} s "
-          f"({len(issued) / elapsed:.0f} tickets/s with 4 officers calling)")
+    print(
+        f"\n{len(issued)} tickets issued and called in {elapsed:.2f} s "
+        f"({len(issued) / elapsed:.0f} tickets/s with 4 officers calling)"
+    )

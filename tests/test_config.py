@@ -28,21 +28,31 @@ def test_demo_office_is_always_open(tmp_path):
 
 
 BAD = [
-    ('[office]', "not valid TOML", '[office'),
+    ("[office]", "not valid TOML", "[office"),
     ('code = "B"', "services[1].code: duplicate code 'A'", 'code = "A"'),
     ('services = ["B"]', "counters[1].services: unknown service 'Z'", 'services = ["Z"]'),
-    ("standard_wait_minutes = 10\nstandard_service_minutes = 20",
-     "services[5].standard_wait_minutes: must not be negative", "standard_wait_minutes = -5\nstandard_service_minutes = 20"),
+    (
+        "standard_wait_minutes = 10\nstandard_service_minutes = 20",
+        "services[5].standard_wait_minutes: must not be negative",
+        "standard_wait_minutes = -5\nstandard_service_minutes = 20",
+    ),
     ('timezone = "Asia/Jakarta"', "office.timezone: unknown time zone", 'timezone = "Asia/Atlantis"'),
-    ('hours = "07:30-16:00"', 'office.hours: must look like', 'hours = "pagi"'),
+    ('hours = "07:30-16:00"', "office.hours: must look like", 'hours = "pagi"'),
     ('hours = "07:30-16:00"', "office.hours: closing time must be after", 'hours = "16:00-07:30"'),
     ("id = 2\n", "counters[1].id: duplicate id 1", "id = 1\n"),
     ('kind = "none"', "printer.kind", 'kind = "laser"'),
     ('number_reading = "words"', "voice.number_reading", 'number_reading = "roman"'),
-    ("max_priority_in_row = 3", "queue.max_priority_in_row: must be an integer", 'max_priority_in_row = "tiga"'),
+    (
+        "max_priority_in_row = 3",
+        "queue.max_priority_in_row: must be an integer",
+        'max_priority_in_row = "tiga"',
+    ),
     ('code = "A"', "services[0].code: must be one capital letter", 'code = "AA"'),
-    ("daily_quota = 0\n\n[[services]]\ncode = \"B\"", "services[0].colour: unknown key",
-     "daily_quota = 0\ncolour = \"red\"\n\n[[services]]\ncode = \"B\""),
+    (
+        'daily_quota = 0\n\n[[services]]\ncode = "B"',
+        "services[0].colour: unknown key",
+        'daily_quota = 0\ncolour = "red"\n\n[[services]]\ncode = "B"',
+    ),
 ]
 
 

@@ -75,7 +75,9 @@ def test_a_visitor_still_being_served_at_midnight_is_closed_unfinished(client, l
     assert figures["wait"]["count"] == 1  # the wait was real: the visitor was called
 
 
-def test_a_called_ticket_left_at_midnight_is_unfinished_and_a_waiting_one_expired(client, login, clock, loket):
+def test_a_called_ticket_left_at_midnight_is_unfinished_and_a_waiting_one_expired(
+    client, login, clock, loket
+):
     clock.set(local(2026, 11, 30, 15, 55))
     called, waiting = issue(client, "B"), issue(client, "B")
     call(login("officer", counter=2))
@@ -88,9 +90,13 @@ def test_a_called_ticket_left_at_midnight_is_unfinished_and_a_waiting_one_expire
 
 def test_numbers_at_one_second_before_and_at_midnight(tmp_path):
     data = tmp_path / "open-all-day"
-    write_config(data, {'hours = "07:30-16:00"': 'hours = "00:00-24:00"',
-                        'days = ["mon", "tue", "wed", "thu", "fri"]':
-                        'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]'})
+    write_config(
+        data,
+        {
+            'hours = "07:30-16:00"': 'hours = "00:00-24:00"',
+            'days = ["mon", "tue", "wed", "thu", "fri"]': 'days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]',
+        },
+    )
     from conftest import FakeClock
 
     clock = FakeClock(local(2026, 11, 30, 23, 59, 58))

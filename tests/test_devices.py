@@ -14,7 +14,9 @@ def test_a_phone_cannot_take_a_number_only_an_enrolled_kiosk_can(anonymous, clie
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "device_not_enrolled"
     assert "kiosk" in refused.get_json()["error"]["message"]
     _tv, tv_token = loket.devices.add("TV lobi", "display", clock().timestamp())
-    tv = anonymous.post("/api/tickets", json={"service": "A"}, headers={"Authorization": f"Device {tv_token}"})
+    tv = anonymous.post(
+        "/api/tickets", json={"service": "A"}, headers={"Authorization": f"Device {tv_token}"}
+    )
     assert tv.status_code == 403  # a TV is enrolled, but is no kiosk
     assert issue(client, "A")["number"] == "A001"
 
@@ -29,7 +31,9 @@ def test_a_screen_is_enrolled_by_its_code_and_an_admins_approval(app, anonymous,
     assert screen.post("/api/tickets", json={"service": "A"}).status_code == 403  # not yet
 
     officer = login("officer")
-    assert officer.post("/api/admin/devices/approve", json={"code": code, "name": "Kiosk 2"}).status_code == 403
+    assert (
+        officer.post("/api/admin/devices/approve", json={"code": code, "name": "Kiosk 2"}).status_code == 403
+    )
     admin = login("admin", None)
     wrong = admin.post("/api/admin/devices/approve", json={"code": "XXXXXX", "name": "Kiosk 2"})
     assert wrong.status_code == 404 and wrong.get_json()["error"]["code"] == "unknown_code"
@@ -57,7 +61,9 @@ def test_enrollment_requests_are_bounded(anonymous):
 def test_the_admin_enrolls_by_hand_and_sees_the_token_once(login, anonymous):
     admin = login("admin", None)
     made = admin.post("/api/admin/devices", json={"name": "Kiosk simulasi", "kind": "kiosk"}).get_json()
-    ticket = anonymous.post("/api/tickets", json={"service": "B"}, headers={"Authorization": f"Device {made['token']}"})
+    ticket = anonymous.post(
+        "/api/tickets", json={"service": "B"}, headers={"Authorization": f"Device {made['token']}"}
+    )
     assert ticket.status_code == 201
     assert made["token"] not in str(admin.get("/api/admin/devices").get_json())
 
@@ -97,23 +103,35 @@ def test_loket_device_add_prints_a_token_that_works(tmp_path, capsys):
     try:
         phone = app.test_client(anonymous=True)
         assert phone.post("/api/tickets", json={"service": "A"}).status_code == 403
-        assert phone.post("/api/tickets", json={"service": "A"}, headers={"Authorization": "Device nope"}).status_code == 403
-        assert phone.post("/api/tickets", json={"service": "A"},
-                          headers={"Authorization": f"Device {token}"}).status_code in (201, 409)  # 409: closed now
+        assert (
+            phone.post(
+                "/api/tickets", json={"service": "A"}, headers={"Authorization": "Device nope"}
+            ).status_code
+            == 403
+        )
+        assert phone.post(
+            "/api/tickets", json={"service": "A"}, headers={"Authorization": f"Device {token}"}
+        ).status_code in (201, 409)  # 409: closed now
     finally:
         app.extensions["loket"].close()
 
 
 def test_strangers_asking_to_enroll_cannot_push_out_a_real_screens_code(app, login):
     tv = app.test_client(anonymous=True)
-    code = tv.post("/api/devices/enroll", json={"kind": "display"},
-                   environ_base={"REMOTE_ADDR": "192.168.1.20"}).get_json()["pending"]["code"]
+    code = tv.post(
+        "/api/devices/enroll", json={"kind": "display"}, environ_base={"REMOTE_ADDR": "192.168.1.20"}
+    ).get_json()["pending"]["code"]
     for n in range(60):  # twelve addresses, as many requests as each may make
         stranger = app.test_client(anonymous=True)
-        stranger.post("/api/devices/enroll", json={"kind": "kiosk"},
-                      environ_base={"REMOTE_ADDR": f"192.168.1.{100 + n % 12}"})
+        stranger.post(
+            "/api/devices/enroll",
+            json={"kind": "kiosk"},
+            environ_base={"REMOTE_ADDR": f"192.168.1.{100 + n % 12}"},
+        )
     admin = login("admin", None)
-    pending = [d for d in admin.get("/api/admin/devices").get_json()["devices"] if d.get("status") == "pending"]
+    pending = [
+        d for d in admin.get("/api/admin/devices").get_json()["devices"] if d.get("status") == "pending"
+    ]
     assert len(pending) == 13  # one waiting request per address: the strangers' latest, and the TV's
     approved = admin.post("/api/admin/devices/approve", json={"code": code, "name": "TV ruang tunggu"})
     assert approved.status_code == 200, approved.get_json()

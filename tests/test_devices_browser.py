@@ -29,9 +29,14 @@ def test_a_new_kiosk_shows_its_code_and_works_once_approved(tmp_path, page: Page
         expect(code).to_have_text(__import__("re").compile(r"^[A-Z0-9]{6}$"), timeout=10000)
         page.screenshot(path=artifacts / "kiosk-enrollment-1920x1080.png")
         admin = requests.Session()
-        admin.post(server.url + "/api/login", json={"username": "admin", "password": "rahasia-123"}, timeout=5)
-        approved = admin.post(server.url + "/api/admin/devices/approve",
-                              json={"code": code.inner_text(), "name": "Kiosk lobi"}, timeout=5)
+        admin.post(
+            server.url + "/api/login", json={"username": "admin", "password": "rahasia-123"}, timeout=5
+        )
+        approved = admin.post(
+            server.url + "/api/admin/devices/approve",
+            json={"code": code.inner_text(), "name": "Kiosk lobi"},
+            timeout=5,
+        )
         assert approved.status_code == 200, approved.text
         expect(page.locator("#enroll-panel")).to_have_count(0, timeout=15000)  # reloaded, enrolled
         with page.expect_response("**/api/tickets") as answer:

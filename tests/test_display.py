@@ -252,8 +252,6 @@ def test_dom_and_memory_stay_flat_over_thousands_of_calls(live_server, page):
 SIZES = [(1920, 1080), (1366, 768), (3840, 2160)]
 
 
-
-
 def test_screenshots_at_tv_sizes(live_server, context, artifacts):
     empty = open_display(context.new_page(), live_server)
     empty.set_viewport_size({"width": 1920, "height": 1080})

@@ -19,8 +19,14 @@ PASSWORD = "rahasia-123"
 SIZES = [(1366, 768), (1920, 1080), (3840, 2160)]
 # The smallest size of each class of text at 1080p (README, "The TV layout").
 MINIMUM_PX = {
-    ".hero-number": 48, ".hero-counter": 48, ".counter-name": 48, ".counter-number": 48,
-    ".waiting-name": 32, ".hero-service": 32, ".history-number": 32, ".history-counter": 32,
+    ".hero-number": 48,
+    ".hero-counter": 48,
+    ".counter-name": 48,
+    ".counter-number": 48,
+    ".waiting-name": 32,
+    ".hero-service": 32,
+    ".history-number": 32,
+    ".history-counter": 32,
     "*": 24,
 }
 
@@ -42,12 +48,18 @@ def office_server(tmp_path_factory, services: int, counters: int):
     server = Server(data, free_port())
     server.wait_ready()
     admin = requests.Session()
-    assert admin.post(server.url + "/api/login", json={"username": "admin", "password": PASSWORD},
-                      timeout=5).status_code == 200
+    assert (
+        admin.post(
+            server.url + "/api/login", json={"username": "admin", "password": PASSWORD}, timeout=5
+        ).status_code
+        == 200
+    )
     codes = [s["code"] for s in requests.get(server.url + "/api/services", timeout=5).json()["services"]]
     assert len(codes) == services
     for index in range(3 * max(services, counters)):
-        response = requests.post(server.url + "/api/tickets", json={"service": codes[index % services]}, timeout=5)
+        response = requests.post(
+            server.url + "/api/tickets", json={"service": codes[index % services]}, timeout=5
+        )
         assert response.status_code == 201, response.text
     for counter in range(1, counters + 1):
         response = admin.post(f"{server.url}/api/counters/{counter}/call-next", timeout=5)
@@ -107,11 +119,15 @@ def test_a_large_office_fits_at_every_tv_size(big_server, context, artifacts, wi
     assert page.locator("#waiting-page").inner_text() == f"1/{pages}"
     seen = set()
     for number in range(pages):
-        page.wait_for_function(f"() => document.getElementById('waiting-list').dataset.page === '{number + 1}'",
-                               timeout=12000)
+        page.wait_for_function(
+            f"() => document.getElementById('waiting-list').dataset.page === '{number + 1}'", timeout=12000
+        )
         assert page.evaluate(OVERFLOWS) == []
-        seen.update(page.locator('.waiting-item:not([data-page-out="true"])').evaluate_all(
-            "items => items.map(item => item.dataset.service)"))
+        seen.update(
+            page.locator('.waiting-item:not([data-page-out="true"])').evaluate_all(
+                "items => items.map(item => item.dataset.service)"
+            )
+        )
     assert len(seen) == 16
     page.close()
 
@@ -141,7 +157,9 @@ def test_the_sound_banner_never_covers_the_call_or_the_counters(
             assert page.evaluate(UNCOVERED, ".hero") == []
             assert page.evaluate(UNCOVERED, ".counter-tile") == []
             assert page.evaluate(OVERFLOWS) == []
-            size = page.evaluate("() => parseFloat(getComputedStyle(document.getElementById('sound-unlock')).fontSize)")
+            size = page.evaluate(
+                "() => parseFloat(getComputedStyle(document.getElementById('sound-unlock')).fontSize)"
+            )
             assert size >= 24 * height / 1080 - 0.5
             if width == 1920:
                 page.screenshot(path=str(artifacts / "display-sound-banner.png"))

@@ -50,23 +50,37 @@ def oracle(waiting, counters, times, gap, cap):
     return calls
 
 
-tickets = st.lists(st.tuples(st.sampled_from(SERVICES), st.booleans(), st.integers(0, 50), st.booleans()),
-                   max_size=30)
-counter_sets = st.lists(st.tuples(st.sets(st.sampled_from(SERVICES), min_size=1),
-                                  st.none() | st.sampled_from(SERVICES), st.integers(0, 3)), min_size=1, max_size=4)
+tickets = st.lists(
+    st.tuples(st.sampled_from(SERVICES), st.booleans(), st.integers(0, 50), st.booleans()), max_size=30
+)
+counter_sets = st.lists(
+    st.tuples(
+        st.sets(st.sampled_from(SERVICES), min_size=1),
+        st.none() | st.sampled_from(SERVICES),
+        st.integers(0, 3),
+    ),
+    min_size=1,
+    max_size=4,
+)
 
 
 @settings(max_examples=200, deadline=None)
 @given(tickets, counter_sets, st.integers(0, 3))
 def test_the_forward_run_matches_the_step_by_step_oracle(specs, counter_specs, cap):
-    waiting = [Waiting(Candidate(i + 1, priority, float(at), returned), service)
-               for i, (service, priority, at, returned) in enumerate(specs)]
-    counters = [CounterNow(i + 1, tuple(sorted(services)), streak, busy)
-                for i, (services, busy, streak) in enumerate(counter_specs)]
+    waiting = [
+        Waiting(Candidate(i + 1, priority, float(at), returned), service)
+        for i, (service, priority, at, returned) in enumerate(specs)
+    ]
+    counters = [
+        CounterNow(i + 1, tuple(sorted(services)), streak, busy)
+        for i, (services, busy, streak) in enumerate(counter_specs)
+    ]
     times = {"A": ServiceTime(600, 0), "B": ServiceTime(900, 0), "C": ServiceTime(300, 0)}
     got = forecast.play_forward(waiting, counters, times, 20.0, cap)
     want = oracle(waiting, counters, times, 20.0, cap)
-    assert {k: round(v.mean, 6) for k, v in got.items()} == pytest.approx({k: round(v, 6) for k, v in want.items()})
+    assert {k: round(v.mean, 6) for k, v in got.items()} == pytest.approx(
+        {k: round(v, 6) for k, v in want.items()}
+    )
 
 
 def test_spread_grows_with_the_visitors_before_a_ticket():
@@ -78,8 +92,12 @@ def test_spread_grows_with_the_visitors_before_a_ticket():
 
 def test_a_service_nobody_staffed_serves_gets_no_time():
     waiting = [Waiting(Candidate(1, False, 0.0), "B")]
-    assert forecast.play_forward(waiting, [CounterNow(1, ("A",))], {"A": ServiceTime(600, 0),
-                                                                   "B": ServiceTime(600, 0)}, 0, 3) == {}
+    assert (
+        forecast.play_forward(
+            waiting, [CounterNow(1, ("A",))], {"A": ServiceTime(600, 0), "B": ServiceTime(600, 0)}, 0, 3
+        )
+        == {}
+    )
 
 
 def test_the_rest_of_a_service_under_way():
@@ -105,15 +123,18 @@ def test_calibration_needs_enough_history():
     assert calibration.middle == pytest.approx(0.0)
 
 
-@pytest.mark.parametrize("seconds, low, high, late, words", [
-    (30, 0, 90, False, "Segera dilayani"),
-    (150, 60, 280, False, "Kurang dari 5 menit"),
-    (1500, 1200, 1800, False, "Sekitar 20–30 menit"),
-    (1500, 1200, 1800, True, "Mungkin tidak terlayani hari ini"),
-    (9000, 7200, 10800, False, "Sekitar 2–3 jam"),
-    (4529, 1320, 8400, False, "Sekitar 22 menit sampai 2,3 jam"),
-    (1800, 30, 5340, False, "Hingga sekitar 89 menit"),
-])
+@pytest.mark.parametrize(
+    "seconds, low, high, late, words",
+    [
+        (30, 0, 90, False, "Segera dilayani"),
+        (150, 60, 280, False, "Kurang dari 5 menit"),
+        (1500, 1200, 1800, False, "Sekitar 20–30 menit"),
+        (1500, 1200, 1800, True, "Mungkin tidak terlayani hari ini"),
+        (9000, 7200, 10800, False, "Sekitar 2–3 jam"),
+        (4529, 1320, 8400, False, "Sekitar 22 menit sampai 2,3 jam"),
+        (1800, 30, 5340, False, "Hingga sekitar 89 menit"),
+    ],
+)
 def test_the_estimate_in_words(seconds, low, high, late, words):
     assert forecast.describe(Estimate(seconds, low, high, 0, 0), late) == words
 
@@ -123,6 +144,7 @@ def test_no_staffed_counter_is_said_in_words():
 
 
 # ---- through the API -----------------------------------------------------------------------
+
 
 def test_the_estimate_told_at_issue_is_kept_and_the_live_one_moves(client, login, clock):
     officer = login("officer", counter=2)  # Loket 2 serves B
@@ -172,8 +194,13 @@ def test_the_exports_carry_the_estimate(client, login):
     officer.post("/api/counters/2/call-next")
     ticket = issue(client, "B")
     supervisor = login("supervisor", counter=None)
-    rows = list(csv.DictReader(io.StringIO(
-        supervisor.get("/reports/export.csv?from=2026-11-30&to=2026-11-30").get_data(as_text=True))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                supervisor.get("/reports/export.csv?from=2026-11-30&to=2026-11-30").get_data(as_text=True)
+            )
+        )
+    )
     row = next(r for r in rows if r["number"] == ticket["number"])
     assert int(row["estimate_seconds"]) == ticket["estimate"]["seconds"]
     assert int(row["estimate_low_seconds"]) == ticket["estimate"]["low_seconds"]
@@ -214,4 +241,6 @@ def test_the_kiosk_buttons_show_an_estimate_as_soon_as_an_officer_is_at_a_counte
     assert before["B"]["estimate"] is None  # nobody at Loket 2 yet
     login("officer", counter=2)  # signs in; no call made yet, same moment
     after = {s["code"]: s for s in client.get("/api/services").get_json()["services"]}
-    assert after["B"]["estimate"] is not None and after["B"]["estimate_text"].startswith(("Sekitar", "Kurang", "Segera", "Hingga"))
+    assert after["B"]["estimate"] is not None and after["B"]["estimate_text"].startswith(
+        ("Sekitar", "Kurang", "Segera", "Hingga")
+    )

@@ -17,8 +17,12 @@ from servers import free_port
 def _post_ticket(port: int, source: str, service: str, token: str) -> tuple[int, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=(source, 0))
     try:
-        conn.request("POST", "/api/tickets", body=json.dumps({"service": service}),
-                     headers={"Content-Type": "application/json", "Authorization": f"Device {token}"})
+        conn.request(
+            "POST",
+            "/api/tickets",
+            body=json.dumps({"service": service}),
+            headers={"Content-Type": "application/json", "Authorization": f"Device {token}"},
+        )
         response = conn.getresponse()
         return response.status, json.loads(response.read() or b"{}")
     finally:
@@ -147,7 +151,9 @@ def test_a_broken_printer_never_blocks_the_kiosk(tmp_path, printer):
     listener = SilentPrinter() if printer == "never_reads" else None
     port = listener.port if listener else free_port()
     data = tmp_path / "data"
-    write_config(data, {'kind = "none"': f'kind = "network"\nhost = "127.0.0.1"\nport = {port}\ntimeout_seconds = 1'})
+    write_config(
+        data, {'kind = "none"': f'kind = "network"\nhost = "127.0.0.1"\nport = {port}\ntimeout_seconds = 1'}
+    )
     app = make_app(data, clock=FakeClock())
     client = app.test_client()
     try:
@@ -182,8 +188,9 @@ def test_disk_full_gives_a_clear_error_and_recovers(app, client, login, loket):
     writer.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "disk full" (SQLITE_FULL)
     refused = 0
     for _ in range(200):  # fill the last free pages, then every write must be refused cleanly
-        response = client.post("/api/tickets", json={"service": "B"},
-                               headers={"Authorization": f"Device {kiosks[_ // 20]}"})
+        response = client.post(
+            "/api/tickets", json={"service": "B"}, headers={"Authorization": f"Device {kiosks[_ // 20]}"}
+        )
         if response.status_code == 503:
             refused += 1
             body = response.get_json()["error"]
@@ -200,8 +207,9 @@ def test_disk_full_gives_a_clear_error_and_recovers(app, client, login, loket):
 def test_read_only_database_gives_a_clear_error_and_recovers(app, client, loket, data_dir):
     issue(client, "A")
     original = loket.store._writer
-    read_only = sqlite3.connect(f"file:{data_dir / 'loket.db'}?mode=ro", uri=True,
-                                check_same_thread=False, isolation_level=None)
+    read_only = sqlite3.connect(
+        f"file:{data_dir / 'loket.db'}?mode=ro", uri=True, check_same_thread=False, isolation_level=None
+    )
     read_only.row_factory = sqlite3.Row
     loket.store._writer = read_only
     try:

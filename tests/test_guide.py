@@ -37,8 +37,9 @@ def _python_strings(path: Path) -> list[str]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             texts.append(node.value)
         elif isinstance(node, ast.JoinedStr):
-            texts.append("".join(part.value if isinstance(part, ast.Constant) else GAP
-                                 for part in node.values))
+            texts.append(
+                "".join(part.value if isinstance(part, ast.Constant) else GAP for part in node.values)
+            )
     return texts
 
 
@@ -69,8 +70,9 @@ def shows(texts: list[tuple[str, str]], message: str) -> bool:
     "Offline speech")."""
     pattern = message_pattern(message)
     bounded = re.compile(r"""(?:^|[>"'`])\s*(?:""" + pattern.pattern + r""")\s*(?:$|[<"'`])""", re.DOTALL)
-    return any(pattern.fullmatch(text.strip()) if kind == "py" else bounded.search(text)
-               for kind, text in texts)
+    return any(
+        pattern.fullmatch(text.strip()) if kind == "py" else bounded.search(text) for kind, text in texts
+    )
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +86,11 @@ def test_every_quoted_message_is_shown_by_the_code(texts, page, message):
 
 
 def test_a_message_is_found_whole_with_its_values_and_not_once_changed():
-    texts = [("py", "Printer \x00 tidak ditemukan: periksa kabel dan dayanya"),
-             ("py", "Offline speech, driven by one worker thread."),
-             ("page", "say(`Memanggil ${n} ke ${counter}.`); <span>Offline</span>")]
+    texts = [
+        ("py", "Printer \x00 tidak ditemukan: periksa kabel dan dayanya"),
+        ("py", "Offline speech, driven by one worker thread."),
+        ("page", "say(`Memanggil ${n} ke ${counter}.`); <span>Offline</span>"),
+    ]
     assert shows(texts, "Printer … tidak ditemukan: periksa kabel dan dayanya")
     assert shows(texts, "Memanggil … ke ….")
     assert shows(texts, "Offline")
@@ -103,8 +107,14 @@ def test_every_troubleshooting_entry_quotes_what_the_screen_shows():
         title = entry.splitlines()[0]
         assert MARKER.search(entry), f"'{title}' names no message from the screen"
     titles = {entry.splitlines()[0] for entry in entries}
-    for needed in ("TV tidak bersuara", "Printer tidak mencetak", "Tulisan Offline di layar",
-                   "Kiosk menolak memberi nomor", "Jam komputer salah", "Disk penuh"):
+    for needed in (
+        "TV tidak bersuara",
+        "Printer tidak mencetak",
+        "Tulisan Offline di layar",
+        "Kiosk menolak memberi nomor",
+        "Jam komputer salah",
+        "Disk penuh",
+    ):
         assert needed in titles
 
 
@@ -115,6 +125,7 @@ def test_python_strings_join_implicit_concatenation(tmp_path):
 
 
 # ---- the pages --------------------------------------------------------------------------------
+
 
 def test_every_page_renders_with_its_table_of_contents(client):
     for stem, title in guide.PAGES:
@@ -139,8 +150,13 @@ def test_links_and_images_become_bantuan_addresses(client):
 
 def test_guide_is_public_and_images_come_only_from_its_folder(client):
     assert client.get("/bantuan/img/petugas.png").headers["Content-Type"] == "image/png"
-    for url in ("/bantuan/tidak-ada", "/bantuan/README", "/bantuan/img/tidak-ada.png",
-                "/bantuan/img/..%2F..%2F..%2Fsetup.cfg", "/bantuan/img/loket.toml"):
+    for url in (
+        "/bantuan/tidak-ada",
+        "/bantuan/README",
+        "/bantuan/img/tidak-ada.png",
+        "/bantuan/img/..%2F..%2F..%2Fsetup.cfg",
+        "/bantuan/img/loket.toml",
+    ):
         assert client.get(url).status_code == 404, url
 
 

@@ -56,8 +56,9 @@ def test_every_page_link_and_image_of_the_guide_resolves(live_server, guest: Bro
             if urlparse(target).netloc != urlparse(live_server.url).netloc:
                 continue
             checked_links.add((target, fragment))
-        anchors_seen[page.url.split("#")[0]] = set(page.locator("[id]").evaluate_all(
-            "(els) => els.map(e => e.id)"))
+        anchors_seen[page.url.split("#")[0]] = set(
+            page.locator("[id]").evaluate_all("(els) => els.map(e => e.id)")
+        )
     for target, fragment in sorted(checked_links):
         if target not in anchors_seen:
             status = page.request.get(target).status
@@ -97,8 +98,9 @@ SCREENS = [
 
 
 @pytest.mark.parametrize("screen,user,path,section", SCREENS, ids=[s[0] for s in SCREENS])
-def test_each_screens_bantuan_lands_on_its_section(live_server, guest: BrowserContext, screen, user, path,
-                                                    section):
+def test_each_screens_bantuan_lands_on_its_section(
+    live_server, guest: BrowserContext, screen, user, path, section
+):
     _sign_in(guest, live_server.url, *user)
     page = guest.new_page()
     page.goto(live_server.url + screen)

@@ -52,8 +52,9 @@ def office(live_server):
     yesterday = datetime.now(config.office.tz).date() - timedelta(days=1)
     store = Store(live_server.data / "loket.db")
     try:
-        simulate.write_history(store, config, simulate.history_days(yesterday, 30, (0, 1, 2, 3, 4)),
-                               seed=18, visitors=300)
+        simulate.write_history(
+            store, config, simulate.history_days(yesterday, 30, (0, 1, 2, 3, 4)), seed=18, visitors=300
+        )
     finally:
         store.close()
     live_server.month = yesterday.strftime("%Y-%m")
@@ -64,12 +65,19 @@ def _visitors(context: BrowserContext, url: str) -> None:
     """Numbers taken at the kiosk (this browser is the demo's kiosk) and called at four counters."""
     for service in "AAABBCADEFBA":
         _ok(context.request.post(url + "/api/tickets", data={"service": service}), 201)
-    _ok(context.request.post(url + "/api/tickets",
-                             data={"service": "A", "priority": True, "priority_reason": "lansia"}), 201)
+    _ok(
+        context.request.post(
+            url + "/api/tickets", data={"service": "A", "priority": True, "priority_reason": "lansia"}
+        ),
+        201,
+    )
     for counter in (2, 3, 4, 1):
         officer = requests.Session()
-        response = officer.post(url + "/api/login", timeout=10,
-                                json={"username": f"petugas{counter}", "password": PASSWORD, "counter": counter})
+        response = officer.post(
+            url + "/api/login",
+            timeout=10,
+            json={"username": f"petugas{counter}", "password": PASSWORD, "counter": counter},
+        )
         assert response.status_code == 200, response.text
         for call in range(2 if counter == 1 else 1):  # Loket 1 has served one visitor already
             called = officer.post(f"{url}/api/counters/{counter}/call-next", timeout=10).json()["ticket"]

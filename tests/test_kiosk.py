@@ -60,7 +60,9 @@ def center(page: Page, selector: str) -> tuple[float, float]:
 def ticket_posts(page: Page) -> list[str]:
     """Record every ticket request the page sends from now on."""
     posts: list[str] = []
-    page.on("request", lambda r: r.method == "POST" and r.url.endswith("/api/tickets") and posts.append(r.url))
+    page.on(
+        "request", lambda r: r.method == "POST" and r.url.endswith("/api/tickets") and posts.append(r.url)
+    )
     return posts
 
 
@@ -82,6 +84,7 @@ def waiting(server, service: str) -> int:
 
 # ---- one tap, one ticket ------------------------------------------------------------------------
 
+
 def test_tap_shows_the_number_and_stores_the_ticket(office, page: Page, artifacts):
     page.set_viewport_size({"width": 1920, "height": 1080})
     errors = open_kiosk(page, office.url)
@@ -94,21 +97,25 @@ def test_tap_shows_the_number_and_stores_the_ticket(office, page: Page, artifact
     assert re.fullmatch(r"A\d{3}", ticket["number"])
     expect(page.locator("#ticket-service")).to_have_text("Perizinan & Rekomendasi")
     expect(page.locator("#ticket-ahead")).to_have_text(
-        f"{ticket['ahead']} orang" if ticket["ahead"] else "Tidak ada")
+        f"{ticket['ahead']} orang" if ticket["ahead"] else "Tidak ada"
+    )
     expect(page.locator("#ticket-preview")).to_have_attribute("src", ticket["preview_url"])
     wait_until(page, "document.getElementById('ticket-preview').naturalWidth > 0")
     page.screenshot(path=artifacts / "kiosk-ticket-1920x1080.png")
 
-    stored = requests.get(f"{office.url}/api/status/{ticket['status_url'].rsplit('/', 1)[-1]}", timeout=5).json()["ticket"]
+    stored = requests.get(
+        f"{office.url}/api/status/{ticket['status_url'].rsplit('/', 1)[-1]}", timeout=5
+    ).json()["ticket"]
     assert stored["number"] == ticket["number"] and stored["status"] == "waiting"
     assert (ticket["id"], ticket["number"], 0, None) in issued_rows(office.data, "A")
 
     # "Selesai" brings back the start screen, and the waiting count already says 1.
-    page.wait_for_timeout(1300)   # the tap that took the ticket may not close it at once
+    page.wait_for_timeout(1300)  # the tap that took the ticket may not close it at once
     page.click("#ticket-done")
     expect(page.locator("#ticket-screen")).to_be_hidden()
     expect(page.locator(".service[data-code=A] .service-waiting")).to_have_text(
-        f"{waiting(office, 'A')} orang menunggu")
+        f"{waiting(office, 'A')} orang menunggu"
+    )
     assert csp_violations(errors) == []
 
 
@@ -139,7 +146,7 @@ def test_double_tap_and_double_click_give_one_ticket(office, page: Page):
     page.wait_for_timeout(500)
     assert len(posts) == 1
     assert len(issued_rows(office.data, "B")) == before_B + 1
-    expect(page.locator("#ticket-screen")).to_be_visible()   # the second tap did not close it
+    expect(page.locator("#ticket-screen")).to_be_visible()  # the second tap did not close it
 
     # A real double click on a fresh page.
     page.reload()
@@ -169,6 +176,7 @@ def test_double_tap_and_double_click_give_one_ticket(office, page: Page):
 
 # ---- priority -----------------------------------------------------------------------------------
 
+
 def test_priority_ticket_for_an_elderly_visitor(office, page: Page):
     open_kiosk(page, office.url)
     # Tapping the toggle only asks which group: nothing is issued yet.
@@ -188,7 +196,9 @@ def test_priority_ticket_for_an_elderly_visitor(office, page: Page):
     assert ticket["priority"] is True and ticket["priority_reason"] == "lansia"
     expect(page.locator("#ticket-priority")).to_have_text("Prioritas · Lansia")
 
-    stored = requests.get(f"{office.url}/api/status/{ticket['status_url'].rsplit('/', 1)[-1]}", timeout=5).json()["ticket"]
+    stored = requests.get(
+        f"{office.url}/api/status/{ticket['status_url'].rsplit('/', 1)[-1]}", timeout=5
+    ).json()["ticket"]
     assert stored["priority"] is True and stored["priority_reason"] == "lansia"
     assert (ticket["id"], ticket["number"], 1, "lansia") in issued_rows(office.data, "A")
 
@@ -196,7 +206,7 @@ def test_priority_ticket_for_an_elderly_visitor(office, page: Page):
     page.wait_for_timeout(1300)
     page.click("#ticket-done")
     expect(page.locator("#priority-bar")).to_be_hidden()
-    page.wait_for_timeout(1100)   # the short lock-out after a ticket
+    page.wait_for_timeout(1100)  # the short lock-out after a ticket
     with page.expect_response(lambda r: r.url.endswith("/api/tickets")) as answer:
         page.click(".service[data-code=A]")
     assert answer.value.json()["ticket"]["priority"] is False
@@ -214,18 +224,21 @@ def test_priority_choice_resets_after_a_while(office, page: Page):
 
 # ---- closed services, live updates, printer trouble --------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def special_office(tmp_path_factory):
     """An office where F is switched off, E takes one number a day and the printer is unplugged."""
     data = tmp_path_factory.mktemp("special")
     dead_printer = free_port()
-    write_config(data, {
-        **ALWAYS_OPEN,
-        'code = "F"\n': 'code = "F"\nenabled = false\n',
-        "standard_service_minutes = 10\ndaily_quota = 0": "standard_service_minutes = 10\ndaily_quota = 1",
-        'kind = "none"\nwidth_mm = 80\n':
-            f'kind = "network"\nhost = "127.0.0.1"\nport = {dead_printer}\ntimeout_seconds = 1\nwidth_mm = 80\n',
-    })
+    write_config(
+        data,
+        {
+            **ALWAYS_OPEN,
+            'code = "F"\n': 'code = "F"\nenabled = false\n',
+            "standard_service_minutes = 10\ndaily_quota = 0": "standard_service_minutes = 10\ndaily_quota = 1",
+            'kind = "none"\nwidth_mm = 80\n': f'kind = "network"\nhost = "127.0.0.1"\nport = {dead_printer}\ntimeout_seconds = 1\nwidth_mm = 80\n',
+        },
+    )
     server = Server(data, free_port())
     server.wait_ready()
     yield server
@@ -263,12 +276,14 @@ def test_unprinted_ticket_tells_the_visitor(special_office, page: Page, artifact
     expect(page.locator("#ticket-number")).to_have_text(re.compile(r"A\d{3}"), timeout=WAIT_MS)
     expect(page.locator("#ticket-print-failed")).to_be_visible(timeout=WAIT_MS)
     expect(page.locator("#ticket-print-failed")).to_have_text(
-        "Tiket tidak tercetak — silakan catat/foto nomor Anda")
+        "Tiket tidak tercetak — silakan catat/foto nomor Anda"
+    )
     expect(page.locator("#ticket-print")).to_be_hidden()
     page.screenshot(path=artifacts / "kiosk-not-printed-1280x720.png")
 
 
 # ---- the server goes away and comes back --------------------------------------------------------
+
 
 def test_offline_banner_and_recovery_without_reload(live_server, page: Page):
     open_kiosk(page, live_server.url)
@@ -280,19 +295,21 @@ def test_offline_banner_and_recovery_without_reload(live_server, page: Page):
     expect(banner).to_be_visible(timeout=WAIT_MS)
     expect(banner).to_have_text("Tidak terhubung ke server. Mencoba lagi…")
     page.click(".service[data-code=A]")
-    expect(page.locator("#kiosk-message")).to_have_text("Gagal mengambil nomor, silakan coba lagi",
-                                                        timeout=WAIT_MS)
+    expect(page.locator("#kiosk-message")).to_have_text(
+        "Gagal mengambil nomor, silakan coba lagi", timeout=WAIT_MS
+    )
     expect(page.locator("#ticket-screen")).to_be_hidden()
 
     live_server.start_again()
     expect(banner).to_be_hidden(timeout=15_000)
-    page.wait_for_timeout(1100)   # the short lock-out after the failed tap
+    page.wait_for_timeout(1100)  # the short lock-out after the failed tap
     page.click(".service[data-code=A]")
     expect(page.locator("#ticket-number")).to_have_text(re.compile(r"A\d{3}"), timeout=WAIT_MS)
-    assert page.evaluate("window.loaded_once") is True   # the same page, never reloaded
+    assert page.evaluate("window.loaded_once") is True  # the same page, never reloaded
 
 
 # ---- sizes --------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("width,height", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_fills_the_screen_at_kiosk_sizes(office, browser, artifacts, width, height):
@@ -302,11 +319,14 @@ def test_fills_the_screen_at_kiosk_sizes(office, browser, artifacts, width, heig
         errors = open_kiosk(page, office.url)
         expect(page.locator("#kiosk-time")).to_have_text(re.compile(r"^\d{2}\.\d{2} WIB$"))
         expect(page.locator(".service[data-code=B] .service-waiting")).to_have_text(
-            re.compile(r"\d+ orang menunggu"))
+            re.compile(r"\d+ orang menunggu")
+        )
         page.wait_for_timeout(200)
         page.screenshot(path=artifacts / f"kiosk-{width}x{height}.png")
 
-        scroll = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+        scroll = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+        )
         assert scroll == [width, height], "the kiosk must never scroll"
         targets = page.locator(".service, #priority-toggle")
         for index in range(targets.count()):
@@ -340,7 +360,8 @@ def test_runs_for_days_without_growing(office, page: Page):
     for _ in range(15):
         requests.post(f"{office.url}/api/tickets", json={"service": "F"}, timeout=5)
     expect(page.locator(".service[data-code=F] .service-waiting")).to_have_text(
-        f"{waiting(office, 'F')} orang menunggu", timeout=WAIT_MS)
+        f"{waiting(office, 'F')} orang menunggu", timeout=WAIT_MS
+    )
     for _ in range(2):
         page.click(".service[data-code=A]")
         expect(page.locator("#ticket-screen")).to_be_visible(timeout=WAIT_MS)

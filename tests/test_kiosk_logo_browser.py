@@ -20,12 +20,19 @@ def test_a_logo_uploaded_in_admin_appears_on_the_open_kiosk(live_server, page: P
     expect(page.locator(".service").first).to_be_visible(timeout=10_000)
 
     admin = requests.Session()
-    assert admin.post(f"{live_server.url}/api/login", timeout=5,
-                      json={"username": "admin", "password": "rahasia-123"}).status_code == 200
+    assert (
+        admin.post(
+            f"{live_server.url}/api/login", timeout=5, json={"username": "admin", "password": "rahasia-123"}
+        ).status_code
+        == 200
+    )
     image = io.BytesIO()
     Image.new("RGB", (120, 120), "darkgreen").save(image, "PNG")
-    response = admin.post(f"{live_server.url}/api/admin/logo", timeout=5,
-                          files={"logo": ("logo.png", image.getvalue(), "image/png")})
+    response = admin.post(
+        f"{live_server.url}/api/admin/logo",
+        timeout=5,
+        files={"logo": ("logo.png", image.getvalue(), "image/png")},
+    )
     assert response.status_code == 200, response.text
 
     expect(logo).to_be_visible(timeout=10_000)

@@ -33,7 +33,7 @@ def test_kiosk_page(client):
     assert "/assets/kiosk/kiosk.js" in page and "/assets/common/vendor/socket.io.min.js" in page
     assert "Silakan sentuh layanan" in page and "Layanan Prioritas" in page
     assert "silahkan" not in page.lower()
-    assert "<input" not in page and "<textarea" not in page   # no typing at the kiosk
+    assert "<input" not in page and "<textarea" not in page  # no typing at the kiosk
 
 
 @pytest.mark.parametrize("name", ASSETS)

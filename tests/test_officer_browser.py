@@ -170,7 +170,8 @@ def test_two_officers_pressing_at_the_same_moment_get_different_visitors(live_se
     at = int(time.time() * 1000) + 400
     for console in consoles:
         console.evaluate(
-            "(at) => setTimeout(() => document.querySelector('[data-action=next]').click(), at - Date.now())", at
+            "(at) => setTimeout(() => document.querySelector('[data-action=next]').click(), at - Date.now())",
+            at,
         )
     numbers = []
     for console in consoles:
@@ -183,9 +184,16 @@ def test_two_officers_pressing_at_the_same_moment_get_different_visitors(live_se
 
 
 def test_console_screenshots(live_server, browser, artifacts):
-    for service, priority, reason in [("A", False, None), ("C", False, None), ("A", True, "lansia"),
-                                      ("A", False, None), ("C", True, "disabilitas"), ("A", False, None),
-                                      ("C", False, None), ("A", False, None)]:
+    for service, priority, reason in [
+        ("A", False, None),
+        ("C", False, None),
+        ("A", True, "lansia"),
+        ("A", False, None),
+        ("C", True, "disabilitas"),
+        ("A", False, None),
+        ("C", False, None),
+        ("A", False, None),
+    ]:
         take(live_server, service, priority, reason)
     for width, height in ((1920, 1080), (1366, 768)):
         context = browser.new_context(viewport={"width": width, "height": height})

@@ -20,6 +20,7 @@ def numbers(client, counter=1):
 
 # ---- the page ------------------------------------------------------------------------------
 
+
 def test_console_shows_the_login_form_until_signed_in_at_a_counter(client, login):
     page = client.get("/officer")
     assert page.status_code == 200
@@ -38,6 +39,7 @@ def test_console_shows_the_login_form_until_signed_in_at_a_counter(client, login
 
 
 # ---- the counter's queue -------------------------------------------------------------------
+
 
 def test_queue_needs_a_session_and_the_right_counter(client, login):
     assert error_code(client.get("/api/counters/1/queue"), 401) == "unauthenticated"
@@ -58,7 +60,12 @@ def test_queue_lists_the_counters_services_in_call_order(client, login):
     body = officer.get("/api/counters/1/queue").get_json()
     assert body["total"] == 3 and body["counter"]["services"] == ["A", "C"]
     first = body["tickets"][0]
-    assert (first["number"], first["priority"], first["priority_label"], first["position"]) == ("A002", True, "Lansia", 1)
+    assert (first["number"], first["priority"], first["priority_label"], first["position"]) == (
+        "A002",
+        True,
+        "Lansia",
+        1,
+    )
     assert [t["number"] for t in body["tickets"]] == ["A002", "A001", "C001"]
     assert first["waiting_since"] == first["issued_at"] and body["server_time"].endswith("+07:00")
 
@@ -100,9 +107,33 @@ def test_a_skipped_ticket_waits_again_from_its_return(client, login, clock):
 
 
 def ticket(id, priority, queued_at):
-    return TicketRow(id, "t", f"A{id:03d}", "A", "2026-11-30", id, priority, None, "waiting", queued_at,
-                     queued_at, queued_at, None, None, None, None, None, None, None, 0, 0, None, None,
-                     False, None)
+    return TicketRow(
+        id,
+        "t",
+        f"A{id:03d}",
+        "A",
+        "2026-11-30",
+        id,
+        priority,
+        None,
+        "waiting",
+        queued_at,
+        queued_at,
+        queued_at,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        0,
+        0,
+        None,
+        None,
+        False,
+        None,
+    )
 
 
 def test_call_order_respects_an_existing_streak_and_no_cap():
@@ -113,6 +144,7 @@ def test_call_order_respects_an_existing_streak_and_no_cap():
 
 
 # ---- the officer's own figures -------------------------------------------------------------
+
 
 def test_summary_counts_the_officers_own_tickets_today(client, login, clock):
     assert error_code(client.get("/api/officer/summary"), 401) == "unauthenticated"
@@ -147,5 +179,10 @@ def test_summary_counts_the_officers_own_tickets_today(client, login, clock):
 
 def test_summary_starts_empty(login):
     today = login("officer", 2).get("/api/officer/summary").get_json()["today"]
-    assert today == {"served": 0, "no_shows": 0, "transferred": 0, "avg_wait_seconds": None,
-                     "avg_service_seconds": None}
+    assert today == {
+        "served": 0,
+        "no_shows": 0,
+        "transferred": 0,
+        "avg_wait_seconds": None,
+        "avg_service_seconds": None,
+    }

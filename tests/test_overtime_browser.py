@@ -20,8 +20,13 @@ PASSWORD = "rahasia-123"
 @pytest.fixture
 def strict_server(tmp_path):
     data = tmp_path / "strict"
-    write_config(data, {**ALWAYS_OPEN, "standard_wait_minutes = 10\nstandard_service_minutes = 20":
-                        "standard_wait_minutes = 0\nstandard_service_minutes = 20"})
+    write_config(
+        data,
+        {
+            **ALWAYS_OPEN,
+            "standard_wait_minutes = 10\nstandard_service_minutes = 20": "standard_wait_minutes = 0\nstandard_service_minutes = 20",
+        },
+    )
     store = Store(data / "loket.db")
     create_user(store, "kepala", PASSWORD, "supervisor", utc_now())
     create_user(store, "petugas4", PASSWORD, "officer", utc_now())
@@ -49,10 +54,15 @@ def test_overtime_alert_on_console_and_board(strict_server, browser):
     board_context = browser.new_context(viewport={"width": 1920, "height": 1080})
     board = board_context.new_page()
     sign_in(board, strict_server.url + "/board", "kepala")
-    ticket = requests.post(strict_server.url + "/api/tickets", json={"service": "F"}, timeout=5).json()["ticket"]
+    ticket = requests.post(strict_server.url + "/api/tickets", json={"service": "F"}, timeout=5).json()[
+        "ticket"
+    ]
     # The alert job looks every 15 s; the alert must show within one round and a little.
-    expect(console.locator("[data-message]")).to_contain_text(f"Perhatian: {ticket['number']} sudah menunggu",
-                                                             timeout=22_000)
-    expect(board.locator("[data-overtime]")).to_contain_text(f"{ticket['number']} sudah menunggu", timeout=5_000)
+    expect(console.locator("[data-message]")).to_contain_text(
+        f"Perhatian: {ticket['number']} sudah menunggu", timeout=22_000
+    )
+    expect(board.locator("[data-overtime]")).to_contain_text(
+        f"{ticket['number']} sudah menunggu", timeout=5_000
+    )
     context.close()
     board_context.close()

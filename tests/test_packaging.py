@@ -14,16 +14,26 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_wheel_contains_the_screens_and_sounds(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     [wheel] = list(tmp_path.glob("loket-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = [
-        "server/app.py", "server/templates/base.html", "server/static/vendor/socket.io.min.js",
-        "kiosk/templates/kiosk.html", "kiosk/static/kiosk.js", "display/templates/display.html",
-        "display/static/display.js", "sounds/chime.wav", "server/voice/__init__.py",
-        "server/printing/__init__.py", "server/templates/admin/services.html", "server/static/admin.services.js",
+        "server/app.py",
+        "server/templates/base.html",
+        "server/static/vendor/socket.io.min.js",
+        "kiosk/templates/kiosk.html",
+        "kiosk/static/kiosk.js",
+        "display/templates/display.html",
+        "display/static/display.js",
+        "sounds/chime.wav",
+        "server/voice/__init__.py",
+        "server/printing/__init__.py",
+        "server/templates/admin/services.html",
+        "server/static/admin.services.js",
         "display/static/fit.js",
     ]
     missing = [name for name in expected if name not in names]

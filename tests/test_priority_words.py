@@ -19,9 +19,13 @@ def test_kiosk_and_display_show_the_servers_names(client):
 
 
 def test_no_script_or_template_copies_the_names():
-    sources = [*ROOT.glob("kiosk/static/*.js"), *ROOT.glob("display/static/*.js"),
-               *ROOT.glob("server/static/*.js"), *ROOT.glob("*/templates/*.html"),
-               *ROOT.glob("server/templates/*.html")]
+    sources = [
+        *ROOT.glob("kiosk/static/*.js"),
+        *ROOT.glob("display/static/*.js"),
+        *ROOT.glob("server/static/*.js"),
+        *ROOT.glob("*/templates/*.html"),
+        *ROOT.glob("server/templates/*.html"),
+    ]
     for path in sources:
         text = path.read_text(encoding="utf-8")
         assert "balita" not in text.lower(), path

@@ -12,18 +12,27 @@ from server.queue import Candidate, Status
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
-@pytest.mark.parametrize("prefix, seq, expected", [
-    ("A", 1, "A001"), ("B", 12, "B012"), ("F", 999, "F999"), ("A", 1000, "A1000"),
-])
+@pytest.mark.parametrize(
+    "prefix, seq, expected",
+    [
+        ("A", 1, "A001"),
+        ("B", 12, "B012"),
+        ("F", 999, "F999"),
+        ("A", 1000, "A1000"),
+    ],
+)
 def test_format_number(prefix, seq, expected):
     assert rules.format_number(prefix, seq) == expected
 
 
-@pytest.mark.parametrize("utc, day", [
-    (datetime(2026, 11, 27, 16, 59, tzinfo=timezone.utc), "2026-11-27"),  # 23:59 WIB
-    (datetime(2026, 11, 27, 17, 0, tzinfo=timezone.utc), "2026-11-28"),   # 00:00 WIB
-    (datetime(2026, 11, 28, 0, 30, tzinfo=timezone.utc), "2026-11-28"),
-])
+@pytest.mark.parametrize(
+    "utc, day",
+    [
+        (datetime(2026, 11, 27, 16, 59, tzinfo=timezone.utc), "2026-11-27"),  # 23:59 WIB
+        (datetime(2026, 11, 27, 17, 0, tzinfo=timezone.utc), "2026-11-28"),  # 00:00 WIB
+        (datetime(2026, 11, 28, 0, 30, tzinfo=timezone.utc), "2026-11-28"),
+    ],
+)
 def test_local_day_is_the_offices_day(utc, day):
     assert rules.local_day(utc, JAKARTA).isoformat() == day
 
@@ -32,26 +41,34 @@ R1, R2, R3 = Candidate(1, False, 10.0), Candidate(2, False, 20.0), Candidate(3, 
 P1, P2 = Candidate(11, True, 15.0), Candidate(12, True, 25.0)
 
 
-@pytest.mark.parametrize("candidates, streak, cap, expected", [
-    ([], 0, 3, None),
-    ([R2, R1, R3], 0, 3, R1),              # oldest first
-    ([R1, P1], 0, 3, P1),                  # priority before regular
-    ([R1, P2, P1], 0, 3, P1),              # oldest priority first
-    ([R1, P1], 2, 3, P1),                  # below the cap
-    ([R1, P1], 3, 3, R1),                  # cap reached: a regular visitor goes
-    ([P1, P2], 3, 3, P1),                  # cap reached but nobody regular waits
-    ([R1, P1], 10, 0, P1),                 # cap 0 = no cap
-    ([Candidate(5, False, 10.0), Candidate(4, False, 10.0)], 0, 3, Candidate(4, False, 10.0)),  # tie → id
-])
+@pytest.mark.parametrize(
+    "candidates, streak, cap, expected",
+    [
+        ([], 0, 3, None),
+        ([R2, R1, R3], 0, 3, R1),  # oldest first
+        ([R1, P1], 0, 3, P1),  # priority before regular
+        ([R1, P2, P1], 0, 3, P1),  # oldest priority first
+        ([R1, P1], 2, 3, P1),  # below the cap
+        ([R1, P1], 3, 3, R1),  # cap reached: a regular visitor goes
+        ([P1, P2], 3, 3, P1),  # cap reached but nobody regular waits
+        ([R1, P1], 10, 0, P1),  # cap 0 = no cap
+        ([Candidate(5, False, 10.0), Candidate(4, False, 10.0)], 0, 3, Candidate(4, False, 10.0)),  # tie → id
+    ],
+)
 def test_pick_next(candidates, streak, cap, expected):
     assert rules.pick_next(candidates, streak, cap) == expected
 
 
-@pytest.mark.parametrize("streak, priority, regular_waiting, expected", [
-    (0, True, True, 1), (2, True, True, 3), (3, False, True, 0),
-    (2, True, False, 2),   # nobody regular waited: the call does not count towards the cap
-    (2, False, False, 0),
-])
+@pytest.mark.parametrize(
+    "streak, priority, regular_waiting, expected",
+    [
+        (0, True, True, 1),
+        (2, True, True, 3),
+        (3, False, True, 0),
+        (2, True, False, 2),  # nobody regular waited: the call does not count towards the cap
+        (2, False, False, 0),
+    ],
+)
 def test_priority_streak(streak, priority, regular_waiting, expected):
     assert rules.next_priority_streak(streak, priority, regular_waiting) == expected
 
@@ -89,17 +106,31 @@ def test_a_skipped_priority_ticket_goes_behind_everyone_waiting_then():
     assert rules.ahead_of(skipped, [r1, r2, skipped, r3, p3]) == 2
 
 
-@pytest.mark.parametrize("skip_count, returns, expected", [
-    (0, 1, Status.WAITING), (1, 1, Status.NO_SHOW), (0, 0, Status.NO_SHOW), (1, 2, Status.WAITING),
-])
+@pytest.mark.parametrize(
+    "skip_count, returns, expected",
+    [
+        (0, 1, Status.WAITING),
+        (1, 1, Status.NO_SHOW),
+        (0, 0, Status.NO_SHOW),
+        (1, 2, Status.WAITING),
+    ],
+)
 def test_after_skip(skip_count, returns, expected):
     assert rules.after_skip(skip_count, returns) == expected
 
 
 LEGAL = [
-    ("call", "waiting"), ("recall", "called"), ("start", "called"), ("finish", "serving"),
-    ("skip", "called"), ("transfer", "called"), ("transfer", "serving"), ("cancel", "waiting"),
-    ("cancel", "called"), ("expire", "waiting"), ("leave_unfinished", "called"),
+    ("call", "waiting"),
+    ("recall", "called"),
+    ("start", "called"),
+    ("finish", "serving"),
+    ("skip", "called"),
+    ("transfer", "called"),
+    ("transfer", "serving"),
+    ("cancel", "waiting"),
+    ("cancel", "called"),
+    ("expire", "waiting"),
+    ("leave_unfinished", "called"),
     ("leave_unfinished", "serving"),
 ]
 
@@ -116,11 +147,14 @@ def test_transitions(action, status):
         assert "A001" in info.value.message and "tidak dapat" in info.value.message
 
 
-@pytest.mark.parametrize("ticket, waiting, expected", [
-    (R3, [R1, R2, R3], 2),
-    (R1, [R1, R2, R3], 0),
-    (R2, [R1, R2, P2], 2),   # a later priority ticket still goes first
-    (P2, [R1, P1, P2], 1),   # a priority ticket waits only behind older priority tickets
-])
+@pytest.mark.parametrize(
+    "ticket, waiting, expected",
+    [
+        (R3, [R1, R2, R3], 2),
+        (R1, [R1, R2, R3], 0),
+        (R2, [R1, R2, P2], 2),  # a later priority ticket still goes first
+        (P2, [R1, P1, P2], 1),  # a priority ticket waits only behind older priority tickets
+    ],
+)
 def test_ahead_of(ticket, waiting, expected):
     assert rules.ahead_of(ticket, waiting) == expected

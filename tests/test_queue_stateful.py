@@ -127,13 +127,18 @@ class QueueMachine(RuleBasedStateMachine):
     def nothing_is_lost(self):
         rows = self._rows()
         assert {r["id"] for r in rows} == self.issued_ids
-        events = self.loket.store.read().execute(
-            "SELECT ticket_id, kind FROM events WHERE kind = 'issued'").fetchall()
+        events = (
+            self.loket.store.read()
+            .execute("SELECT ticket_id, kind FROM events WHERE kind = 'issued'")
+            .fetchall()
+        )
         assert {e[0] for e in events} == self.issued_ids
 
 
 QueueMachine.TestCase.settings = settings(
-    max_examples=40, stateful_step_count=40, deadline=None,
+    max_examples=40,
+    stateful_step_count=40,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestQueueMachine = QueueMachine.TestCase

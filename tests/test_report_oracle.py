@@ -30,19 +30,21 @@ DAYS = [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 16), date(2026, 12,
 STANDARD = {"A": (15, 15), "B": (15, 25), "E": (10, 10)}  # the default office's wait/service minutes
 STATUSES = ("waiting", "called", "serving", "done", "no_show", "expired", "unfinished", "cancelled")
 
-ticket_spec = st.fixed_dictionaries({
-    "day": st.sampled_from(DAYS),
-    "service": st.sampled_from(sorted(STANDARD)),
-    "status": st.sampled_from(STATUSES),
-    "issue": st.integers(8 * 3600, 15 * 3600),
-    "wait": st.integers(0, 3600),
-    "walk": st.integers(0, 120),
-    "serve": st.integers(30, 3600),
-    "fraction": st.sampled_from([0.0, 0.25, 0.5, 0.75]),
-    "flagged": st.booleans(),
-    "transfer_to": st.none() | st.sampled_from(sorted(STANDARD)),
-    "survey": st.none() | st.lists(st.integers(1, 4), min_size=9, max_size=9),
-})
+ticket_spec = st.fixed_dictionaries(
+    {
+        "day": st.sampled_from(DAYS),
+        "service": st.sampled_from(sorted(STANDARD)),
+        "status": st.sampled_from(STATUSES),
+        "issue": st.integers(8 * 3600, 15 * 3600),
+        "wait": st.integers(0, 3600),
+        "walk": st.integers(0, 120),
+        "serve": st.integers(30, 3600),
+        "fraction": st.sampled_from([0.0, 0.25, 0.5, 0.75]),
+        "flagged": st.booleans(),
+        "transfer_to": st.none() | st.sampled_from(sorted(STANDARD)),
+        "survey": st.none() | st.lists(st.integers(1, 4), min_size=9, max_size=9),
+    }
+)
 
 
 def write_history(store, specs: list[dict]) -> None:
@@ -62,10 +64,18 @@ def write_history(store, specs: list[dict]) -> None:
             key = (spec["day"], spec["service"])
             seqs[key] = seqs.get(key, 0) + 1
             ticket_id = storage.insert_ticket(
-                conn, token=f"t{n}", number=f"{spec['service']}{seqs[key]:03d}", service=spec["service"],
-                day=spec["day"].isoformat(), seq=seqs[key], priority=0,
-                status="transferred" if transferred else status, issued_at=issued, arrived_at=issued,
-                queued_at=issued, called_at=called if reached else None,
+                conn,
+                token=f"t{n}",
+                number=f"{spec['service']}{seqs[key]:03d}",
+                service=spec["service"],
+                day=spec["day"].isoformat(),
+                seq=seqs[key],
+                priority=0,
+                status="transferred" if transferred else status,
+                issued_at=issued,
+                arrived_at=issued,
+                queued_at=issued,
+                called_at=called if reached else None,
                 last_called_at=called if reached else None,
                 started_at=started if status in ("serving", "done", "unfinished") else None,
                 finished_at=finished if status == "done" else None,
@@ -76,12 +86,24 @@ def write_history(store, specs: list[dict]) -> None:
             )
             if transferred:
                 new_id = storage.insert_ticket(
-                    conn, token=f"t{n}.x", number=f"{spec['service']}{seqs[key]:03d}",
-                    service=spec["transfer_to"], day=spec["day"].isoformat(), seq=None, priority=0,
-                    status="done", issued_at=finished, arrived_at=issued, queued_at=finished,
-                    called_at=finished + 60, last_called_at=finished + 60, started_at=finished + 90,
-                    finished_at=finished + 400, counter_id=counters[spec["transfer_to"]],
-                    called_by=f"petugas{counters[spec['transfer_to']]}", transferred_from=ticket_id,
+                    conn,
+                    token=f"t{n}.x",
+                    number=f"{spec['service']}{seqs[key]:03d}",
+                    service=spec["transfer_to"],
+                    day=spec["day"].isoformat(),
+                    seq=None,
+                    priority=0,
+                    status="done",
+                    issued_at=finished,
+                    arrived_at=issued,
+                    queued_at=finished,
+                    called_at=finished + 60,
+                    last_called_at=finished + 60,
+                    started_at=finished + 90,
+                    finished_at=finished + 400,
+                    counter_id=counters[spec["transfer_to"]],
+                    called_by=f"petugas{counters[spec['transfer_to']]}",
+                    transferred_from=ticket_id,
                 )
                 storage.update_ticket(conn, ticket_id, transferred_to=new_id)
             elif status == "done" and spec["survey"]:
@@ -91,6 +113,7 @@ def write_history(store, specs: list[dict]) -> None:
 
 
 # ---- the oracle, written without the report's code ---------------------------------------
+
 
 def p_linear(values: list[float], p: float) -> float | None:
     """Percentile by linear interpolation between closest ranks (Excel PERCENTILE.INC)."""
@@ -109,8 +132,10 @@ def oracle(rows: list[dict]) -> dict:
     result = {"tickets": len(rows)}
     for status in ("done", "no_show", "expired", "unfinished", "transferred", "cancelled"):
         result[status] = sum(1 for r in rows if r["status"] == status)
-    for name, column, within in (("wait", "wait_seconds", "wait_within_standard"),
-                                 ("service_time", "service_seconds", "service_within_standard")):
+    for name, column, within in (
+        ("wait", "wait_seconds", "wait_within_standard"),
+        ("service_time", "service_seconds", "service_within_standard"),
+    ):
         values = [int(r[column]) for r in counted if r[column] != ""]
         result[name] = {
             "count": len(values),
@@ -170,7 +195,10 @@ def test_every_report_view_answers_and_its_figures_match_the_csv(specs):
             create_user(loket.store, "kepala", "rahasia-123", "supervisor", loket.queue.now())
             write_history(loket.store, specs)
             client = app.test_client()
-            assert client.post("/api/login", json={"username": "kepala", "password": "rahasia-123"}).status_code == 200
+            assert (
+                client.post("/api/login", json={"username": "kepala", "password": "rahasia-123"}).status_code
+                == 200
+            )
             for query, first, last in periods():
                 for page in ("/reports", "/reports/print", "/reports/export.xlsx"):
                     response = client.get(f"{page}?{query}")
@@ -184,9 +212,14 @@ def test_every_report_view_answers_and_its_figures_match_the_csv(specs):
                 assert_figures(figures["total"], oracle(rows))
                 for group in figures["groups"]["service"]:
                     assert_figures(group, oracle([r for r in rows if r["service"] == group["key"]]))
-                answered = [s["survey"] for s in specs
-                            if s["survey"] and s["status"] == "done" and first <= s["day"] <= last
-                            and s["transfer_to"] in (None, s["service"])]
+                answered = [
+                    s["survey"]
+                    for s in specs
+                    if s["survey"]
+                    and s["status"] == "done"
+                    and first <= s["day"] <= last
+                    and s["transfer_to"] in (None, s["service"])
+                ]
                 survey = figures["survey"]["all"].get("all")
                 assert (survey["score"] if survey else None) == ikm(answered)
         finally:
@@ -225,4 +258,3 @@ def test_the_default_view_answers_on_a_morning_before_anyone_is_served(tmp_path)
         assert (served["count"], served["average"]) == (1, 0)
     finally:
         loket.close()
-

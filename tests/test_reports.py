@@ -32,16 +32,44 @@ def supervisor(reports_app, login):
     return login("supervisor", counter=None)
 
 
-def add_ticket(conn, number, service, status, issue, call=None, start=None, finish=None, counter=None,
-               officer=None, flagged=False, kiosk_of=None, seq=None):
+def add_ticket(
+    conn,
+    number,
+    service,
+    status,
+    issue,
+    call=None,
+    start=None,
+    finish=None,
+    counter=None,
+    officer=None,
+    flagged=False,
+    kiosk_of=None,
+    seq=None,
+):
     """A ticket whose times are seconds after 09:00 (None = not reached)."""
     at = lambda offset: None if offset is None else T0 + offset  # noqa: E731
     ticket_id = storage.insert_ticket(
-        conn, token=f"tok-{number}-{service}", number=number, service=service, day=DAY,
-        seq=seq if kiosk_of is None else None, priority=0, status=status, issued_at=at(issue),
-        arrived_at=at(issue), queued_at=at(issue), called_at=at(call), last_called_at=at(call),
-        started_at=at(start), finished_at=at(finish), closed_at=at(finish), counter_id=counter,
-        called_by=officer, flagged=int(flagged), flag_reason="lupa Selesai" if flagged else None,
+        conn,
+        token=f"tok-{number}-{service}",
+        number=number,
+        service=service,
+        day=DAY,
+        seq=seq if kiosk_of is None else None,
+        priority=0,
+        status=status,
+        issued_at=at(issue),
+        arrived_at=at(issue),
+        queued_at=at(issue),
+        called_at=at(call),
+        last_called_at=at(call),
+        started_at=at(start),
+        finished_at=at(finish),
+        closed_at=at(finish),
+        counter_id=counter,
+        called_by=officer,
+        flagged=int(flagged),
+        flag_reason="lupa Selesai" if flagged else None,
         transferred_from=kiosk_of,
     )
     return ticket_id
@@ -58,11 +86,13 @@ def day_of_tickets(reports_app, loket):
         ids["A004"] = add_ticket(conn, "A004", "A", "done", 180, 1380, 1400, 1700, 4, "petugas4", seq=4)
         ids["A005"] = add_ticket(conn, "A005", "A", "no_show", 240, 340, counter=4, officer="petugas4", seq=5)
         ids["A006"] = add_ticket(conn, "A006", "A", "expired", 300, seq=6)
-        ids["A007"] = add_ticket(conn, "A007", "A", "done", 360, 420, 450, 50450, 1, "petugas1",
-                                 flagged=True, seq=7)
+        ids["A007"] = add_ticket(
+            conn, "A007", "A", "done", 360, 420, 450, 50450, 1, "petugas1", flagged=True, seq=7
+        )
         ids["A008"] = add_ticket(conn, "A008", "A", "transferred", 420, 620, 700, 820, 1, "petugas1", seq=8)
-        ids["A008E"] = add_ticket(conn, "A008", "E", "done", 820, 850, 900, 1300, 3, "petugas3",
-                                  kiosk_of=ids["A008"])
+        ids["A008E"] = add_ticket(
+            conn, "A008", "E", "done", 820, 850, 900, 1300, 3, "petugas3", kiosk_of=ids["A008"]
+        )
         ids["E001"] = add_ticket(conn, "E001", "E", "done", 3900, 4600, 4700, 5200, 3, "petugas3", seq=1)
     return ids
 
@@ -77,6 +107,7 @@ def by_key(rows):
 
 
 # ---- pure arithmetic -----------------------------------------------------------------------
+
 
 def test_percentile_interpolates_between_ranks():
     values = [100, 200, 300, 600, 901, 1200]
@@ -109,19 +140,32 @@ def test_periods_parse_and_step():
     assert month.shifted(-1).start == date(2026, 1, 1) and month.shifted(11).start == date(2027, 1, 1)
     assert reports.parse_period({"view": "year", "year": "2025"}, today).days == 365
     assert reports.parse_period({"from": "2026-11-01", "to": "2026-11-07"}, today).days == 7
-    for bad in ({"view": "day", "date": "30-11-2026"}, {"view": "month", "month": "2026-13"},
-                {"from": "2026-11-07", "to": "2026-11-01"}, {"view": "week"}, {"from": "2026-11-01"}):
+    for bad in (
+        {"view": "day", "date": "30-11-2026"},
+        {"view": "month", "month": "2026-13"},
+        {"from": "2026-11-07", "to": "2026-11-01"},
+        {"view": "week"},
+        {"from": "2026-11-01"},
+    ):
         with pytest.raises(PeriodError):
             reports.parse_period(bad, today)
 
 
 # ---- the hand-computed day -----------------------------------------------------------------
 
+
 def test_service_figures_match_hand_computation(loket, day_of_tickets):
     report = figures(loket)["report"]
     a = by_key(report.groups["service"])["A"]
-    assert (a["tickets"], a["issued"], a["done"], a["no_show"], a["expired"], a["transferred"],
-            a["flagged"]) == (8, 8, 5, 1, 1, 1, 1)
+    assert (
+        a["tickets"],
+        a["issued"],
+        a["done"],
+        a["no_show"],
+        a["expired"],
+        a["transferred"],
+        a["flagged"],
+    ) == (8, 8, 5, 1, 1, 1, 1)
     # Waits of A (flagged A007 and expired A006 left out): 100 200 300 600 901 1200.
     wait = a["wait"]
     assert wait.count == 6
@@ -146,7 +190,13 @@ def test_transferred_ticket_gets_a_new_wait_and_is_not_a_kiosk_number(loket, day
 def test_totals_counters_officers_and_hours(loket, day_of_tickets):
     report = figures(loket)["report"]
     total = report.total
-    assert (total["tickets"], total["issued"], total["done"], total["expired"], total["flagged"]) == (10, 9, 7, 1, 1)
+    assert (total["tickets"], total["issued"], total["done"], total["expired"], total["flagged"]) == (
+        10,
+        9,
+        7,
+        1,
+        1,
+    )
     assert total["wait"].count == 8 and total["wait"].within == 5
     assert total["wait"].within_percent == 62.5
     counter_one = by_key(report.groups["counter"])[1]
@@ -184,11 +234,14 @@ def test_charts_series(loket, day_of_tickets):
 def test_report_is_recomputed_after_a_change(loket, day_of_tickets, clock):
     before = figures(loket)["report"].total["done"]
     with loket.store.write() as conn:
-        storage.update_ticket(conn, day_of_tickets["A005"], status="done", started_at=T0 + 400, finished_at=T0 + 500)
+        storage.update_ticket(
+            conn, day_of_tickets["A005"], status="done", started_at=T0 + 400, finished_at=T0 + 500
+        )
     assert figures(loket)["report"].total["done"] == before + 1
 
 
 # ---- exports -------------------------------------------------------------------------------
+
 
 def test_csv_export_reads_back(supervisor, day_of_tickets):
     response = supervisor.get(f"/reports/export.csv?from={DAY}&to={DAY}")
@@ -198,18 +251,34 @@ def test_csv_export_reads_back(supervisor, day_of_tickets):
     assert set(reporting.EXPORT_COLUMNS) <= set(rows[0])
     by_number = {(r["number"], r["service"]): r for r in rows}
     a002, a003, a006 = by_number[("A002", "A")], by_number[("A003", "A")], by_number[("A006", "A")]
-    assert (a002["wait_seconds"], a002["wait_within_standard"], a002["service_seconds"]) == ("600", "true", "900")
+    assert (a002["wait_seconds"], a002["wait_within_standard"], a002["service_seconds"]) == (
+        "600",
+        "true",
+        "900",
+    )
     assert a002["service_within_standard"] == "true"
     assert (a003["wait_seconds"], a003["wait_within_standard"]) == ("901", "false")
     assert a003["issued_at"] == "2026-11-30T09:02:00+07:00"
     assert a003["finished_at"] == "2026-11-30T09:38:20+07:00"
     assert (a006["status"], a006["called_at"], a006["wait_seconds"], a006["wait_within_standard"]) == (
-        "expired", "", "", "")
+        "expired",
+        "",
+        "",
+        "",
+    )
     assert by_number[("A007", "A")]["flagged"] == "true"
 
 
-@pytest.mark.parametrize("query", ["", "?from=2026-11-30", "?from=2026-11-30&to=kemarin",
-                                   "?from=2026-12-01&to=2026-11-30", "?from=2024-01-01&to=2026-11-30"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?from=2026-11-30",
+        "?from=2026-11-30&to=kemarin",
+        "?from=2026-12-01&to=2026-11-30",
+        "?from=2024-01-01&to=2026-11-30",
+    ],
+)
 def test_csv_export_refuses_bad_dates(supervisor, query):
     response = supervisor.get("/reports/export.csv" + query)
     assert response.status_code == 400
@@ -242,6 +311,7 @@ def test_exports_need_a_supervisor(reports_app, client, login):
 
 # ---- flags ---------------------------------------------------------------------------------
 
+
 def test_flag_and_unflag_change_the_averages(supervisor, loket, day_of_tickets):
     ticket_id = day_of_tickets["A003"]
     response = supervisor.post(f"/api/tickets/{ticket_id}/flag", json={"reason": "Lupa menekan Selesai"})
@@ -267,6 +337,7 @@ def test_flag_needs_a_reason_and_a_supervisor(supervisor, reports_app, login, cl
 
 
 # ---- pages ---------------------------------------------------------------------------------
+
 
 def test_pages_for_each_role(reports_app, client, login, supervisor, day_of_tickets):
     page = client.get("/reports")
@@ -331,8 +402,11 @@ def test_a_range_read_month_by_month_equals_one_reading(tmp_path):
         assert len(kept) == 3  # 20–30 September, October, 1–27 November
 
         # A supervisor flags a November ticket: only November is read again.
-        ticket_id = store.read().execute(
-            "SELECT id FROM tickets WHERE day = '2026-11-20' AND status = 'done' LIMIT 1").fetchone()[0]
+        ticket_id = (
+            store.read()
+            .execute("SELECT id FROM tickets WHERE day = '2026-11-20' AND status = 'done' LIMIT 1")
+            .fetchone()[0]
+        )
         with store.write() as conn:
             conn.execute("UPDATE tickets SET flagged = 1 WHERE id = ?", (ticket_id,))
         again = report_figures.compute(store, config, period)["report"]
@@ -364,8 +438,11 @@ def test_a_range_fingerprint_changes_with_any_write_to_its_tickets(loket):
     conn = loket.store.read()
     day, other = queries.fingerprint(conn, DAY, DAY), queries.fingerprint(conn, "2026-11-01", "2026-11-29")
     seen = {day}
-    for sql in ("UPDATE tickets SET status = 'called', called_at = issued_at + 60 WHERE id = ?",
-                "UPDATE tickets SET flagged = 1 WHERE id = ?", "UPDATE tickets SET flagged = 0 WHERE id = ?"):
+    for sql in (
+        "UPDATE tickets SET status = 'called', called_at = issued_at + 60 WHERE id = ?",
+        "UPDATE tickets SET flagged = 1 WHERE id = ?",
+        "UPDATE tickets SET flagged = 0 WHERE id = ?",
+    ):
         with loket.store.write() as write:
             write.execute(sql, (ticket_id,))
         now = queries.fingerprint(conn, DAY, DAY)

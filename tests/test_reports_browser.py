@@ -36,8 +36,22 @@ def filled_server(live_server):
 def test_live_simulation_drives_the_real_server(filled_server):
     parser = argparse.ArgumentParser()
     simulate.add_arguments(parser)
-    args = parser.parse_args(["--url", filled_server.url, "--speed", "0", "--visitors", "160",
-                              "--hours", "08:00-09:00", "--password", "rahasia-123", "--seed", "2"])
+    args = parser.parse_args(
+        [
+            "--url",
+            filled_server.url,
+            "--speed",
+            "0",
+            "--visitors",
+            "160",
+            "--hours",
+            "08:00-09:00",
+            "--password",
+            "rahasia-123",
+            "--seed",
+            "2",
+        ]
+    )
     assert simulate.run(args) == 0
     state = requests.get(filled_server.url + "/api/state", timeout=10).json()
     assert state["recent_calls"], "the simulated officers called visitors"
@@ -54,7 +68,11 @@ def test_report_page_with_charts(filled_server, page, artifacts):
         const chart = window.Chart.getChart(c);
         return [c.dataset.chart, chart ? chart.data.datasets.length : 0, c.width > 0 && c.height > 0];
     })""")
-    assert [name for name, sets, sized in drawn if sets > 0 and sized] == ["histogram", "arrivals", "compliance"]
+    assert [name for name, sets, sized in drawn if sets > 0 and sized] == [
+        "histogram",
+        "arrivals",
+        "compliance",
+    ]
     assert page.locator("text=Per layanan").count() >= 1
     assert page.locator("table.r-table").count() >= 4
     page.screenshot(path=str(artifacts / "reports.png"), full_page=False)
@@ -62,8 +80,10 @@ def test_report_page_with_charts(filled_server, page, artifacts):
 
     page.select_option("[data-histogram-service]", "B")
     page.wait_for_timeout(100)
-    legend = page.evaluate("() => window.Chart.getChart(document.querySelector('[data-chart=histogram]'))"
-                           ".data.datasets.map(d => d.label)")
+    legend = page.evaluate(
+        "() => window.Chart.getChart(document.querySelector('[data-chart=histogram]'))"
+        ".data.datasets.map(d => d.label)"
+    )
     assert legend == ["Dalam standar", "Melebihi standar"]
 
     page.goto(f"{filled_server.url}/reports/print?month={filled_server.month}")

@@ -13,14 +13,22 @@ from server import reports
 
 def test_natural_key_orders_numbers_by_value():
     names = ["petugas10", "petugas2", "Petugas1", "admin", "petugas1b"]
-    assert sorted(names, key=reports.natural_key) == ["admin", "Petugas1", "petugas1b", "petugas2", "petugas10"]
+    assert sorted(names, key=reports.natural_key) == [
+        "admin",
+        "Petugas1",
+        "petugas1b",
+        "petugas2",
+        "petugas10",
+    ]
     assert sorted([10, 2, 1], key=reports.natural_key) == [1, 2, 10]
 
 
 def test_day_page_words_order_and_markers(supervisor, loket, day_of_tickets):  # noqa: F811
     with loket.store.write() as conn:
         for number in (10, 2, 11):
-            add_ticket(conn, f"B{number:03d}", "B", "done", 100, 200, 300, 400, 2, f"petugas{number}", seq=number)
+            add_ticket(
+                conn, f"B{number:03d}", "B", "done", 100, 200, 300, 400, 2, f"petugas{number}", seq=number
+            )
         moved = add_ticket(conn, "B020", "B", "transferred", 100, 200, 300, 400, 2, "petugas2", seq=20)
         add_ticket(conn, "B020", "E", "done", 400, 4000, 4100, 4200, 3, "petugas3", kiosk_of=moved)
     html = supervisor.get("/reports?view=day&date=2026-11-30").get_data(as_text=True)
@@ -35,13 +43,27 @@ def test_day_page_words_order_and_markers(supervisor, loket, day_of_tickets):  #
 def test_long_lists_are_folded_and_numbers_grouped(supervisor, loket):  # noqa: F811
     with loket.store.write() as conn:
         for seq in range(1, 1300):
-            add_ticket(conn, f"A{seq:04d}", "A", "done", seq, seq + 3000, seq + 3000, seq + 3100, 1,
-                       "petugas1", flagged=seq <= 40, seq=seq)
+            add_ticket(
+                conn,
+                f"A{seq:04d}",
+                "A",
+                "done",
+                seq,
+                seq + 3000,
+                seq + 3000,
+                seq + 3100,
+                1,
+                "petugas1",
+                flagged=seq <= 40,
+                seq=seq,
+            )
     html = supervisor.get("/reports?view=day&date=2026-11-30").get_data(as_text=True)
-    text = re.sub(r"<script.*?</script>|<[^>]+>|A\d{4}|\b20\d\d\b", " ", html, flags=re.S)  # years are not amounts
+    text = re.sub(
+        r"<script.*?</script>|<[^>]+>|A\d{4}|\b20\d\d\b", " ", html, flags=re.S
+    )  # years are not amounts
     assert "1.299" in text
     assert not re.search(r"(?<![\d.,:])\d{4,}(?![\d.,:])", text), re.findall(r"\d{4,}", text)[:5]
-    flagged_section = html[html.index('id="flagged"'):]
+    flagged_section = html[html.index('id="flagged"') :]
     assert flagged_section.count('class="r-extra" hidden') == 30
     assert "Tampilkan 30 tiket lainnya" in flagged_section
 

@@ -15,8 +15,9 @@ def names(received):
 
 
 def phone(app, client):
-    return socketio.test_client(app, flask_test_client=app.test_client(anonymous=True),
-                                query_string="screen=status")
+    return socketio.test_client(
+        app, flask_test_client=app.test_client(anonymous=True), query_string="screen=status"
+    )
 
 
 def test_a_phone_gets_only_its_own_tickets_changes(app, client, login, socket_client):
@@ -60,7 +61,9 @@ def test_a_waiting_phone_learns_its_new_place_without_asking(app, client, login,
     visitor.disconnect()
 
 
-def test_a_burst_of_tickets_reaches_screens_as_few_waiting_counts_ending_with_the_latest(client, socket_client):
+def test_a_burst_of_tickets_reaches_screens_as_few_waiting_counts_ending_with_the_latest(
+    client, socket_client
+):
     screen = socket_client()
     screen.get_received()
     for _ in range(20):

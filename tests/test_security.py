@@ -7,10 +7,27 @@ from conftest import issue
 # Routes anyone may use: the kiosk, the TV, the visitor's phone, signing in, static files.
 PUBLIC = [
     r"^/api/devices/(me|enroll)$",  # a screen asks to be enrolled; nothing is granted without an admin
-    r"^/$", r"^/kiosk$", r"^/display$", r"^/officer$", r"^/t/<token>", r"^/assets/", r"^/static/",
-    r"^/sounds/", r"^/logo\.png$", r"^/media/", r"^/favicon\.ico$", r"^/api/services$",
-    r"^/api/status/<token>$", r"^/api/state$", r"^/api/login$", r"^/api/logout$", r"^/api/openapi\.json$",
-    r"^/socket\.io", r"^/api/survey/<token>$", r"^/api/system/status$", r"^/bantuan",
+    r"^/$",
+    r"^/kiosk$",
+    r"^/display$",
+    r"^/officer$",
+    r"^/t/<token>",
+    r"^/assets/",
+    r"^/static/",
+    r"^/sounds/",
+    r"^/logo\.png$",
+    r"^/media/",
+    r"^/favicon\.ico$",
+    r"^/api/services$",
+    r"^/api/status/<token>$",
+    r"^/api/state$",
+    r"^/api/login$",
+    r"^/api/logout$",
+    r"^/api/openapi\.json$",
+    r"^/socket\.io",
+    r"^/api/survey/<token>$",
+    r"^/api/system/status$",
+    r"^/bantuan",
 ]
 
 
@@ -94,8 +111,10 @@ def test_every_socket_event_is_public_and_changes_nothing(app, client, login, so
     conn = loket.store.read()
 
     def snapshot():
-        return (conn.execute("SELECT id, status, counter_id FROM tickets ORDER BY id").fetchall(),
-                conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+        return (
+            conn.execute("SELECT id, status, counter_id FROM tickets ORDER BY id").fetchall(),
+            conn.execute("SELECT COUNT(*) FROM events").fetchone()[0],
+        )
 
     before = snapshot()
     stranger = socket_client()
@@ -117,6 +136,10 @@ def test_screens_never_receive_tokens_or_secrets(app, client, login, socket_clie
     assert "ticket_called" in received and "ticket_updated" in received
     for ticket in tickets:
         assert ticket["status_url"].rsplit("/", 1)[-1] not in received
-    for secret in ("password", "scrypt:", "loket_session", app.secret_key if isinstance(app.secret_key, str)
-                   else app.secret_key.hex()):
+    for secret in (
+        "password",
+        "scrypt:",
+        "loket_session",
+        app.secret_key if isinstance(app.secret_key, str) else app.secret_key.hex(),
+    ):
         assert secret not in received

@@ -44,10 +44,15 @@ def run_live_day(tmp_path, name: str, seed: int, before=None) -> tuple[list, lis
             office.login(username, "rahasia-123", counter)
         if before is not None:
             before(app, clock)
-        model = simulate.Model(visitors=60, opens=8 * 3600, closes=10 * 3600,
-                               mix={s["code"]: 1.0 for s in services},
-                               service_minutes={s["code"]: 8.0 for s in services},
-                               profile={8: 0.5, 9: 0.5}, overtime_minutes=30)
+        model = simulate.Model(
+            visitors=60,
+            opens=8 * 3600,
+            closes=10 * 3600,
+            mix={s["code"]: 1.0 for s in services},
+            service_minutes={s["code"]: 8.0 for s in services},
+            profile={8: 0.5, 9: 0.5},
+            overtime_minutes=30,
+        )
         midnight = datetime.combine(date(2026, 11, 30), time(), loket.config.office.tz).timestamp()
         rng = random.Random(f"{seed}:live")
 
@@ -56,10 +61,15 @@ def run_live_day(tmp_path, name: str, seed: int, before=None) -> tuple[list, lis
 
         serves = {c["id"]: set(c["services"]) for c in counters}
         log = simulate.Simulation(office, model, officers, rng, lambda o: serves[o[1]], pace).run(
-            simulate.plan_day(model, rng))
-        rows = loket.store.read().execute(
-            "SELECT number, service, status, issued_at, called_at, finished_at, counter_id FROM tickets ORDER BY id"
-        ).fetchall()
+            simulate.plan_day(model, rng)
+        )
+        rows = (
+            loket.store.read()
+            .execute(
+                "SELECT number, service, status, issued_at, called_at, finished_at, counter_id FROM tickets ORDER BY id"
+            )
+            .fetchall()
+        )
         return log, [tuple(r) for r in rows]
     finally:
         loket.close()
@@ -79,6 +89,7 @@ def test_live_simulation_through_the_api_is_deterministic(tmp_path):
 def test_the_simulation_serves_tickets_it_did_not_create(tmp_path):
     """A kiosk tap, the README's curl example and a ticket left called by an earlier run are in
     the queue when the simulation starts: its officers serve them like the others."""
+
     def strangers(app, clock):
         clock.set(datetime(2026, 11, 30, 0, 50, tzinfo=timezone.utc))  # 07:50 WIB
         kiosk = app.test_client()
@@ -109,9 +120,17 @@ def history_rows(tmp_path, name: str, seed: int):
         conn = store.read()
         columns = [c for c in HISTORY_TICKET_COLUMNS if c != "token"]
         tickets = conn.execute(f"SELECT {', '.join(columns)} FROM tickets ORDER BY id").fetchall()
-        events = conn.execute("SELECT ticket_id, kind, at, counter_id, username, detail FROM events ORDER BY id").fetchall()
+        events = conn.execute(
+            "SELECT ticket_id, kind, at, counter_id, username, detail FROM events ORDER BY id"
+        ).fetchall()
         surveys = conn.execute("SELECT * FROM survey_responses ORDER BY id").fetchall()
-        return written, [tuple(r) for r in tickets], [tuple(r) for r in events], [tuple(r) for r in surveys], store
+        return (
+            written,
+            [tuple(r) for r in tickets],
+            [tuple(r) for r in events],
+            [tuple(r) for r in surveys],
+            store,
+        )
     except BaseException:
         store.close()
         raise
@@ -153,7 +172,9 @@ def test_command_line(tmp_path, capsys):
     simulate.add_arguments(parser)
     data = tmp_path / "cli"
     write_config(data)
-    args = parser.parse_args(["--history", "3", "--data", str(data), "--until", "2026-11-27", "--visitors", "40"])
+    args = parser.parse_args(
+        ["--history", "3", "--data", str(data), "--until", "2026-11-27", "--visitors", "40"]
+    )
     assert simulate.run(args) == 0
     assert "Riwayat:" in capsys.readouterr().out
     store = Store(data / "loket.db")

@@ -38,8 +38,11 @@ def take_number(server, service: str = "A") -> dict:
 
 def officer_at_counter_1(server) -> requests.Session:
     session = requests.Session()
-    response = session.post(f"{server.url}/api/login", timeout=5,
-                            json={"username": "petugas1", "password": PASSWORD, "counter": 1})
+    response = session.post(
+        f"{server.url}/api/login",
+        timeout=5,
+        json={"username": "petugas1", "password": PASSWORD, "counter": 1},
+    )
     assert response.status_code == 200, response.text
     return session
 

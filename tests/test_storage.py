@@ -30,15 +30,27 @@ def test_migrations_create_the_schema_once(tmp_path):
 
 def test_sequences_are_per_service_and_day(store):
     with store.write() as conn:
-        got = [storage.next_sequence(conn, s, d) for s, d in
-               [("A", "2026-11-30"), ("A", "2026-11-30"), ("B", "2026-11-30"), ("A", "2026-12-01")]]
+        got = [
+            storage.next_sequence(conn, s, d)
+            for s, d in [("A", "2026-11-30"), ("A", "2026-11-30"), ("B", "2026-11-30"), ("A", "2026-12-01")]
+        ]
     assert got == [1, 2, 1, 1]
     assert storage.issued_count(store.read(), "A", "2026-11-30") == 2
 
 
 def _ticket(conn, seq=1, **extra):
-    values = dict(token=f"t{seq}", number=f"A{seq:03d}", service="A", day="2026-11-30", seq=seq,
-                  priority=0, status="waiting", issued_at=1.0, arrived_at=1.0, queued_at=1.0)
+    values = dict(
+        token=f"t{seq}",
+        number=f"A{seq:03d}",
+        service="A",
+        day="2026-11-30",
+        seq=seq,
+        priority=0,
+        status="waiting",
+        issued_at=1.0,
+        arrived_at=1.0,
+        queued_at=1.0,
+    )
     values.update(extra)
     return storage.insert_ticket(conn, **values)
 
@@ -88,9 +100,14 @@ def test_the_dispatch_heads_choose_what_the_whole_queue_would(store):
     rng = random.Random(7)
     with store.write() as conn:
         for seq in range(1, 120):
-            ticket_id = _ticket(conn, seq, service=rng.choice("AB"), priority=int(rng.random() < 0.3),
-                                queued_at=float(rng.randint(1, 40)),
-                                status=rng.choice(["waiting", "waiting", "waiting", "done"]))
+            ticket_id = _ticket(
+                conn,
+                seq,
+                service=rng.choice("AB"),
+                priority=int(rng.random() < 0.3),
+                queued_at=float(rng.randint(1, 40)),
+                status=rng.choice(["waiting", "waiting", "waiting", "done"]),
+            )
             if rng.random() < 0.1:
                 storage.update_ticket(conn, ticket_id, skip_count=1)
     conn = store.read()

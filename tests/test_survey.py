@@ -39,13 +39,25 @@ def serve(client, officer, service="A"):
 
 # ---- the score and the grade ---------------------------------------------------------------
 
-@pytest.mark.parametrize("score, grade, label", [
-    (100, "A", "Sangat Baik"), (88.31, "A", "Sangat Baik"), (88.305, "A", "Sangat Baik"),
-    (88.3049, "B", "Baik"), (88.30, "B", "Baik"), (76.61, "B", "Baik"),
-    (76.605, "B", "Baik"), (76.60, "C", "Kurang Baik"), (76.6049, "C", "Kurang Baik"),
-    (65.00, "C", "Kurang Baik"), (64.995, "C", "Kurang Baik"), (64.99, "D", "Tidak Baik"),
-    (25.00, "D", "Tidak Baik"),
-])
+
+@pytest.mark.parametrize(
+    "score, grade, label",
+    [
+        (100, "A", "Sangat Baik"),
+        (88.31, "A", "Sangat Baik"),
+        (88.305, "A", "Sangat Baik"),
+        (88.3049, "B", "Baik"),
+        (88.30, "B", "Baik"),
+        (76.61, "B", "Baik"),
+        (76.605, "B", "Baik"),
+        (76.60, "C", "Kurang Baik"),
+        (76.6049, "C", "Kurang Baik"),
+        (65.00, "C", "Kurang Baik"),
+        (64.995, "C", "Kurang Baik"),
+        (64.99, "D", "Tidak Baik"),
+        (25.00, "D", "Tidak Baik"),
+    ],
+)
 def test_grade_at_and_around_each_boundary(score, grade, label):
     assert ikm_grade(score) == (grade, label)
     assert ikm_grade(Decimal(str(score))) == (grade, label)
@@ -65,22 +77,55 @@ def test_score_is_the_element_average_times_25():
 
 def test_survey_results_roll_up_groups():
     rows = [
-        {"service": "A", "counter_id": 1, "kind": "ikm", "respondents": 2,
-         **{f"u{i}": 7 for i in range(1, 10)}, "rating": 0, "r1": 0, "r2": 0, "r3": 0, "r4": 0},
-        {"service": "B", "counter_id": 2, "kind": "ikm", "respondents": 1,
-         **{f"u{i}": 2 for i in range(1, 10)}, "rating": 0, "r1": 0, "r2": 0, "r3": 0, "r4": 0},
-        {"service": "A", "counter_id": 1, "kind": "smiley", "respondents": 2,
-         **{f"u{i}": 0 for i in range(1, 10)}, "rating": 7, "r1": 0, "r2": 0, "r3": 1, "r4": 1},
+        {
+            "service": "A",
+            "counter_id": 1,
+            "kind": "ikm",
+            "respondents": 2,
+            **{f"u{i}": 7 for i in range(1, 10)},
+            "rating": 0,
+            "r1": 0,
+            "r2": 0,
+            "r3": 0,
+            "r4": 0,
+        },
+        {
+            "service": "B",
+            "counter_id": 2,
+            "kind": "ikm",
+            "respondents": 1,
+            **{f"u{i}": 2 for i in range(1, 10)},
+            "rating": 0,
+            "r1": 0,
+            "r2": 0,
+            "r3": 0,
+            "r4": 0,
+        },
+        {
+            "service": "A",
+            "counter_id": 1,
+            "kind": "smiley",
+            "respondents": 2,
+            **{f"u{i}": 0 for i in range(1, 10)},
+            "rating": 7,
+            "r1": 0,
+            "r2": 0,
+            "r3": 1,
+            "r4": 1,
+        },
     ]
     results = reports.survey_results(rows)
     overall: SurveyResult = results["all"]["all"]
     assert overall.respondents == 3 and overall.element_averages["u1"] == 3.0
     assert overall.score == Decimal("75.00") and overall.grade == ("C", "Kurang Baik")
     assert results["service"]["A"].score == Decimal("87.50")
-    assert results["counter"][1].smiley_score == Decimal("87.50") and results["counter"][1].smiley_counts[4] == 1
+    assert (
+        results["counter"][1].smiley_score == Decimal("87.50") and results["counter"][1].smiley_counts[4] == 1
+    )
 
 
 # ---- the visitor's phone -------------------------------------------------------------------
+
 
 def test_one_response_per_ticket_from_the_status_page(reports_app, client, officer, loket):
     ticket, token = serve(client, officer)
@@ -92,7 +137,9 @@ def test_one_response_per_ticket_from_the_status_page(reports_app, client, offic
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_answered"
     assert "Terima kasih" in client.get(f"/t/{token}/survei").get_data(as_text=True)
     today = loket.queue.today()
-    figures = report_figures.compute(loket.store, loket.config, reports.Period("day", *[date.fromisoformat(today)] * 2))
+    figures = report_figures.compute(
+        loket.store, loket.config, reports.Period("day", *[date.fromisoformat(today)] * 2)
+    )
     assert figures["survey"]["service"]["A"].score == Decimal("100.00")
     assert figures["comments"][0]["comment"] == "Cepat sekali"
 
@@ -107,11 +154,20 @@ def test_survey_opens_only_after_service(reports_app, client, officer):
     assert client.post("/api/survey/tidak-ada", json={"rating": 4}).status_code == 404
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"rating": 5}, {"rating": 0}, {"rating": "4"}, {"rating": True},
-    {"answers": {**ALL_FOUR, "u9": 5}}, {"answers": {"u1": 4}}, {"answers": ALL_FOUR, "rating": 4},
-    {"answers": [4] * 9},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"rating": 5},
+        {"rating": 0},
+        {"rating": "4"},
+        {"rating": True},
+        {"answers": {**ALL_FOUR, "u9": 5}},
+        {"answers": {"u1": 4}},
+        {"answers": ALL_FOUR, "rating": 4},
+        {"answers": [4] * 9},
+    ],
+)
 def test_invalid_answers_are_refused(reports_app, client, officer, body):
     _, token = serve(client, officer)
     response = client.post(f"/api/survey/{token}", json=body)
@@ -134,6 +190,7 @@ def test_status_page_survey_closes_after_a_week(reports_app, client, officer, cl
 
 
 # ---- the counter tablet --------------------------------------------------------------------
+
 
 def test_tablet_asks_the_visitor_just_served(reports_app, client, officer, login, clock):
     assert officer.get("/api/survey/counters/1/pending").get_json() == {"ticket": None}

@@ -112,8 +112,24 @@ def test_restore_puts_a_backup_back_and_keeps_what_it_replaced(app, client, data
 
 def test_service_install_writes_a_unit_that_starts_at_boot_and_restarts(tmp_path, data_dir, capsys):
     unit_dir = tmp_path / "systemd"
-    assert main(["service", "install", "--data", str(data_dir), "--unit-dir", str(unit_dir),
-                 "--port", "8080", "--user", "loket", "--no-enable"]) == 0
+    assert (
+        main(
+            [
+                "service",
+                "install",
+                "--data",
+                str(data_dir),
+                "--unit-dir",
+                str(unit_dir),
+                "--port",
+                "8080",
+                "--user",
+                "loket",
+                "--no-enable",
+            ]
+        )
+        == 0
+    )
     text = (unit_dir / "loket.service").read_text()
     assert f"--data {data_dir.resolve()}" in text and "--port 8080" in text
     assert "User=loket" in text and "Restart=always" in text and "WantedBy=multi-user.target" in text

@@ -22,7 +22,8 @@ def old_database(path):
     migrations.apply(db, stop_before="m015_clock_state")
     db.execute(
         "INSERT INTO tickets (token, number, service, day, seq, status, issued_at, arrived_at, queued_at) "
-        "VALUES ('t', 'A001', 'A', '2026-11-30', 1, 'done', 1, 1, 1)")
+        "VALUES ('t', 'A001', 'A', '2026-11-30', 1, 'done', 1, 1, 1)"
+    )
     db.conn.commit()
     db.close()
 
@@ -66,8 +67,10 @@ def test_a_database_newer_than_the_code_is_refused_untouched(tmp_path, capsys):
     write_config(data)
     Store(data / "loket.db").close()
     conn = sqlite3.connect(data / "loket.db")
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                 "VALUES ('loket', 'm099_from_the_future', '2027-01-01')")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('loket', 'm099_from_the_future', '2027-01-01')"
+    )
     conn.commit()
     conn.close()
     before = hashlib.sha256((data / "loket.db").read_bytes()).hexdigest()

@@ -20,12 +20,22 @@ from server.voice.settings import VoiceSettings
 pyttsx3 = pytest.importorskip("pyttsx3")
 from pyttsx3.voice import Voice  # noqa: E402
 
-MAC_VOICES = [Voice("com.apple.voice.compact.en-US.Samantha", "Samantha", ["en_US"]),
-              Voice("com.apple.voice.compact.id-ID.Damayanti", "Damayanti", ["id_ID"])]
-SAPI_VOICES = [Voice(r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Speech\Voices\Tokens\TTS_MS_EN-US_DAVID_11.0",
-                     "Microsoft David Desktop - English (United States)", []),
-               Voice(r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Speech\Voices\Tokens\TTS_MS_ID-ID_ANDIKA_11.0",
-                     "Microsoft Andika - Indonesian (Indonesia)", [])]
+MAC_VOICES = [
+    Voice("com.apple.voice.compact.en-US.Samantha", "Samantha", ["en_US"]),
+    Voice("com.apple.voice.compact.id-ID.Damayanti", "Damayanti", ["id_ID"]),
+]
+SAPI_VOICES = [
+    Voice(
+        r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Speech\Voices\Tokens\TTS_MS_EN-US_DAVID_11.0",
+        "Microsoft David Desktop - English (United States)",
+        [],
+    ),
+    Voice(
+        r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Speech\Voices\Tokens\TTS_MS_ID-ID_ANDIKA_11.0",
+        "Microsoft Andika - Indonesian (Indonesia)",
+        [],
+    ),
+]
 ENGLISH_ONLY = MAC_VOICES[:1]
 
 
@@ -66,8 +76,10 @@ class FakeDriver:
 
         self._proxy.setBusy(True)
         fake_module.SAID.append((text, self._config["voice"], self._config["rate"]))
-        frames = b"".join(int(8000 * math.sin(2 * math.pi * 440 * i / 16000)).to_bytes(2, "little", signed=True)
-                          for i in range(16000))
+        frames = b"".join(
+            int(8000 * math.sin(2 * math.pi * 440 * i / 16000)).to_bytes(2, "little", signed=True)
+            for i in range(16000)
+        )
         with wave.open(filename, "wb") as out:
             out.setnchannels(1)
             out.setsampwidth(2)
@@ -104,7 +116,10 @@ def test_damayanti_on_macos_and_andika_on_windows_are_preferred():
     assert engines.better_indonesian(infos(MAC_VOICES)).name == "Damayanti"
     assert engines.better_indonesian(infos(SAPI_VOICES)).name.startswith("Microsoft Andika")
     assert engines.better_indonesian(infos(ENGLISH_ONLY)) is None
-    espeak = [VoiceInfo("poz/id", "Indonesian", ("id",)), VoiceInfo("mb/mb-id1", "indonesian-mbrola-1", ("id",))]
+    espeak = [
+        VoiceInfo("poz/id", "Indonesian", ("id",)),
+        VoiceInfo("mb/mb-id1", "indonesian-mbrola-1", ("id",)),
+    ]
     assert engines.better_indonesian(espeak) is None
     assert engines.resolve(infos(SAPI_VOICES), "id") == SAPI_VOICES[1].id
     assert engines.resolve(espeak, "id") == "poz/id"
@@ -130,6 +145,7 @@ def test_the_platform_voice_speaks_the_call_as_written(fake_driver, monkeypatch,
     path = announcer.wait_for(call.key, 10)
     assert path is not None and path.stem == call.key
     # the platform voice reads Indonesian spelling: no espeak phoneme input reaches it
-    assert fake_driver.SAID == [("Nomor antrian, e, empat puluh enam, silakan menuju Loket 4",
-                                 MAC_VOICES[1].id, 140)]
+    assert fake_driver.SAID == [
+        ("Nomor antrian, e, empat puluh enam, silakan menuju Loket 4", MAC_VOICES[1].id, 140)
+    ]
     announcer.close()

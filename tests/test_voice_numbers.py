@@ -76,13 +76,16 @@ def test_number_words_refuses_what_it_cannot_say(bad):
         number_words(bad)
 
 
-@pytest.mark.parametrize(("digits", "words"), [
-    ("0", "nol"),
-    ("012", "nol satu dua"),
-    ("105", "satu nol lima"),
-    ("000", "nol nol nol"),
-    ("9999", "sembilan sembilan sembilan sembilan"),
-])
+@pytest.mark.parametrize(
+    ("digits", "words"),
+    [
+        ("0", "nol"),
+        ("012", "nol satu dua"),
+        ("105", "satu nol lima"),
+        ("000", "nol nol nol"),
+        ("9999", "sembilan sembilan sembilan sembilan"),
+    ],
+)
 def test_digit_words(digits, words):
     assert digit_words(digits) == words
 
@@ -93,23 +96,49 @@ def test_digit_words_refuses_non_digits(bad):
         digit_words(bad)
 
 
-@pytest.mark.parametrize(("digits", "reading", "spoken"), [
-    ("012", "words", "dua belas"),
-    ("012", "digits", "nol satu dua"),
-    ("001", "words", "satu"),
-    ("000", "words", "nol"),
-    ("105", "words", "seratus lima"),
-    ("1200", "words", "seribu dua ratus"),
-    ("12345", "words", "satu dua tiga empat lima"),  # beyond 9999: digit by digit
-])
+@pytest.mark.parametrize(
+    ("digits", "reading", "spoken"),
+    [
+        ("012", "words", "dua belas"),
+        ("012", "digits", "nol satu dua"),
+        ("001", "words", "satu"),
+        ("000", "words", "nol"),
+        ("105", "words", "seratus lima"),
+        ("1200", "words", "seribu dua ratus"),
+        ("12345", "words", "satu dua tiga empat lima"),  # beyond 9999: digit by digit
+    ],
+)
 def test_spoken_number(digits, reading, spoken):
     assert spoken_number(digits, reading) == spoken
 
 
 LETTERS = {
-    "A": "a", "B": "be", "C": "ce", "D": "de", "E": "e", "F": "ef", "G": "ge", "H": "ha", "I": "i",
-    "J": "je", "K": "ka", "L": "el", "M": "em", "N": "en", "O": "o", "P": "pe", "Q": "ki", "R": "er",
-    "S": "es", "T": "te", "U": "u", "V": "ve", "W": "we", "X": "eks", "Y": "ye", "Z": "zet",
+    "A": "a",
+    "B": "be",
+    "C": "ce",
+    "D": "de",
+    "E": "e",
+    "F": "ef",
+    "G": "ge",
+    "H": "ha",
+    "I": "i",
+    "J": "je",
+    "K": "ka",
+    "L": "el",
+    "M": "em",
+    "N": "en",
+    "O": "o",
+    "P": "pe",
+    "Q": "ki",
+    "R": "er",
+    "S": "es",
+    "T": "te",
+    "U": "u",
+    "V": "ve",
+    "W": "we",
+    "X": "eks",
+    "Y": "ye",
+    "Z": "zet",
 }
 
 
@@ -129,13 +158,16 @@ def test_several_letters():
     assert letters_words("AB") == "a be"
 
 
-@pytest.mark.parametrize(("ticket", "parts"), [
-    ("A012", ("A", "012")),
-    ("b105", ("B", "105")),
-    ("B-105", ("B", "105")),
-    ("F 7", ("F", "7")),
-    ("012", ("", "012")),
-])
+@pytest.mark.parametrize(
+    ("ticket", "parts"),
+    [
+        ("A012", ("A", "012")),
+        ("b105", ("B", "105")),
+        ("B-105", ("B", "105")),
+        ("F 7", ("F", "7")),
+        ("012", ("", "012")),
+    ],
+)
 def test_split_ticket(ticket, parts):
     assert split_ticket(ticket) == parts
 
@@ -152,13 +184,16 @@ def test_default_template_digits():
     assert text == "Nomor antrian, a, nol satu dua, silakan menuju Loket 3"
 
 
-@pytest.mark.parametrize(("ticket", "counter", "text"), [
-    ("B105", "Loket 1", "Nomor antrian, be, seratus lima, silakan menuju Loket 1"),
-    ("F011", "Loket 6", "Nomor antrian, ef, sebelas, silakan menuju Loket 6"),
-    ("Z019", "Meja Pengaduan", "Nomor antrian, zet, sembilan belas, silakan menuju Meja Pengaduan"),
-    ("C100", "Loket 2", "Nomor antrian, ce, seratus, silakan menuju Loket 2"),
-    ("A001", "Loket 1", "Nomor antrian, a, satu, silakan menuju Loket 1"),
-])
+@pytest.mark.parametrize(
+    ("ticket", "counter", "text"),
+    [
+        ("B105", "Loket 1", "Nomor antrian, be, seratus lima, silakan menuju Loket 1"),
+        ("F011", "Loket 6", "Nomor antrian, ef, sebelas, silakan menuju Loket 6"),
+        ("Z019", "Meja Pengaduan", "Nomor antrian, zet, sembilan belas, silakan menuju Meja Pengaduan"),
+        ("C100", "Loket 2", "Nomor antrian, ce, seratus, silakan menuju Loket 2"),
+        ("A001", "Loket 1", "Nomor antrian, a, satu, silakan menuju Loket 1"),
+    ],
+)
 def test_default_template_examples(ticket, counter, text):
     assert render(ticket, counter) == text
 
@@ -176,11 +211,14 @@ def test_literal_braces_are_allowed():
     assert render("A1", "Loket 1", "{{{prefix}}} {number}") == "{a} satu"
 
 
-@pytest.mark.parametrize(("template", "named"), [
-    ("Nomor {nomor}, silakan ke {counter}", "{nomor}"),
-    ("Nomor antrian {prefix} {number} ke {loket}", "{loket}"),
-    ("{Number}", "{Number}"),
-])
+@pytest.mark.parametrize(
+    ("template", "named"),
+    [
+        ("Nomor {nomor}, silakan ke {counter}", "{nomor}"),
+        ("Nomor antrian {prefix} {number} ke {loket}", "{loket}"),
+        ("{Number}", "{Number}"),
+    ],
+)
 def test_unknown_placeholder_is_named(template, named):
     with pytest.raises(ValueError, match=named.replace("{", r"\{").replace("}", r"\}")):
         check_template(template)
@@ -200,33 +238,50 @@ def test_settings_defaults():
     assert settings == VoiceSettings()
     assert settings.enabled and settings.chime
     assert settings.template == DEFAULT_TEMPLATE
-    assert (settings.number_reading, settings.voice, settings.rate, settings.output) == ("words", "id", 150, "display")
+    assert (settings.number_reading, settings.voice, settings.rate, settings.output) == (
+        "words",
+        "id",
+        150,
+        "display",
+    )
 
 
 def test_settings_from_a_full_table():
-    settings = VoiceSettings.from_mapping({
-        "enabled": False, "template": "{prefix} {number} ke {counter}", "number_reading": "digits",
-        "voice": "poz/id", "rate": 130, "output": "server", "chime": False,
-    })
-    assert settings == VoiceSettings(False, "{prefix} {number} ke {counter}", "digits", "poz/id", 130, "server", False)
+    settings = VoiceSettings.from_mapping(
+        {
+            "enabled": False,
+            "template": "{prefix} {number} ke {counter}",
+            "number_reading": "digits",
+            "voice": "poz/id",
+            "rate": 130,
+            "output": "server",
+            "chime": False,
+        }
+    )
+    assert settings == VoiceSettings(
+        False, "{prefix} {number} ke {counter}", "digits", "poz/id", 130, "server", False
+    )
 
 
-@pytest.mark.parametrize(("table", "message"), [
-    ({"volume": 3}, "voice.volume: unknown key"),
-    ({"enabled": "yes"}, "voice.enabled:"),
-    ({"chime": 1}, "voice.chime:"),
-    ({"template": "Nomor {nomor}"}, "voice.template: unknown placeholder {nomor}"),
-    ({"template": "   "}, "voice.template:"),
-    ({"template": 12}, "voice.template:"),
-    ({"number_reading": "roman"}, "voice.number_reading:"),
-    ({"output": "speaker"}, "voice.output:"),
-    ({"voice": ""}, "voice.voice:"),
-    ({"voice": 5}, "voice.voice:"),
-    ({"rate": "fast"}, "voice.rate:"),
-    ({"rate": 1000}, "voice.rate:"),
-    ({"rate": 20}, "voice.rate:"),
-    ({"rate": True}, "voice.rate:"),
-])
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"volume": 3}, "voice.volume: unknown key"),
+        ({"enabled": "yes"}, "voice.enabled:"),
+        ({"chime": 1}, "voice.chime:"),
+        ({"template": "Nomor {nomor}"}, "voice.template: unknown placeholder {nomor}"),
+        ({"template": "   "}, "voice.template:"),
+        ({"template": 12}, "voice.template:"),
+        ({"number_reading": "roman"}, "voice.number_reading:"),
+        ({"output": "speaker"}, "voice.output:"),
+        ({"voice": ""}, "voice.voice:"),
+        ({"voice": 5}, "voice.voice:"),
+        ({"rate": "fast"}, "voice.rate:"),
+        ({"rate": 1000}, "voice.rate:"),
+        ({"rate": 20}, "voice.rate:"),
+        ({"rate": True}, "voice.rate:"),
+    ],
+)
 def test_settings_errors_name_the_key(table, message):
     with pytest.raises(ValueError) as raised:
         VoiceSettings.from_mapping(table)

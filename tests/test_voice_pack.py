@@ -37,8 +37,17 @@ CLIPS = {
 }
 
 
-def tone_wav(hz: float, seconds: float, peak: float, rate: int, channels: int, width: int,
-             lead: float = 0.3, tail: float = 0.45, seed: int = 1) -> bytes:
+def tone_wav(
+    hz: float,
+    seconds: float,
+    peak: float,
+    rate: int,
+    channels: int,
+    width: int,
+    lead: float = 0.3,
+    tail: float = 0.45,
+    seed: int = 1,
+) -> bytes:
     """Room hiss, a tone with 5 ms fades, room hiss; as a WAV of the given format."""
     rng = random.Random(seed)
     values = [rng.uniform(-25, 25) for _ in range(int(lead * rate))]
@@ -81,12 +90,14 @@ def samples_of(data: bytes) -> array:
     return samples
 
 
-def regions(samples: array, threshold: float = 300.0, frame_seconds: float = 0.005) -> list[tuple[float, float]]:
+def regions(
+    samples: array, threshold: float = 300.0, frame_seconds: float = 0.005
+) -> list[tuple[float, float]]:
     """(start, end) seconds of the stretches louder than ``threshold``, in 5 ms frames."""
     frame = int(RATE * frame_seconds)
     found, start = [], None
     for index in range(0, len(samples) // frame):
-        chunk = samples[index * frame:(index + 1) * frame]
+        chunk = samples[index * frame : (index + 1) * frame]
         loud = math.sqrt(sum(s * s for s in chunk) / frame) >= threshold
         if loud and start is None:
             start = index * frame_seconds
@@ -139,8 +150,12 @@ def call_next(data: Path):
     create_user(loket.store, "petugas1", "rahasia-123", "officer", loket.queue.now())
     issue(app.test_client())
     officer = app.test_client()
-    assert officer.post("/api/login", json={"username": "petugas1", "password": "rahasia-123",
-                                            "counter": 1}).status_code == 200
+    assert (
+        officer.post(
+            "/api/login", json={"username": "petugas1", "password": "rahasia-123", "counter": 1}
+        ).status_code
+        == 200
+    )
     return app, officer
 
 
@@ -168,7 +183,7 @@ def test_a_call_is_spoken_with_the_pack_clips_in_order(office, tmp_path):
 
     samples = samples_of(wav)
     found = [r for r in regions(samples) if r[0] > 1.5]  # after the chime (1.4 s) and its pause
-    pitches = [pitch_of(samples[int(a * RATE):int(b * RATE)]) for a, b in found]
+    pitches = [pitch_of(samples[int(a * RATE) : int(b * RATE)]) for a, b in found]
     tones = [(r, hz) for r, hz in zip(found, pitches, strict=True) if hz]
     order = ["nomor-antrian", "a", "satu", "silakan-menuju", "satu"]
     assert [hz for _r, hz in tones] == [CLIPS[name][0] for name in order]
@@ -183,7 +198,7 @@ def test_a_call_is_spoken_with_the_pack_clips_in_order(office, tmp_path):
     gaps = [edges[i + 1][0] - edges[i][1] for i in range(len(edges) - 1) if i != 4]
     assert all(0.05 <= gap <= 0.15 for gap in gaps), gaps
     # one loudness, whatever each was recorded at (0.05 to 0.7 of full scale)
-    levels = [db(samples[int((a + 0.02) * RATE):int((b - 0.02) * RATE)]) for (a, b), _hz in tones]
+    levels = [db(samples[int((a + 0.02) * RATE) : int((b - 0.02) * RATE)]) for (a, b), _hz in tones]
     assert max(levels) - min(levels) <= 1.0, levels
     (Path(__file__).resolve().parent.parent / "test-artifacts").mkdir(exist_ok=True)
     (Path(__file__).resolve().parent.parent / "test-artifacts" / "voice-pack-call.wav").write_bytes(wav)
@@ -206,9 +221,17 @@ def test_a_changed_pack_rebuilds_the_announcement(office, tmp_path):
     found = [r for r in regions(samples_of(wav)) if r[0] > 1.5]
     # six recorded tones now, "loket" (0.3 s) fifth, and no synthesised speech among them
     durations = [end - start for start, end in found]
-    expected = [CLIPS["nomor-antrian"][1], CLIPS["a"][1], CLIPS["satu"][1], CLIPS["silakan-menuju"][1], 0.3,
-                CLIPS["satu"][1]]
-    assert len(durations) == 6 and all(abs(d - e) < 0.03 for d, e in zip(durations, expected, strict=True)), durations
+    expected = [
+        CLIPS["nomor-antrian"][1],
+        CLIPS["a"][1],
+        CLIPS["satu"][1],
+        CLIPS["silakan-menuju"][1],
+        0.3,
+        CLIPS["satu"][1],
+    ]
+    assert len(durations) == 6 and all(abs(d - e) < 0.03 for d, e in zip(durations, expected, strict=True)), (
+        durations
+    )
 
 
 def test_export_and_import_round_trip(tmp_path, capsys):
@@ -222,12 +245,15 @@ def test_export_and_import_round_trip(tmp_path, capsys):
         assert archive.read("a.wav") == tone_wav(*CLIPS["a"])
 
 
-@pytest.mark.parametrize("name, data, code", [
-    ("Nomor Antrian", None, "invalid_clip_name"),
-    ("../loket", None, "invalid_clip_name"),
-    ("dua", b"RIFF not a wav", "invalid_wav"),
-    ("dua", "too long", "invalid_clip_length"),
-])
+@pytest.mark.parametrize(
+    "name, data, code",
+    [
+        ("Nomor Antrian", None, "invalid_clip_name"),
+        ("../loket", None, "invalid_clip_name"),
+        ("dua", b"RIFF not a wav", "invalid_wav"),
+        ("dua", "too long", "invalid_clip_length"),
+    ],
+)
 def test_bad_clips_are_refused(tmp_path, name, data, code):
     if data is None:
         data = tone_wav(440.0, 0.2, 0.5, 22050, 1, 2)
@@ -256,8 +282,14 @@ def test_longest_phrase_first_letters_and_counter_digits(tmp_path):
         pack.save(name, tone_wav(440.0, 0.2, 0.5, 22050, 1, 2))
     plan = pack.plan("Nomor antrian, be, empat belas, silakan menuju Loket 4")
     assert [(s.name, s.path is not None) for s in plan] == [
-        ("nomor-antrian", False), ("b", True), ("empat", True), ("belas", False),
-        ("silakan-menuju", True), ("loket", True), ("empat", True)]
+        ("nomor-antrian", False),
+        ("b", True),
+        ("empat", True),
+        ("belas", False),
+        ("silakan-menuju", True),
+        ("loket", True),
+        ("empat", True),
+    ]
     assert [s.text for s in plan if s.path is None] == ["nomor antrian", "belas"]
 
 

@@ -33,8 +33,9 @@ def test_record_list_save_and_delete(admin, loket, data_dir):
     page = admin.get("/admin/suara")
     assert page.status_code == 200 and b"Rekam suara" in page.data and b"voice_record.js" in page.data
 
-    assert admin.put("/api/admin/voice-pack/clips/nomor-antrian", data=WAV,
-                     content_type="audio/wav").get_json() == {"ok": True, "name": "nomor-antrian"}
+    assert admin.put(
+        "/api/admin/voice-pack/clips/nomor-antrian", data=WAV, content_type="audio/wav"
+    ).get_json() == {"ok": True, "name": "nomor-antrian"}
     assert (data_dir / "voice-pack" / "nomor-antrian.wav").read_bytes() == WAV
     state = admin.get("/api/admin/voice-pack").get_json()
     assert "nomor-antrian" not in state["missing"] and state["clips"] == 1
@@ -47,11 +48,14 @@ def test_record_list_save_and_delete(admin, loket, data_dir):
     assert admin.get("/api/admin/voice-pack/clips/nomor-antrian.wav").status_code == 404
 
 
-@pytest.mark.parametrize("name, body, code", [
-    ("Nomor", WAV, "invalid_clip_name"),
-    ("dua", b"hello", "invalid_wav"),
-    ("dua", b"", "invalid_wav"),
-])
+@pytest.mark.parametrize(
+    "name, body, code",
+    [
+        ("Nomor", WAV, "invalid_clip_name"),
+        ("dua", b"hello", "invalid_wav"),
+        ("dua", b"", "invalid_wav"),
+    ],
+)
 def test_bad_recordings_get_a_400_in_indonesian(admin, name, body, code):
     response = admin.put(f"/api/admin/voice-pack/clips/{name}", data=body, content_type="audio/wav")
     assert response.status_code == 400
@@ -64,9 +68,11 @@ def test_import_and_export_a_zip(admin):
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in ("a", "dua", "belas"):
             archive.writestr(f"{name}.wav", WAV)
-    response = admin.post("/api/admin/voice-pack/import",
-                          data={"pack": (io.BytesIO(buffer.getvalue()), "paket.zip")},
-                          content_type="multipart/form-data")
+    response = admin.post(
+        "/api/admin/voice-pack/import",
+        data={"pack": (io.BytesIO(buffer.getvalue()), "paket.zip")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200 and response.get_json()["imported"] == ["a", "belas", "dua"]
     exported = admin.get("/api/admin/voice-pack/export")
     assert exported.status_code == 200 and exported.mimetype == "application/zip"
@@ -83,9 +89,12 @@ def test_a_pack_zip_may_be_larger_than_other_requests(admin):
         for name in ("a", "b"):
             archive.writestr(f"{name}.wav", big)
     assert len(buffer.getvalue()) > 2 * 1024 * 1024  # above the limit of every other request
-    response = admin.post("/api/admin/voice-pack/import", data=buffer.getvalue(), content_type="application/zip")
+    response = admin.post(
+        "/api/admin/voice-pack/import", data=buffer.getvalue(), content_type="application/zip"
+    )
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["imported"] == ["a", "b"]
-    too_big = admin.post("/api/admin/voice-pack/import", data=b"0" * (33 * 1024 * 1024),
-                         content_type="application/zip")
+    too_big = admin.post(
+        "/api/admin/voice-pack/import", data=b"0" * (33 * 1024 * 1024), content_type="application/zip"
+    )
     assert too_big.status_code == 413 and too_big.get_json()["error"]["code"] == "too_large"

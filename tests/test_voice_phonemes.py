@@ -20,28 +20,72 @@ from server.voice.numbers import LETTERS, number_words
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 
 EXPECTED = {
-    "nol": "n'ol", "satu": "s'atu", "dua": "d'ua", "tiga": "t'iga", "empat": "@mp'at",
-    "lima": "l'ima", "enam": "@n'am", "tujuh": "t'udZuh", "delapan": "d@l'apan",
-    "sembilan": "s@mb'ilan", "sepuluh": "s@p'uluh", "sebelas": "s@b@l'as", "belas": "b@l'as",
-    "puluh": "p'uluh", "seratus": "s@R2'atus", "ratus": "R2'atus", "seribu": "s@R2'ibu",
+    "nol": "n'ol",
+    "satu": "s'atu",
+    "dua": "d'ua",
+    "tiga": "t'iga",
+    "empat": "@mp'at",
+    "lima": "l'ima",
+    "enam": "@n'am",
+    "tujuh": "t'udZuh",
+    "delapan": "d@l'apan",
+    "sembilan": "s@mb'ilan",
+    "sepuluh": "s@p'uluh",
+    "sebelas": "s@b@l'as",
+    "belas": "b@l'as",
+    "puluh": "p'uluh",
+    "seratus": "s@R2'atus",
+    "ratus": "R2'atus",
+    "seribu": "s@R2'ibu",
     "ribu": "R2'ibu",
-    "nomor": "n'omOR", "antrian": "antR2'ian", "silakan": "sil'akan", "menuju": "m@n'udZu",
+    "nomor": "n'omOR",
+    "antrian": "antR2'ian",
+    "silakan": "sil'akan",
+    "menuju": "m@n'udZu",
     "loket": "l'okEt",
 }
 
 LETTER_PHONEMES = {
-    "A": "'a", "B": "b'e", "C": "tS'e", "D": "d'e", "E": "'e", "F": "'Ef", "G": "g'e", "H": "h'a",
-    "I": "'i", "J": "dZ'e", "K": "k'a", "L": "'El", "M": "'Em", "N": "'En", "O": "'o", "P": "p'e",
-    "Q": "k'i", "R": "'ER", "S": "'Es", "T": "t'e", "U": "'u", "V": "f'e", "W": "w'e", "X": "'Eks",
-    "Y": "j'e", "Z": "z'Et",
+    "A": "'a",
+    "B": "b'e",
+    "C": "tS'e",
+    "D": "d'e",
+    "E": "'e",
+    "F": "'Ef",
+    "G": "g'e",
+    "H": "h'a",
+    "I": "'i",
+    "J": "dZ'e",
+    "K": "k'a",
+    "L": "'El",
+    "M": "'Em",
+    "N": "'En",
+    "O": "'o",
+    "P": "p'e",
+    "Q": "k'i",
+    "R": "'ER",
+    "S": "'Es",
+    "T": "t'e",
+    "U": "'u",
+    "V": "f'e",
+    "W": "w'e",
+    "X": "'Eks",
+    "Y": "j'e",
+    "Z": "z'Et",
 }
 
 
 def espeak_phonemes(clauses: list[str]) -> list[str]:
     """One line of phonemes per clause; one espeak-ng run for all of them."""
     text = "\n".join(clause + "," for clause in clauses)
-    done = subprocess.run(["espeak-ng", "-v", "id", "-x", "-q", "-b", "1", "--stdin"], input=text,
-                          capture_output=True, text=True, check=True, timeout=120)
+    done = subprocess.run(
+        ["espeak-ng", "-v", "id", "-x", "-q", "-b", "1", "--stdin"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     return [" ".join(line.split()) for line in done.stdout.splitlines() if line.strip()]
 
 
@@ -53,8 +97,11 @@ def test_every_number_from_0_to_9999():
     numbers = range(10000)
     heard = espeak_phonemes([speakable(number_words(n)) for n in numbers])
     assert len(heard) == len(numbers)
-    wrong = [(n, number_words(n), got, expected_for(number_words(n)))
-             for n, got in zip(numbers, heard, strict=True) if got != expected_for(number_words(n))]
+    wrong = [
+        (n, number_words(n), got, expected_for(number_words(n)))
+        for n, got in zip(numbers, heard, strict=True)
+        if got != expected_for(number_words(n))
+    ]
     assert not wrong, f"{len(wrong)} numbers mispronounced, e.g. {wrong[:5]}"
 
 
@@ -62,11 +109,13 @@ def test_every_letter_in_a_whole_call():
     calls = [render(f"{letter}012", "Loket 1") for letter in LETTERS]
     # a call is four clauses: nomor antrian / the letter / the number / silakan menuju ...
     heard = espeak_phonemes([speakable(call) for call in calls])
-    heard_calls = [heard[i:i + 4] for i in range(0, len(heard), 4)]
+    heard_calls = [heard[i : i + 4] for i in range(0, len(heard), 4)]
     assert len(heard_calls) == 26
     for letter, lines in zip(LETTERS, heard_calls, strict=True):
         assert lines == [
-            expected_for("nomor antrian"), LETTER_PHONEMES[letter], expected_for("dua belas"),
+            expected_for("nomor antrian"),
+            LETTER_PHONEMES[letter],
+            expected_for("dua belas"),
             expected_for("silakan menuju loket satu"),
         ], letter
 

@@ -21,7 +21,9 @@ FAKE_MICROPHONE = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-medi
 
 @pytest.fixture
 def microphone_browser(playwright):
-    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS + FAKE_MICROPHONE)
+    browser = playwright.chromium.launch(
+        executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS + FAKE_MICROPHONE
+    )
     yield browser
     browser.close()
 
@@ -66,7 +68,10 @@ def test_record_play_back_save_and_re_record(live_server, microphone_browser, ar
         first = wav.getnframes() / wav.getframerate()
         frames = wav.readframes(wav.getnframes())
     assert 0.8 < first < 3.0
-    assert max(abs(int.from_bytes(frames[i:i + 2], "little", signed=True)) for i in range(0, len(frames), 2)) > 1000
+    assert (
+        max(abs(int.from_bytes(frames[i : i + 2], "little", signed=True)) for i in range(0, len(frames), 2))
+        > 1000
+    )
 
     # re-record the same word, longer: the saved file is replaced
     expect(page.get_by_role("button", name="Rekam ulang")).to_be_visible()
@@ -77,8 +82,11 @@ def test_record_play_back_save_and_re_record(live_server, microphone_browser, ar
         assert wav.getnframes() / wav.getframerate() > first + 0.5
 
     page.get_by_role("button", name="Putar yang tersimpan").click()
-    assert page.evaluate("document.querySelector('#take').src").split("?")[0].endswith(
-        "/api/admin/voice-pack/clips/nomor-antrian.wav")
+    assert (
+        page.evaluate("document.querySelector('#take').src")
+        .split("?")[0]
+        .endswith("/api/admin/voice-pack/clips/nomor-antrian.wav")
+    )
     page.get_by_role("button", name="Berikutnya →").click()
     expect(page.locator("#word-title")).to_have_text("silakan-menuju")
     page.screenshot(path=artifacts / "voice-record-1366x900.png", full_page=True)
@@ -109,8 +117,11 @@ def test_away_from_localhost_the_page_says_so_and_offers_upload(tmp_path, microp
             wav.setnchannels(2)
             wav.setsampwidth(2)
             wav.setframerate(44100)
-            wav.writeframes(b"".join((((i * 37) % 2000) - 1000).to_bytes(2, "little", signed=True) * 2
-                                     for i in range(44100)))
+            wav.writeframes(
+                b"".join(
+                    (((i * 37) % 2000) - 1000).to_bytes(2, "little", signed=True) * 2 for i in range(44100)
+                )
+            )
         page.get_by_label("Unggah berkas suara").set_input_files(str(sample))
         expect(page.get_by_role("button", name="Simpan", exact=True)).to_be_enabled(timeout=WAIT_MS)
         page.get_by_role("button", name="Simpan", exact=True).click()

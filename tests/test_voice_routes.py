@@ -63,12 +63,15 @@ def test_unknown_key_is_a_json_404_at_once(announcer, key):
     assert time.perf_counter() - started < 1  # nothing is making it: no point waiting
 
 
-@pytest.mark.parametrize("path", [
-    "/sounds/announcements/XYZ.wav",
-    "/sounds/announcements/..%2F..%2Floket.toml.wav",
-    "/sounds/announcements/" + "A" * 64 + ".wav",
-    "/sounds/announcements/abc.wav",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sounds/announcements/XYZ.wav",
+        "/sounds/announcements/..%2F..%2Floket.toml.wav",
+        "/sounds/announcements/" + "A" * 64 + ".wav",
+        "/sounds/announcements/abc.wav",
+    ],
+)
 def test_keys_must_be_hex(announcer, path):
     response = make_app(announcer).test_client().get(path)
     assert response.status_code == 404
@@ -121,7 +124,6 @@ def voiced_app(data, clock, background: bool):
     """The whole Loket app on ``data`` with the voice on."""
     from conftest import write_config
 
-
     write_config(data, voice=True)
     from conftest import make_app as make_office
 
@@ -148,19 +150,22 @@ def test_likely_next_calls_per_counter(loket, client, clock):
     """Each counter's look-ahead: its services merged, priority first, then the oldest."""
     from conftest import issue
 
-    issue(client, "A")                  # A001
+    issue(client, "A")  # A001
     clock.advance(seconds=1)
-    issue(client, "C")                  # C001
+    issue(client, "C")  # C001
     clock.advance(seconds=1)
-    issue(client, "A", priority=True)   # A002, priority
+    issue(client, "A", priority=True)  # A002, priority
     clock.advance(seconds=1)
-    issue(client, "F")                  # F001
+    issue(client, "F")  # F001
     calls = {}
     for counter, ticket in loket.queue.likely_next_calls(limit=2):
         calls.setdefault(counter.name, []).append(ticket.number)
     assert calls == {"Loket 1": ["A002", "A001"], "Loket 4": ["A002", "A001"]}
-    assert [t.number for c, t in loket.queue.likely_next_calls(limit=3) if c.name == "Loket 4"] == \
-        ["A002", "A001", "F001"]
+    assert [t.number for c, t in loket.queue.likely_next_calls(limit=3) if c.name == "Loket 4"] == [
+        "A002",
+        "A001",
+        "F001",
+    ]
 
 
 def test_the_next_call_is_synthesised_before_the_officer_presses(tmp_path, clock):

@@ -18,15 +18,18 @@ PASSWORD = "rahasia-123"
 def signed_in(server, username: str, **extra) -> requests.Session:
     session = requests.Session()
     session.headers["Origin"] = server.url
-    response = session.post(f"{server.url}/api/login", json={"username": username, "password": PASSWORD, **extra},
-                            timeout=10)
+    response = session.post(
+        f"{server.url}/api/login", json={"username": username, "password": PASSWORD, **extra}, timeout=10
+    )
     assert response.status_code == 200, response.text
     return session
 
 
 def test_a_call_is_spoken_by_the_served_office(live_server):
     officer = signed_in(live_server, "petugas1", counter=1)
-    assert requests.post(f"{live_server.url}/api/tickets", json={"service": "A"}, timeout=10).status_code == 201
+    assert (
+        requests.post(f"{live_server.url}/api/tickets", json={"service": "A"}, timeout=10).status_code == 201
+    )
     officer.post(f"{live_server.url}/api/counters/1/call-next", timeout=10).raise_for_status()
     admin = signed_in(live_server, "admin")
     deadline = time.monotonic() + 20

@@ -114,7 +114,7 @@ def test_announcement_wav_is_real_indonesian_speech(announcer):
     # the chime first, then the speech: one file, never overlapping
     chime_len = int(1.4 * RATE)
     assert goertzel(samples[: chime_len // 2], RATE, 587.33) > 0.3
-    speech = samples[chime_len + int(0.25 * RATE):]
+    speech = samples[chime_len + int(0.25 * RATE) :]
     assert rms(speech) > 1000, "the speech part is silent"
     if shutil.which("sox"):
         assert sox_stat(path)["RMS amplitude"] > 0.03
@@ -226,8 +226,9 @@ def test_a_burst_from_many_threads_is_made_one_at_a_time_in_order(announcer, mon
     ends = [seq for event, seq, _text, _t in trace if event == "end"]
     assert len(ends) == 30 and ends == sorted(ends), "not finished in submission order"
     starts = [(event, seq) for event, seq, _text, _t in trace]
-    assert all(starts[i][0] == "start" and starts[i + 1] == ("end", starts[i][1])
-               for i in range(0, len(starts), 2)), "a synthesis began before the previous ended"
+    assert all(
+        starts[i][0] == "start" and starts[i + 1] == ("end", starts[i][1]) for i in range(0, len(starts), 2)
+    ), "a synthesis began before the previous ended"
     assert elapsed < 15
 
 

@@ -154,9 +154,15 @@ def _confined_path(path: str) -> None:
     parts = set(PurePosixPath(path).parts) | set(PureWindowsPath(path).parts)
     if ".." in parts:
         raise ValueError(f"printer.path: must not contain '..' (got {path!r})")
-    if PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute() or PureWindowsPath(path).drive:
+    if (
+        PurePosixPath(path).is_absolute()
+        or PureWindowsPath(path).is_absolute()
+        or PureWindowsPath(path).drive
+    ):
         if not path.startswith("/dev/"):
-            raise ValueError(f"printer.path: a device under /dev/ or a file name inside the data folder (got {path!r})")
+            raise ValueError(
+                f"printer.path: a device under /dev/ or a file name inside the data folder (got {path!r})"
+            )
 
 
 def _require_for_kind(values: dict) -> None:

@@ -36,8 +36,10 @@ MESSAGE_FAILED_CHIME = "Suara pengumuman tidak tersedia; hanya bunyi bel yang di
 MESSAGE_FAILED_SILENT = "Suara pengumuman tidak tersedia; panggilan hanya tampil di layar."
 MESSAGE_OFF_CHIME = "Suara pengumuman dimatikan di pengaturan; hanya bunyi bel yang diputar."
 MESSAGE_OFF_SILENT = "Suara pengumuman dimatikan di pengaturan; panggilan hanya tampil di layar."
-MESSAGE_NO_SPEAKER = ("Speaker komputer server tidak dapat memutar suara (aplay tidak ada atau "
-                      "perangkat audio tidak ditemukan).")
+MESSAGE_NO_SPEAKER = (
+    "Speaker komputer server tidak dapat memutar suara (aplay tidak ada atau "
+    "perangkat audio tidak ditemukan)."
+)
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,13 @@ class _Base:
     #: Whether looking ahead at the queue to synthesise the next calls is of any use.
     prefetches = False
 
-    def __init__(self, settings: VoiceSettings, cache_dir: Path, url_prefix: str = "/sounds",
-                 pack_dir: Path | None = None):
+    def __init__(
+        self,
+        settings: VoiceSettings,
+        cache_dir: Path,
+        url_prefix: str = "/sounds",
+        pack_dir: Path | None = None,
+    ):
         self.settings = settings
         self.cache_dir = Path(cache_dir)
         self.url_prefix = url_prefix.rstrip("/")
@@ -107,8 +114,13 @@ class Announcer(_Base):
 
     prefetches = True
 
-    def __init__(self, settings: VoiceSettings, cache_dir: Path, url_prefix: str = "/sounds",
-                 pack_dir: Path | None = None):
+    def __init__(
+        self,
+        settings: VoiceSettings,
+        cache_dir: Path,
+        url_prefix: str = "/sounds",
+        pack_dir: Path | None = None,
+    ):
         super().__init__(settings, cache_dir, url_prefix, pack_dir)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
@@ -130,8 +142,19 @@ class Announcer(_Base):
         self._started = True
         self.closed = False
         threading.Thread(target=self._housekeeping, name="loket-voice-prune", daemon=True).start()
-        synth.submit(synth.Job("probe", "", self.settings.voice, self.settings.rate, False, None,
-                               owner=self, on_done=self._record), synth.PRIORITY_PROBE)
+        synth.submit(
+            synth.Job(
+                "probe",
+                "",
+                self.settings.voice,
+                self.settings.rate,
+                False,
+                None,
+                owner=self,
+                on_done=self._record,
+            ),
+            synth.PRIORITY_PROBE,
+        )
 
     def _housekeeping(self) -> None:
         self.prune_cache()
@@ -206,8 +229,17 @@ class Announcer(_Base):
             return False
         with self._lock:
             self._failed.pop(key, None)
-        job = synth.Job(kind, text, self.settings.voice, self.settings.rate, self.settings.chime, path,
-                        owner=self, on_done=self._record, pack=self.pack)
+        job = synth.Job(
+            kind,
+            text,
+            self.settings.voice,
+            self.settings.rate,
+            self.settings.chime,
+            path,
+            owner=self,
+            on_done=self._record,
+            pack=self.pack,
+        )
         synth.submit(job, priority)
         return False
 
@@ -400,8 +432,13 @@ def play_file(path: Path, timeout: float = 60.0) -> str | None:
         with _speaker_lock:
             try:
                 result = subprocess.run([player, "-q", str(path)], capture_output=True, timeout=timeout)
-                error = None if result.returncode == 0 else (
-                    result.stderr.decode("utf-8", "replace").strip() or f"aplay exit {result.returncode}")
+                error = (
+                    None
+                    if result.returncode == 0
+                    else (
+                        result.stderr.decode("utf-8", "replace").strip() or f"aplay exit {result.returncode}"
+                    )
+                )
             except (OSError, subprocess.SubprocessError) as exc:
                 error = repr(exc)
     if error and not _speaker_warned:

@@ -26,8 +26,11 @@ def check_template(template: str) -> None:
             continue
         if field not in PLACEHOLDERS:
             shown = "{" + field + "}"
-            raise ValueError(f"unknown placeholder {shown} (allowed: "
-                             + ", ".join("{" + p + "}" for p in PLACEHOLDERS) + ")")
+            raise ValueError(
+                f"unknown placeholder {shown} (allowed: "
+                + ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+                + ")"
+            )
         if spec or conversion:
             raise ValueError(f"placeholder {{{field}}} must not have a format or conversion")
 
@@ -49,8 +52,9 @@ def spoken_number(digits: str, reading: str = "words") -> str:
     return number_words(int(digits))
 
 
-def render(ticket_number: str, counter_name: str, template: str = DEFAULT_TEMPLATE,
-           number_reading: str = "words") -> str:
+def render(
+    ticket_number: str, counter_name: str, template: str = DEFAULT_TEMPLATE, number_reading: str = "words"
+) -> str:
     """The text to speak for a call of ``ticket_number`` to ``counter_name``.
 
     >>> render("A012", "Loket 3")

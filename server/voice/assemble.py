@@ -40,8 +40,8 @@ def read_wav(path: Path) -> tuple[array, int]:
     else:
         if width in (3, 4):  # keep the two most significant bytes of each little-endian sample
             wide = bytearray(len(raw) // width * 2)
-            wide[0::2] = raw[width - 2::width]
-            wide[1::2] = raw[width - 1::width]
+            wide[0::2] = raw[width - 2 :: width]
+            wide[1::2] = raw[width - 1 :: width]
             raw = bytes(wide)
         elif width != 2:
             raise ValueError(f"unsupported sample width {width * 8} bits")
@@ -56,8 +56,10 @@ def read_wav(path: Path) -> tuple[array, int]:
 
 
 def _frame_levels(samples: array, frame: int) -> list[float]:
-    return [math.sqrt(sum(s * s for s in samples[i:i + frame]) / len(samples[i:i + frame]))
-            for i in range(0, len(samples), frame)]
+    return [
+        math.sqrt(sum(s * s for s in samples[i : i + frame]) / len(samples[i : i + frame]))
+        for i in range(0, len(samples), frame)
+    ]
 
 
 def trim(samples: array, rate: int = RATE) -> array:

@@ -24,8 +24,13 @@ DURATION = 1.4
 GAP_SECONDS = 0.25  # silence between the chime and the voice
 
 
-def chime_samples(rate: int = RATE, first_hz: float = FIRST_HZ, second_hz: float = SECOND_HZ,
-                  duration: float = DURATION, peak: float = 0.5) -> array:
+def chime_samples(
+    rate: int = RATE,
+    first_hz: float = FIRST_HZ,
+    second_hz: float = SECOND_HZ,
+    duration: float = DURATION,
+    peak: float = 0.5,
+) -> array:
     """The chime as signed 16-bit samples: two tones of equal length, soft attack and decay."""
     half = int(rate * duration / 2)
     attack = int(rate * 0.012)
@@ -85,9 +90,9 @@ def read_samples(path: Path) -> tuple[array, int]:
     else:
         raise ValueError(f"{path}: unsupported sample width {width * 8} bits")
     if channels > 1:
-        samples = array("h", (
-            int(sum(samples[i:i + channels]) / channels) for i in range(0, len(samples), channels)
-        ))
+        samples = array(
+            "h", (int(sum(samples[i : i + channels]) / channels) for i in range(0, len(samples), channels))
+        )
     return samples, rate
 
 
@@ -120,13 +125,14 @@ def join(parts: list[tuple[array, int]], rate: int = RATE, gap: float = GAP_SECO
     return out
 
 
-def trim_trailing_silence(samples: array, rate: int = RATE, threshold: int = 200,
-                          keep: float = 0.15) -> array:
+def trim_trailing_silence(
+    samples: array, rate: int = RATE, threshold: int = 200, keep: float = 0.15
+) -> array:
     """Drop the silence espeak-ng leaves after the last word, keeping ``keep`` seconds of it."""
     end = len(samples)
     while end and abs(samples[end - 1]) < threshold:
         end -= 1
-    return samples[:min(len(samples), end + int(rate * keep))]
+    return samples[: min(len(samples), end + int(rate * keep))]
 
 
 def rms(samples) -> float:
@@ -163,6 +169,13 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 __all__ = [
-    "RATE", "chime_samples", "write_chime", "write_wav", "read_samples", "resample", "join",
-    "rms", "duration_of",
+    "RATE",
+    "chime_samples",
+    "write_chime",
+    "write_wav",
+    "read_samples",
+    "resample",
+    "join",
+    "rms",
+    "duration_of",
 ]

@@ -12,8 +12,14 @@ from server.voice import play_file, synth
 from server.voice.settings import VoiceSettings
 
 
-def say_command(text: str, settings: VoiceSettings, cache_dir: Path, out: Path | None, play: bool,
-                pack_dir: Path | None = None) -> int:
+def say_command(
+    text: str,
+    settings: VoiceSettings,
+    cache_dir: Path,
+    out: Path | None,
+    play: bool,
+    pack_dir: Path | None = None,
+) -> int:
     """Synthesise ``text`` (chime + speech) into ``out`` or the cache; print path and duration.
 
     With ``pack_dir``, the office's voice pack speaks the words it has recorded.
@@ -29,7 +35,9 @@ def say_command(text: str, settings: VoiceSettings, cache_dir: Path, out: Path |
     from server.voice.pack import VoicePack
 
     pack = VoicePack(pack_dir) if pack_dir is not None else None
-    key = synth.cache_key(text, settings.voice, settings.rate, settings.chime, pack.fingerprint() if pack else "")
+    key = synth.cache_key(
+        text, settings.voice, settings.rate, settings.chime, pack.fingerprint() if pack else ""
+    )
     cached = cache_dir / f"{key}.wav"
     started = time.perf_counter()
     if not cached.exists():

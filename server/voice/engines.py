@@ -107,20 +107,25 @@ class EspeakEngine:
 
     def speak(self, text: str, voice_id: str, rate: int, target: Path) -> None:
         """Write ``text`` (UTF-8, phoneme input allowed) spoken by ``voice_id`` into a WAV."""
-        self._run(["-v", voice_id, "-s", str(rate), "-b", "1", "-w", str(target), "--stdin"],
-                  text.encode("utf-8"))
+        self._run(
+            ["-v", voice_id, "-s", str(rate), "-b", "1", "-w", str(target), "--stdin"], text.encode("utf-8")
+        )
 
     def _run(self, args: list[str], stdin: bytes) -> bytes:
         # Files, not pipes: with no pipe to watch, the wait is a plain waitpid loop, which works
         # in any thread under the server's event loop (gevent's select and child watchers belong
         # to the loop's thread: a pipe read or a waitpid through them in a worker thread hangs).
-        with tempfile.TemporaryFile() as given, tempfile.TemporaryFile() as out, \
-                tempfile.TemporaryFile() as err:
+        with (
+            tempfile.TemporaryFile() as given,
+            tempfile.TemporaryFile() as out,
+            tempfile.TemporaryFile() as err,
+        ):
             given.write(stdin)
             given.seek(0)
             try:
-                done = subprocess.run([self.binary, *args], stdin=given, stdout=out, stderr=err,
-                                      timeout=SPEAK_TIMEOUT)
+                done = subprocess.run(
+                    [self.binary, *args], stdin=given, stdout=out, stderr=err, timeout=SPEAK_TIMEOUT
+                )
             except subprocess.TimeoutExpired:
                 raise VoiceError(f"espeak-ng did not finish within {SPEAK_TIMEOUT:.0f} s") from None
             except OSError as exc:
@@ -151,8 +156,10 @@ class Pyttsx3Engine:
 
     def voices(self) -> list[VoiceInfo]:
         """The voices pyttsx3 lists."""
-        return [VoiceInfo(str(v.id), str(v.name or v.id), tuple(_language(lang) for lang in (v.languages or [])))
-                for v in (self.engine.getProperty("voices") or [])]
+        return [
+            VoiceInfo(str(v.id), str(v.name or v.id), tuple(_language(lang) for lang in (v.languages or [])))
+            for v in (self.engine.getProperty("voices") or [])
+        ]
 
     def speak(self, text: str, voice_id: str, rate: int, target: Path) -> None:
         """Write ``text`` spoken by ``voice_id`` into ``target``."""

@@ -6,10 +6,32 @@ _UNITS = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delap
 
 #: How a prefix letter is spoken so that it is understood in the waiting room.
 LETTERS = {
-    "A": "a", "B": "be", "C": "ce", "D": "de", "E": "e", "F": "ef", "G": "ge", "H": "ha",
-    "I": "i", "J": "je", "K": "ka", "L": "el", "M": "em", "N": "en", "O": "o", "P": "pe",
-    "Q": "ki", "R": "er", "S": "es", "T": "te", "U": "u", "V": "ve", "W": "we", "X": "eks",
-    "Y": "ye", "Z": "zet",
+    "A": "a",
+    "B": "be",
+    "C": "ce",
+    "D": "de",
+    "E": "e",
+    "F": "ef",
+    "G": "ge",
+    "H": "ha",
+    "I": "i",
+    "J": "je",
+    "K": "ka",
+    "L": "el",
+    "M": "em",
+    "N": "en",
+    "O": "o",
+    "P": "pe",
+    "Q": "ki",
+    "R": "er",
+    "S": "es",
+    "T": "te",
+    "U": "u",
+    "V": "ve",
+    "W": "we",
+    "X": "eks",
+    "Y": "ye",
+    "Z": "zet",
 }
 
 MAX_NUMBER = 9999

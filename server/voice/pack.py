@@ -33,8 +33,26 @@ MAX_CLIP_SECONDS = 10.0
 MAX_ZIP_BYTES = 64 * 1024 * 1024  # unpacked
 MAX_PHRASE_WORDS = 6
 RESCAN_SECONDS = 1.0
-NUMBER_WORDS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
-                "sepuluh", "sebelas", "belas", "puluh", "seratus", "ratus", "seribu", "ribu")
+NUMBER_WORDS = (
+    "nol",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "enam",
+    "tujuh",
+    "delapan",
+    "sembilan",
+    "sepuluh",
+    "sebelas",
+    "belas",
+    "puluh",
+    "seratus",
+    "ratus",
+    "seribu",
+    "ribu",
+)
 _LETTER_OF = {name: letter.lower() for letter, name in LETTERS.items()}
 
 
@@ -61,8 +79,9 @@ def words_of(text: str) -> list[str]:
     words: list[str] = []
     for word in re.findall(r"[a-z]+|\d+", folded):
         if word.isdigit():
-            words.extend(number_words(int(word)).split() if len(word) <= 4 else
-                         [NUMBER_WORDS[int(d)] for d in word])
+            words.extend(
+                number_words(int(word)).split() if len(word) <= 4 else [NUMBER_WORDS[int(d)] for d in word]
+            )
         else:
             words.append(word)
     return words
@@ -71,8 +90,10 @@ def words_of(text: str) -> list[str]:
 def check_name(name: str) -> str:
     """``name`` if it is a valid clip name, else :class:`PackError`."""
     if not isinstance(name, str) or len(name) > MAX_NAME or not NAME_RE.match(name):
-        raise PackError("invalid_clip_name", "Nama rekaman harus huruf kecil dan angka, kata dipisah tanda "
-                                             "hubung (contoh: nomor-antrian).")
+        raise PackError(
+            "invalid_clip_name",
+            "Nama rekaman harus huruf kecil dan angka, kata dipisah tanda hubung (contoh: nomor-antrian).",
+        )
     return name
 
 
@@ -82,8 +103,12 @@ def check_wav(data: bytes) -> float:
         raise PackError("clip_too_large", "Rekaman terlalu besar (paling banyak 4 MB).")
     try:
         with wave.open(io.BytesIO(data), "rb") as wav:
-            channels, width, rate, frames = (wav.getnchannels(), wav.getsampwidth(), wav.getframerate(),
-                                             wav.getnframes())
+            channels, width, rate, frames = (
+                wav.getnchannels(),
+                wav.getsampwidth(),
+                wav.getframerate(),
+                wav.getnframes(),
+            )
     except (wave.Error, EOFError, ValueError):
         raise PackError("invalid_wav", "Rekaman harus berupa berkas WAV (PCM).") from None
     if not (1 <= channels <= 8 and width in (1, 2, 3, 4) and 8000 <= rate <= 192000):
@@ -211,7 +236,9 @@ class VoicePack:
                 clips, total = {}, 0
                 for name, member in wanted:
                     if member.file_size > MAX_CLIP_BYTES:
-                        raise PackError("clip_too_large", f"Rekaman {name} terlalu besar (paling banyak 4 MB).")
+                        raise PackError(
+                            "clip_too_large", f"Rekaman {name} terlalu besar (paling banyak 4 MB)."
+                        )
                     with archive.open(member) as handle:
                         data = handle.read(MAX_CLIP_BYTES + 1)  # a size in the zip may lie
                     total += len(data)

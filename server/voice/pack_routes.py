@@ -56,7 +56,9 @@ def word_list() -> list[dict]:
         if item["kind"] == "huruf":
             item["covered"] = item["recorded"]
         else:
-            item["covered"] = all(segment.path is not None for segment in pack.plan(item["name"].replace("-", " ")))
+            item["covered"] = all(
+                segment.path is not None for segment in pack.plan(item["name"].replace("-", " "))
+            )
     return items
 
 
@@ -74,13 +76,15 @@ def pack_state():
     _admin()
     items = word_list()
     listed = {item["name"] for item in items}
-    return jsonify({
-        "items": items,
-        "missing": [item["name"] for item in items if not item["covered"]],
-        "extra": sorted(name for name in _pack().clips() if name not in listed),
-        "clips": len(_pack().clips()),
-        "fingerprint": _pack().fingerprint(),
-    })
+    return jsonify(
+        {
+            "items": items,
+            "missing": [item["name"] for item in items if not item["covered"]],
+            "extra": sorted(name for name in _pack().clips() if name not in listed),
+            "clips": len(_pack().clips()),
+            "fingerprint": _pack().fingerprint(),
+        }
+    )
 
 
 @bp.get("/api/admin/voice-pack/clips/<name>.wav")
@@ -158,34 +162,76 @@ def _openapi_paths() -> dict:
 
     ok = json_response({"type": "object"})
     denied = {"401": error("Belum masuk (unauthenticated)"), "403": error("Bukan admin (forbidden)")}
-    name = {"name": "name", "in": "path", "required": True,
-            "schema": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}}
+    name = {
+        "name": "name",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+    }
     wav = {"200": {"description": "WAV", "content": {"audio/wav": {}}}}
     refused = error("Rekaman ditolak (invalid_clip_name, invalid_wav, invalid_clip_length, clip_too_large)")
     return {
-        "/api/admin/voice-pack": {"get": {
-            "summary": "Daftar kata paket suara, yang sudah direkam dan yang belum ada",
-            "responses": {"200": ok, **denied}}},
-        "/api/admin/voice-pack/clips/{name}.wav": {"get": {
-            "summary": "Putar satu rekaman", "parameters": [name],
-            "responses": {**wav, **denied, "404": error("Rekaman belum ada")}}},
-        "/api/admin/voice-pack/clips/{name}": {
-            "put": {"summary": "Simpan atau ganti satu rekaman (isi: berkas WAV PCM)", "parameters": [name],
-                    "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
-                    "responses": {"200": ok, "400": refused, **denied}},
-            "delete": {"summary": "Hapus satu rekaman", "parameters": [name],
-                       "responses": {"200": ok, "400": refused, **denied, "404": error("Rekaman belum ada")}},
+        "/api/admin/voice-pack": {
+            "get": {
+                "summary": "Daftar kata paket suara, yang sudah direkam dan yang belum ada",
+                "responses": {"200": ok, **denied},
+            }
         },
-        "/api/admin/voice-pack/import": {"post": {
-            "summary": "Impor paket suara (.zip)",
-            "requestBody": {"content": {"multipart/form-data": {"schema": {
-                "type": "object", "properties": {"pack": {"type": "string", "format": "binary"}}}}}},
-            "responses": {"200": ok, "400": error("Zip atau rekaman tidak valid"), **denied,
-                          "413": error("Terlalu besar")}}},
-        "/api/admin/voice-pack/export": {"get": {
-            "summary": "Unduh paket suara (.zip)",
-            "responses": {"200": {"description": "zip", "content": {"application/zip": {}}}, **denied,
-                          "404": error("Paket suara kosong")}}},
+        "/api/admin/voice-pack/clips/{name}.wav": {
+            "get": {
+                "summary": "Putar satu rekaman",
+                "parameters": [name],
+                "responses": {**wav, **denied, "404": error("Rekaman belum ada")},
+            }
+        },
+        "/api/admin/voice-pack/clips/{name}": {
+            "put": {
+                "summary": "Simpan atau ganti satu rekaman (isi: berkas WAV PCM)",
+                "parameters": [name],
+                "requestBody": {
+                    "content": {
+                        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                    }
+                },
+                "responses": {"200": ok, "400": refused, **denied},
+            },
+            "delete": {
+                "summary": "Hapus satu rekaman",
+                "parameters": [name],
+                "responses": {"200": ok, "400": refused, **denied, "404": error("Rekaman belum ada")},
+            },
+        },
+        "/api/admin/voice-pack/import": {
+            "post": {
+                "summary": "Impor paket suara (.zip)",
+                "requestBody": {
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"pack": {"type": "string", "format": "binary"}},
+                            }
+                        }
+                    }
+                },
+                "responses": {
+                    "200": ok,
+                    "400": error("Zip atau rekaman tidak valid"),
+                    **denied,
+                    "413": error("Terlalu besar"),
+                },
+            }
+        },
+        "/api/admin/voice-pack/export": {
+            "get": {
+                "summary": "Unduh paket suara (.zip)",
+                "responses": {
+                    "200": {"description": "zip", "content": {"application/zip": {}}},
+                    **denied,
+                    "404": error("Paket suara kosong"),
+                },
+            }
+        },
     }
 
 

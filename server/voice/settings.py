@@ -55,16 +55,18 @@ class VoiceSettings:
             values["template"] = template
         if "number_reading" in raw:
             if raw["number_reading"] not in NUMBER_READINGS:
-                raise ValueError(f"voice.number_reading: must be \"words\" or \"digits\" (got {raw['number_reading']!r})")
+                raise ValueError(
+                    f'voice.number_reading: must be "words" or "digits" (got {raw["number_reading"]!r})'
+                )
             values["number_reading"] = raw["number_reading"]
         if "output" in raw:
             if raw["output"] not in OUTPUTS:
-                raise ValueError(f"voice.output: must be \"display\" or \"server\" (got {raw['output']!r})")
+                raise ValueError(f'voice.output: must be "display" or "server" (got {raw["output"]!r})')
             values["output"] = raw["output"]
         if "voice" in raw:
             voice = raw["voice"].strip()
             if not voice:
-                raise ValueError("voice.voice: must not be empty (e.g. \"id\")")
+                raise ValueError('voice.voice: must not be empty (e.g. "id")')
             values["voice"] = voice
         if "rate" in raw:
             rate = raw["rate"]
@@ -72,6 +74,8 @@ class VoiceSettings:
                 raise ValueError(f"voice.rate: must be an integer (got {rate!r})")
             low, high = RATE_RANGE
             if not low <= rate <= high:
-                raise ValueError(f"voice.rate: must be between {low} and {high} words per minute (got {rate})")
+                raise ValueError(
+                    f"voice.rate: must be between {low} and {high} words per minute (got {rate})"
+                )
             values["rate"] = rate
         return cls(**values)

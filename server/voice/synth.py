@@ -361,8 +361,9 @@ def _chime_file() -> Path:
     return CHIME_PATH
 
 
-def synthesise_now(text: str, voice: str, rate: int, chime: bool, target: Path, timeout: float = 30.0,
-                   pack=None) -> Job:
+def synthesise_now(
+    text: str, voice: str, rate: int, chime: bool, target: Path, timeout: float = 30.0, pack=None
+) -> Job:
     """Synthesise through the worker and wait (for ``loket say``). Never raises for voice errors."""
     job = submit(Job("file", text, voice, rate, chime, Path(target), pack=pack), PRIORITY_ANNOUNCE)
     if not job.done.wait(timeout):
