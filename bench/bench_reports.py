@@ -24,10 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from server import report_figures, simulate  # noqa: E402
-from server.app import DB_NAME, prepare_data_dir  # noqa: E402
-from server.reports import Period, month_period, year_period  # noqa: E402
-from server.storage import Store  # noqa: E402
+from server import simulate
+from server.core.storage import Store  # noqa: E402
+from server.office import DB_NAME, prepare_data_dir  # noqa: E402
+from server.reports import figures as report_figures  # noqa: E402
+from server.reports.stats import Period, month_period, year_period  # noqa: E402
 
 TARGET_SECONDS = 1.0
 

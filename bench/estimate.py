@@ -32,7 +32,7 @@ from conftest import FakeClock, make_app, write_config  # noqa: E402
 from servers import FlaskSession  # noqa: E402
 
 from server import simulate  # noqa: E402
-from server.auth import create_user  # noqa: E402
+from server.web.auth import create_user  # noqa: E402
 
 PASSWORD = "rahasia-123"
 FIRST_DAY = date(2026, 11, 30)  # a Monday

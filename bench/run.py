@@ -30,10 +30,10 @@ from servers import ALWAYS_OPEN, Server, free_port  # noqa: E402
 
 from bench.kiosks import run_kiosks  # noqa: E402
 from bench.screens import Screens  # noqa: E402
-from server.auth import create_user  # noqa: E402
-from server.devices import Devices  # noqa: E402
-from server.queue import utc_now  # noqa: E402
-from server.storage import Store  # noqa: E402
+from server.core.rules import utc_now  # noqa: E402
+from server.core.storage import Store  # noqa: E402
+from server.devices.registry import Devices  # noqa: E402
+from server.web.auth import create_user  # noqa: E402
 
 PASSWORD = "rahasia-123"
 RESULTS: list[dict] = []
@@ -268,7 +268,7 @@ def bench_reports(tmp: Path, quick: bool) -> None:
     from datetime import date, timedelta
 
     from bench import bench_reports as reports_bench
-    from server.reports import Period, month_period
+    from server.reports.stats import Period, month_period
 
     until = date(2026, 11, 27)
     store, config, count = reports_bench.ensure_history(tmp / "history", until, 365, seed=1)

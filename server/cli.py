@@ -10,7 +10,7 @@ import secrets
 import sys
 from pathlib import Path
 
-from server.errors import ConfigError, LoketError
+from server.core.errors import ConfigError, LoketError
 
 DEMO_USERS = [
     ("admin", "admin"),
@@ -23,7 +23,7 @@ DEMO_USERS = [
 
 
 def _data_dir(value: str | None) -> Path:
-    from server.app import default_data_dir
+    from server.office import default_data_dir
 
     return Path(value) if value else default_data_dir()
 
@@ -77,13 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     simulate.add_arguments(sim)
 
-    from server import devices_cli
+    from server.devices import cli as devices_cli
 
     devices_cli.add_arguments(commands)
     backup = commands.add_parser("backup", help="copy the database consistently while serving")
     backup.add_argument("dest", help="folder to write the copy into (created if missing)")
     backup.add_argument("--data")
-    from server import cli_system
+    from server.unattended import cli as cli_system
 
     cli_system.add_commands(commands)  # restore, service install
     return parser
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     if words[:1] == ["serve"] and "--dev" not in words and sys.platform != "win32":
         # gevent's patches go in before anything else is imported, as gevent asks
         # (server/gworker.py says which).
-        from server.gworker import patch
+        from server.serve.gworker import patch
 
         patch()
     args = build_parser().parse_args(argv)
@@ -115,11 +115,11 @@ def main(argv: list[str] | None = None) -> int:
 
             return pack_command(args.voice_command, Path(args.pack), _data_dir(args.data))
         if args.command in ("restore", "service"):
-            from server import cli_system
+            from server.unattended import cli as cli_system
 
             return cli_system.run(args)
         if args.command == "device":
-            from server import devices_cli
+            from server.devices import cli as devices_cli
 
             return devices_cli.run(args, _data_dir(args.data))
         if args.command == "simulate":
@@ -137,8 +137,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_serve(args) -> int:
     """``loket serve``: prepare the data folder, make sure someone can sign in, serve."""
-    from server.app import prepare_data_dir
-    from server.runner import DataDirLock, DataDirLocked, serve
+    from server.office import prepare_data_dir
+    from server.serve.runner import DataDirLock, DataDirLocked, serve
 
     # Before any worker starts (python-escpos would otherwise install its own default handler).
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -160,10 +160,11 @@ def cmd_serve(args) -> int:
 
 def _first_users(data_dir: Path, demo: bool) -> None:
     """On a data folder without users, create the first ones and print their passwords once."""
-    from server import auth, storage
-    from server.app import DB_NAME
-    from server.queue import utc_now
-    from server.storage import Store
+    from server.core import storage
+    from server.core.rules import utc_now
+    from server.core.storage import Store
+    from server.office import DB_NAME
+    from server.web import auth
 
     store = Store(data_dir / DB_NAME)
     try:
@@ -185,10 +186,10 @@ def _first_users(data_dir: Path, demo: bool) -> None:
 
 def cmd_user_add(args) -> int:
     """``loket user add``: the password comes from $LOKET_PASSWORD or the terminal."""
-    from server import auth
-    from server.app import DB_NAME, prepare_data_dir
-    from server.queue import utc_now
-    from server.storage import Store
+    from server.core.rules import utc_now
+    from server.core.storage import Store
+    from server.office import DB_NAME, prepare_data_dir
+    from server.web import auth
 
     data_dir = _data_dir(args.data)
     prepare_data_dir(data_dir)
@@ -212,7 +213,7 @@ def cmd_user_add(args) -> int:
 
 def cmd_printer_test(args) -> int:
     """``loket printer test``: print a test ticket now, report success or the exact failure."""
-    from server.app import prepare_data_dir
+    from server.office import prepare_data_dir
     from server.printing.cli import printer_test_command
 
     data_dir = _data_dir(args.data)
@@ -227,7 +228,7 @@ def cmd_printer_test(args) -> int:
 
 def cmd_say(args) -> int:
     """``loket say "teks"``: synthesise (and play) a test announcement."""
-    from server.app import prepare_data_dir
+    from server.office import prepare_data_dir
     from server.voice.cli import say_command
 
     data_dir = _data_dir(args.data)
@@ -242,7 +243,7 @@ def cmd_say(args) -> int:
 
 def cmd_backup(args) -> int:
     """``loket backup DEST``: a consistent copy of the database, safe while the server runs."""
-    from server.backup import backup
+    from server.unattended.backup import backup
 
     data_dir = _data_dir(args.data)
     try:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from server.app import create_app
-from server.auth import create_user
-from server.config import default_toml
-from server.devices import COOKIE
-from server.events import socketio
+from server.config.loader import default_toml
+from server.devices.registry import COOKIE
+from server.live.events import socketio
+from server.web.app import create_app
+from server.web.auth import create_user
 
 # Monday 30 November 2026, 09:00 WIB (UTC+7).
 START = datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc)
@@ -196,8 +196,8 @@ def live_server(tmp_path):
     admin/supervisor ``kepala`` and officers ``petugas1``..``petugas4`` (password rahasia-123)."""
     from servers import ALWAYS_OPEN, Server, free_port
 
-    from server.queue import utc_now
-    from server.storage import Store
+    from server.core.rules import utc_now
+    from server.core.storage import Store
 
     data = tmp_path / "live"
     write_config(data, ALWAYS_OPEN, voice=True)

@@ -11,8 +11,8 @@ import wave
 from conftest import issue
 from PIL import Image
 
-from server import admin_media
-from server.config import load_config
+from server.config.loader import load_config
+from server.web import admin_media
 
 
 def png_bytes(size=(64, 36)) -> bytes:
@@ -116,7 +116,7 @@ def test_voice_preview_says_when_the_voice_is_off(login):
 def test_voice_preview_speaks_the_unsaved_template(tmp_path, clock):
     from test_voice_routes import voiced_app
 
-    from server.auth import create_user
+    from server.web.auth import create_user
 
     with voiced_app(tmp_path / "data", clock, background=True) as app:
         create_user(app.extensions["loket"].store, "admin", "rahasia-123", "admin", clock())

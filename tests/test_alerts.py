@@ -7,7 +7,7 @@ import threading
 import pytest
 from conftest import issue
 
-from server import alerts
+from server.live import alerts
 
 
 @pytest.fixture

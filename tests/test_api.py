@@ -304,7 +304,9 @@ def test_tickets_left_at_closing_expire_and_numbering_restarts(client, login, cl
     assert client.get("/api/state").get_json()["waiting"]["A"] == 1
     kinds = [
         e["kind"]
-        for e in __import__("server.storage", fromlist=["x"]).ticket_events(loket.store.read(), old["id"])
+        for e in __import__("server.core.storage", fromlist=["x"]).ticket_events(
+            loket.store.read(), old["id"]
+        )
     ]
     assert kinds == ["issued", "expired"]
 

@@ -7,7 +7,7 @@ import threading
 from conftest import FakeClock, make_app, write_config
 from test_cli import loket_cli
 
-from server.backup import backup
+from server.unattended.backup import backup
 
 
 def test_backup_while_writing_then_restore(tmp_path):

@@ -34,7 +34,7 @@ def copies(folder):
 
 
 def admin_client(app):
-    from server.auth import create_user
+    from server.web.auth import create_user
 
     create_user(app.extensions["loket"].store, "admin", "rahasia-123", "admin", START)
     client = app.test_client()
@@ -188,7 +188,7 @@ def test_settings_saved_on_admin_keep_the_backup_table(tmp_path, apps):
 
 
 def test_a_wrong_backup_table_names_the_key(tmp_path):
-    from server.errors import ConfigError
+    from server.core.errors import ConfigError
 
     data = tmp_path / "data"
     with pytest.raises(ConfigError, match="backup.keep"):

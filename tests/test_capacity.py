@@ -16,7 +16,7 @@ import websocket
 from conftest import write_config
 from servers import ALWAYS_OPEN, Server, free_port
 
-from server.capacity import SocketGate
+from server.live.capacity import SocketGate
 
 
 def _call(app, path, address="10.0.0.5", query=""):
@@ -73,9 +73,9 @@ def test_anonymous_sockets_are_capped_per_address_and_in_all_but_trusted_ones_ar
 def guarded_server(tmp_path):
     """``loket serve`` (not demo: nobody is trusted by address) with 5 anonymous sockets per
     address, an enrolled TV and an enrolled kiosk."""
-    from server.devices import Devices
-    from server.queue import utc_now
-    from server.storage import Store
+    from server.core.rules import utc_now
+    from server.core.storage import Store
+    from server.devices.registry import Devices
 
     data = tmp_path / "data"
     write_config(data, {**ALWAYS_OPEN, "idle_minutes = 30": "idle_minutes = 30\nsockets_per_address = 5"})

@@ -160,8 +160,8 @@ def test_first_start_creates_an_admin_and_prints_the_password(tmp_path):
     assert (data / "loket.toml").exists() and (data / "loket.db").exists()
     assert oct((data / "secret.key").stat().st_mode)[-3:] == "600"
     # The printed password works (checked against the database without a server).
-    from server.auth import authenticate
-    from server.storage import Store
+    from server.core.storage import Store
+    from server.web.auth import authenticate
 
     store = Store(data / "loket.db")
     assert authenticate(store, "admin", password)["role"] == "admin"

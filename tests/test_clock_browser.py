@@ -11,9 +11,9 @@ from conftest import write_config
 from playwright.sync_api import expect
 from servers import ALWAYS_OPEN, Server, free_port
 
-from server.auth import create_user
-from server.queue import utc_now
-from server.storage import Store
+from server.core.rules import utc_now
+from server.core.storage import Store
+from server.web.auth import create_user
 
 pytestmark = pytest.mark.browser
 WAIT_MS = 8000

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from conftest import START, FakeClock, issue, make_app
 
-from server.auth import create_user
+from server.web.auth import create_user
 
 MESSAGE = "Jam komputer tidak benar"
 

@@ -35,9 +35,9 @@ def office_server(tmp_path_factory, services: int, counters: int):
     """``loket serve`` for an office of this size, every counter calling."""
     from servers import ALWAYS_OPEN, Server, free_port
 
-    from server.auth import create_user
-    from server.queue import utc_now
-    from server.storage import Store
+    from server.core.rules import utc_now
+    from server.core.storage import Store
+    from server.web.auth import create_user
 
     data = tmp_path_factory.mktemp("office") / "data"
     write_config(data, {**ALWAYS_OPEN, "kiosk_limit_per_minute = 30": "kiosk_limit_per_minute = 0"})

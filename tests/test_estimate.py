@@ -13,9 +13,9 @@ from conftest import issue
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server import estimate as forecast
-from server.estimate import CounterNow, Estimate, ServiceTime, Waiting
-from server.queue import Candidate, dispatch_order
+from server.core import estimate as forecast
+from server.core.estimate import CounterNow, Estimate, ServiceTime, Waiting
+from server.core.rules import Candidate, dispatch_order
 
 WIB = ZoneInfo("Asia/Jakarta")
 SERVICES = ("A", "B", "C")
@@ -226,7 +226,7 @@ def test_the_report_shows_how_good_the_promise_was(client, login, clock):
 
 
 def test_todays_pace_against_the_usual_one():
-    from server.estimator import _pace
+    from server.core.estimator import _pace
 
     usual = [("A", "petugas1", 100, 600.0, 0.0), ("B", "petugas2", 50, 900.0, 0.0)]
     demo = [("A", "petugas1", 10, 10.0, 0.0), ("B", "petugas2", 5, 15.0, 0.0), ("C", None, 3, 5.0, 0.0)]

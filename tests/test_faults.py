@@ -48,9 +48,9 @@ def test_kill_9_while_ten_kiosks_issue(live_server, browser):
     stop = threading.Event()
     # Ten enrolled kiosks (as `loket device add` does, while the server runs), each with its own
     # limit of numbers a minute.
-    from server.devices import Devices
-    from server.queue import utc_now
-    from server.storage import Store
+    from server.core.rules import utc_now
+    from server.core.storage import Store
+    from server.devices.registry import Devices
 
     store = Store(server.data / "loket.db")
     tokens = [Devices(store).add(f"Kiosk {n}", "kiosk", utc_now().timestamp())[1] for n in range(10)]

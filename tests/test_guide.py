@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from server import guide
+from server.web import guide
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "panduan"

@@ -18,8 +18,8 @@ import requests
 from playwright.sync_api import BrowserContext, Page
 
 from server import simulate
-from server.config import load_config
-from server.storage import Store
+from server.config.loader import load_config
+from server.core.storage import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

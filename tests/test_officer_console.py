@@ -2,8 +2,8 @@
 
 from conftest import issue
 
-from server.console_queries import call_order
-from server.storage import TicketRow
+from server.core.queries import call_order
+from server.core.storage import TicketRow
 
 
 def error_code(response, status):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from server.queue import PRIORITY_REASONS
+from server.core.rules import PRIORITY_REASONS
 
 ROOT = Path(__file__).resolve().parent.parent
 

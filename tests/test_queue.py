@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from server import queue as rules
-from server.errors import Conflict
-from server.queue import Candidate, Status
+from server.core import rules
+from server.core.errors import Conflict
+from server.core.rules import Candidate, Status
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from server.actions import Actor
-from server.errors import LoketError
+from server.core.actions import Actor
+from server.core.errors import LoketError
 
 SERVICES = list("ABCDEF")
 COUNTERS = [1, 2, 3, 4]

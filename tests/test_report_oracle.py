@@ -21,9 +21,10 @@ from conftest import FakeClock, make_app, write_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server import report_figures, storage
-from server.auth import create_user
-from server.report_queries import insert_survey_response
+from server.core import storage
+from server.reports import figures as report_figures
+from server.reports.queries import insert_survey_response
+from server.web.auth import create_user
 
 TZ = ZoneInfo("Asia/Jakarta")
 DAYS = [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 16), date(2026, 12, 1)]

@@ -11,8 +11,11 @@ from conftest import START
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server import report_figures, reporting, reports, storage
-from server.reports import Period, PeriodError
+from server.core import storage
+from server.reports import figures as report_figures
+from server.reports import routes as reporting
+from server.reports import stats as reports
+from server.reports.stats import Period, PeriodError
 
 DAY = "2026-11-30"
 T0 = START.timestamp()  # Monday 30 November 2026, 09:00 WIB
@@ -385,8 +388,8 @@ def test_a_range_read_month_by_month_equals_one_reading(tmp_path):
     """Reports are read as calendar months, each kept while its tickets stay the same; the
     figures are exactly those of one reading of the whole range, before and after a change."""
     from server import simulate
-    from server.app import prepare_data_dir
-    from server.storage import Store
+    from server.core.storage import Store
+    from server.office import prepare_data_dir
 
     config = prepare_data_dir(tmp_path / "data")
     store = Store(tmp_path / "data" / "loket.db")
@@ -431,7 +434,7 @@ def test_sorted_runs_read_like_the_merged_values(runs, p):
 
 
 def test_a_range_fingerprint_changes_with_any_write_to_its_tickets(loket):
-    from server import report_queries as queries
+    from server.reports import queries
 
     with loket.store.write() as conn:
         ticket_id = add_ticket(conn, "A001", "A", "waiting", 0, seq=1)

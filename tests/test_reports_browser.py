@@ -10,8 +10,8 @@ import pytest
 import requests
 
 from server import simulate
-from server.config import load_config
-from server.storage import Store
+from server.config.loader import load_config
+from server.core.storage import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -8,7 +8,7 @@ import re
 
 from test_reports import add_ticket, day_of_tickets, reports_app, supervisor  # noqa: F401
 
-from server import reports
+from server.reports import stats as reports
 
 
 def test_natural_key_orders_numbers_by_value():

@@ -7,7 +7,7 @@ import time
 
 from conftest import issue
 
-from server.events import socketio
+from server.live.events import socketio
 
 
 def names(received):
@@ -39,7 +39,7 @@ def test_a_phone_gets_only_its_own_tickets_changes(app, client, login, socket_cl
 
 
 def test_a_waiting_phone_learns_its_new_place_without_asking(app, client, login, monkeypatch):
-    from server import events
+    from server.live import events
 
     monkeypatch.setattr(events, "PHONE_INTERVAL", 0.5)  # 15 s in the office; the rule, not the wait
     first = issue(client, "A")

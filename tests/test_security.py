@@ -102,7 +102,7 @@ PUBLIC_SOCKET_EVENTS = {
 
 
 def test_every_socket_event_is_public_and_changes_nothing(app, client, login, socket_client, loket):
-    from server.events import socketio
+    from server.live.events import socketio
 
     assert set(socketio.server.handlers["/"]) == set(PUBLIC_SOCKET_EVENTS)
     assert not socketio.server.namespace_handlers

@@ -11,9 +11,9 @@ from conftest import FakeClock, make_app, write_config
 from servers import FlaskSession
 
 from server import simulate
-from server.auth import create_user
-from server.report_queries import HISTORY_TICKET_COLUMNS
-from server.storage import Store
+from server.core.storage import Store
+from server.reports.queries import HISTORY_TICKET_COLUMNS
+from server.web.auth import create_user
 
 
 def test_plan_is_deterministic_for_a_seed(loket):
@@ -110,7 +110,7 @@ def test_the_simulation_serves_tickets_it_did_not_create(tmp_path):
 def history_rows(tmp_path, name: str, seed: int):
     data = tmp_path / name
     write_config(data)
-    from server.app import prepare_data_dir
+    from server.office import prepare_data_dir
 
     config = prepare_data_dir(data)
     store = Store(data / "loket.db")
@@ -159,7 +159,7 @@ def test_history_is_deterministic_and_consistent(tmp_path):
 
 def test_history_leaves_days_with_tickets_alone(tmp_path):
     written, tickets, _, _, store = history_rows(tmp_path, "d", seed=5)
-    from server.app import prepare_data_dir
+    from server.office import prepare_data_dir
 
     config = prepare_data_dir(tmp_path / "d")
     days = simulate.history_days(date(2026, 11, 27), 7, config.office.days)

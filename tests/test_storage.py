@@ -4,8 +4,8 @@ import sqlite3
 
 import pytest
 
-from server import storage
-from server.storage import Store
+from server.core import storage
+from server.core.storage import Store
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_the_dispatch_heads_choose_what_the_whole_queue_would(store):
     agree with it, for any streak, with skipped (returned) tickets among them."""
     import random
 
-    from server import queue as rules
+    from server.core import rules
 
     rng = random.Random(7)
     with store.write() as conn:

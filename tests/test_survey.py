@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 from conftest import issue
 
-from server import report_figures, reporting, reports
-from server.reports import SurveyResult, ikm_grade, ikm_score
+from server.reports import figures as report_figures
+from server.reports import routes as reporting
+from server.reports import stats as reports
+from server.reports.stats import SurveyResult, ikm_grade, ikm_score
 
 ALL_FOUR = {f"u{i}": 4 for i in range(1, 10)}
 

@@ -9,8 +9,8 @@ import sqlite3
 from conftest import issue, make_app, write_config
 
 from server.cli import main
-from server.runner import DataDirLock
-from server.service_unit import install
+from server.serve.runner import DataDirLock
+from server.unattended.service_unit import install
 
 
 def test_low_disk_space_is_warned_on_admin_and_for_staff_only(tmp_path, clock):
@@ -18,7 +18,7 @@ def test_low_disk_space_is_warned_on_admin_and_for_staff_only(tmp_path, clock):
     write_config(data, {"keep = 14": "keep = 14\nmin_free_mb = 999999999"})
     app = make_app(data, clock=clock, background=False)
     try:
-        from server.auth import create_user
+        from server.web.auth import create_user
 
         loket = app.extensions["loket"]
         create_user(loket.store, "admin", "rahasia-123", "admin", clock())
@@ -45,8 +45,8 @@ def test_plenty_of_space_is_no_warning(client, login):
 
 def test_errors_go_to_the_log_file_and_to_admin_in_indonesian(login, data_dir):
     admin = login("admin", None)
-    logging.getLogger("server.printing.queue").error("printer at 10.0.0.9:9100 refused the connection")
-    logging.getLogger("server.app").error("database error on POST /api/tickets: database or disk is full")
+    logging.getLogger("server.printing.spool").error("printer at 10.0.0.9:9100 refused the connection")
+    logging.getLogger("server.web.app").error("database error on POST /api/tickets: database or disk is full")
     errors = admin.get("/api/admin/system").get_json()["errors"]
     assert errors[0]["summary"] == "Basis data tidak dapat ditulis (disk penuh atau rusak?)."
     assert errors[1]["summary"] == "Printer tiket bermasalah."

@@ -11,9 +11,9 @@ import sqlite_utils
 from conftest import write_config
 
 from server.cli import main
-from server.migrations import migrations
-from server.storage import Store
-from server.upgrade import DatabaseTooNew
+from server.core.migrations import migrations
+from server.core.storage import Store
+from server.core.upgrade import DatabaseTooNew
 
 
 def old_database(path):

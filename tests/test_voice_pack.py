@@ -21,9 +21,9 @@ import pytest
 from conftest import FakeClock, issue, make_app, write_config
 
 from server import cli
-from server.auth import create_user
 from server.voice import assemble, synth
 from server.voice.pack import PackError, VoicePack, needed
+from server.web.auth import create_user
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from server.voice import Announcer, NullAnnouncer, synth
-from server.voice import chime as audio
+from server.voice import wav as audio
 from server.voice.settings import VoiceSettings
 
 pytest.importorskip("pyttsx3")

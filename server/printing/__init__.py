@@ -7,8 +7,8 @@ when a printer is opened or bytes are built (see ``devices.py``).
 from server.printing.cli import printer_test_command
 from server.printing.devices import PrinterUnavailable, dummy_printer, open_printer
 from server.printing.job import PrintFailure, print_ticket, ticket_bytes
-from server.printing.queue import NOT_PRINTED, NullPrintQueue, PrintQueue, PrintResult
 from server.printing.settings import PrinterSettings
+from server.printing.spool import NOT_PRINTED, NullPrintQueue, PrintQueue, PrintResult
 from server.printing.ticket import TicketPrint, render_png, render_ticket
 
 __all__ = [

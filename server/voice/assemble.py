@@ -17,7 +17,7 @@ from array import array
 from collections import OrderedDict
 from pathlib import Path
 
-from server.voice.chime import RATE, resample
+from server.voice.wav import RATE, resample
 
 TARGET_RMS = 3000.0  # about -21 dBFS: speech peaks stay well below full scale
 GAP_SECONDS = 0.1  # between two clips: a natural pause, never more than 150 ms of silence

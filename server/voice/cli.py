@@ -7,8 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from server.voice import chime as audio
 from server.voice import play_file, synth
+from server.voice import wav as audio
 from server.voice.settings import VoiceSettings
 
 

@@ -12,9 +12,10 @@ import string
 
 from flask import Blueprint, current_app, jsonify, request, send_file
 
-from server import auth, storage
-from server.errors import LoketError
+from server.core import storage
+from server.core.errors import LoketError
 from server.voice.pack import FOLDER, MAX_ZIP_BYTES, PackError, VoicePack, check_name, needed
+from server.web import auth
 
 bp = Blueprint("voice_pack", __name__)
 
@@ -65,7 +66,7 @@ def word_list() -> list[dict]:
 @bp.get("/admin/suara")
 def record_page():
     """The "Rekam suara" page; anonymous users sign in first, other roles are refused."""
-    from server.admin import admin_only_page
+    from server.web.admin import admin_only_page
 
     return admin_only_page("voice_record.html")
 
@@ -158,7 +159,7 @@ def export_pack():
 
 
 def _openapi_paths() -> dict:
-    from server.openapi import error, json_response
+    from server.web.openapi import error, json_response
 
     ok = json_response({"type": "object"})
     denied = {"401": error("Belum masuk (unauthenticated)"), "403": error("Bukan admin (forbidden)")}

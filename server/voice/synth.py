@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from server.voice import assemble, engines, lexicon
-from server.voice import chime as audio
+from server.voice import wav as audio
 from server.voice.engines import VoiceError
 
 log = logging.getLogger(__name__)
@@ -256,7 +256,7 @@ def _process(job: Job) -> None:
             trace.append(("start", job.seq, job.text, time.monotonic()))
         try:
             # espeak-ng and the WAV work block in C: a real thread, not the event loop.
-            from server.loop import run_blocking
+            from server.serve.loop import run_blocking
 
             run_blocking(_synthesise, job)
         finally:

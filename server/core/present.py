@@ -1,0 +1,182 @@
+"""Turning stored rows into the JSON shapes of the public API (documented in the README)."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from server.core.actions import Call, QueueService
+from server.core.estimate import Estimate
+from server.core.rules import PRIORITY_REASONS, STATUS_LABELS, Status
+from server.core.storage import TicketRow
+
+
+def iso(at: float | None, tz: ZoneInfo) -> str | None:
+    """Epoch seconds → ISO 8601 with the office's UTC offset."""
+    if at is None:
+        return None
+    return datetime.fromtimestamp(at, tz).isoformat(timespec="seconds")
+
+
+def ticket_json(ticket: TicketRow, queue: QueueService, reason: bool = False) -> dict:
+    """The public ticket object. The status-page token is never part of it; the priority
+    *reason* only when ``reason`` (staff, the issuing kiosk, the visitor's own page) — screens
+    and anything anonymous see only that a ticket is a priority one."""
+    config = queue.config
+    tz = config.office.tz
+    service = config.service(ticket.service)
+    counter = config.counter(ticket.counter_id) if ticket.counter_id else None
+    wait = ticket.called_at - ticket.issued_at if ticket.called_at else None
+    live = queue.estimator.now_for(ticket)
+    served = (
+        ticket.finished_at - ticket.started_at
+        if ticket.finished_at is not None and ticket.started_at is not None
+        else None
+    )
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "service": ticket.service,
+        "service_name": service.name if service else ticket.service,
+        "status": ticket.status,
+        "status_label": STATUS_LABELS[Status(ticket.status)],
+        "priority": ticket.priority,
+        "priority_reason": ticket.priority_reason if reason else None,
+        "priority_label": PRIORITY_REASONS.get(ticket.priority_reason or "", "") if reason else "",
+        "issued_at": iso(ticket.issued_at, tz),
+        "arrived_at": iso(ticket.arrived_at, tz),
+        "called_at": iso(ticket.called_at, tz),
+        "last_called_at": iso(ticket.last_called_at, tz),
+        "started_at": iso(ticket.started_at, tz),
+        "finished_at": iso(ticket.finished_at, tz),
+        "counter": {"id": counter.id, "name": counter.name} if counter else None,
+        "call_count": ticket.call_count,
+        "skip_count": ticket.skip_count,
+        "wait_seconds": round(wait) if wait is not None else None,
+        "service_seconds": round(served) if served is not None else None,
+        "transferred_from": ticket.transferred_from,
+        "transferred_to": ticket.transferred_to,
+        "estimate": told_estimate(ticket),
+        "estimate_now": live.as_json() if live else None,
+    }
+
+
+def told_estimate(ticket: TicketRow) -> dict | None:
+    """The estimate the visitor was given at issue (seconds), as stored; None for tickets issued
+    when no staffed counter served the service."""
+    if ticket.estimate_seconds is None:
+        return None
+    return {
+        "seconds": round(ticket.estimate_seconds),
+        "low_seconds": round(ticket.estimate_low_seconds),
+        "high_seconds": round(ticket.estimate_high_seconds),
+    }
+
+
+def ticket_with_position(
+    ticket: TicketRow, queue: QueueService, at_issue: bool = False, reason: bool = True
+) -> dict:
+    """The ticket plus people ahead and the wait estimate in words while it waits: the live one,
+    or (``at_issue``) the one just stored with it, which the kiosk shows and prints. For its
+    holder or staff, so with the priority reason unless told otherwise."""
+    ahead, _ = queue.position(ticket)
+    body = ticket_json(ticket, queue, reason)
+    shown = body["estimate"] if at_issue else body["estimate_now"]
+    words = None
+    if ticket.status == Status.WAITING:
+        estimate = (
+            None
+            if shown is None
+            else Estimate(shown["seconds"], shown["low_seconds"], shown["high_seconds"], 0.0, 0.0)
+        )
+        words = queue.estimator.describe(ticket.service, estimate, ticket.issued_at if at_issue else None)
+    return {**body, "ahead": ahead, "estimate_minutes": _minutes(shown), "estimate_text": words}
+
+
+def _minutes(estimate: dict | None) -> int | None:
+    return None if estimate is None else math.ceil(estimate["seconds"] / 60)
+
+
+def services_json(queue: QueueService) -> list[dict]:
+    """``GET /api/services`` items."""
+    items = []
+    for entry in queue.services_overview():
+        service, available = entry["service"], entry["availability"]
+        items.append(
+            {
+                "code": service.code,
+                "name": service.name,
+                "description": service.description,
+                "waiting": entry["waiting"],
+                "open": available.open,
+                "closed_reason": available.reason,
+                "closed_code": available.code,
+                "estimate_minutes": _minutes(entry["estimate"].as_json() if entry["estimate"] else None),
+                "estimate": entry["estimate"].as_json() if entry["estimate"] else None,
+                "estimate_text": entry["estimate_text"],
+                "standard_wait_minutes": service.standard_wait_minutes,
+                "standard_service_minutes": service.standard_service_minutes,
+                "daily_quota": service.daily_quota,
+                "counters": [c.id for c in queue.config.counters if service.code in c.services],
+            }
+        )
+    return items
+
+
+def call_json(call: Call, queue: QueueService, announcement: dict) -> dict:
+    """The ``ticket_called`` payload."""
+    return {
+        "ticket": ticket_json(call.ticket, queue),
+        "counter": {"id": call.counter.id, "name": call.counter.name},
+        "recall": call.recall,
+        "called_at": iso(call.called_at, queue.config.office.tz),
+        "announcement": announcement,
+    }
+
+
+def state_json(queue: QueueService) -> dict:
+    """``GET /api/state`` and the socket ``state`` event: what every screen needs to redraw."""
+    tz = queue.config.office.tz
+    counters = [
+        {
+            "id": counter.id,
+            "name": counter.name,
+            "services": list(counter.services),
+            "current": ticket_json(ticket, queue) if ticket else None,
+        }
+        for counter, ticket in queue.counters_overview()
+    ]
+    recent = []
+    for call, ticket in queue.recent_calls(10):
+        counter = queue.config.counter(call["counter_id"]) if call["counter_id"] else None
+        recent.append(
+            {
+                "ticket": ticket_json(ticket, queue),
+                "number": ticket.number,
+                "counter": {"id": counter.id, "name": counter.name} if counter else None,
+                "recall": call["kind"] == "recalled",
+                "called_at": iso(call["at"], tz),
+            }
+        )
+    office = queue.config.office
+    return {
+        "office": {
+            "name": office.name,
+            "short_name": office.short_name,
+            "timezone": office.timezone,
+            "running_text": office.running_text,
+        },
+        "services": [{"code": s.code, "name": s.name} for s in queue.config.services],
+        "counters": counters,
+        "recent_calls": recent,
+        "waiting": queue.waiting_counts(),
+        "highlight_seconds": queue.config.queue.highlight_seconds,
+        "voice": {"enabled": queue.config.voice.enabled, "output": queue.config.voice.output},
+        # The TV's media area follows the admin's changes without a reload.
+        "display": {
+            "media": queue.config.display.media_urls,
+            "slide_seconds": queue.config.display.slide_seconds,
+        },
+        "server_time": queue.now().astimezone(tz).isoformat(timespec="seconds"),
+    }

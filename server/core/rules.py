@@ -1,0 +1,199 @@
+"""The queue's rules, free of Flask and SQL: numbering, the next ticket, legal transitions.
+
+Every function takes the moment it reasons about (``now``) as an argument, so the rules can be
+tested with any clock.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from server.core.errors import Conflict
+
+
+class Status(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    TRANSFERRED = "transferred"
+    EXPIRED = "expired"
+    UNFINISHED = "unfinished"
+
+
+STATUS_LABELS = {
+    Status.WAITING: "menunggu",
+    Status.CALLED: "dipanggil",
+    Status.SERVING: "sedang dilayani",
+    Status.DONE: "selesai",
+    Status.NO_SHOW: "tidak hadir",
+    Status.CANCELLED: "dibatalkan",
+    Status.TRANSFERRED: "dialihkan",
+    Status.EXPIRED: "kedaluwarsa",
+    Status.UNFINISHED: "tidak selesai",
+}
+
+# action -> the statuses it may start from
+TRANSITIONS: dict[str, frozenset[Status]] = {
+    "call": frozenset({Status.WAITING}),
+    "recall": frozenset({Status.CALLED}),
+    "start": frozenset({Status.CALLED}),
+    "finish": frozenset({Status.SERVING}),
+    "skip": frozenset({Status.CALLED}),
+    "transfer": frozenset({Status.CALLED, Status.SERVING}),
+    "cancel": frozenset({Status.WAITING, Status.CALLED}),
+    "expire": frozenset({Status.WAITING}),
+    "leave_unfinished": frozenset({Status.CALLED, Status.SERVING}),
+}
+
+ACTION_LABELS = {
+    "call": "dipanggil",
+    "recall": "dipanggil ulang",
+    "start": "mulai dilayani",
+    "finish": "diselesaikan",
+    "skip": "dilewati",
+    "transfer": "dialihkan",
+    "cancel": "dibatalkan",
+    "expire": "ditutup",
+    "leave_unfinished": "ditutup sebagai tidak selesai",
+}
+
+PRIORITY_REASONS = {
+    "lansia": "Lansia",
+    "disabilitas": "Disabilitas",
+    "ibu_hamil": "Ibu hamil",
+    "ibu_bayi": "Ibu dengan bayi",
+}
+
+
+def check_transition(action: str, status: Status | str, number: str = "") -> None:
+    """Raise Conflict (invalid_state) unless ``action`` may be applied to a ticket in ``status``."""
+    status = Status(status)
+    if status not in TRANSITIONS[action]:
+        subject = f"Tiket {number}" if number else "Tiket ini"
+        raise Conflict(
+            "invalid_state",
+            f"{subject} berstatus {STATUS_LABELS[status]} dan tidak dapat {ACTION_LABELS[action]}.",
+        )
+
+
+def local_day(moment: datetime, tz: ZoneInfo) -> date:
+    """The office's calendar day at ``moment`` (an aware datetime)."""
+    return moment.astimezone(tz).date()
+
+
+def format_number(prefix: str, sequence: int, digits: int = 3) -> str:
+    """A001, A002 …; a day past 999 tickets keeps going as A1000."""
+    return f"{prefix}{sequence:0{digits}d}"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A waiting ticket as the dispatcher sees it.
+
+    ``returned``: sent back to the queue by a skip; it then waits behind every ticket queued
+    before it, whatever their lane, and no ticket queued after it passes it.
+    """
+
+    id: int
+    priority: bool
+    queued_at: float
+    returned: bool = False
+
+
+def dispatch_order(
+    candidates: Iterable[Candidate], priority_streak: int, max_priority_in_row: int
+) -> list[Candidate]:
+    """The order in which one counter calls these waiting tickets: the queue's one dispatcher.
+
+    - Priority tickets go first, oldest first; regular tickets oldest first.
+    - After ``max_priority_in_row`` priority calls made *while a regular visitor waited*
+      (``priority_streak`` counts those so far), the oldest regular ticket goes; 0 = no cap.
+    - A returned (skipped) ticket is a barrier: the tickets queued before it are called first,
+      by the two rules above, then it, then the tickets queued after it.
+
+    Call-next takes the first element, "people ahead" the index and the wait estimate plays the
+    whole order forward, so all three always agree.
+    """
+    ordered = sorted(candidates, key=lambda c: (c.queued_at, c.id))
+    regular_left = sum(1 for c in ordered if not c.priority)
+    streak = priority_streak
+    result: list[Candidate] = []
+    segment: list[Candidate] = []
+
+    def take(chosen: Candidate) -> None:
+        nonlocal streak, regular_left
+        if not chosen.priority:
+            regular_left -= 1
+        result.append(chosen)
+        streak = next_priority_streak(streak, chosen.priority, regular_left > 0)
+
+    def drain() -> None:
+        priority = deque(c for c in segment if c.priority)
+        regular = deque(c for c in segment if not c.priority)
+        while priority or regular:
+            capped = max_priority_in_row > 0 and streak >= max_priority_in_row
+            take(priority.popleft() if priority and (not regular or not capped) else regular.popleft())
+        segment.clear()
+
+    for candidate in ordered:
+        if candidate.returned:
+            drain()
+            take(candidate)
+        else:
+            segment.append(candidate)
+    drain()
+    return result
+
+
+def pick_next(
+    candidates: Iterable[Candidate], priority_streak: int, max_priority_in_row: int
+) -> Candidate | None:
+    """The ticket a counter should call next: the head of :func:`dispatch_order`.
+
+    It only ever needs the oldest priority, the oldest regular and the oldest returned ticket of
+    the counter's services.
+    """
+    order = dispatch_order(candidates, priority_streak, max_priority_in_row)
+    return order[0] if order else None
+
+
+def next_priority_streak(streak: int, called_priority: bool, regular_waiting: bool = True) -> int:
+    """The counter's count of priority calls in a row after one more call.
+
+    The cap protects regular visitors who *are* waiting: a priority call made while none waits
+    does not count, and a regular call resets the count.
+    """
+    if not called_priority:
+        return 0
+    return streak + 1 if regular_waiting else streak
+
+
+def after_skip(skip_count: int, skip_returns: int) -> Status:
+    """A skipped ticket returns to the queue while it has returns left, else it is a no-show.
+
+    ``skip_count`` counts earlier skips of this ticket.
+    """
+    return Status.WAITING if skip_count < skip_returns else Status.NO_SHOW
+
+
+def ahead_of(
+    ticket: Candidate, waiting: Sequence[Candidate], priority_streak: int = 0, max_priority_in_row: int = 0
+) -> int:
+    """How many of ``waiting`` (the ticket's own service) the dispatcher calls before ``ticket``."""
+    order = dispatch_order(
+        [c for c in waiting if c.id != ticket.id] + [ticket], priority_streak, max_priority_in_row
+    )
+    return next(i for i, c in enumerate(order) if c.id == ticket.id)
+
+
+def utc_now() -> datetime:
+    """The real clock; the app takes a callable so tests can inject another."""
+    return datetime.now(timezone.utc)

@@ -1,0 +1,34 @@
+"""``loket device add NAME --kind kiosk|display|tablet [--data DIR]`` (documented in the README)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_arguments(commands) -> None:
+    """The ``device`` subcommand and its ``add``."""
+    device = commands.add_parser("device", help="enroll the office's kiosks, TVs and counter tablets")
+    device_commands = device.add_subparsers(dest="device_command", required=True)
+    add = device_commands.add_parser("add", help="enroll a device and print its token once")
+    add.add_argument("name")
+    add.add_argument("--kind", required=True, choices=["kiosk", "display", "tablet"])
+    add.add_argument("--data")
+
+
+def run(args: argparse.Namespace, data_dir) -> int:
+    """Enroll the device (the same as approving it in /admin) and print its token once."""
+    from server.core.rules import utc_now
+    from server.core.storage import Store
+    from server.devices.registry import COOKIE, Devices
+    from server.office import DB_NAME, prepare_data_dir
+
+    prepare_data_dir(data_dir)
+    store = Store(data_dir / DB_NAME)
+    try:
+        device, token = Devices(store).add(args.name, args.kind, utc_now().timestamp(), by="loket device add")
+    finally:
+        store.close()
+    print(f"Perangkat {device['name']} ({device['kind']}) terdaftar. Token (hanya ditampilkan sekali ini):")
+    print(token)
+    print(f"Pakai sebagai cookie {COOKIE}={token} atau header 'Authorization: Device {token}'.")
+    return 0

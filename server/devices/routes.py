@@ -1,0 +1,221 @@
+"""Device enrollment over HTTP: a screen asks, an admin approves; who is this device.
+
+- ``GET /api/devices/me`` — the device this request presents (or its pending code).
+- ``POST /api/devices/enroll`` ``{"kind"}`` — a screen asks to be enrolled: it gets the
+  ``loket_device`` cookie now (not valid yet) and a code to show; the admin approves the code.
+- ``GET/POST /api/admin/devices``, ``POST /api/admin/devices/approve``,
+  ``POST /api/admin/devices/<id>/revoke`` — the admin's side.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from server.core.errors import LoketError
+from server.devices.registry import COOKIE, COOKIE_DAYS, KINDS, is_local, token_from
+from server.web import auth
+
+bp = Blueprint("devices", __name__)
+
+#: The pseudo-device of a demo client on the server's own machine that presents no token
+#: (the README's curl examples): it has a rate limit of its own, apart from every browser.
+LOCAL = {"id": None, "name": "PC server (demo)", "kind": "local"}
+AUTO_ENROLL = {"/kiosk": "kiosk", "/display": "display"}
+
+
+def _loket():
+    return current_app.extensions["loket"]
+
+
+def current_device() -> dict | None:
+    """The enrolled device of this request; in demo mode, this machine counts as one."""
+    if "device" not in g:
+        device = _loket().devices.lookup(token_from(request.environ))
+        if device is None and current_app.config.get("LOKET_DEMO") and is_local(request.environ):
+            device = LOCAL
+        g.device = device
+    return g.device
+
+
+def require_kiosk() -> dict:
+    """The enrolled kiosk issuing a number (403 for anyone else)."""
+    device = current_device()
+    if device is None or device["kind"] not in ("kiosk", "local"):
+        raise LoketError(
+            "device_not_enrolled", "Nomor antrian hanya dapat diambil di kiosk kantor yang terdaftar.", 403
+        )
+    return device
+
+
+def device_key(device: dict) -> str:
+    """The key a device's rate limits are counted under."""
+    return f"device:{device['id']}" if device.get("id") else "local"
+
+
+def _set_cookie(response, token: str):
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=COOKIE_DAYS * 86400,
+        httponly=True,
+        samesite="Strict",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+    return response
+
+
+@bp.after_app_request
+def _auto_enroll(response):
+    """Demo: a browser on this machine that opens the kiosk or the TV is enrolled as one."""
+    kind = AUTO_ENROLL.get(request.path)
+    if (
+        kind
+        and request.method == "GET"
+        and response.status_code == 200
+        and current_app.config.get("LOKET_DEMO")
+        and is_local(request.environ)
+        and _loket().devices.lookup(token_from(request.environ)) is None
+    ):
+        now = _loket().queue.now().timestamp()
+        _device, token = _loket().devices.add(f"{kind} demo (PC server)", kind, now, by="demo")
+        _set_cookie(response, token)
+    return response
+
+
+@bp.get("/api/devices/me")
+def me():
+    """This device: enrolled (its name and kind), waiting for approval (its code), or neither."""
+    device = current_device()
+    if device is not None:
+        return jsonify({"device": {"name": device["name"], "kind": device["kind"]}, "pending": None})
+    pending = _loket().devices.pending_code(token_from(request.environ))
+    return jsonify({"device": None, "pending": pending})
+
+
+@bp.post("/api/devices/enroll")
+def enroll():
+    """A screen asks to be enrolled; it shows the code until an admin approves it."""
+    from server.web.api import field, json_body
+
+    kind = field(json_body(), "kind", str, required=True)
+    if kind not in KINDS:
+        raise LoketError("invalid_kind", "Jenis perangkat harus kiosk, display atau tablet.", 422)
+    _loket().enroll_guard.check(request.remote_addr or "")
+    token, code = _loket().devices.request(kind, request.remote_addr or "", _loket().queue.now().timestamp())
+    return _set_cookie(jsonify({"pending": {"code": code, "kind": kind}}), token), 201
+
+
+def _admin():
+    return auth.require_actor(_loket().store, roles=("admin",))
+
+
+@bp.get("/api/admin/devices")
+def listing():
+    """Every device, pending requests first."""
+    _admin()
+    return jsonify({"devices": _loket().devices.listing()})
+
+
+@bp.post("/api/admin/devices")
+def add():
+    """Enroll a device by hand; its token is shown once."""
+    from server.web.api import field, json_body
+
+    actor = _admin()
+    data = json_body()
+    device, token = _loket().devices.add(
+        field(data, "name", str, required=True),
+        field(data, "kind", str, required=True),
+        _loket().queue.now().timestamp(),
+        by=actor.username,
+    )
+    return jsonify({"device": device, "token": token}), 201
+
+
+@bp.post("/api/admin/devices/approve")
+def approve():
+    """Approve the code a screen shows, giving the device its name."""
+    from server.web.api import field, json_body
+
+    actor = _admin()
+    data = json_body()
+    device = _loket().devices.approve(
+        field(data, "code", str, required=True),
+        field(data, "name", str, required=True),
+        _loket().queue.now().timestamp(),
+        actor.username,
+    )
+    return jsonify({"device": device})
+
+
+@bp.post("/api/admin/devices/<int:device_id>/revoke")
+def revoke(device_id: int):
+    """Withdraw a device."""
+    _admin()
+    _loket().devices.revoke(device_id)
+    return jsonify({"ok": True})
+
+
+def _openapi_paths() -> dict:
+    from server.web.openapi import error, json_body, json_response
+
+    ok = json_response({"type": "object"})
+    denied = {"401": error("Belum masuk (unauthenticated)"), "403": error("Bukan admin (forbidden)")}
+    body = json_body({"type": "object"})
+    device_id = {"name": "device_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {
+        "/api/devices/me": {
+            "get": {
+                "summary": "Perangkat ini: terdaftar, menunggu persetujuan, atau belum",
+                "responses": {"200": ok, "400": error("Permintaan tidak valid")},
+            }
+        },
+        "/api/devices/enroll": {
+            "post": {
+                "summary": "Layar meminta didaftarkan (menampilkan kode)",
+                "requestBody": body,
+                "responses": {
+                    "201": ok,
+                    "400": error("Bukan JSON"),
+                    "422": error("Jenis salah"),
+                    "429": error("Terlalu banyak permintaan"),
+                },
+            }
+        },
+        "/api/admin/devices": {
+            "get": {"summary": "Daftar perangkat", "responses": {"200": ok, **denied}},
+            "post": {
+                "summary": "Daftarkan perangkat (token ditampilkan sekali)",
+                "requestBody": body,
+                "responses": {
+                    "201": ok,
+                    "400": error("Bukan JSON"),
+                    **denied,
+                    "422": error("Nama/jenis salah"),
+                },
+            },
+        },
+        "/api/admin/devices/approve": {
+            "post": {
+                "summary": "Setujui kode yang tampil di layar",
+                "requestBody": body,
+                "responses": {
+                    "200": ok,
+                    "400": error("Bukan JSON"),
+                    **denied,
+                    "404": error("Kode tidak ditemukan"),
+                    "422": error("Nama salah"),
+                },
+            }
+        },
+        "/api/admin/devices/{device_id}/revoke": {
+            "post": {
+                "summary": "Cabut perangkat",
+                "parameters": [device_id],
+                "responses": {"200": ok, **denied, "404": error("Tidak ditemukan")},
+            }
+        },
+    }
+
+
+OPENAPI_PATHS = _openapi_paths()

@@ -1,0 +1,432 @@
+"""Every SQL statement of the reports, exports, data-quality flags, the satisfaction survey,
+the over-time alerts and the simulator's history writer.
+
+Times are UTC epoch seconds (REAL), days are office-local ISO dates, as stored by
+:mod:`server.core.storage`. The arithmetic on the rows lives in :mod:`server.reports.stats`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+from server.core import storage
+from server.reports.stats import ELEMENT_CODES, Standard
+
+# ---- report facts --------------------------------------------------------------------------
+
+
+def _standard_case(standards: Mapping[str, Standard], attribute: str) -> tuple[str, list]:
+    """A SQL CASE giving each ticket's own service standard (seconds), NULL for unknown services."""
+    if not standards:
+        return "NULL", []
+    whens = " ".join("WHEN ? THEN ?" for _ in standards)
+    params: list = []
+    for code, standard in standards.items():
+        params += [code, getattr(standard, attribute)]
+    return f"(CASE service {whens} END)", params
+
+
+def _measured(standards: Mapping[str, Standard], utc_offset_seconds: int) -> tuple[str, list]:
+    """The tickets of a day range with their local hour, whole-second times where they count
+    (never for flagged or expired tickets) and whether each is within its own service standard.
+
+    Seconds are rounded half up (as in the exports); a rounded time is within a whole-second
+    standard exactly when the exact time is below the standard + 0.5.
+    """
+    wait_standard, wait_params = _standard_case(standards, "wait")
+    service_standard, service_params = _standard_case(standards, "service")
+    sql = f"""
+        SELECT *, wait_exact < {wait_standard} + 0.5 AS wait_ok,
+                  served_exact < {service_standard} + 0.5 AS served_ok,
+                  CAST(wait_exact + 0.5 AS INTEGER) AS wait, CAST(served_exact + 0.5 AS INTEGER) AS served
+        FROM (
+            SELECT id, day, service, status, flagged, counter_id, called_by,
+                   CAST(issued_at + ? AS INTEGER) % 86400 / 3600 AS hour,
+                   transferred_from IS NULL AS kiosk,
+                   CASE WHEN flagged = 0 AND status != 'expired' THEN called_at - issued_at END AS wait_exact,
+                   CASE WHEN flagged = 0 AND status != 'expired' THEN finished_at - started_at END AS served_exact
+            FROM tickets INDEXED BY tickets_report
+            WHERE day BETWEEN ? AND ?
+        )
+    """
+    return sql, [*wait_params, *service_params, utc_offset_seconds]
+
+
+def _tuples(conn: sqlite3.Connection, sql: str, params) -> list[tuple]:
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples: a year is 300,000 rows
+    return cursor.execute(sql, params).fetchall()
+
+
+def group_counts(
+    conn: sqlite3.Connection,
+    first_day: str,
+    last_day: str,
+    standards: Mapping[str, Standard],
+    utc_offset_seconds: int,
+) -> list[tuple]:
+    """Per (service, counter, officer, hour, status): tickets, kiosk tickets, flagged, measured
+    times within the standard (wait, service), tickets over either standard, and the measured
+    waiting and service times themselves (whole seconds, comma-separated, in no order): SQLite
+    groups the times with the counts, in one reading, instead of handing Python every ticket."""
+    measured, params = _measured(standards, utc_offset_seconds)
+    sql = f"""
+        SELECT service, counter_id, called_by, hour, status, COUNT(*), TOTAL(kiosk), TOTAL(flagged),
+               TOTAL(wait_ok), TOTAL(served_ok), TOTAL(wait_ok = 0 OR served_ok = 0),
+               group_concat(wait), group_concat(served)
+        FROM ({measured}) GROUP BY 1, 2, 3, 4, 5
+    """
+    return _tuples(conn, sql, [*params, first_day, last_day])
+
+
+def day_counts(
+    conn: sqlite3.Connection,
+    first_day: str,
+    last_day: str,
+    standards: Mapping[str, Standard],
+    utc_offset_seconds: int,
+) -> list[tuple]:
+    """Per (day, service): kiosk tickets, measured waits and how many within the standard, the
+    same for service times."""
+    measured, params = _measured(standards, utc_offset_seconds)
+    sql = f"""
+        SELECT day, service, TOTAL(kiosk), COUNT(wait_ok), TOTAL(wait_ok), COUNT(served_ok), TOTAL(served_ok)
+        FROM ({measured}) GROUP BY 1, 2
+    """
+    return _tuples(conn, sql, [*params, first_day, last_day])
+
+
+def fingerprint(conn: sqlite3.Connection, first_day: str, last_day: str) -> tuple:
+    """Changes whenever any ticket of the range is written: the days' versions, which triggers on
+    the tickets table raise (migration m005), summed — a few rows, not a scan of the tickets."""
+    return tuple(
+        conn.execute(
+            "SELECT COUNT(*), TOTAL(version) FROM day_versions WHERE day BETWEEN ? AND ?",
+            (first_day, last_day),
+        ).fetchone()
+    )
+
+
+def worst_exceeded_scored(
+    conn: sqlite3.Connection, first_day: str, last_day: str, standards: Mapping[str, Standard], limit: int
+) -> list[tuple[int, float]]:
+    """(id, times over its standard) of the ``limit`` counted tickets furthest over a standard,
+    worst first (ties by id), so that the lists of several ranges can be merged."""
+    measured, params = _measured(standards, 0)
+    wait_standard, wait_params = _standard_case(standards, "wait")
+    service_standard, service_params = _standard_case(standards, "service")
+    sql = f"""
+        SELECT id, MAX(CASE WHEN wait_ok = 0 THEN wait * 1.0 / {wait_standard} ELSE 0 END,
+                       CASE WHEN served_ok = 0 THEN served * 1.0 / {service_standard} ELSE 0 END) AS over
+        FROM ({measured}) WHERE wait_ok = 0 OR served_ok = 0
+        ORDER BY over DESC, id
+        LIMIT ?
+    """
+    return _tuples(conn, sql, [*wait_params, *service_params, *params, first_day, last_day, limit])
+
+
+_TICKET_DETAIL = """
+    SELECT id, number, day, service, status, priority, counter_id, called_by, issued_at, called_at,
+           started_at, finished_at, flagged, flag_reason, flagged_by, flagged_at,
+           transferred_from, transferred_to, estimate_seconds, estimate_low_seconds, estimate_high_seconds,
+           closed_at,
+           -- a transferred visitor's ticket is listed under its new service: say where it came from
+           (SELECT origin.service FROM tickets AS origin WHERE origin.id = tickets.transferred_from)
+               AS transferred_from_service
+    FROM tickets
+"""
+
+
+def tickets_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, dict]:
+    """Ticket details (for the lists of a report) keyed by id."""
+    result: dict[int, dict] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        marks = ", ".join("?" for _ in chunk)
+        for row in conn.execute(f"{_TICKET_DETAIL} WHERE id IN ({marks})", chunk):
+            result[row["id"]] = dict(row)
+    return result
+
+
+def flagged_tickets(conn: sqlite3.Connection, first_day: str, last_day: str, limit: int = 500) -> list[dict]:
+    """Tickets of the range whose times are flagged as inaccurate, newest first."""
+    rows = conn.execute(
+        f"{_TICKET_DETAIL} WHERE flagged = 1 AND day BETWEEN ? AND ? "
+        "ORDER BY day DESC, issued_at DESC LIMIT ?",
+        (first_day, last_day, limit),
+    )
+    return [dict(r) for r in rows]
+
+
+def estimate_outcomes(conn: sqlite3.Connection, first_day: str, last_day: str) -> list[tuple]:
+    """(service, |actual wait − estimate told|, whether the wait fell inside the range told) of
+    the range's called tickets that were given an estimate (flagged times left out)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(
+        """
+        SELECT service, ABS((called_at - issued_at) - estimate_seconds),
+               (called_at - issued_at) BETWEEN estimate_low_seconds AND estimate_high_seconds
+        FROM tickets WHERE day BETWEEN ? AND ? AND called_at IS NOT NULL
+          AND estimate_seconds IS NOT NULL AND flagged = 0
+        """,
+        (first_day, last_day),
+    ).fetchall()
+
+
+def export_rows(conn: sqlite3.Connection, first_day: str, last_day: str) -> Iterator[dict]:
+    """Every ticket of the range, in order of issue, for the CSV and XLSX exports (streamed)."""
+    cursor = conn.execute(
+        f"{_TICKET_DETAIL} WHERE day BETWEEN ? AND ? ORDER BY day, issued_at, id", (first_day, last_day)
+    )
+    for row in cursor:
+        yield dict(row)
+
+
+# ---- data-quality flags ----------------------------------------------------------------------
+
+
+def set_flag(conn: sqlite3.Connection, ticket_id: int, reason: str | None, username: str, at: float) -> None:
+    """Flag a ticket's times as inaccurate (``reason``) or clear the flag (``reason=None``).
+
+    The change is also appended to the event log. Call inside a write transaction.
+    """
+    if reason is None:
+        conn.execute(
+            "UPDATE tickets SET flagged = 0, flag_reason = NULL, flagged_by = NULL, flagged_at = NULL "
+            "WHERE id = ?",
+            (ticket_id,),
+        )
+        storage.add_event(conn, ticket_id, "unflagged", at, None, username)
+    else:
+        conn.execute(
+            "UPDATE tickets SET flagged = 1, flag_reason = ?, flagged_by = ?, flagged_at = ? WHERE id = ?",
+            (reason, username, at, ticket_id),
+        )
+        storage.add_event(conn, ticket_id, "flagged", at, None, username, {"reason": reason})
+
+
+def flag_state(conn: sqlite3.Connection, ticket_id: int) -> dict | None:
+    """A ticket's flag, reason, who flagged it and when."""
+    row = conn.execute(
+        "SELECT flagged, flag_reason, flagged_by, flagged_at FROM tickets WHERE id = ?", (ticket_id,)
+    ).fetchone()
+    return dict(row) if row else None
+
+
+# ---- satisfaction survey -------------------------------------------------------------------
+
+
+def survey_answered(conn: sqlite3.Connection, ticket_id: int) -> bool:
+    """Whether the ticket already has its one survey response."""
+    return (
+        conn.execute("SELECT 1 FROM survey_responses WHERE ticket_id = ?", (ticket_id,)).fetchone()
+        is not None
+    )
+
+
+def insert_survey_response(
+    conn: sqlite3.Connection,
+    ticket: storage.TicketRow,
+    kind: str,
+    channel: str,
+    answers: Mapping[str, int],
+    rating: int | None,
+    comment: str | None,
+    at: float,
+) -> int:
+    """Store a response; raises sqlite3.IntegrityError when the ticket already has one."""
+    cursor = conn.execute(
+        f"""INSERT INTO survey_responses (ticket_id, kind, channel, answered_at, day, service, counter_id,
+                officer, {", ".join(ELEMENT_CODES)}, rating, comment)
+            VALUES ({", ".join("?" for _ in range(10 + len(ELEMENT_CODES)))})""",
+        (
+            ticket.id,
+            kind,
+            channel,
+            at,
+            ticket.day,
+            ticket.service,
+            ticket.counter_id,
+            ticket.called_by,
+            *(answers.get(code) for code in ELEMENT_CODES),
+            rating,
+            comment,
+        ),
+    )
+    return cursor.lastrowid
+
+
+def latest_finished(conn: sqlite3.Connection, counter_id: int, since: float) -> storage.TicketRow | None:
+    """The ticket most recently finished at a counter after ``since``, if it has no response yet."""
+    row = conn.execute(
+        "SELECT id FROM tickets WHERE status = 'done' AND counter_id = ? AND finished_at >= ? "
+        "ORDER BY finished_at DESC LIMIT 1",
+        (counter_id, since),
+    ).fetchone()
+    if row is None or survey_answered(conn, row["id"]):
+        return None
+    return storage.get_ticket(conn, row["id"])
+
+
+def survey_sums(conn: sqlite3.Connection, first_day: str, last_day: str) -> list[dict]:
+    """Per (service, counter, kind): respondents, the sum of each element's scores, the sum of the
+    smiley ratings and how many gave each rating (reports.survey_results rolls them up)."""
+    sums = ", ".join(f"TOTAL({code}) AS {code}" for code in ELEMENT_CODES)
+    rows = conn.execute(
+        f"""SELECT service, counter_id, kind, COUNT(*) AS respondents, {sums}, TOTAL(rating) AS rating,
+                   TOTAL(rating = 1) AS r1, TOTAL(rating = 2) AS r2, TOTAL(rating = 3) AS r3,
+                   TOTAL(rating = 4) AS r4
+            FROM survey_responses WHERE day BETWEEN ? AND ? GROUP BY 1, 2, 3""",
+        (first_day, last_day),
+    )
+    return [dict(r) for r in rows]
+
+
+def survey_comments(conn: sqlite3.Connection, first_day: str, last_day: str, limit: int = 10) -> list[dict]:
+    """The latest written suggestions (saran) of the range."""
+    rows = conn.execute(
+        "SELECT s.answered_at, s.service, s.counter_id, s.comment, t.number FROM survey_responses s "
+        "JOIN tickets t ON t.id = s.ticket_id WHERE s.day BETWEEN ? AND ? AND s.comment IS NOT NULL "
+        "ORDER BY s.answered_at DESC LIMIT ?",
+        (first_day, last_day, limit),
+    )
+    return [dict(r) for r in rows]
+
+
+# ---- over-time alerts ----------------------------------------------------------------------
+
+
+def overtime_candidates(conn: sqlite3.Connection) -> list[tuple[storage.TicketRow, str]]:
+    """Tickets that may be over time and were not alerted for it yet: (ticket, "wait"|"service").
+
+    Waiting tickets count until their first call (a ticket sent back after a skip was already
+    called); tickets being served count from the start of service.
+    """
+    rows = conn.execute(
+        """SELECT t.id, CASE t.status WHEN 'waiting' THEN 'wait' ELSE 'service' END AS kind
+           FROM tickets t
+           LEFT JOIN overtime_alerts a
+             ON a.ticket_id = t.id AND a.kind = CASE t.status WHEN 'waiting' THEN 'wait' ELSE 'service' END
+           WHERE ((t.status = 'waiting' AND t.called_at IS NULL)
+                  OR (t.status = 'serving' AND t.started_at IS NOT NULL))
+             AND a.ticket_id IS NULL"""
+    ).fetchall()
+    return [(storage.get_ticket(conn, r["id"]), r["kind"]) for r in rows]
+
+
+def record_alert(conn: sqlite3.Connection, ticket_id: int, kind: str, at: float, minutes: int) -> bool:
+    """Remember that a ticket was announced over time; False if it already was (once per kind)."""
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO overtime_alerts (ticket_id, kind, at, minutes) VALUES (?, ?, ?, ?)",
+        (ticket_id, kind, at, minutes),
+    )
+    return cursor.rowcount == 1
+
+
+# ---- history (the simulator) ---------------------------------------------------------------
+
+HISTORY_TICKET_COLUMNS = (
+    "id",
+    "token",
+    "number",
+    "service",
+    "day",
+    "seq",
+    "priority",
+    "priority_reason",
+    "status",
+    "issued_at",
+    "arrived_at",
+    "queued_at",
+    "called_at",
+    "last_called_at",
+    "started_at",
+    "finished_at",
+    "closed_at",
+    "counter_id",
+    "called_by",
+    "call_count",
+    "skip_count",
+    "transferred_from",
+    "transferred_to",
+    "flagged",
+    "flag_reason",
+    "flagged_by",
+    "flagged_at",
+)
+
+
+def days_with_tickets(conn: sqlite3.Connection, first_day: str, last_day: str) -> set[str]:
+    """Days of the range that already have tickets (the history writer leaves them alone)."""
+    rows = conn.execute("SELECT DISTINCT day FROM tickets WHERE day BETWEEN ? AND ?", (first_day, last_day))
+    return {r[0] for r in rows}
+
+
+def next_ticket_id(conn: sqlite3.Connection) -> int:
+    """The id the next inserted ticket may take (call inside the write transaction)."""
+    return conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets").fetchone()[0]
+
+
+def insert_history_tickets(conn: sqlite3.Connection, rows: Iterable[Sequence]) -> list[int]:
+    """Insert ticket rows (HISTORY_TICKET_COLUMNS order, their ``id`` ignored and
+    ``transferred_to`` left empty: see :func:`link_transfers`); return the ids SQLite gave them."""
+    columns = HISTORY_TICKET_COLUMNS[1:]
+    later = columns.index("transferred_to")
+    sql = f"INSERT INTO tickets ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    ids = []
+    for row in rows:
+        values = list(row[1:])
+        values[later] = None
+        ids.append(conn.execute(sql, values).lastrowid)
+    return ids
+
+
+def link_transfers(conn: sqlite3.Connection, links: Iterable[tuple[int, int]]) -> None:
+    """Point transferred tickets at the tickets they became: (transferred_to, id) pairs."""
+    conn.executemany("UPDATE tickets SET transferred_to = ? WHERE id = ?", links)
+
+
+def insert_history(
+    conn: sqlite3.Connection,
+    tickets: Iterable[Sequence],
+    events: Iterable[Sequence],
+    sequences: Iterable[Sequence],
+    surveys: Iterable[Sequence],
+) -> None:
+    """Bulk-insert simulated days: ticket rows (HISTORY_TICKET_COLUMNS order), events
+    (ticket_id, kind, at, counter_id, username, detail dict), day sequences (day, service, last)
+    and survey rows (see :func:`insert_survey_response` for the column order)."""
+    names = ", ".join(HISTORY_TICKET_COLUMNS)
+    marks = ", ".join("?" for _ in HISTORY_TICKET_COLUMNS)
+    # A transferred ticket points at the ticket it became, inserted after it: link afterwards
+    # (a deferred foreign key would make SQLite rescan the table on every insert).
+    later = HISTORY_TICKET_COLUMNS.index("transferred_to")
+    links = []
+
+    def unlinked():
+        for row in tickets:
+            if row[later] is not None:
+                links.append((row[later], row[0]))
+                row = (*row[:later], None, *row[later + 1 :])
+            yield row
+
+    conn.executemany(f"INSERT INTO tickets ({names}) VALUES ({marks})", unlinked())
+    conn.executemany("UPDATE tickets SET transferred_to = ? WHERE id = ?", links)
+    conn.executemany(
+        "INSERT INTO events (ticket_id, kind, at, counter_id, username, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        ((t, k, a, c, u, json.dumps(d) if d else None) for t, k, a, c, u, d in events),
+    )
+    conn.executemany(
+        "INSERT INTO day_sequences (day, service, last) VALUES (?, ?, ?) "
+        "ON CONFLICT (day, service) DO UPDATE SET last = MAX(last, excluded.last)",
+        sequences,
+    )
+    conn.executemany(
+        f"""INSERT INTO survey_responses (ticket_id, kind, channel, answered_at, day, service, counter_id,
+                officer, {", ".join(ELEMENT_CODES)}, rating, comment)
+            VALUES ({", ".join("?" for _ in range(10 + len(ELEMENT_CODES)))})""",
+        surveys,
+    )

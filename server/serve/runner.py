@@ -1,0 +1,156 @@
+"""Serving all day: gunicorn with one gevent worker, a lock on the data folder, clean exit.
+
+Why gunicorn with gevent (one worker): an open or slow connection costs a greenlet (tens of KB)
+instead of a thread, so screens, phones and slow clients cannot starve the kiosk; blocking work
+runs in gevent's real OS threads (server/loop.py). Flask-SocketIO serves websockets under it
+through simple-websocket; one worker keeps all Socket.IO clients in one process (no message
+queue needed); the master restarts a worker that dies; SIGTERM and SIGINT stop it gracefully.
+Werkzeug is a development server and is used only where gunicorn cannot run (Windows) or when
+asked for with ``--dev``.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import socket
+import sys
+from pathlib import Path
+
+from server.web.app import create_app
+
+LOCK_NAME = "loket.lock"
+
+
+class DataDirLocked(Exception):
+    """Another server already serves this data folder."""
+
+
+class DataDirLock:
+    """An exclusive lock on the data folder, held for the life of the server."""
+
+    def __init__(self, data_dir: Path):
+        self.path = data_dir / LOCK_NAME
+        self._handle = None
+
+    def acquire(self) -> None:
+        """Take the lock or raise DataDirLocked naming the running process."""
+        handle = open(self.path, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            handle.seek(0)
+            pid = handle.read().strip() or "?"
+            handle.close()
+            raise DataDirLocked(
+                f"Loket is already serving the data folder {self.path.parent} (process {pid}). "
+                "Stop that server first, or use another --data folder."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._handle = handle
+
+    def release(self) -> None:
+        """Give the lock back."""
+        if self._handle:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+
+def page_urls(host: str, port: int) -> list[tuple[str, str]]:
+    """The addresses of the office's pages, for the console."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    base = f"http://{shown}:{port}"
+    pages = [
+        ("Kiosk (ambil nomor)", "/kiosk"),
+        ("Layar TV (display)", "/display"),
+        ("Petugas loket", "/officer"),
+        ("Papan pemantauan", "/board"),
+        ("Admin", "/admin"),
+        ("Laporan", "/reports"),
+        ("Panduan (bantuan)", "/bantuan"),
+        ("API (OpenAPI)", "/api/openapi.json"),
+    ]
+    urls = [(label, base + path) for label, path in pages]
+    if host in ("0.0.0.0", "::"):
+        try:
+            lan = socket.gethostbyname(socket.gethostname())
+            if not lan.startswith("127."):
+                urls.append(("Dari PC lain di jaringan kantor", f"http://{lan}:{port}/"))
+        except OSError:
+            pass
+    return urls
+
+
+def serve(data_dir: Path, host: str, port: int, dev: bool = False, demo: bool = False) -> int:
+    """Serve until SIGINT/SIGTERM; return the exit code."""
+
+    def ready():
+        print("Loket siap. Buka:", flush=True)
+        for label, url in page_urls(host, port):
+            print(f"  {label:32} {url}", flush=True)
+
+    if dev or sys.platform == "win32":
+        return _serve_werkzeug(data_dir, host, port, demo, ready)
+    return _serve_gunicorn(data_dir, host, port, demo, ready)
+
+
+def _serve_werkzeug(data_dir, host, port, demo, ready) -> int:
+    from server.live.events import socketio
+
+    app = create_app(data_dir, demo=demo)
+    ready()
+    try:
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
+    finally:
+        app.extensions["loket"].close()
+    return 0
+
+
+def _serve_gunicorn(data_dir, host, port, demo, ready) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    from server.office import prepare_data_dir
+    from server.serve import gworker
+
+    security = prepare_data_dir(data_dir).security
+    gworker.CONNECTIONS_PER_ADDRESS["limit"] = security.connections_per_address
+
+    class LoketApplication(BaseApplication):
+        def load_config(self):
+            options = {
+                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+                "workers": 1,
+                "worker_class": "server.serve.gworker.LoketWorker",
+                "worker_connections": security.max_connections,
+                "timeout": 60,
+                "graceful_timeout": 5,
+                "keepalive": 5,
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+                "when_ready": lambda server: ready(),
+                "worker_exit": _close_worker,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            # Runs in the worker after the fork: database, voice and printer threads live there.
+            return create_app(data_dir, demo=demo)
+
+    LoketApplication().run()
+    return 0
+
+
+def _close_worker(server, worker) -> None:
+    app = getattr(worker, "wsgi", None)
+    loket = getattr(app, "extensions", {}).get("loket") if app is not None else None
+    if loket is not None:
+        loket.close()

@@ -1,0 +1,338 @@
+"""Users, passwords and the signed-in session."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from flask import current_app, session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from server.core import storage
+from server.core.actions import ROLES, Actor
+from server.core.errors import LoketError
+from server.core.storage import Store
+
+MIN_PASSWORD_LENGTH = 8
+# Compared against when the user does not exist, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("loket-dummy-password")
+
+
+MAX_PASSWORD_LENGTH = 200
+#: Refused whatever their length: the first guesses of anyone on the Wi-Fi.
+COMMON_PASSWORDS = {
+    "password",
+    "password1",
+    "passw0rd",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "87654321",
+    "qwerty123",
+    "qwertyuiop",
+    "admin123",
+    "admin1234",
+    "administrator",
+    "loket123",
+    "loket1234",
+    "petugas1",
+    "petugas123",
+    "rahasia1",
+    "rahasia123",
+    "bismillah",
+    "indonesia",
+    "indonesia1",
+    "sayang123",
+    "iloveyou",
+    "abcd1234",
+    "1q2w3e4r",
+    "11111111",
+    "00000000",
+    "ptsp1234",
+    "kantor123",
+}
+
+
+def check_password_strength(password: str) -> None:
+    """Refuse a weak password: at least 8 characters (at most 200), letters together with digits
+    or symbols unless 12 characters or more, not one of the usual first guesses."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise LoketError("weak_password", f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.", 422)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise LoketError("weak_password", f"Kata sandi paling banyak {MAX_PASSWORD_LENGTH} karakter.", 422)
+    letters = any(c.isalpha() for c in password)
+    others = any(not c.isalpha() for c in password)
+    mixed = letters and others or len(password) >= 12  # a long one may be letters only
+    if not mixed or len(set(password)) < 4 or password.lower() in COMMON_PASSWORDS:
+        raise LoketError(
+            "weak_password",
+            "Kata sandi terlalu mudah ditebak: gabungkan huruf dengan angka "
+            "atau simbol, dan jangan memakai kata sandi umum.",
+            422,
+        )
+
+
+def hash_password(password: str) -> str:
+    """A salted hash of a new password (refuses a weak one)."""
+    check_password_strength(password)
+    return generate_password_hash(password)
+
+
+def create_user(store: Store, username: str, password: str, role: str, now: datetime) -> None:
+    """Add a user with a hashed password; refuse a taken name, unknown role or short password."""
+    username = username.strip()
+    if (
+        not username
+        or len(username) > 64
+        or not username.replace(".", "").replace("_", "").replace("-", "").isalnum()
+    ):
+        raise LoketError(
+            "invalid_username",
+            "Nama pengguna hanya boleh berisi huruf, angka, titik, garis bawah dan tanda hubung.",
+            422,
+        )
+    if role not in ROLES:
+        raise LoketError("invalid_role", f"Peran harus salah satu dari: {', '.join(ROLES)}.", 422)
+    password_hash = hash_password(password)
+    try:
+        with store.write() as conn:
+            storage.insert_user(conn, username, password_hash, role, now.timestamp())
+    except sqlite3.IntegrityError:
+        raise LoketError("user_exists", f"Pengguna {username} sudah ada.", 409) from None
+
+
+def authenticate(store: Store, username: str, password: str) -> dict | None:
+    """The user when the password matches and the account is active, else None."""
+    user = storage.get_user(store.read(), username)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user["password_hash"], password) or not user["active"]:
+        return None
+    return user
+
+
+SESSION_HOURS = 9
+
+
+def _session_hash(session_id: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def sign_in(user: dict, counter_id: int | None, now: float, store: Store | None = None) -> None:
+    """Start a fresh session (a new cookie, so a planted one is useless), recorded on the server
+    so that signing out, a new password or a disabled account end it for good."""
+    import secrets
+
+    session.clear()
+    session.permanent = True
+    if store is not None:
+        session_id = secrets.token_urlsafe(24)
+        with store.write() as conn:
+            conn.execute("DELETE FROM sessions WHERE created_at < ?", (now - SESSION_HOURS * 3600,))
+            conn.execute(
+                "INSERT INTO sessions (id, username, created_at) VALUES (?, ?, ?)",
+                (_session_hash(session_id), user["username"], now),
+            )
+        session["sid"] = session_id
+    session["seen"] = now
+    session["username"] = user["username"]
+    session["role"] = user["role"]
+    session["counter_id"] = counter_id
+
+
+def sign_out(store: Store | None = None) -> None:
+    """End the session, on the server too (a copy of the cookie is worthless afterwards)."""
+    session_id = session.get("sid")
+    if store is not None and session_id:
+        with store.write() as conn:
+            conn.execute("DELETE FROM sessions WHERE id = ?", (_session_hash(session_id),))
+    session.clear()
+
+
+def current_actor(store: Store) -> Actor | None:
+    """The signed-in user of this request, checked against the database (disabled → None)."""
+    username = session.get("username")
+    if not username:
+        return None
+    if not _still_active():
+        session.clear()
+        return None
+    user = storage.get_user(store.read(), username)
+    if user is None or not user["active"] or not _session_recorded(store, username):
+        session.clear()
+        return None
+    counter_id = session.get("counter_id")
+    allowed = user.get("counters")
+    if user["role"] == "officer" and allowed and counter_id is not None and counter_id not in allowed:
+        # The admin took this counter from the officer: the open session loses it too.
+        session.clear()
+        return None
+    return Actor(user["username"], user["role"], counter_id)
+
+
+def _session_recorded(store: Store, username: str) -> bool:
+    return session_alive(store, session.get("sid"), username)
+
+
+def session_alive(store: Store, session_id: str | None, username: str | None) -> bool:
+    """Whether a session id (from a signed cookie) is still open on the server for ``username``."""
+    if not session_id or not username:
+        return False
+    row = (
+        store.read()
+        .execute("SELECT username FROM sessions WHERE id = ?", (_session_hash(session_id),))
+        .fetchone()
+    )
+    return row is not None and row["username"] == username
+
+
+def _still_active() -> bool:
+    """False once the session has been idle longer than [security] idle_minutes."""
+    loket = current_app.extensions.get("loket")
+    if loket is None:
+        return True
+    now = loket.queue.now().timestamp()
+    seen = session.get("seen", now)
+    if now - seen > loket.config.security.idle_minutes * 60:
+        return False
+    if now - seen > 30:  # refresh the cookie at most every 30 s
+        session["seen"] = now
+    return True
+
+
+def require_actor(store: Store, roles: tuple[str, ...] = ROLES) -> Actor:
+    """The signed-in actor with one of ``roles``: 401 without a session, 403 with the wrong role."""
+    actor = current_actor(store)
+    if actor is None:
+        raise LoketError("unauthenticated", "Silakan masuk terlebih dahulu.", 401)
+    if actor.role not in roles:
+        raise LoketError("forbidden", "Anda tidak berhak melakukan tindakan ini.", 403)
+    return actor
+
+
+BUSY_SECONDS = 5.0  # how long a login waits for its turn to have its password checked
+
+
+class LoginGuard:
+    """Slows password guessing: after ``limit`` failures for a name *from one address* within
+    ``window`` seconds, that name is refused from that address for ``lockout`` seconds; after four
+    times as many from one address, whatever the names, the address is refused.
+
+    A name is never locked for everyone: a visitor guessing "admin" on the Wi-Fi would otherwise
+    lock the real admin out at the office PC. Names compare case-insensitively ("Admin" is "admin").
+    """
+
+    def __init__(self, clock, limit: int = 5, window: float = 600, lockout: float = 300):
+        import threading
+
+        self.clock = clock
+        self.limit = limit
+        self.window = window
+        self.lockout = lockout
+        self._failures: dict[str, list[float]] = {}
+        self._locked_until: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._checking = threading.BoundedSemaphore(1)
+
+    def _keys(self, username: str, address: str) -> tuple[str, str]:
+        return (f"user:{username.strip().lower()}@{address}", f"addr:{address}")
+
+    def check(self, username: str, address: str) -> None:
+        """Raise 429 while the name or the address is locked out."""
+        with self._lock:
+            self._refuse_if_locked(username, address, self.clock().timestamp())
+
+    def _refuse_if_locked(self, username: str, address: str, now: float) -> None:
+        until = max(self._locked_until.get(k, 0) for k in self._keys(username, address))
+        if until > now:
+            minutes = max(1, round((until - now) / 60))
+            raise LoketError(
+                "too_many_attempts",
+                f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit.",
+                429,
+            )
+
+    @contextmanager
+    def attempt(self, username: str, address: str) -> Iterator[None]:
+        """Around checking a password: refused while locked out; counted as a failure from the
+        start, in the same step as the check, so that guesses sent all at once cannot slip past
+        the limit (a success takes it back, see :meth:`succeeded`); and one password is checked
+        at a time in the whole server, so a flood of guesses from many addresses costs one core,
+        never the kiosk's."""
+        now = self.clock().timestamp()
+        with self._lock:
+            self._refuse_if_locked(username, address, now)
+            self._count(username, address, now)
+        if not self._checking.acquire(timeout=BUSY_SECONDS):
+            raise LoketError(
+                "login_busy", "Terlalu banyak percobaan masuk saat ini. Coba lagi sebentar.", 429
+            )
+        try:
+            yield
+        finally:
+            self._checking.release()
+
+    def failed(self, username: str, address: str) -> None:
+        """Count a failed attempt."""
+        with self._lock:
+            self._count(username, address, self.clock().timestamp())
+
+    def _count(self, username: str, address: str, now: float) -> None:
+        for key in self._keys(username, address):
+            recent = [t for t in self._failures.get(key, []) if now - t < self.window]
+            recent.append(now)
+            self._failures[key] = recent
+            # One address (an office PC) may carry several users' typos: allow it more.
+            limit = self.limit if key.startswith("user:") else self.limit * 4
+            if len(recent) >= limit:
+                self._locked_until[key] = now + self.lockout
+                self._failures[key] = []
+
+    def succeeded(self, username: str, address: str) -> None:
+        """Forget the name's failures after a good login, and take back the address's count of
+        the attempt that turned out right."""
+        user_key, address_key = self._keys(username, address)
+        with self._lock:
+            self._failures.pop(user_key, None)
+            recent = self._failures.get(address_key)
+            if recent:
+                recent.pop()
+
+
+class FloodGuard:
+    """Refuses more than ``limit`` requests a minute from one address (0 = no limit)."""
+
+    def __init__(self, clock, limit_per_minute: Callable[[], int]):
+        import threading
+
+        self.clock = clock
+        self.limit = limit_per_minute
+        self._hits: dict[str, deque] = {}
+        self._lock = threading.Lock()
+
+    def check(self, address: str) -> None:
+        """Count one request; raise 429 when the address is over its limit."""
+        limit = self.limit()
+        if limit <= 0:
+            return
+        now = self.clock().timestamp()
+        with self._lock:
+            hits = self._hits.setdefault(address, deque())
+            while hits and now - hits[0] >= 60:
+                hits.popleft()
+            if len(hits) >= limit:
+                raise LoketError(
+                    "rate_limited",
+                    "Terlalu banyak pengambilan nomor dalam satu menit. Mohon tunggu sebentar, "
+                    "lalu coba lagi.",
+                    429,
+                )
+            hits.append(now)
+            if len(self._hits) > 10_000:  # bound memory against address floods
+                self._hits = {k: v for k, v in self._hits.items() if v and now - v[-1] < 60}

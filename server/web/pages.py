@@ -1,0 +1,102 @@
+"""HTML pages: kiosk, display, officer console and the visitor's status page."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory, url_for
+
+from server.core.errors import LoketError
+from server.core.present import ticket_with_position
+from server.core.rules import PRIORITY_REASONS
+
+bp = Blueprint("pages", __name__)
+
+STATIC_PACKAGES = {"kiosk": "kiosk", "display": "display", "common": "server"}
+
+
+def _loket():
+    return current_app.extensions["loket"]
+
+
+def _page(template: str, **context):
+    loket = _loket()
+    config = loket.config
+    logo_url = url_for("admin.logo") if (loket.data_dir / "logo.png").exists() else None
+    return render_template(
+        template,
+        office=config.office,
+        config=config,
+        logo_url=logo_url,
+        priority_reasons=PRIORITY_REASONS,
+        **context,
+    )
+
+
+@bp.get("/")
+def index():
+    """A start page linking every screen of the office."""
+    return _page("index.html")
+
+
+@bp.get("/kiosk")
+def kiosk():
+    """The touchscreen where visitors take a number."""
+    return _page("kiosk.html")
+
+
+@bp.get("/display")
+def display():
+    """The waiting-room TV."""
+    return _page("display.html")
+
+
+@bp.get("/t/<token>")
+def ticket_status(token: str):
+    """The visitor's status page, reached from the QR code on the ticket."""
+    queue = _loket().queue
+    try:
+        ticket = queue.get_by_token(token)
+    except LoketError:
+        return _page("status_missing.html"), 404
+    return _page("status.html", token=token, ticket=ticket_with_position(ticket, queue))
+
+
+@bp.get("/t/<token>/ticket.png")
+def ticket_image(token: str):
+    """The ticket as printed: the same image the printer receives."""
+    loket = _loket()
+    try:
+        ticket = loket.queue.get_by_token(token)
+    except LoketError:
+        abort(404)
+    body = ticket_with_position(ticket, loket.queue)
+    body["status_url"] = url_for("pages.ticket_status", token=token, _external=True)
+    png = loket.preview_png(ticket, body)
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/media/<name>")
+def media(name: str):
+    """An image or video for the TV, from the data folder's media/ (only files in [display] media)."""
+    loket = _loket()
+    if name not in loket.config.display.media:
+        abort(404)
+    return send_from_directory(str(loket.data_dir / "media"), name, max_age=3600)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The browser tab icon."""
+    return send_from_directory(
+        str(resources.files("server") / "static"), "favicon.svg", mimetype="image/svg+xml", max_age=86400
+    )
+
+
+@bp.get("/assets/<package>/<path:filename>")
+def asset(package: str, filename: str):
+    """Static files of the kiosk, display and shared pages, from the installed packages."""
+    if package not in STATIC_PACKAGES:
+        abort(404)
+    folder = resources.files(STATIC_PACKAGES[package]) / "static"
+    return send_from_directory(str(folder), filename, max_age=300)
