@@ -23,11 +23,11 @@ def history_days(until: date, days: int, open_weekdays: tuple[int, ...]) -> list
 
 
 def simulate_history_day(
-    config: Config, model: Model, day: date, seed: int, next_id: int, officers: list[tuple[str, int]]
+    config: Config, model: Model, day: date, seed: int, officers: list[tuple[str, int]]
 ) -> MemoryOffice:
     """One past office day, played in memory."""
     rng = random.Random(f"{seed}:{day.isoformat()}")
-    office = MemoryOffice(config, day, next_id, rng)
+    office = MemoryOffice(config, day, rng)
     visitors = plan_day(model, rng)
     Simulation(office, model, officers, rng, lambda officer: config.counter(officer[1]).services).run(
         visitors
@@ -57,7 +57,7 @@ def write_history(
     taken = queries.days_with_tickets(store.read(), days[0].isoformat(), days[-1].isoformat())
     written = 0
     for index, day in enumerate(d for d in days if d.isoformat() not in taken):
-        office = simulate_history_day(config, model, day, seed, 1, officers)
+        office = simulate_history_day(config, model, day, seed, officers)
         written += _write_day(store, office)
         store.checkpoint()
         if index % 30 == 29:

@@ -31,7 +31,7 @@ COMMENTS = (
 class MemoryOffice:
     """One office day in memory, with the queue's own rules; rows ready for a bulk insert."""
 
-    def __init__(self, config: Config, day: date, next_id: int, rng: random.Random):
+    def __init__(self, config: Config, day: date, rng: random.Random):
         from server.core import rules
 
         self.rules = rules
@@ -39,7 +39,7 @@ class MemoryOffice:
         self.day = day.isoformat()
         self.midnight = local_midnight(day, config.office.tz)
         self.rng = rng
-        self.next_id = next_id
+        self.next_id = 1  # simulated ids; the database gives the real ones (history._write_day)
         self.tickets: dict[int, dict] = {}
         self.waiting: dict[int, dict] = {}
         self.events: list[tuple] = []
