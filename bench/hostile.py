@@ -48,23 +48,9 @@ class Bare:
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        gunicorn = "-m gunicorn -k gevent -w 1 --worker-connections 5000 --log-level warning".split()
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-k",
-                "gevent",
-                "-w",
-                "1",
-                "--worker-connections",
-                "5000",
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "--log-level",
-                "warning",
-                "bench.bare:app",
-            ],
+            [sys.executable, *gunicorn, "-b", f"127.0.0.1:{self.port}", "bench.bare:app"],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
