@@ -1,6 +1,7 @@
 """The harness every benchmark shares: a real ``loket serve`` to measure, signed-in officers, the
 enrolled kiosk's tickets, calls timed to every screen, the light clients spread over 127.0.0.x,
-the nearest-rank percentile and the markdown tables the results are printed in.
+the nearest-rank percentile, and the results (median and p99) with the markdown tables they are
+printed in.
 
 A script puts the repository on ``sys.path`` and imports this module as ``bench.harness``; the
 test helpers it builds the office with (``tests/conftest.py``, ``tests/servers.py``) are found
@@ -23,6 +24,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
+
+from bench.screens import Screens
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "tests") not in sys.path:
@@ -57,6 +60,45 @@ def markdown_table(header: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+# Results of bench/run.py's benchmarks, in the order they ran.
+RESULTS: list[dict] = []
+
+
+def record(name: str, values_ms: list[float], target: str, ok: bool, note: str = "") -> None:
+    """One row of the results table: the median and p99 of ``values_ms``, the target and whether
+    it was met."""
+    RESULTS.append(
+        {
+            "name": name,
+            "median": statistics.median(values_ms),
+            "p99": percentile(values_ms, 0.99),
+            "n": len(values_ms),
+            "target": target,
+            "ok": ok,
+            "note": note,
+        }
+    )
+
+
+def results_table() -> str:
+    """The recorded results as a markdown table (the RSS row in MB, the others in ms)."""
+    rows = []
+    for row in RESULTS:
+        unit = "" if "RSS" in row["name"] else " ms"
+        rows.append(
+            [
+                row["name"],
+                f"{row['median']:.1f}{unit}",
+                f"{row['p99']:.1f}{unit}",
+                row["n"],
+                row["target"],
+                "yes" if row["ok"] else "NO",
+                row["note"],
+            ]
+        )
+    return markdown_table(["benchmark", "median", "p99", "n", "target", "met", "note"], rows)
 
 
 def stamp() -> str:
@@ -181,8 +223,6 @@ def crowd(url: str, tvs: int = 50, phones: int = 500, token: str | None = None, 
     """``tvs`` screens (presenting ``token``, an enrolled TV's) in one process and ``phones``
     status pages in two, spread over :data:`PHONE_SOURCES`, all connected; yields the TVs.
     Every client is closed on the way out."""
-    from bench.screens import Screens
-
     screens = Screens(url, count=tvs, processes=1, token=token)
     status_pages = Screens(url, count=phones, processes=2, sources=PHONE_SOURCES, query="&screen=status")
     try:

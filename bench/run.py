@@ -5,6 +5,10 @@
 Prints a table (median and p99 of several runs) and writes bench/RESULTS.md with the machine
 (bench/RESULTS-<names>.md for a run with --only).
 Every load goes to 127.0.0.1 only, bounded in count and time.
+
+The server benchmarks are here; ``voice`` and ``voice_pack`` are in bench/voice.py, ``history``
+in bench/history_stall.py, ``reports`` times bench/bench_reports.py; what they share (the office
+under test, clients, percentiles, the results table) is bench/harness.py.
 """
 
 from __future__ import annotations
@@ -19,14 +23,17 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import history_stall, voice  # noqa: E402
 from bench.harness import (  # noqa: E402
+    RESULTS,
     caller,
     errors,
     issue,
     machine,
-    markdown_table,
     officer,
     percentile,
+    record,
+    results_table,
     rss_mb,
     run_selected,
     stamp,
@@ -36,24 +43,6 @@ from bench.harness import (  # noqa: E402
 )
 from bench.kiosks import run_kiosks  # noqa: E402
 from bench.screens import Screens  # noqa: E402
-
-RESULTS: list[dict] = []
-
-
-def record(name: str, values_ms: list[float], target: str, ok: bool, note: str = "") -> None:
-    """One row of the results table."""
-    RESULTS.append(
-        {
-            "name": name,
-            "median": statistics.median(values_ms),
-            "p99": percentile(values_ms, 0.99),
-            "n": len(values_ms),
-            "target": target,
-            "ok": ok,
-            "note": note,
-        }
-    )
-
 
 # ---- 1. call → ticket_called at 50 websocket clients ----------------------------------------
 
@@ -152,63 +141,7 @@ def bench_durability(tmp: Path, quick: bool) -> None:
         )
 
 
-# ---- 3. announcement audio ready, not cached / cached ---------------------------------------
-
-
-def bench_voice(tmp: Path, quick: bool) -> None:
-    from server.voice import Announcer
-    from server.voice.settings import VoiceSettings
-
-    announcer = Announcer(VoiceSettings(), tmp / "voice-cache")
-    announcer.start()
-    try:
-        announcer.wait_for(announcer.announce("Z999", "Loket 9").key, 10)  # warm the engine
-        uncached, cached = [], []
-        count = 20 if quick else 60
-        for n in range(1, count + 1):
-            number = f"{'ABCDEF'[n % 6]}{n:03d}"
-            sent = time.perf_counter()
-            announcement = announcer.announce(number, f"Loket {n % 4 + 1}")
-            assert announcer.wait_for(announcement.key, 10) is not None
-            uncached.append((time.perf_counter() - sent) * 1000)
-            sent = time.perf_counter()
-            announcement = announcer.announce(number, f"Loket {n % 4 + 1}")
-            assert announcer.wait_for(announcement.key, 10) is not None
-            cached.append((time.perf_counter() - sent) * 1000)
-        record(
-            "call → announcement audio ready, not cached",
-            uncached,
-            "p99 ≤ 100 ms",
-            percentile(uncached, 0.99) <= 100,
-            "espeak-ng, chime + speech in one WAV",
-        )
-        record("call → announcement audio ready, cached", cached, "p99 ≤ 5 ms", percentile(cached, 0.99) <= 5)
-    finally:
-        announcer.close()
-
-
-def bench_voice_pack(tmp: Path, quick: bool) -> None:
-    """The same with an office voice pack that has every word (bench/voice_pack.py)."""
-    from bench.voice_pack import measure
-
-    figures = measure(tmp, 20 if quick else 60)
-    note = f"{figures['clips']} clips at 48 kHz, prepared in {figures['warm_ms']:.0f} ms at start"
-    record(
-        "call → announcement audio ready with a voice pack, not cached",
-        figures["uncached"],
-        "p99 ≤ 100 ms",
-        percentile(figures["uncached"], 0.99) <= 100,
-        note,
-    )
-    record(
-        "call → announcement audio ready with a voice pack, cached",
-        figures["cached"],
-        "p99 ≤ 5 ms",
-        percentile(figures["cached"], 0.99) <= 5,
-    )
-
-
-# ---- 4. reports with a year of history --------------------------------------------------------
+# ---- 3. reports with a year of history --------------------------------------------------------
 
 
 def bench_reports(tmp: Path, quick: bool) -> None:
@@ -241,7 +174,7 @@ def bench_reports(tmp: Path, quick: bool) -> None:
         store.close()
 
 
-# ---- 5. memory over a simulated day -------------------------------------------------------------
+# ---- 4. memory over a simulated day -------------------------------------------------------------
 
 
 def bench_memory(tmp: Path, quick: bool) -> None:
@@ -288,65 +221,21 @@ def bench_memory(tmp: Path, quick: bool) -> None:
         server.stop()
 
 
-# ---- 6. the kiosk while loket simulate --history writes -------------------------------------------
-
-
-def bench_history_stall(tmp: Path, quick: bool) -> None:
-    """A paced kiosk (20 tickets/s) while months of history go into the same database."""
-    from bench import history_stall
-
-    server = start_server(tmp)
-    try:
-        days = 60 if quick else 180
-        latencies, before, errors, largest, took, after = history_stall.measure(server.url, server.data, days)
-        p99 = percentile(latencies, 0.99)
-        record("kiosk POST /api/tickets, paced at 20/s, nothing else writing", before, "baseline", True)
-        record(
-            f"kiosk POST /api/tickets while simulate --history writes {days} days",
-            latencies,
-            "p99 < 100 ms",
-            p99 < 100 and not errors,
-            f"write took {took:.0f} s; WAL at most {largest / 2**20:.1f} MB, {after / 2**20:.1f} MB after; "
-            f"{errors} errors",
-        )
-    finally:
-        server.stop()
-
-
 BENCHES = {
     "broadcast": bench_broadcast,
     "kiosk": bench_kiosk,
     "durability": bench_durability,
-    "voice": bench_voice,
-    "voice_pack": bench_voice_pack,
+    "voice": voice.bench_voice,
+    "voice_pack": voice.bench_voice_pack,
     "reports": bench_reports,
     "memory": bench_memory,
-    "history": bench_history_stall,
+    "history": history_stall.bench_history_stall,
 }
-
-
-def table() -> str:
-    """The results as a markdown table (the RSS row in MB, the others in ms)."""
-    rows = []
-    for row in RESULTS:
-        unit = "" if "RSS" in row["name"] else " ms"
-        rows.append(
-            [
-                row["name"],
-                f"{row['median']:.1f}{unit}",
-                f"{row['p99']:.1f}{unit}",
-                row["n"],
-                row["target"],
-                "yes" if row["ok"] else "NO",
-                row["note"],
-            ]
-        )
-    return markdown_table(["benchmark", "median", "p99", "n", "target", "met", "note"], rows)
 
 
 def main() -> int:
     args = run_selected(__doc__.splitlines()[0], BENCHES, "loket-bench-", "fewer runs and a 2-minute day")
-    text = table()
+    text = results_table()
     print(text)
     mode = "quick" if args.quick else "full"
     if args.only:
