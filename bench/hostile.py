@@ -61,8 +61,9 @@ class Bare:
             try:
                 requests.post(self.url + "/api/tickets", timeout=1)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a busy machine
                 time.sleep(0.2)
+        self.stop()
         raise RuntimeError("bare server did not start")
 
     def stop(self):
