@@ -3,7 +3,7 @@
 A paced kiosk (one ticket every 50 ms, one keep-alive connection, in a child process so that it
 does not share the GIL with this process) takes numbers from ``loket serve`` while a second
 process writes months of simulated history into the same SQLite file. Records the kiosk's
-latency during the write and the largest WAL file seen.
+latency during the write and the largest WAL file seen: ``bench/run.py --only history``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from bench.harness import percentile, record, start_server
 
 
 def paced_kiosk(url: str, interval: float, stop, results) -> None:
@@ -83,3 +85,23 @@ def measure(server_url: str, data: Path, days: int) -> tuple[list[float], list[f
     during = [ms for at, ms in samples if at >= began_at]
     before = [ms for at, ms in samples if began_at - 5 <= at < began_at]
     return during, before, errors, largest, took, wal_size(data)
+
+
+def bench_history_stall(tmp: Path, quick: bool) -> None:
+    """A paced kiosk (20 tickets/s) while months of history go into the same database."""
+    server = start_server(tmp)
+    try:
+        days = 60 if quick else 180
+        latencies, before, errors, largest, took, after = measure(server.url, server.data, days)
+        p99 = percentile(latencies, 0.99)
+        record("kiosk POST /api/tickets, paced at 20/s, nothing else writing", before, "baseline", True)
+        record(
+            f"kiosk POST /api/tickets while simulate --history writes {days} days",
+            latencies,
+            "p99 < 100 ms",
+            p99 < 100 and not errors,
+            f"write took {took:.0f} s; WAL at most {largest / 2**20:.1f} MB, {after / 2**20:.1f} MB after; "
+            f"{errors} errors",
+        )
+    finally:
+        server.stop()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from test_voice_pack import tone_wav
 
+from bench.voice import time_announcements
 from server.voice import Announcer, assemble
 from server.voice.announcement import DEFAULT_TEMPLATE
 from server.voice.pack import VoicePack, needed
@@ -45,20 +46,10 @@ def measure(tmp: Path, count: int) -> dict:
     announcer.warm_pack()  # what start() does in the background
     warm_ms = (time.perf_counter() - started) * 1000
     spoken_before = len(assemble._memo)
-    uncached, cached = [], []
     try:
         announcer.wait_for(announcer.announce("Z999", "Loket 4").key, 10)  # the worker thread is up
-        for n in range(1, count + 1):
-            number = f"{'ABCDEF'[n % 6]}{n * 37 % 1000:03d}"
-            counter = COUNTERS[n % 4]
-            sent = time.perf_counter()
-            announcement = announcer.announce(number, counter)
-            assert announcer.wait_for(announcement.key, 10) is not None
-            uncached.append((time.perf_counter() - sent) * 1000)
-            sent = time.perf_counter()
-            announcement = announcer.announce(number, counter)
-            assert announcer.wait_for(announcement.key, 10) is not None
-            cached.append((time.perf_counter() - sent) * 1000)
+        calls = [(f"{'ABCDEF'[n % 6]}{n * 37 % 1000:03d}", COUNTERS[n % 4]) for n in range(1, count + 1)]
+        uncached, cached = time_announcements(announcer, calls)
     finally:
         announcer.close()
     # every word came from the pack: nothing was synthesised and remembered
