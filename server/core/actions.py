@@ -21,6 +21,28 @@ from server.core.writing import Change, QueueWriter
 __all__ = ["Actor", "Availability", "Call", "Outcome", "QueueService"]
 
 
+def _done(at: float) -> dict:
+    """The columns of a ticket whose service ends at ``at``."""
+    return {"status": Status.DONE, "finished_at": at, "closed_at": at}
+
+
+# What each step sets on a ticket (see :meth:`QueueWriter._step`).
+def _recalled(ticket: TicketRow, at: float) -> Change:
+    return {"last_called_at": at, "call_count": ticket.call_count + 1}, None
+
+
+def _started(ticket: TicketRow, at: float) -> Change:
+    return {"status": Status.SERVING, "started_at": at}, None
+
+
+def _finished(ticket: TicketRow, at: float) -> Change:
+    return _done(at), None
+
+
+def _cancelled(ticket: TicketRow, at: float) -> Change:
+    return {"status": Status.CANCELLED, "closed_at": at}, None
+
+
 class QueueService(QueueWriter):
     """The queue of one office, on one database: the reads of
     :class:`~server.core.reading.QueueReader` and the actions of the kiosk and the counters."""
@@ -135,40 +157,24 @@ class QueueService(QueueWriter):
                 actor.username,
                 {"implicit": True},
             )
-        tickets.update_ticket(conn, held.id, status=Status.DONE, finished_at=at, closed_at=at)
+        tickets.update_ticket(conn, held.id, **_done(at))
         tickets.add_event(conn, held.id, "finished", at, held.counter_id, actor.username, {"implicit": True})
         return tickets.get_ticket(conn, held.id)
 
     def recall(self, ticket_id: int, actor: Actor) -> Outcome:
         """Call the same visitor again (announced again)."""
-        rolled, ticket, at = self._step(
-            ticket_id,
-            actor,
-            "recall",
-            lambda t, at: ({"last_called_at": at, "call_count": t.call_count + 1}, "recalled", None),
-        )
-        counter = self.counter(ticket.counter_id)
-        return rolled.then(Outcome(ticket, [Call(ticket, counter, True, at)], [ticket]))
+        outcome = self._step(ticket_id, actor, "recall", "recalled", _recalled)
+        ticket = outcome.ticket
+        outcome.calls.append(Call(ticket, self.counter(ticket.counter_id), True, ticket.last_called_at))
+        return outcome
 
     def start(self, ticket_id: int, actor: Actor) -> Outcome:
         """The visitor is at the counter: service starts."""
-        rolled, ticket, _ = self._step(
-            ticket_id,
-            actor,
-            "start",
-            lambda t, at: ({"status": Status.SERVING, "started_at": at}, "started", None),
-        )
-        return rolled.then(Outcome(ticket, changed=[ticket]))
+        return self._step(ticket_id, actor, "start", "started", _started)
 
     def finish(self, ticket_id: int, actor: Actor) -> Outcome:
         """Service is done."""
-        rolled, ticket, _ = self._step(
-            ticket_id,
-            actor,
-            "finish",
-            lambda t, at: ({"status": Status.DONE, "finished_at": at, "closed_at": at}, "finished", None),
-        )
-        return rolled.then(Outcome(ticket, changed=[ticket]))
+        return self._step(ticket_id, actor, "finish", "finished", _finished)
 
     def skip(self, ticket_id: int, actor: Actor) -> Outcome:
         """The visitor did not come: back to the end of the queue while returns remain, else no-show."""
@@ -177,14 +183,9 @@ class QueueService(QueueWriter):
             status = rules.after_skip(ticket.skip_count, self.config.queue.skip_returns)
             returned = status == Status.WAITING
             after = {"counter_id": None, "queued_at": at} if returned else {"closed_at": at}
-            return (
-                {"status": status, "skip_count": ticket.skip_count + 1, **after},
-                "skipped",
-                {"returned": returned},
-            )
+            return {"status": status, "skip_count": ticket.skip_count + 1, **after}, {"returned": returned}
 
-        rolled, ticket, _ = self._step(ticket_id, actor, "skip", change)
-        return rolled.then(Outcome(ticket, changed=[ticket], queue_changed=True))
+        return self._step(ticket_id, actor, "skip", "skipped", change, queue_changed=True)
 
     def transfer(self, ticket_id: int, target_code, actor: Actor) -> Outcome:
         """Send the visitor to another service: a new waiting ticket, same number and arrival."""
@@ -248,14 +249,9 @@ class QueueService(QueueWriter):
 
     def cancel(self, ticket_id: int, actor: Actor) -> Outcome:
         """Withdraw a ticket that has not been served (visitor left, duplicate)."""
-        rolled, ticket, _ = self._step(
-            ticket_id,
-            actor,
-            "cancel",
-            lambda t, at: ({"status": Status.CANCELLED, "closed_at": at}, "cancelled", None),
-            holder=self._cancellable,
+        return self._step(
+            ticket_id, actor, "cancel", "cancelled", _cancelled, holder=self._cancellable, queue_changed=True
         )
-        return rolled.then(Outcome(ticket, changed=[ticket], queue_changed=True))
 
     def _cancellable(self, conn, ticket_id: int, actor: Actor) -> TicketRow:
         """A ticket the actor may withdraw: a called one only by its counter; a waiting one by an

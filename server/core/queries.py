@@ -1,6 +1,8 @@
 """Read-only queries of the officer console and the supervisor board.
 
-Every SQL statement those two screens need lives here; :mod:`server.web.console` only shapes JSON.
+The SQL of those two screens' own figures lives here (beside the queue's reads they share with
+every screen, and the users' full names from :mod:`server.core.accounts`);
+:mod:`server.web.console` only shapes JSON.
 Times are epoch seconds (UTC), as stored. Averages leave out tickets flagged as having wrong times.
 """
 

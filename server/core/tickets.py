@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from server.core.rules import Candidate
 
-TICKET_COLUMNS = (
+#: What the queue records of every ticket (its number, state, times and counter).
+RECORD_COLUMNS = (
     "id",
     "token",
     "number",
@@ -39,12 +40,17 @@ TICKET_COLUMNS = (
     "transferred_to",
     "flagged",
     "flag_reason",
+)
+#: The wait estimate told to the visitor at issue, stored with the ticket (migration m006).
+ESTIMATE_COLUMNS = (
     "estimate_seconds",
     "estimate_low_seconds",
     "estimate_high_seconds",
     "estimate_forward_seconds",
     "estimate_spread_seconds",
 )
+#: The columns of :class:`TicketRow`, in its order.
+TICKET_COLUMNS = RECORD_COLUMNS + ESTIMATE_COLUMNS
 
 
 @dataclass

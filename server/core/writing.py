@@ -24,8 +24,8 @@ from server.core.reading import QueueReader
 from server.core.storage import Store
 from server.core.tickets import TicketRow
 
-#: What a step on a ticket sets: (columns, event kind, event detail).
-Change = tuple[dict, str, dict | None]
+#: What a step on a ticket sets: (columns, the event's detail).
+Change = tuple[dict, dict | None]
 
 
 class QueueWriter(QueueReader):
@@ -86,20 +86,22 @@ class QueueWriter(QueueReader):
         ticket_id: int,
         actor: Actor,
         action: str,
+        kind: str,
         change: Callable[[TicketRow, float], Change],
         holder: Callable[[sqlite3.Connection, int, Actor], TicketRow] | None = None,
-    ) -> tuple[Outcome, TicketRow, float]:
+        queue_changed: bool = False,
+    ) -> Outcome:
         """One step on one ticket, in one write transaction: check that ``actor`` may act on it
         (``holder``, by default :meth:`_held`) and that ``action`` is legal in its status, then
-        set what ``change(ticket, at)`` returns and log the event. Returns the day change's
-        outcome, the ticket as changed and the moment."""
+        set the columns ``change(ticket, at)`` returns and log the event ``kind`` with its
+        detail. The outcome carries the ticket as changed, after the day change's own."""
         now = self.now()
         at = now.timestamp()
         with self._office_write(now) as (conn, rolled):
             ticket = (holder or self._held)(conn, ticket_id, actor)
             rules.check_transition(action, ticket.status, ticket.number)
-            columns, kind, detail = change(ticket, at)
+            columns, detail = change(ticket, at)
             tickets.update_ticket(conn, ticket.id, **columns)
             tickets.add_event(conn, ticket.id, kind, at, ticket.counter_id, actor.username, detail)
             ticket = tickets.get_ticket(conn, ticket.id)
-        return rolled, ticket, at
+        return rolled.then(Outcome(ticket, changed=[ticket], queue_changed=queue_changed))
