@@ -10,8 +10,3 @@ from pathlib import Path
 
 SOUNDS_DIR = Path(__file__).resolve().parent
 CHIME_PATH = SOUNDS_DIR / "chime.wav"
-
-
-def chime_path() -> Path:
-    """The shipped chime WAV."""
-    return CHIME_PATH

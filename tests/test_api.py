@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 from conftest import issue, make_app, write_config
+from event_log import ticket_events
 
 
 def error_of(response, status, code):
@@ -302,12 +303,7 @@ def test_tickets_left_at_closing_expire_and_numbering_restarts(client, login, cl
     expired = login("supervisor", None).get(f"/api/tickets/{old['id']}").get_json()["ticket"]
     assert expired["status"] == "expired"
     assert client.get("/api/state").get_json()["waiting"]["A"] == 1
-    kinds = [
-        e["kind"]
-        for e in __import__("server.core.storage", fromlist=["x"]).ticket_events(
-            loket.store.read(), old["id"]
-        )
-    ]
+    kinds = [e["kind"] for e in ticket_events(loket.store.read(), old["id"])]
     assert kinds == ["issued", "expired"]
 
 

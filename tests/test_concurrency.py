@@ -5,7 +5,7 @@ import threading
 import time
 from collections import Counter
 
-from server.core.actions import Actor
+from server.core.actor import Actor
 
 
 def test_twenty_kiosks_and_four_officers_at_once(app, loket):

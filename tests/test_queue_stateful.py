@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from server.core.actions import Actor
+from server.core.actor import Actor
 from server.core.errors import LoketError
 
 SERVICES = list("ABCDEF")

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from conftest import START
+from event_log import ticket_events
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -323,7 +324,7 @@ def test_flag_and_unflag_change_the_averages(supervisor, loket, day_of_tickets):
     assert body["flagged"] is True and body["flag_reason"] == "Lupa menekan Selesai"
     assert body["flagged_by"].startswith("supervisor")
     assert by_key(figures(loket)["report"].groups["service"])["A"]["wait"].count == 5
-    assert [e["kind"] for e in storage.ticket_events(loket.store.read(), ticket_id)][-1] == "flagged"
+    assert [e["kind"] for e in ticket_events(loket.store.read(), ticket_id)][-1] == "flagged"
     assert supervisor.post(f"/api/tickets/{ticket_id}/unflag").get_json()["ticket"]["flagged"] is False
     assert by_key(figures(loket)["report"].groups["service"])["A"]["wait"].count == 6
 

@@ -3,6 +3,7 @@
 import sqlite3
 
 import pytest
+from event_log import ticket_events
 
 from server.core import storage
 from server.core.storage import Store
@@ -72,7 +73,7 @@ def test_event_log_is_append_only(store):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             with store.write() as conn:
                 conn.execute(statement)
-    assert storage.ticket_events(store.read(), ticket_id)[0]["detail"] == {"priority": False}
+    assert ticket_events(store.read(), ticket_id)[0]["detail"] == {"priority": False}
 
 
 def test_a_failed_transaction_leaves_nothing(store):

@@ -17,10 +17,12 @@ from datetime import datetime, time, timedelta
 
 from server.config.loader import Config
 from server.core import estimate as forecast
-from server.core import storage
+from server.core import learning
 from server.core.estimate import PRIOR_WEIGHT, CallTime, CounterNow, Estimate, ServiceTime, Waiting
 from server.core.rules import Candidate, Status
-from server.core.storage import Store, TicketRow
+from server.core.storage import Store
+from server.core.tickets import TicketRow
+from server.core.waiting import at_counters, priority_streak
 
 LEARN_DAYS = 14
 TODAY_ENOUGH = 12  # calls today from which today's pace is learned instead of two weeks'
@@ -107,8 +109,8 @@ class Estimator:
         # (a demo at 60× speed after a history written at real speed, a day of new staff).
         tz = self.config.office.tz
         midnight = datetime.combine(datetime.fromtimestamp(now, tz).date(), time(), tz).timestamp()
-        rows = storage.call_durations(conn, since)
-        today = storage.call_durations(conn, midnight)
+        rows = learning.call_durations(conn, since)
+        today = learning.call_durations(conn, midnight)
         if sum(row[2] for row in today) >= TODAY_ENOUGH and not 0.5 <= _pace(today, rows) <= 2.0:
             rows = today
         by_service: dict[str, list[float]] = {}  # count, sum, sum of squares
@@ -148,8 +150,8 @@ class Estimator:
             for officer, (calls, theirs, usual) in paces.items()
             if usual > 0
         }
-        gap = storage.call_gaps(conn, since)
-        residuals = storage.estimate_residuals(conn, since)
+        gap = learning.call_gaps(conn, since)
+        residuals = learning.estimate_residuals(conn, since)
         return Model(
             times,
             pace,
@@ -164,12 +166,12 @@ class Estimator:
         will take: they pass a regular visitor who waits, so a regular wait is stretched by
         1 / (1 − this). Priority share from the last two weeks, arrival rates from the last three
         hours (long enough that a burst of arrivals does not read as the rate of the day)."""
-        history = storage.arrivals(conn, now - LEARN_DAYS * 86400)
+        history = learning.arrivals(conn, now - LEARN_DAYS * 86400)
         total = sum(count for _, count, _ in history)
         share = (sum(priority for _, _, priority in history) + 1) / (total + 20)
         work = sum(
             count * times[code].mean
-            for code, count, _ in storage.arrivals(conn, now - 3 * 3600)
+            for code, count, _ in learning.arrivals(conn, now - 3 * 3600)
             if code in times
         )  # seconds of counter time that arrived in three hours
         staffed = max(1, len(self.staffing()))
@@ -181,11 +183,11 @@ class Estimator:
         """Counters that called someone in the last session's time (when nobody says who is
         signed in): a stand-in for the web layer's knowledge."""
         since = self.clock().timestamp() - self.config.security.idle_minutes * 60
-        return {cid: who for cid, (who, _) in storage.last_calls(self.store.read(), since).items()}
+        return {cid: who for cid, (who, _) in learning.last_calls(self.store.read(), since).items()}
 
     def _counters(self, conn, model: Model, now: float) -> list[CounterNow]:
         staffed = self.staffing()
-        held = storage.at_counters(conn)
+        held = at_counters(conn)
         counters = []
         for counter in self.config.counters:
             if counter.id not in staffed:
@@ -196,7 +198,7 @@ class Estimator:
                 CounterNow(
                     id=counter.id,
                     services=counter.services,
-                    streak=storage.priority_streak(conn, counter.id),
+                    streak=priority_streak(conn, counter.id),
                     busy_service=ticket.service if busy else None,
                     busy_elapsed=max(0.0, now - (ticket.last_called_at or now)) if busy else 0.0,
                     pace=model.paces.get(staffed[counter.id] or "", 1.0),
@@ -208,7 +210,7 @@ class Estimator:
         model = self.model()
         now = self.clock().timestamp()
         conn = self.store.read()
-        waiting = [Waiting._make(row) for row in storage.waiting_for_dispatch(conn)]
+        waiting = [Waiting._make(row) for row in learning.waiting_for_dispatch(conn)]
         if extra is not None:
             waiting.append(extra)
         return forecast.play_forward(

@@ -5,6 +5,16 @@ from sqlite_utils import Migrations
 migrations = Migrations("loket")
 
 
+def _append_only(db, table: str, subject: str) -> None:
+    """Triggers that refuse to update or delete a row of ``table`` ("<subject> append-only").
+    The statements are written exactly as the first releases wrote them out in full."""
+    for action in ("UPDATE", "DELETE"):
+        db.execute(
+            f"\n        CREATE TRIGGER {table}_append_only_{action.lower()} BEFORE {action} ON {table}\n"
+            f"        BEGIN SELECT RAISE(ABORT, '{subject} append-only'); END\n        "
+        )
+
+
 @migrations()
 def m001_initial(db):
     """Tickets, the append-only event log, daily sequences, counters' state and users."""
@@ -58,18 +68,7 @@ def m001_initial(db):
     )
     db.execute("CREATE INDEX events_ticket ON events (ticket_id)")
     db.execute("CREATE INDEX events_kind ON events (kind, id)")
-    db.execute(
-        """
-        CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
-        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
-        """
-    )
-    db.execute(
-        """
-        CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
-        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END
-        """
-    )
+    _append_only(db, "events", "events are")
     db.execute(
         "CREATE TABLE day_sequences (day TEXT NOT NULL, service TEXT NOT NULL, last INTEGER NOT NULL, "
         "PRIMARY KEY (day, service))"
@@ -108,18 +107,7 @@ def m002_audit_log(db):
         )
         """
     )
-    db.execute(
-        """
-        CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
-        """
-    )
-    db.execute(
-        """
-        CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
-        """
-    )
+    _append_only(db, "audit_log", "the audit log is")
 
 
 @migrations()
@@ -229,7 +217,7 @@ def m006_estimates(db):
 
 @migrations()
 def m015_clock_state(db):
-    """The clock guard's memory (server/clock_guard.py): the latest moment seen with a sane clock,
+    """The clock guard's memory (server/unattended/clock_guard.py): the latest moment seen with a sane clock,
     and the admin's confirmation that the clock is right although data lies in its future."""
     db.execute(
         """

@@ -6,10 +6,11 @@ import math
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from server.core.actions import Call, QueueService
+from server.core.actions import QueueService
 from server.core.estimate import Estimate
+from server.core.outcome import Call
 from server.core.rules import PRIORITY_REASONS, STATUS_LABELS, Status
-from server.core.storage import TicketRow
+from server.core.tickets import TicketRow
 
 
 def iso(at: float | None, tz: ZoneInfo) -> str | None:

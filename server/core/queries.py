@@ -1,6 +1,8 @@
 """Read-only queries of the officer console and the supervisor board.
 
-Every SQL statement those two screens need lives here; :mod:`server.web.console` only shapes JSON.
+The SQL of those two screens' own figures lives here (beside the queue's reads they share with
+every screen, and the users' full names from :mod:`server.core.accounts`);
+:mod:`server.web.console` only shapes JSON.
 Times are epoch seconds (UTC), as stored. Averages leave out tickets flagged as having wrong times.
 """
 
@@ -10,8 +12,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from server.core import rules, storage
-from server.core.storage import TicketRow
+from server.core import rules
+from server.core.tickets import SELECT_TICKETS, TicketRow
+from server.core.waiting import priority_streak, waiting_tickets
 
 # A waiting ticket that was already called once (skipped and sent back) waits again from the
 # moment it went back to the queue, not from the moment it was issued.
@@ -50,8 +53,8 @@ def counter_queue(
     conn: sqlite3.Connection, services: tuple[str, ...], counter_id: int, max_priority_in_row: int
 ) -> list[TicketRow]:
     """The waiting tickets of a counter's services, in the order that counter would call them."""
-    waiting = storage.waiting_tickets(conn, services)
-    return call_order(waiting, storage.priority_streak(conn, counter_id), max_priority_in_row)
+    waiting = waiting_tickets(conn, services)
+    return call_order(waiting, priority_streak(conn, counter_id), max_priority_in_row)
 
 
 def officer_figures(conn: sqlite3.Connection, username: str, day: Day) -> dict:
@@ -109,7 +112,7 @@ def recently_unfinished(conn: sqlite3.Connection, since: float) -> list[TicketRo
     """Tickets closed as unfinished (still at a counter at the day change) since ``since``,
     latest first: the board lists them so that a supervisor can check what happened."""
     rows = conn.execute(
-        f"{storage.SELECT_TICKETS} WHERE status = 'unfinished' AND closed_at >= ? ORDER BY closed_at DESC, id",
+        f"{SELECT_TICKETS} WHERE status = 'unfinished' AND closed_at >= ? ORDER BY closed_at DESC, id",
         (since,),
     )
     return [TicketRow.from_row(r) for r in rows]

@@ -16,7 +16,7 @@ from PIL import Image, UnidentifiedImageError
 from server.config.loader import CONFIG_NAME
 from server.config.store import config_to_raw, save_config
 from server.core import storage
-from server.core.actions import ROLES, Actor
+from server.core.actor import ROLES, Actor
 from server.core.errors import ConfigError, LoketError
 from server.core.present import state_json
 from server.web import auth

@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
-from server.core.actions import Actor
+from server.core.actor import Actor
 from server.core.errors import LoketError
 from server.core.present import services_json, state_json, ticket_json, ticket_with_position
 from server.live import events

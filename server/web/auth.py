@@ -12,7 +12,7 @@ from flask import current_app, session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.core import storage
-from server.core.actions import ROLES, Actor
+from server.core.actor import ROLES, Actor
 from server.core.errors import LoketError
 from server.core.storage import Store
 

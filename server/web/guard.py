@@ -13,7 +13,7 @@ Every view that needs a signed-in person says so with :func:`requires`:
 A JSON endpoint answers 401 without a session and 403 for another role, with the error body of
 the API. A page (``page=`` names what the login form is for) answers 401 with the one login page
 and 403 with the one forbidden page, so no staff page ever passes for a public one. The view gets
-the signed-in :class:`~server.core.actions.Actor` as its ``actor`` argument.
+the signed-in :class:`~server.core.actor.Actor` as its ``actor`` argument.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import functools
 
 from flask import current_app, render_template
 
-from server.core.actions import ROLES, Actor
+from server.core.actor import ROLES, Actor
 from server.core.errors import LoketError
 
 SUPERVISORS = ("supervisor", "admin")
