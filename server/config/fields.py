@@ -39,7 +39,7 @@ class Invalid(ValueError):
 class Rule:
     """What one key of a table accepts (see :func:`setting`)."""
 
-    kind: type | None = None
+    kind: type | tuple[type, ...] | None = None
     low: float | None = None
     high: float | None = None
     unit: str = ""
@@ -93,7 +93,7 @@ class Key:
     name: str
     default: Any
     rule: Rule
-    kind: type
+    kind: type | tuple[type, ...]
 
     @property
     def required(self) -> bool:
@@ -152,7 +152,7 @@ def read(key: Key, value: Any, path: str) -> Any:
             shown = " | ".join(str(choice) if choice != "" else '""' for choice in rule.choices)
             raise Invalid(f"{path}: must be one of {shown}, not {value!r}")
     elif not _is_kind(value, key.kind):
-        raise Invalid(f"{path}: must be {rule.must or _KIND_NAMES[key.kind]} (got {value!r})")
+        raise Invalid(f"{path}: must be {rule.must or _kind_name(key.kind)} (got {value!r})")
     if isinstance(value, float) and not math.isfinite(value):
         raise Invalid(f"{path}: must be {rule.must or 'a finite number'} (got {value!r})")
     if isinstance(value, str):
@@ -169,7 +169,11 @@ def read(key: Key, value: Any, path: str) -> Any:
     return value
 
 
-def _is_kind(value: Any, kind: type) -> bool:
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    return " or ".join(_KIND_NAMES[k] for k in kind) if isinstance(kind, tuple) else _KIND_NAMES[kind]
+
+
+def _is_kind(value: Any, kind: type | tuple[type, ...]) -> bool:
     if isinstance(value, bool):
         return kind is bool
     if kind is float:
