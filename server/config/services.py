@@ -71,9 +71,9 @@ def parse_counters(
         counter = build(Counter, item, f"counters[{index}]")
         where = f"counters[{index}].services"
         for code in counter.services:
-            if code in retired_codes:
+            if isinstance(code, str) and code in retired_codes:
                 raise Invalid(f"{where}: service {code!r} is retired")
-            if code not in codes:
+            if not isinstance(code, str) or code not in codes:
                 raise Invalid(f"{where}: unknown service {code!r}")
         if not counter.services:
             raise Invalid(f"{where}: must list at least one service")
