@@ -135,7 +135,7 @@ def build(cls: type, raw: Any, where: str):
     values = {}
     for key in declared:
         if key.name in raw:
-            values[key.name] = read(key, raw[key.name], f"{where}.{key.name}")
+            values[key.name] = _read(key, raw[key.name], f"{where}.{key.name}")
         elif key.required:
             raise Invalid(f"{where}.{key.name}: is required")
     for key in declared:
@@ -144,7 +144,7 @@ def build(cls: type, raw: Any, where: str):
     return cls(**cls.settle(values, where))
 
 
-def read(key: Key, value: Any, path: str) -> Any:
+def _read(key: Key, value: Any, path: str) -> Any:
     """One checked value; :class:`Invalid` says what is wrong with it."""
     rule = key.rule
     if rule.choices:

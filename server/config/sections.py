@@ -37,7 +37,7 @@ class Hours:
 
 
 def parse_hours(value: str) -> Hours:
-    """ "07:30-16:00" (or "00:00-24:00", all day) as :class:`Hours`; ValueError when wrong."""
+    """Opening hours written "07:30-16:00" ("00:00-24:00": all day); ValueError when wrong."""
     match = _HOURS_RE.match(value.strip())
     if not match:
         raise ValueError(f'must look like "07:30-16:00" (got {value!r})')
