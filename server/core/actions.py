@@ -14,8 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from server.config.loader import Config
-from server.config.services import Counter, Service
+from server.config.loader import Config, Counter, Service
 from server.core import rules, storage
 from server.core.errors import Conflict, LoketError, NotFound
 from server.core.estimate import Estimate
