@@ -8,7 +8,6 @@ reaches the disk and a crash mid-write never leaves half a file.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import tempfile
 from pathlib import Path
@@ -16,7 +15,8 @@ from pathlib import Path
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
-from server.config.loader import WEEKDAYS, Config, Hours, parse_config
+from server.config.fields import to_toml
+from server.config.loader import TABLES, Config, parse_config
 
 HEADER = (
     "# Loket: configuration of this office. Every key is described in the README.\n"
@@ -24,55 +24,12 @@ HEADER = (
 )
 
 
-def hours_text(hours: Hours) -> str:
-    """Hours back to their "07:30-16:00" form."""
-    closes = hours.closes.strftime("%H:%M") if hours.closes else "24:00"
-    return f"{hours.opens.strftime('%H:%M')}-{closes}"
-
-
-def _service_raw(service) -> dict:
-    item = {
-        "code": service.code,
-        "name": service.name,
-        "description": service.description,
-        "standard_wait_minutes": service.standard_wait_minutes,
-        "standard_service_minutes": service.standard_service_minutes,
-        "daily_quota": service.daily_quota,
-        "enabled": service.enabled,
-    }
-    if service.hours is not None:
-        item["hours"] = hours_text(service.hours)
-    if service.retired:
-        item["retired"] = True
-    return item
-
-
 def config_to_raw(config: Config) -> dict:
     """The TOML-shaped mapping of a Config (what loket.toml would hold)."""
-    office = config.office
     return {
-        "office": {
-            "name": office.name,
-            "short_name": office.short_name,
-            "timezone": office.timezone,
-            "hours": hours_text(office.hours),
-            "days": [WEEKDAYS[d] for d in office.days],
-            "running_text": office.running_text,
-            "head_name": office.head_name,
-            "head_nip": office.head_nip,
-        },
-        "queue": dataclasses.asdict(config.queue),
-        "printer": dataclasses.asdict(config.printer),
-        "voice": dataclasses.asdict(config.voice),
-        "security": {
-            **dataclasses.asdict(config.security),
-            "allowed_hosts": list(config.security.allowed_hosts),
-        },
-        "survey": {"mode": config.survey.mode},
-        "backup": dataclasses.asdict(config.backup),
-        "display": {"media": list(config.display.media), "slide_seconds": config.display.slide_seconds},
-        "services": [_service_raw(s) for s in config.all_services],
-        "counters": [{"id": c.id, "name": c.name, "services": list(c.services)} for c in config.counters],
+        **{name: to_toml(getattr(config, name)) for name in TABLES},
+        "services": [to_toml(s) for s in config.all_services],
+        "counters": [to_toml(c) for c in config.counters],
     }
 
 

@@ -7,7 +7,7 @@ import threading
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, session
 
-from server.config.loader import Service
+from server.config.services import Service
 from server.core import queries, storage
 from server.core.errors import LoketError
 from server.core.present import iso, ticket_json
