@@ -4,6 +4,7 @@ signed-in clients and Socket.IO test clients."""
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from flask.testing import FlaskClient
 from server.config.loader import default_toml
 from server.devices.registry import COOKIE
 from server.live.events import socketio
+from server.voice import Announcer
+from server.voice.settings import VoiceSettings
 from server.web.app import create_app
 from server.web.auth import create_user
 
@@ -161,6 +164,26 @@ def issue(client, service: str = "A", priority: bool = False, **extra):
     response = client.post("/api/tickets", json={"service": service, "priority": priority, **extra})
     assert response.status_code == 201, response.get_json()
     return response.get_json()["ticket"]
+
+
+@contextmanager
+def voiced_app(data: Path, clock, background: bool):
+    """The whole Loket app on ``data`` with the voice on."""
+    write_config(data, voice=True)
+    app = make_app(data, clock=clock, background=background)
+    try:
+        yield app
+    finally:
+        app.extensions["loket"].close()
+
+
+@pytest.fixture
+def announcer(tmp_path):
+    """A started :class:`Announcer` with the default voice settings, its files in tmp_path/sounds."""
+    made = Announcer(VoiceSettings(), tmp_path / "sounds")
+    made.start()
+    yield made
+    made.close()
 
 
 # ---- real servers and real Chromium --------------------------------------------------------
