@@ -14,6 +14,8 @@ from flask.testing import FlaskClient
 from server.config.loader import default_toml
 from server.devices.registry import COOKIE
 from server.live.events import socketio
+from server.printing.devices import escpos_printer_module
+from server.printing.settings import PrinterSettings
 from server.voice import Announcer
 from server.voice.settings import VoiceSettings
 from server.web.app import create_app
@@ -164,6 +166,11 @@ def issue(client, service: str = "A", priority: bool = False, **extra):
     response = client.post("/api/tickets", json={"service": service, "priority": priority, **extra})
     assert response.status_code == 201, response.get_json()
     return response.get_json()["ticket"]
+
+
+def dummy_printer(profile: str = PrinterSettings.profile):
+    """python-escpos's Dummy printer: it keeps the bytes it receives in ``.output``."""
+    return escpos_printer_module().Dummy(profile=profile)
 
 
 @contextmanager
