@@ -118,6 +118,18 @@ def anonymous(app):
 
 
 @pytest.fixture
+def reports_app(app):
+    """The app with the reports blueprint (registered by the core once wired), its figure cache
+    emptied so that no earlier test's figures are served."""
+    from server.reports import figures, routes
+
+    if "reporting" not in app.blueprints:
+        app.register_blueprint(routes.bp)
+    figures.clear_cache()
+    return app
+
+
+@pytest.fixture
 def make_user(loket, clock):
     def make(username: str, role: str = "officer", password: str = "rahasia-123") -> str:
         create_user(loket.store, username, password, role, clock())
