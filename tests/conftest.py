@@ -3,7 +3,11 @@ signed-in clients and Socket.IO test clients."""
 
 from __future__ import annotations
 
+import io
+import math
+import random
 import threading
+import wave
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -203,6 +207,43 @@ def announcer(tmp_path):
     made.start()
     yield made
     made.close()
+
+
+def tone_wav(
+    hz: float,
+    seconds: float,
+    peak: float,
+    rate: int,
+    channels: int,
+    width: int,
+    lead: float = 0.3,
+    tail: float = 0.45,
+    seed: int = 1,
+) -> bytes:
+    """Room hiss, a tone with 5 ms fades, room hiss; as a WAV of the given format."""
+    rng = random.Random(seed)
+    values = [rng.uniform(-25, 25) for _ in range(int(lead * rate))]
+    count = int(seconds * rate)
+    fade = int(0.005 * rate)
+    for i in range(count):
+        envelope = min(1.0, i / fade, (count - i) / fade)
+        values.append(peak * 32767 * envelope * math.sin(2 * math.pi * hz * i / rate))
+    values += [rng.uniform(-25, 25) for _ in range(int(tail * rate))]
+    raw = bytearray()
+    for value in values:
+        for _channel in range(channels):
+            if width == 1:
+                raw.append(max(0, min(255, int(value / 256) + 128)))
+            else:
+                wide = int(value) << (8 * (width - 2))
+                raw += wide.to_bytes(width, "little", signed=True)
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(channels)
+        wav.setsampwidth(width)
+        wav.setframerate(rate)
+        wav.writeframes(bytes(raw))
+    return out.getvalue()
 
 
 # ---- real servers and real Chromium --------------------------------------------------------

@@ -30,6 +30,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def loket_cli(*args, env=None, timeout=60, input=None) -> subprocess.CompletedProcess:
+    """Run ``python -m server ARGS`` (the ``loket`` command) from the checkout; text output."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "server", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=input,
+    )
+
+
 class Server:
     """``loket serve`` in a child process; with ``--demo`` unless ``demo=False``, so that the
     browsers and clients of a test, all on this machine, count as enrolled devices."""
