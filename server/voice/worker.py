@@ -35,8 +35,6 @@ _lock = threading.Lock()
 _worker: threading.Thread | None = None
 _busy = threading.Semaphore(1)
 _running: dict[str, float | None] = {"since": None}
-#: Instrumentation for tests: how many syntheses run right now, and the most ever at once.
-stats = {"active": 0, "max_active": 0, "completed": 0}
 #: When a list, each synthesis appends ("start"|"end", seq, text, monotonic time) (for tests).
 trace: list[tuple[str, int, str, float]] | None = None
 
@@ -62,7 +60,6 @@ def _after_fork_in_child() -> None:
     _worker = None
     _pending.clear()
     _running["since"] = None
-    stats["active"] = 0
 
 
 if hasattr(os, "register_at_fork"):
@@ -167,8 +164,6 @@ def _process(job: Job) -> None:
     started = time.perf_counter()
     with _busy:
         _running["since"] = time.monotonic()
-        stats["active"] += 1
-        stats["max_active"] = max(stats["max_active"], stats["active"])
         if trace is not None:
             trace.append(("start", job.seq, job.text, time.monotonic()))
         try:
@@ -178,8 +173,6 @@ def _process(job: Job) -> None:
             run_blocking(synth.synthesise, job)
         finally:
             _running["since"] = None
-            stats["active"] -= 1
-            stats["completed"] += 1
             if trace is not None:
                 trace.append(("end", job.seq, job.text, time.monotonic()))
     job.seconds = time.perf_counter() - started
