@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from test_voice_pack import tone_wav
+from conftest import tone_wav
 
 from bench.voice import time_announcements
 from server.voice import Announcer, assemble

@@ -3,7 +3,12 @@ signed-in clients and Socket.IO test clients."""
 
 from __future__ import annotations
 
+import io
+import math
+import random
 import threading
+import wave
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,6 +18,10 @@ from flask.testing import FlaskClient
 from server.config.loader import default_toml
 from server.devices.registry import COOKIE
 from server.live.events import socketio
+from server.printing.devices import escpos_printer_module
+from server.printing.settings import PrinterSettings
+from server.voice import Announcer
+from server.voice.settings import VoiceSettings
 from server.web.app import create_app
 from server.web.auth import create_user
 
@@ -113,6 +122,18 @@ def anonymous(app):
 
 
 @pytest.fixture
+def reports_app(app):
+    """The app with the reports blueprint (registered by the core once wired), its figure cache
+    emptied so that no earlier test's figures are served."""
+    from server.reports import figures, routes
+
+    if "reporting" not in app.blueprints:
+        app.register_blueprint(routes.bp)
+    figures.clear_cache()
+    return app
+
+
+@pytest.fixture
 def make_user(loket, clock):
     def make(username: str, role: str = "officer", password: str = "rahasia-123") -> str:
         create_user(loket.store, username, password, role, clock())
@@ -163,6 +184,68 @@ def issue(client, service: str = "A", priority: bool = False, **extra):
     return response.get_json()["ticket"]
 
 
+def dummy_printer(profile: str = PrinterSettings.profile):
+    """python-escpos's Dummy printer: it keeps the bytes it receives in ``.output``."""
+    return escpos_printer_module().Dummy(profile=profile)
+
+
+@contextmanager
+def voiced_app(data: Path, clock, background: bool):
+    """The whole Loket app on ``data`` with the voice on."""
+    write_config(data, voice=True)
+    app = make_app(data, clock=clock, background=background)
+    try:
+        yield app
+    finally:
+        app.extensions["loket"].close()
+
+
+@pytest.fixture
+def announcer(tmp_path):
+    """A started :class:`Announcer` with the default voice settings, its files in tmp_path/sounds."""
+    made = Announcer(VoiceSettings(), tmp_path / "sounds")
+    made.start()
+    yield made
+    made.close()
+
+
+def tone_wav(
+    hz: float,
+    seconds: float,
+    peak: float,
+    rate: int,
+    channels: int,
+    width: int,
+    lead: float = 0.3,
+    tail: float = 0.45,
+    seed: int = 1,
+) -> bytes:
+    """Room hiss, a tone with 5 ms fades, room hiss; as a WAV of the given format."""
+    rng = random.Random(seed)
+    values = [rng.uniform(-25, 25) for _ in range(int(lead * rate))]
+    count = int(seconds * rate)
+    fade = int(0.005 * rate)
+    for i in range(count):
+        envelope = min(1.0, i / fade, (count - i) / fade)
+        values.append(peak * 32767 * envelope * math.sin(2 * math.pi * hz * i / rate))
+    values += [rng.uniform(-25, 25) for _ in range(int(tail * rate))]
+    raw = bytearray()
+    for value in values:
+        for _channel in range(channels):
+            if width == 1:
+                raw.append(max(0, min(255, int(value / 256) + 128)))
+            else:
+                wide = int(value) << (8 * (width - 2))
+                raw += wide.to_bytes(width, "little", signed=True)
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(channels)
+        wav.setsampwidth(width)
+        wav.setframerate(rate)
+        wav.writeframes(bytes(raw))
+    return out.getvalue()
+
+
 # ---- real servers and real Chromium --------------------------------------------------------
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -196,20 +279,14 @@ def live_server(tmp_path):
     admin/supervisor ``kepala`` and officers ``petugas1``..``petugas4`` (password rahasia-123)."""
     from servers import ALWAYS_OPEN, Server, free_port
 
+    from server.cli import DEMO_USERS
     from server.core.rules import utc_now
     from server.core.storage import Store
 
     data = tmp_path / "live"
     write_config(data, ALWAYS_OPEN, voice=True)
     store = Store(data / "loket.db")
-    for username, role in [
-        ("admin", "admin"),
-        ("kepala", "supervisor"),
-        ("petugas1", "officer"),
-        ("petugas2", "officer"),
-        ("petugas3", "officer"),
-        ("petugas4", "officer"),
-    ]:
+    for username, role in DEMO_USERS:
         create_user(store, username, "rahasia-123", role, utc_now())
     store.close()
     server = Server(data, free_port())  # --demo: this machine's browsers count as enrolled

@@ -30,6 +30,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def loket_cli(*args, env=None, timeout=60, input=None) -> subprocess.CompletedProcess:
+    """Run ``python -m server ARGS`` (the ``loket`` command) from the checkout; text output."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "server", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=input,
+    )
+
+
 class Server:
     """``loket serve`` in a child process; with ``--demo`` unless ``demo=False``, so that the
     browsers and clients of a test, all on this machine, count as enrolled devices."""
@@ -133,3 +147,64 @@ class FlaskSession:
 
     def get(self, url, timeout=None):
         return self.Response(self.client.get(urlsplit(url).path))
+
+
+# ---- what the tests do against a real server: sign in, take a number, call, watch the TV ----
+
+PASSWORD = "rahasia-123"
+DISPLAY_WAIT_MS = 5000
+
+
+def officer(server, counter: int) -> requests.Session:
+    """A signed-in officer at ``counter`` (petugas1 at Loket 1, ...)."""
+    session = requests.Session()
+    response = session.post(
+        server.url + "/api/login",
+        timeout=5,
+        json={"username": f"petugas{counter}", "password": PASSWORD, "counter": counter},
+    )
+    assert response.status_code == 200, response.text
+    return session
+
+
+def take(server, service: str, priority: bool = False) -> dict:
+    """A visitor takes a number at the kiosk (a priority one for an elderly visitor if asked)."""
+    body = {"service": service, "priority": priority, **({"priority_reason": "lansia"} if priority else {})}
+    response = requests.post(server.url + "/api/tickets", json=body, timeout=5)
+    assert response.status_code == 201, response.text
+    return response.json()["ticket"]
+
+
+def call_next(session: requests.Session, server, counter: int) -> dict:
+    """The officer's "Panggil berikutnya" at ``counter``; someone must be waiting."""
+    response = session.post(f"{server.url}/api/counters/{counter}/call-next", timeout=5)
+    assert response.status_code == 200, response.text
+    ticket = response.json()["ticket"]
+    assert ticket is not None, "nobody waiting"
+    return ticket
+
+
+def ticket_action(session: requests.Session, server, ticket_id: int, action: str) -> dict:
+    """recall, skip, start or finish a ticket as the officer holding it."""
+    response = session.post(f"{server.url}/api/tickets/{ticket_id}/{action}", timeout=5)
+    assert response.status_code == 200, response.text
+    return response.json()["ticket"]
+
+
+def open_display(page, server):
+    """Load /display and wait until it holds the server's state snapshot."""
+    page.goto(server.url + "/display")
+    page.wait_for_function(
+        "() => window.loketDisplay && window.loketDisplay.online && window.loketDisplay.states > 0",
+        timeout=DISPLAY_WAIT_MS,
+    )
+    return page
+
+
+def wait_for_hero(page, number: str, timeout: float = DISPLAY_WAIT_MS, recall: bool | None = None):
+    """Wait until the display's current call is ``number`` (and a recall or not, if given)."""
+    expression = (
+        "([n, r]) => { const h = document.getElementById('hero');"
+        " return h.dataset.number === n && (r === null || h.dataset.recall === String(r)); }"
+    )
+    page.wait_for_function(expression, arg=[number, recall], timeout=timeout, polling="raf")

@@ -114,7 +114,7 @@ def test_voice_preview_says_when_the_voice_is_off(login):
 
 
 def test_voice_preview_speaks_the_unsaved_template(tmp_path, clock):
-    from test_voice_routes import voiced_app
+    from conftest import voiced_app
 
     from server.web.auth import create_user
 

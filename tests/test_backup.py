@@ -5,7 +5,7 @@ import sqlite3
 import threading
 
 from conftest import FakeClock, make_app, write_config
-from test_cli import loket_cli
+from servers import loket_cli
 
 from server.unattended.backup import backup
 

@@ -8,30 +8,11 @@ import re
 import pytest
 import requests
 from playwright.sync_api import Page, expect
+from servers import PASSWORD, officer, take
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "rahasia-123"
 WAIT_MS = 5000
-
-
-def officer(server, counter: int) -> requests.Session:
-    """petugas<counter> signed in at Loket <counter>."""
-    session = requests.Session()
-    response = session.post(
-        server.url + "/api/login",
-        timeout=5,
-        json={"username": f"petugas{counter}", "password": PASSWORD, "counter": counter},
-    )
-    assert response.status_code == 200, response.text
-    return session
-
-
-def take(server, service: str, priority: bool = False) -> dict:
-    body = {"service": service, "priority": priority, **({"priority_reason": "lansia"} if priority else {})}
-    response = requests.post(server.url + "/api/tickets", json=body, timeout=5)
-    assert response.status_code == 201, response.text
-    return response.json()["ticket"]
 
 
 def post(session: requests.Session, server, path: str) -> dict:

@@ -13,22 +13,9 @@ import pytest
 import requests
 import socketio
 from conftest import write_config
-from servers import Server, free_port
+from servers import Server, free_port, loket_cli
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def loket_cli(*args, env=None, timeout=60, input=None):
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "server", *args],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        input=input,
-    )
 
 
 def test_user_add_and_duplicate(tmp_path):

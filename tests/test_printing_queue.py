@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import dummy_printer
 from PIL import Image, ImageOps
 
 from server.printing import (
@@ -21,7 +22,6 @@ from server.printing import (
     PrinterUnavailable,
     PrintQueue,
     TicketPrint,
-    dummy_printer,
     open_printer,
     printer_test_command,
     render_png,
@@ -36,6 +36,16 @@ TIMEOUT = 1.0  # the deadline per ticket in these tests
 #: printer's time): room for them on a busy test machine.
 CPU_SLACK = 0.5
 SUBMIT_LIMIT = 0.05
+
+
+def slow_printer(raw):
+    """An opener of dummy printers whose every write is ``raw(msg)`` (a stall, a long wait)."""
+
+    class Slow(type(dummy_printer())):
+        def _raw(self, msg):
+            raw(msg)
+
+    return lambda settings: Slow(profile=settings.profile)
 
 
 def sample(number: str = "A001") -> TicketPrint:
@@ -291,16 +301,12 @@ def test_printer_that_hangs_up_mid_ticket_fails_and_recovers(lan_printer, print_
 def test_device_blocked_in_the_kernel_is_abandoned_by_the_watchdog(print_queue):
     release = threading.Event()
     shared = dummy_printer()
-
-    class Jammed(type(shared)):
-        def _raw(self, msg):
-            release.wait(30)  # like a write to /dev/usb/lp0 that never returns
-
+    jammed = slow_printer(lambda msg: release.wait(30))  # like a write to /dev/usb/lp0 that never returns
     calls = []
 
     def opener(settings):
         calls.append(settings)
-        return Jammed(profile=settings.profile) if len(calls) == 1 else shared
+        return jammed(settings) if len(calls) == 1 else shared
 
     queue, results = print_queue(
         PrinterSettings(kind="file", path="/dev/null", timeout_seconds=0.5), opener=opener
@@ -319,15 +325,9 @@ def test_device_blocked_in_the_kernel_is_abandoned_by_the_watchdog(print_queue):
 
 def test_full_queue_fails_the_job_at_once(print_queue):
     release = threading.Event()
-    shared = dummy_printer()
-
-    class Slow(type(shared)):
-        def _raw(self, msg):
-            release.wait(5)
-
     queue, results = print_queue(
         PrinterSettings(kind="file", path="/dev/null", timeout_seconds=5),
-        opener=lambda settings: Slow(profile=settings.profile),
+        opener=slow_printer(lambda msg: release.wait(5)),
         max_pending=2,
     )
     try:
@@ -346,15 +346,9 @@ def test_full_queue_fails_the_job_at_once(print_queue):
 
 
 def test_ticket_that_waited_too_long_is_dropped_not_printed(print_queue):
-    shared = dummy_printer()
-
-    class Slow(type(shared)):
-        def _raw(self, msg):
-            time.sleep(0.4)
-
     queue, results = print_queue(
         PrinterSettings(kind="file", path="/dev/null", timeout_seconds=2),
-        opener=lambda settings: Slow(profile=settings.profile),
+        opener=slow_printer(lambda msg: time.sleep(0.4)),
         stale_after_seconds=0.2,
     )
     submit_timed(queue, "1", sample())

@@ -6,10 +6,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import dummy_printer
 from PIL import Image, ImageFont
 
 from server.printing import ticket as ticket_module
-from server.printing.devices import dummy_printer
 from server.printing.job import print_ticket, ticket_bytes
 from server.printing.settings import PrinterSettings
 from server.printing.ticket import (

@@ -23,15 +23,6 @@ T0 = START.timestamp()  # Monday 30 November 2026, 09:00 WIB
 
 
 @pytest.fixture
-def reports_app(app):
-    """The app with the reports blueprint (registered by the core once wired)."""
-    if "reporting" not in app.blueprints:
-        app.register_blueprint(reporting.bp)
-    report_figures.clear_cache()
-    return app
-
-
-@pytest.fixture
 def supervisor(reports_app, login):
     return login("supervisor", counter=None)
 

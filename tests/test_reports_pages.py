@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from test_reports import add_ticket, day_of_tickets, reports_app, supervisor  # noqa: F401
+from test_reports import add_ticket, day_of_tickets, supervisor  # noqa: F401
 
 from server.reports import stats as reports
 

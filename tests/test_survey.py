@@ -9,19 +9,10 @@ import pytest
 from conftest import issue
 
 from server.reports import figures as report_figures
-from server.reports import routes as reporting
 from server.reports import stats as reports
 from server.reports.stats import SurveyResult, ikm_grade, ikm_score
 
 ALL_FOUR = {f"u{i}": 4 for i in range(1, 10)}
-
-
-@pytest.fixture
-def reports_app(app):
-    if "reporting" not in app.blueprints:
-        app.register_blueprint(reporting.bp)
-    report_figures.clear_cache()
-    return app
 
 
 @pytest.fixture

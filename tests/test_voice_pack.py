@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import math
-import random
 import shutil
 import wave
 import zipfile
@@ -18,7 +17,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 import pytest
-from conftest import FakeClock, issue, make_app, write_config
+from conftest import FakeClock, issue, make_app, tone_wav, write_config
 
 from server import cli
 from server.voice import assemble, synth
@@ -35,43 +34,6 @@ CLIPS = {
     "satu": (600.0, 0.35, 0.30, 48000, 1, 3),
     "silakan-menuju": (800.0, 0.55, 0.20, 8000, 1, 1),
 }
-
-
-def tone_wav(
-    hz: float,
-    seconds: float,
-    peak: float,
-    rate: int,
-    channels: int,
-    width: int,
-    lead: float = 0.3,
-    tail: float = 0.45,
-    seed: int = 1,
-) -> bytes:
-    """Room hiss, a tone with 5 ms fades, room hiss; as a WAV of the given format."""
-    rng = random.Random(seed)
-    values = [rng.uniform(-25, 25) for _ in range(int(lead * rate))]
-    count = int(seconds * rate)
-    fade = int(0.005 * rate)
-    for i in range(count):
-        envelope = min(1.0, i / fade, (count - i) / fade)
-        values.append(peak * 32767 * envelope * math.sin(2 * math.pi * hz * i / rate))
-    values += [rng.uniform(-25, 25) for _ in range(int(tail * rate))]
-    raw = bytearray()
-    for value in values:
-        for _channel in range(channels):
-            if width == 1:
-                raw.append(max(0, min(255, int(value / 256) + 128)))
-            else:
-                wide = int(value) << (8 * (width - 2))
-                raw += wide.to_bytes(width, "little", signed=True)
-    out = io.BytesIO()
-    with wave.open(out, "wb") as wav:
-        wav.setnchannels(channels)
-        wav.setsampwidth(width)
-        wav.setframerate(rate)
-        wav.writeframes(bytes(raw))
-    return out.getvalue()
 
 
 def pack_zip(path: Path, clips=CLIPS) -> Path:

@@ -6,7 +6,7 @@ import io
 import zipfile
 
 import pytest
-from test_voice_pack import tone_wav
+from conftest import tone_wav
 
 WAV = tone_wav(440.0, 0.3, 0.5, 22050, 1, 2)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from contextlib import contextmanager
 
 import pytest
+from conftest import voiced_app
 from flask import Flask
 
-from server.voice import Announcer, NullAnnouncer, synth
+from server.voice import Announcer, NullAnnouncer, routes, synth, worker
 from server.voice.routes import bp
 from server.voice.settings import VoiceSettings
 
@@ -20,14 +21,6 @@ def make_app(announcer) -> Flask:
     app.register_blueprint(bp)
     app.extensions["loket_announcer"] = announcer
     return app
-
-
-@pytest.fixture
-def announcer(tmp_path):
-    made = Announcer(VoiceSettings(), tmp_path / "sounds")
-    made.start()
-    yield made
-    made.close()
 
 
 def test_chime(announcer):
@@ -79,21 +72,40 @@ def test_keys_must_be_hex(announcer, path):
         assert response.get_json() == NOT_FOUND
 
 
-def test_a_slow_synthesis_gives_up_after_about_three_seconds(announcer, monkeypatch):
+def test_a_slow_synthesis_is_given_up_on_after_the_wait_and_served_later(announcer, monkeypatch):
+    """The route waits WAIT_SECONDS for a synthesis still running, then answers 404 (the display
+    plays the chime); the file is served once it is made."""
+    assert routes.WAIT_SECONDS == 3.0
+    monkeypatch.setattr(routes, "WAIT_SECONDS", 0.3)  # the same path, without waiting 3 s
+    speaking, release = threading.Event(), threading.Event()
     real = synth._speak_to
 
-    def slow(engine, text, voice, rate, target):
-        time.sleep(4)
+    def held(engine, text, voice, rate, target):
+        speaking.set()
+        release.wait(30)  # released by the test once the route has answered
         real(engine, text, voice, rate, target)
 
-    monkeypatch.setattr(synth, "_speak_to", slow)
-    call = announcer.announce("A022", "Loket 1")
-    started = time.perf_counter()
-    response = make_app(announcer).test_client().get(call.audio_url)
-    waited = time.perf_counter() - started
+    monkeypatch.setattr(synth, "_speak_to", held)
+    waits = []
+    wait_for = announcer.wait_for
+    monkeypatch.setattr(
+        announcer, "wait_for", lambda key, timeout=3.0: waits.append(timeout) or wait_for(key, timeout)
+    )
+    client = make_app(announcer).test_client()
+    try:
+        call = announcer.announce("A022", "Loket 1")
+        assert speaking.wait(10), "the synthesis did not start"
+        response = client.get(call.audio_url)
+        job = worker.pending_job(announcer.path_for(call.key))
+        assert job is not None and not job.done.is_set(), "the route answered only once the synthesis ended"
+    finally:
+        release.set()
     assert response.status_code == 404 and response.get_json() == NOT_FOUND
-    assert 2.5 < waited < 3.8
-    assert announcer.wait_for(call.key, 5) is not None  # it does arrive, later
+    assert response.headers["Cache-Control"] == "no-store"
+    assert waits == [0.3], "the route did not wait WAIT_SECONDS for the file"
+    assert wait_for(call.key, 10) == announcer.path_for(call.key)  # it does arrive, later
+    later = client.get(call.audio_url)
+    assert later.status_code == 200 and later.data == announcer.path_for(call.key).read_bytes()
 
 
 def test_failed_voice_serves_the_chime(tmp_path, monkeypatch):
@@ -117,21 +129,6 @@ def test_null_announcer(tmp_path):
     assert call.audio_url == "/sounds/chime.wav"
     assert client.get(call.audio_url).status_code == 200
     assert client.get(f"/sounds/announcements/{call.key}.wav").status_code == 404
-
-
-@contextmanager
-def voiced_app(data, clock, background: bool):
-    """The whole Loket app on ``data`` with the voice on."""
-    from conftest import write_config
-
-    write_config(data, voice=True)
-    from conftest import make_app as make_office
-
-    app = make_office(data, clock=clock, background=background)
-    try:
-        yield app
-    finally:
-        app.extensions["loket"].close()
 
 
 def test_in_the_loket_app(tmp_path, clock):

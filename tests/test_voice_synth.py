@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from server.voice import Announcer, NullAnnouncer, synth
+from server.voice import Announcer, NullAnnouncer, chime, speaker, synth, worker
 from server.voice import wav as audio
 from server.voice.settings import VoiceSettings
 
@@ -57,21 +57,13 @@ def sox_stat(path: Path) -> dict[str, float]:
     return figures
 
 
-@pytest.fixture
-def announcer(tmp_path):
-    made = Announcer(VoiceSettings(), tmp_path / "sounds")
-    made.start()
-    yield made
-    made.close()
-
-
 # ---- the chime ------------------------------------------------------------------------------
 
 
 def test_shipped_chime_is_the_generated_one(tmp_path):
     from sounds import CHIME_PATH
 
-    fresh = audio.write_chime(tmp_path / "chime.wav")
+    fresh = chime.write_chime(tmp_path / "chime.wav")
     assert fresh.read_bytes() == CHIME_PATH.read_bytes()
 
 
@@ -144,15 +136,21 @@ def test_without_chime_the_file_is_speech_only(tmp_path):
     assert 1.0 < params.nframes / RATE < 6.0
 
 
-def test_prefetch_makes_the_file_before_the_call(announcer):
+def test_prefetch_makes_the_file_before_the_call(announcer, monkeypatch):
     announcer.prefetch("D007", "Loket 3")
     key = announcer.key_for("Nomor antrian, de, tujuh, silakan menuju Loket 3")
     assert announcer.wait_for(key, 10) is not None
-    made = synth.stats["completed"]
+    # from here on, every job handed to the voice worker is seen
+    submitted = []
+    real_submit = worker.submit
+    monkeypatch.setattr(
+        worker, "submit", lambda job, priority: submitted.append(job) or real_submit(job, priority)
+    )
+    hits = announcer.status()["cache_hits"]
     assert announcer.announce("D007", "Loket 3").key == key
     announcer.prefetch("D007", "Loket 3")  # cached: nothing queued
-    time.sleep(0.1)
-    assert synth.stats["completed"] == made
+    assert submitted == [], "a cached call was handed to the voice worker again"
+    assert announcer.status()["cache_hits"] == hits + 2
 
 
 def test_announcements_go_before_prefetches(announcer, monkeypatch):
@@ -197,7 +195,7 @@ def test_a_burst_from_many_threads_is_made_one_at_a_time_in_order(announcer, mon
 
     trace: list = []
     monkeypatch.setattr(synth, "_speak_to", speak)
-    monkeypatch.setattr(synth, "trace", trace)
+    monkeypatch.setattr(worker, "trace", trace)
     results = []
     lock = threading.Lock()
 
@@ -308,10 +306,8 @@ def test_null_announcer(tmp_path):
 
 
 def test_server_output_without_a_speaker_carries_on(tmp_path, monkeypatch, caplog):
-    import server.voice as voice
-
-    monkeypatch.setattr(voice.shutil, "which", lambda name: None)
-    monkeypatch.setattr(voice, "_speaker_warned", False)
+    monkeypatch.setattr(speaker.shutil, "which", lambda name: None)
+    monkeypatch.setattr(speaker, "_speaker_warned", False)
     announcer = Announcer(VoiceSettings(output="server"), tmp_path / "sounds")
     announcer.start()
     first = announcer.announce("A001", "Loket 1")

@@ -1,11 +1,15 @@
 """Ticket printing: one Pillow image for the kiosk preview and the paper, sent off the request path.
 
-The names the rest of Loket uses are re-exported here. python-escpos itself is imported only
-when a printer is opened or bytes are built (see ``devices.py``).
+This package owns the ticket's look (ticket), the printer kinds and python-escpos (devices),
+one print with its deadline (job), the print queue the kiosk's requests hand tickets to (spool),
+the ``[printer]`` settings and ``loket printer test``. It may not touch the queue, the database
+or Flask: it is handed a :class:`TicketPrint` and answers with a :class:`PrintResult`. The
+names the rest of Loket uses are re-exported here. python-escpos itself is imported only when a
+printer is opened or bytes are built (see ``devices.py``).
 """
 
 from server.printing.cli import printer_test_command
-from server.printing.devices import PrinterUnavailable, dummy_printer, open_printer
+from server.printing.devices import PrinterUnavailable, open_printer
 from server.printing.job import PrintFailure, print_ticket, ticket_bytes
 from server.printing.settings import PrinterSettings
 from server.printing.spool import NOT_PRINTED, NullPrintQueue, PrintQueue, PrintResult
@@ -20,7 +24,6 @@ __all__ = [
     "PrinterSettings",
     "PrinterUnavailable",
     "TicketPrint",
-    "dummy_printer",
     "open_printer",
     "print_ticket",
     "printer_test_command",

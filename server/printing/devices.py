@@ -70,11 +70,6 @@ def open_printer(settings: PrinterSettings):
     raise PrinterUnavailable("Printer tidak dipasang", f"no printer device for kind {settings.kind!r}")
 
 
-def dummy_printer(profile: str = PrinterSettings.profile):
-    """A printer that keeps the bytes it receives in ``.output``: for tests and previews."""
-    return escpos_printer_module().Dummy(profile=profile)
-
-
 def _require_optional(module: str, package: str, label: str) -> None:
     from importlib import import_module
 

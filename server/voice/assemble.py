@@ -10,14 +10,12 @@ are kept in memory, keyed by file, size and modification time, so a call only co
 from __future__ import annotations
 
 import math
-import sys
 import threading
-import wave
 from array import array
 from collections import OrderedDict
 from pathlib import Path
 
-from server.voice.wav import RATE, resample
+from server.voice.wav import RATE, read_wav, resample, rms
 
 TARGET_RMS = 3000.0  # about -21 dBFS: speech peaks stay well below full scale
 GAP_SECONDS = 0.1  # between two clips: a natural pause, never more than 150 ms of silence
@@ -28,31 +26,6 @@ MEMO_SIZE = 600
 
 _memo: OrderedDict = OrderedDict()
 _memo_lock = threading.Lock()
-
-
-def read_wav(path: Path) -> tuple[array, int]:
-    """Mono 16-bit samples and the rate of a PCM WAV of 8, 16, 24 or 32 bits, any channel count."""
-    with wave.open(str(path), "rb") as src:
-        channels, width, rate = src.getnchannels(), src.getsampwidth(), src.getframerate()
-        raw = src.readframes(src.getnframes())
-    if width == 1:
-        samples = array("h", ((b - 128) << 8 for b in raw))
-    else:
-        if width in (3, 4):  # keep the two most significant bytes of each little-endian sample
-            wide = bytearray(len(raw) // width * 2)
-            wide[0::2] = raw[width - 2 :: width]
-            wide[1::2] = raw[width - 1 :: width]
-            raw = bytes(wide)
-        elif width != 2:
-            raise ValueError(f"unsupported sample width {width * 8} bits")
-        samples = array("h")
-        samples.frombytes(raw[: len(raw) // 2 * 2])
-        if sys.byteorder == "big":
-            samples.byteswap()
-    if channels > 1:
-        columns = [samples[c::channels] for c in range(channels)]
-        samples = array("h", (sum(frame) // channels for frame in zip(*columns, strict=False)))
-    return samples, rate
 
 
 def _frame_levels(samples: array, frame: int) -> list[float]:
@@ -76,11 +49,6 @@ def trim(samples: array, rate: int = RATE) -> array:
     start = max(0, loud[0] * frame - edge)
     end = min(len(samples), (loud[-1] + 1) * frame + edge)
     return samples[start:end]
-
-
-def rms(samples) -> float:
-    """Root mean square of 16-bit samples."""
-    return math.sqrt(sum(s * s for s in samples) / len(samples)) if samples else 0.0
 
 
 def normalise(samples: array, target: float = TARGET_RMS) -> array:

@@ -7,9 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from server.voice import play_file, synth
-from server.voice import wav as audio
+from server.voice import cache, wav, worker
 from server.voice.settings import VoiceSettings
+from server.voice.speaker import play_file
 
 
 def say_command(
@@ -35,13 +35,13 @@ def say_command(
     from server.voice.pack import VoicePack
 
     pack = VoicePack(pack_dir) if pack_dir is not None else None
-    key = synth.cache_key(
+    key = cache.cache_key(
         text, settings.voice, settings.rate, settings.chime, pack.fingerprint() if pack else ""
     )
     cached = cache_dir / f"{key}.wav"
     started = time.perf_counter()
     if not cached.exists():
-        job = synth.synthesise_now(text, settings.voice, settings.rate, settings.chime, cached, pack=pack)
+        job = worker.synthesise_now(text, settings.voice, settings.rate, settings.chime, cached, pack=pack)
         if not job.ok:
             print(f"Suara tidak dapat dibuat: {job.error}", file=sys.stderr)
             print("Periksa bahwa espeak-ng terpasang (apt-get install espeak-ng).", file=sys.stderr)
@@ -57,7 +57,7 @@ def say_command(
             print(f"Tidak dapat menulis {out}: {exc}", file=sys.stderr)
             return 1
         target = out
-    print(f"{target}  ({audio.duration_of(target):.2f} s, dibuat dalam {elapsed_ms:.0f} ms)")
+    print(f"{target}  ({wav.duration_of(target):.2f} s, dibuat dalam {elapsed_ms:.0f} ms)")
     if play:
         error = play_file(target)
         if error:

@@ -1,8 +1,7 @@
-"""The two-tone chime and the small WAV helpers the voice needs (standard library only).
+"""Small WAV helpers the voice needs (standard library only): read, write, resample, join.
 
-The chime is a soft "ding-dong": about 587 Hz (D5) then 880 Hz (A5), 1.4 s in all, each tone
-with a short attack and an exponential decay, mono 16-bit 22,050 Hz like espeak-ng's output so
-that chime and speech join into one file without resampling.
+Loket's announcement files are mono 16-bit at :data:`RATE` (22,050 Hz, espeak-ng's own rate), so
+that the chime (:mod:`server.voice.chime`), recorded clips and speech join into one file.
 """
 
 from __future__ import annotations
@@ -18,34 +17,7 @@ from pathlib import Path
 RATE = 22050
 CHANNELS = 1
 SAMPLE_WIDTH = 2
-FIRST_HZ = 587.33
-SECOND_HZ = 880.0
-DURATION = 1.4
 GAP_SECONDS = 0.25  # silence between the chime and the voice
-
-
-def chime_samples(
-    rate: int = RATE,
-    first_hz: float = FIRST_HZ,
-    second_hz: float = SECOND_HZ,
-    duration: float = DURATION,
-    peak: float = 0.5,
-) -> array:
-    """The chime as signed 16-bit samples: two tones of equal length, soft attack and decay."""
-    half = int(rate * duration / 2)
-    attack = int(rate * 0.012)
-    out = array("h")
-    for hz in (first_hz, second_hz):
-        for i in range(half):
-            t = i / rate
-            envelope = min(1.0, i / attack) * math.exp(-3.2 * t / (duration / 2))
-            # the release: fade the last 30 ms to zero so the tones join without a click
-            tail = half - i
-            if tail < rate * 0.03:
-                envelope *= tail / (rate * 0.03)
-            value = math.sin(2 * math.pi * hz * t) + 0.18 * math.sin(4 * math.pi * hz * t)
-            out.append(int(round(peak * 32767 * envelope * value / 1.18)))
-    return out
 
 
 def write_wav(path: Path, samples: array, rate: int = RATE) -> None:
@@ -69,30 +41,28 @@ def write_wav(path: Path, samples: array, rate: int = RATE) -> None:
         raise
 
 
-def write_chime(path: Path) -> Path:
-    """Generate the chime into ``path``; return it."""
-    write_wav(Path(path), chime_samples())
-    return Path(path)
-
-
-def read_samples(path: Path) -> tuple[array, int]:
-    """Samples of a WAV as mono 16-bit, with its frame rate. Stereo is mixed down; 8-bit widened."""
+def read_wav(path: Path) -> tuple[array, int]:
+    """Mono 16-bit samples and the rate of a PCM WAV of 8, 16, 24 or 32 bits, any channel count."""
     with wave.open(str(path), "rb") as src:
         channels, width, rate = src.getnchannels(), src.getsampwidth(), src.getframerate()
         raw = src.readframes(src.getnframes())
-    if width == 2:
-        samples = array("h")
-        samples.frombytes(raw)
-        if sys.byteorder == "big":
-            samples.byteswap()
-    elif width == 1:
+    if width == 1:
         samples = array("h", ((b - 128) << 8 for b in raw))
     else:
-        raise ValueError(f"{path}: unsupported sample width {width * 8} bits")
+        if width in (3, 4):  # keep the two most significant bytes of each little-endian sample
+            wide = bytearray(len(raw) // width * 2)
+            wide[0::2] = raw[width - 2 :: width]
+            wide[1::2] = raw[width - 1 :: width]
+            raw = bytes(wide)
+        elif width != 2:
+            raise ValueError(f"unsupported sample width {width * 8} bits")
+        samples = array("h")
+        samples.frombytes(raw[: len(raw) // 2 * 2])
+        if sys.byteorder == "big":
+            samples.byteswap()
     if channels > 1:
-        samples = array(
-            "h", (int(sum(samples[i : i + channels]) / channels) for i in range(0, len(samples), channels))
-        )
+        columns = [samples[c::channels] for c in range(channels)]
+        samples = array("h", (sum(frame) // channels for frame in zip(*columns, strict=False)))
     return samples, rate
 
 
@@ -153,29 +123,3 @@ def _to_le_bytes(samples: array) -> bytes:
         samples = array("h", samples)
         samples.byteswap()
     return samples.tobytes()
-
-
-def main() -> int:
-    """``python -m server.voice.wav [path]``: (re)generate the shipped chime."""
-    from sounds import CHIME_PATH
-
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else CHIME_PATH
-    write_chime(target)
-    print(f"{target}: {duration_of(target):.2f} s")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-__all__ = [
-    "RATE",
-    "chime_samples",
-    "write_chime",
-    "write_wav",
-    "read_samples",
-    "resample",
-    "join",
-    "rms",
-    "duration_of",
-]

@@ -106,6 +106,14 @@ def _page(context: BrowserContext, name: str) -> Page:
     return page
 
 
+def _opened(context: BrowserContext, name: str, address: str, ready: str) -> Page:
+    """A page at ``address`` at the size of the shot ``name``, once ``ready`` (a selector) shows."""
+    page = _page(context, name)
+    page.goto(address)
+    page.wait_for_selector(ready)
+    return page
+
+
 def test_guide_screenshots(office, browser, artifacts):
     folder = GUIDE / "img" if UPDATE else artifacts / "guide"
     folder.mkdir(parents=True, exist_ok=True)
@@ -139,28 +147,23 @@ def test_guide_screenshots(office, browser, artifacts):
         taken.append(_shoot(login, "masuk-petugas", folder))
 
         _sign_in(context, url, "petugas1", counter=1)
-        console = _page(context, "petugas")
-        console.goto(url + "/officer")
-        console.wait_for_selector("[data-console][data-ready=true]")
+        console = _opened(context, "petugas", url + "/officer", "[data-console][data-ready=true]")
         taken.append(_shoot(console, "petugas", folder))
         context.request.post(url + "/api/logout")
 
         _sign_in(context, url, "kepala")
-        board = _page(context, "papan")
-        board.goto(url + "/board")
-        board.wait_for_selector("[data-counters] .counter-card")
+        board = _opened(context, "papan", url + "/board", "[data-counters] .counter-card")
         taken.append(_shoot(board, "papan", folder))
 
-        report = _page(context, "laporan")
-        report.goto(f"{url}/reports?view=month&month={office.month}")
-        report.wait_for_selector("body[data-charts-ready=true]")
+        month = f"{url}/reports?view=month&month={office.month}"
+        report = _opened(context, "laporan", month, "body[data-charts-ready=true]")
         taken.append(_shoot(report, "laporan", folder))
         context.request.post(url + "/api/logout")
 
         _sign_in(context, url, "admin")
-        admin = _page(context, "admin")
-        admin.goto(url + "/admin")
-        admin.wait_for_selector("#tab-services tbody tr, #tab-services [data-service]")
+        admin = _opened(
+            context, "admin", url + "/admin", "#tab-services tbody tr, #tab-services [data-service]"
+        )
         taken.append(_shoot(admin, "admin", folder))
     finally:
         context.close()

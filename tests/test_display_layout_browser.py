@@ -11,7 +11,7 @@ import requests
 from big_office import make_big_office
 from conftest import write_config
 from display_layout_checks import FONT_SIZES, OVERFLOWS, UNCOVERED
-from test_display import open_display, wait_for_hero
+from servers import open_display, wait_for_hero
 
 pytestmark = pytest.mark.browser
 

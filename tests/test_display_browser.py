@@ -8,72 +8,15 @@ import statistics
 import time
 
 import pytest
-import requests
 from display_layout_checks import OVERFLOWS
 from playwright.sync_api import expect
+from servers import call_next, officer, open_display, take, ticket_action, wait_for_hero
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "rahasia-123"
 # The default office: which officer sits at which counter, and a service each counter serves.
 COUNTER_SERVICE = {1: "A", 2: "B", 3: "D", 4: "F"}
 WAIT_MS = 5000
-
-
-# ---- helpers (also used by test_display_sound.py) ------------------------------------------
-
-
-def officer(server, counter: int) -> requests.Session:
-    """A signed-in officer at ``counter`` (petugas1 at Loket 1, ...)."""
-    session = requests.Session()
-    response = session.post(
-        server.url + "/api/login",
-        timeout=5,
-        json={"username": f"petugas{counter}", "password": PASSWORD, "counter": counter},
-    )
-    assert response.status_code == 200, response.text
-    return session
-
-
-def take(server, service: str) -> dict:
-    """A visitor takes a number at the kiosk."""
-    response = requests.post(
-        server.url + "/api/tickets", json={"service": service, "priority": False}, timeout=5
-    )
-    assert response.status_code == 201, response.text
-    return response.json()["ticket"]
-
-
-def call_next(session: requests.Session, server, counter: int) -> dict:
-    response = session.post(f"{server.url}/api/counters/{counter}/call-next", timeout=5)
-    assert response.status_code == 200, response.text
-    ticket = response.json()["ticket"]
-    assert ticket is not None, "nobody waiting"
-    return ticket
-
-
-def ticket_action(session: requests.Session, server, ticket_id: int, action: str) -> dict:
-    response = session.post(f"{server.url}/api/tickets/{ticket_id}/{action}", timeout=5)
-    assert response.status_code == 200, response.text
-    return response.json()["ticket"]
-
-
-def open_display(page, server):
-    """Load /display and wait until it holds the server's state snapshot."""
-    page.goto(server.url + "/display")
-    page.wait_for_function(
-        "() => window.loketDisplay && window.loketDisplay.online && window.loketDisplay.states > 0",
-        timeout=WAIT_MS,
-    )
-    return page
-
-
-def wait_for_hero(page, number: str, timeout: float = WAIT_MS, recall: bool | None = None):
-    expression = (
-        "([n, r]) => { const h = document.getElementById('hero');"
-        " return h.dataset.number === n && (r === null || h.dataset.recall === String(r)); }"
-    )
-    page.wait_for_function(expression, arg=[number, recall], timeout=timeout, polling="raf")
 
 
 def hero(page) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from display_layout_checks import UNCOVERED
-from test_display import call_next, officer, open_display, take, ticket_action, wait_for_hero
+from servers import call_next, officer, open_display, take, ticket_action, wait_for_hero
 
 pytestmark = pytest.mark.browser
 
