@@ -26,12 +26,11 @@ def admin_page(actor):
 
 
 # The sections add their routes to ``bp``, so they are imported once it exists.
-from server.web.admin import audit, counters, logo, media, services, settings, users  # noqa: E402
+from server.web.admin import audit, logo, media, services, settings, users  # noqa: E402
 
 OPENAPI_PATHS = {
     **settings.OPENAPI_PATHS,
     **services.OPENAPI_PATHS,
-    **counters.OPENAPI_PATHS,
     **logo.OPENAPI_PATHS,
     **media.OPENAPI_PATHS,
     **users.OPENAPI_PATHS,

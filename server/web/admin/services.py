@@ -1,4 +1,5 @@
-"""The admin's services: add, edit, retire (kept for past reports) and restore."""
+"""The admin's services (add, edit, retire — kept for past reports — and restore) and counters
+(add, rename or change the services they serve, remove)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import copy
 
 from flask import jsonify
 
+from server.core import storage
 from server.core.errors import LoketError
 from server.web import openapi
 from server.web.admin import bp
@@ -24,8 +26,12 @@ from server.web.api import field, json_body
 from server.web.guard import current_loket, requires
 
 
-def _unknown(code: str) -> LoketError:
+def _unknown_service(code: str) -> LoketError:
     return LoketError("unknown_service", f"Layanan {code} tidak dikenal.", 404)
+
+
+def _unknown_counter(counter_id: int) -> LoketError:
+    return LoketError("unknown_counter", f"Loket {counter_id} tidak dikenal.", 404)
 
 
 @bp.post("/api/admin/services")
@@ -61,7 +67,7 @@ def update_service(code: str, actor):
     data = json_body()
 
     def change(raw):
-        before, after = merge_entry(raw["services"], "code", code, data, _unknown(code))
+        before, after = merge_entry(raw["services"], "code", code, data, _unknown_service(code))
         if data.get("hours") == "":  # the office's hours again
             after.pop("hours", None)
         return before, after
@@ -106,14 +112,60 @@ def restore_service(code: str, actor):
 
 
 def _set_retired(raw: dict, code: str, retired: bool) -> tuple[dict, dict]:
-    index = entry(raw["services"], "code", code, _unknown(code))
+    index = entry(raw["services"], "code", code, _unknown_service(code))
     before = copy.deepcopy(raw["services"][index])
     raw["services"][index]["retired"] = retired
     return before, raw["services"][index]
 
 
+@bp.post("/api/admin/counters")
+@requires("admin")
+def add_counter(actor):
+    """Add a counter (loket)."""
+    data = json_body()
+    counter_id = field(data, "id", int, required=True)
+
+    def change(raw):
+        if find(raw["counters"], "id", counter_id) is not None:
+            raise LoketError("counter_exists", f"Loket {counter_id} sudah ada.", 409)
+        raw["counters"].append(data)
+        raw["counters"].sort(key=lambda c: c["id"] if isinstance(c.get("id"), int) else 0)
+        return None, data
+
+    return jsonify({"settings": apply_change(actor, "add_counter", str(counter_id), change)}), 201
+
+
+@bp.put("/api/admin/counters/<int:counter_id>")
+@requires("admin")
+def update_counter(counter_id: int, actor):
+    """Rename a counter or change the services it serves."""
+    data = json_body()
+
+    def change(raw):
+        return merge_entry(raw["counters"], "id", counter_id, data, _unknown_counter(counter_id))
+
+    return jsonify({"settings": apply_change(actor, "update_counter", str(counter_id), change)})
+
+
+@bp.delete("/api/admin/counters/<int:counter_id>")
+@requires("admin")
+def delete_counter(counter_id: int, actor):
+    """Remove a counter that holds no visitor."""
+    if storage.held_by_counter(current_loket().store.read(), counter_id):
+        raise LoketError("counter_busy", f"Loket {counter_id} sedang melayani pengunjung.", 409)
+
+    def change(raw):
+        index = entry(raw["counters"], "id", counter_id, _unknown_counter(counter_id))
+        return raw["counters"].pop(index), None
+
+    return jsonify({"settings": apply_change(actor, "delete_counter", str(counter_id), change)})
+
+
 _CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
-_UNKNOWN = openapi.error("Layanan tidak dikenal")
+_UNKNOWN_SERVICE = openapi.error("Layanan tidak dikenal")
+
+_COUNTER_ID = {"name": "counter_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_UNKNOWN_COUNTER = openapi.error("Loket tidak dikenal")
 
 OPENAPI_PATHS = {
     "/api/admin/services": {
@@ -134,7 +186,7 @@ OPENAPI_PATHS = {
             "summary": "Ubah layanan",
             "parameters": [_CODE],
             "requestBody": OBJECT_BODY,
-            "responses": {"200": OK, "400": NOT_JSON, **DENIED, "404": _UNKNOWN, "422": INVALID},
+            "responses": {"200": OK, "400": NOT_JSON, **DENIED, "404": _UNKNOWN_SERVICE, "422": INVALID},
         }
     },
     **{
@@ -145,7 +197,7 @@ OPENAPI_PATHS = {
                 "responses": {
                     "200": OK,
                     **DENIED,
-                    "404": _UNKNOWN,
+                    "404": _UNKNOWN_SERVICE,
                     "409": openapi.error(
                         "Masih ada yang menunggu, atau sebuah loket hanya melayani layanan ini"
                     ),
@@ -153,5 +205,36 @@ OPENAPI_PATHS = {
             }
         }
         for action, summary in (("retire", "Istirahatkan layanan"), ("restore", "Aktifkan kembali layanan"))
+    },
+    "/api/admin/counters": {
+        "post": {
+            "summary": "Tambah loket",
+            "requestBody": OBJECT_BODY,
+            "responses": {
+                "201": OK,
+                "400": NOT_JSON,
+                **DENIED,
+                "409": openapi.error("Loket sudah ada"),
+                "422": INVALID,
+            },
+        }
+    },
+    "/api/admin/counters/{counter_id}": {
+        "put": {
+            "summary": "Ubah loket",
+            "parameters": [_COUNTER_ID],
+            "requestBody": OBJECT_BODY,
+            "responses": {"200": OK, "400": NOT_JSON, **DENIED, "404": _UNKNOWN_COUNTER, "422": INVALID},
+        },
+        "delete": {
+            "summary": "Hapus loket",
+            "parameters": [_COUNTER_ID],
+            "responses": {
+                "200": OK,
+                **DENIED,
+                "404": _UNKNOWN_COUNTER,
+                "409": openapi.error("Loket sedang melayani"),
+            },
+        },
     },
 }
