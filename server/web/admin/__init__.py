@@ -1,13 +1,11 @@
 """The admin: the ``/admin`` page and its JSON API under ``/api/admin/`` — settings (office
-profile, queue, printer, voice, display, security, survey), services, counters, users, the logo,
-the TV's media and the audit log. One blueprint, ``admin``; each section is a module that adds its
-routes and its ``OPENAPI_PATHS`` to it.
-
-Every change to loket.toml goes through :func:`server.web.admin.changes.apply_change`: validated
-by the loket.toml loader, saved, applied live and written to the audit log. The package holds no
-SQL (it calls :mod:`server.core.storage`) and emits nothing itself: the screens are told through
-:mod:`server.live.staff`. It may not touch the other blueprints, nor the queue's rules.
-"""
+profile, queue, printer, voice, display, security, survey), services and counters, users, the logo,
+the TV's media and the audit log — as one blueprint, ``admin``, with a module per section that adds
+its routes and its ``OPENAPI_PATHS``. Every change to loket.toml goes through
+:func:`~server.web.admin.changes.apply_change` (validated by the loket.toml loader, saved, applied
+live, audited); the package holds no SQL (it calls :mod:`server.core.storage`), emits nothing
+itself (the screens are told through :mod:`server.live.staff`) and leaves the queue's rules and the
+other blueprints alone."""
 
 from __future__ import annotations
 

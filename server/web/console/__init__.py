@@ -1,11 +1,8 @@
-"""The staff's live screens: the officer's console (``/officer``) at a counter and the
-supervisor's board (``/board``), the small JSON reads they need, and who is signed in at which
-counter (:mod:`~server.web.console.presence`). One blueprint, ``console``.
-
-The queue actions the console takes are the public API of :mod:`server.web.api`; this package only
-reads (through :mod:`server.core.queries`), shapes JSON and pages, and tells the screens of
-sign-ins through :mod:`server.live.staff`. It holds no SQL and emits nothing itself.
-"""
+"""The staff's live screens: the officer's console at a counter (``/officer``), the supervisor's
+board (``/board``), the JSON reads they need, and who is signed in at which counter — one
+blueprint, ``console``. The queue actions the console takes are the public API of
+:mod:`server.web.api`; this package only reads (through :mod:`server.core.queries`), shapes pages
+and JSON, and tells the screens of sign-ins through :mod:`server.live.staff`: no SQL, no emits."""
 
 from __future__ import annotations
 
