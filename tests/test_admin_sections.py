@@ -12,7 +12,7 @@ from conftest import issue
 from PIL import Image
 
 from server.config.loader import load_config
-from server.web import admin_media
+from server.web.admin import media as admin_media
 
 
 def png_bytes(size=(64, 36)) -> bytes:

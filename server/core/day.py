@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from server.config.loader import Config, Service
+from server.config.loader import Config
+from server.config.services import Service
 from server.core import tickets
 from server.core.outcome import Outcome
 from server.core.rules import Status

@@ -11,7 +11,8 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime, time
 
-from server.config.loader import Config, Counter, Service
+from server.config.loader import Config
+from server.config.services import Counter, Service
 from server.core import rules, tickets, waiting
 from server.core.day import Availability, availability
 from server.core.errors import NotFound

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from server.config.loader import Config, Service
+from server.config.loader import Config
+from server.config.services import Service
 from server.core import rules, tickets
 from server.core.actor import Actor
 from server.core.day import close_earlier_days

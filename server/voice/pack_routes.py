@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, jsonify, request, send_file
 from server.core import storage
 from server.core.errors import LoketError
 from server.voice.pack import FOLDER, MAX_ZIP_BYTES, PackError, VoicePack, check_name, needed
-from server.web import auth
+from server.web import auth, guard
 
 bp = Blueprint("voice_pack", __name__)
 
@@ -64,11 +64,10 @@ def word_list() -> list[dict]:
 
 
 @bp.get("/admin/suara")
-def record_page():
+@guard.requires("admin", page="admin")
+def record_page(actor):
     """The "Rekam suara" page; anonymous users sign in first, other roles are refused."""
-    from server.web.admin import admin_only_page
-
-    return admin_only_page("voice_record.html")
+    return guard.page("voice_record.html")
 
 
 @bp.get("/api/admin/voice-pack")

@@ -112,7 +112,7 @@ def _register(app: Flask) -> None:
     from server.unattended import routes as system
     from server.voice.pack_routes import bp as voice_pack_bp
     from server.voice.routes import bp as sounds_bp
-    from server.web import admin, admin_media, api, console, openapi, pages
+    from server.web import admin, api, console, openapi, pages
     from server.web.guide import bp as guide_bp
 
     app.jinja_loader = ChoiceLoader(
@@ -126,7 +126,6 @@ def _register(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(admin.bp)
-    app.register_blueprint(admin_media.bp)
     app.register_blueprint(reporting.bp)
     app.register_blueprint(sounds_bp)
     app.register_blueprint(voice_pack_bp)

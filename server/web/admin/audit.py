@@ -1,0 +1,48 @@
+"""The admin's audit log: every change, with who, when, before and after (append-only)."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from server.core import storage
+from server.core.actor import Actor
+from server.core.errors import LoketError
+from server.core.present import iso
+from server.web import openapi
+from server.web.admin import bp
+from server.web.guard import current_loket, requires
+
+
+def record(conn, actor: Actor, action: str, target: str, before, after) -> None:
+    """Write one change to the audit log, inside the caller's write (``conn``)."""
+    now = current_loket().queue.now().timestamp()
+    storage.add_audit(conn, now, actor.username, action, target, before, after)
+
+
+@bp.get("/api/admin/audit")
+@requires("admin")
+def audit(actor):
+    """The audit log, newest first."""
+    limit = request.args.get("limit", "200")
+    if not limit.isdigit() or not 1 <= int(limit) <= 1000:
+        raise LoketError("invalid_limit", "Parameter 'limit' harus angka 1–1000.", 400)
+    loket = current_loket()
+    entries = storage.audit_entries(loket.store.read(), int(limit))
+    for item in entries:
+        item["at"] = iso(item["at"], loket.queue.config.office.tz)
+    return jsonify({"entries": entries})
+
+
+OPENAPI_PATHS = {
+    "/api/admin/audit": {
+        "get": {
+            "summary": "Log audit",
+            "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+            "responses": {
+                "200": openapi.json_response({"type": "object"}),
+                "400": openapi.error("limit salah"),
+                **openapi.denied("admin"),
+            },
+        }
+    },
+}
