@@ -17,14 +17,15 @@ from flask import Flask
 from server.config.loader import Config, ensure_config, load_config
 from server.core import storage
 from server.core.storage import Store
-from server.live.events import broadcast, publish
+from server.live import events
 from server.printing import NullPrintQueue, PrintQueue, TicketPrint, render_png
 from server.printing.spool import NOT_PRINTED
+from server.serve.memory import give_memory_back
 from server.unattended.clock_guard import guarded_queue
 from server.unattended.watch import Unattended
 from server.voice import Announcer, NullAnnouncer
 from server.voice.pack import FOLDER as VOICE_PACK
-from server.web.auth import FloodGuard, LoginGuard
+from server.web.throttle import FloodGuard, LoginGuard
 
 log = logging.getLogger(__name__)
 
@@ -234,14 +235,7 @@ class Loket:
         )
 
     def _print_result(self, result) -> None:
-        broadcast(
-            "ticket_printed",
-            {
-                "ticket_id": int(result.job_id) if str(result.job_id).isdigit() else result.job_id,
-                "ok": result.ok,
-                "message": result.message,
-            },
-        )
+        events.ticket_printed(result.job_id, result.ok, result.message)
 
     def staffed_counters(self) -> dict[int, str | None]:
         """Counters with an officer now, for the wait estimate: signed in at the counter (within a
@@ -279,7 +273,7 @@ class Loket:
     def _housekeeping(self, interval: float) -> None:
         while not self._stop.wait(interval):
             self.run_housekeeping()
-            _give_memory_back()
+            give_memory_back()
 
     def run_housekeeping(self) -> None:
         """Expire tickets left open from earlier days and tell the screens."""
@@ -288,7 +282,7 @@ class Loket:
             if outcome.changed:
                 log.info("expired %d tickets from earlier days", len(outcome.changed))
                 with self.app.app_context():
-                    publish(outcome, self)
+                    events.publish(outcome, self)
         except Exception:
             log.exception("housekeeping failed")
 
@@ -302,15 +296,3 @@ class Loket:
                 log.exception("closing a worker failed")
         self.store.close()
 
-
-def _give_memory_back() -> None:
-    """After a burst (a flood of connections that are gone now), hand freed memory back to the
-    system: glibc keeps it otherwise, and the server's size would stay at its peak."""
-    import ctypes
-    import gc
-
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (Windows, musl): nothing to do
-        pass
