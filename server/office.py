@@ -295,4 +295,3 @@ class Loket:
             except Exception:
                 log.exception("closing a worker failed")
         self.store.close()
-
