@@ -196,20 +196,14 @@ def live_server(tmp_path):
     admin/supervisor ``kepala`` and officers ``petugas1``..``petugas4`` (password rahasia-123)."""
     from servers import ALWAYS_OPEN, Server, free_port
 
+    from server.cli import DEMO_USERS
     from server.core.rules import utc_now
     from server.core.storage import Store
 
     data = tmp_path / "live"
     write_config(data, ALWAYS_OPEN, voice=True)
     store = Store(data / "loket.db")
-    for username, role in [
-        ("admin", "admin"),
-        ("kepala", "supervisor"),
-        ("petugas1", "officer"),
-        ("petugas2", "officer"),
-        ("petugas3", "officer"),
-        ("petugas4", "officer"),
-    ]:
+    for username, role in DEMO_USERS:
         create_user(store, username, "rahasia-123", role, utc_now())
     store.close()
     server = Server(data, free_port())  # --demo: this machine's browsers count as enrolled

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from server.devices.registry import KINDS
+from server.serve.data_folder import add_data_argument
+
 
 def add_arguments(commands) -> None:
     """The ``device`` subcommand and its ``add``."""
@@ -11,8 +14,8 @@ def add_arguments(commands) -> None:
     device_commands = device.add_subparsers(dest="device_command", required=True)
     add = device_commands.add_parser("add", help="enroll a device and print its token once")
     add.add_argument("name")
-    add.add_argument("--kind", required=True, choices=["kiosk", "display", "tablet"])
-    add.add_argument("--data")
+    add.add_argument("--kind", required=True, choices=KINDS)
+    add_data_argument(add)
 
 
 def run(args: argparse.Namespace, data_dir) -> int:
