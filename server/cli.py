@@ -12,7 +12,7 @@ from pathlib import Path
 
 from server.core.errors import ConfigError, LoketError
 from server.serve import data_folder
-from server.serve.data_folder import add_data_argument
+from server.serve.data_folder import add_action, add_data_argument
 
 DEMO_USERS = [
     ("admin", "admin"),
@@ -42,17 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--dev", action="store_true", help="use Werkzeug's development server")
 
-    user = commands.add_parser("user", help="manage users")
-    user_commands = user.add_subparsers(dest="user_command", required=True)
-    add = user_commands.add_parser("add", help="add a user; password from $LOKET_PASSWORD or asked")
+    add = add_action(
+        commands, "user", "add", "manage users", "add a user; password from $LOKET_PASSWORD or asked"
+    )
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=ROLES)
-    add_data_argument(add)
-
-    printer = commands.add_parser("printer", help="the ticket printer")
-    printer_commands = printer.add_subparsers(dest="printer_command", required=True)
-    test = printer_commands.add_parser("test", help="print a test ticket and report the result")
-    add_data_argument(test)
+    add_action(commands, "printer", "test", "the ticket printer", "print a test ticket and report the result")
 
     say = commands.add_parser("say", help="speak or write a test announcement")
     say.add_argument("text")
@@ -207,17 +202,12 @@ def cmd_user_add(args) -> int:
 
 def cmd_printer_test(args) -> int:
     """``loket printer test``: print a test ticket now, report success or the exact failure."""
-    from server.office import prepare_data_dir
+    from server.office import prepare_data_dir, printer_settings
     from server.printing.cli import printer_test_command
 
     data_dir = data_folder.data_dir(args.data)
     config = prepare_data_dir(data_dir)
-    settings = config.printer
-    if settings.kind == "file" and settings.path and not os.path.isabs(settings.path):
-        from dataclasses import replace
-
-        settings = replace(settings, path=str(data_dir / settings.path))
-    return printer_test_command(settings, config.office.name)
+    return printer_test_command(printer_settings(config, data_dir), config.office.name)
 
 
 def cmd_say(args) -> int:

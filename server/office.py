@@ -9,6 +9,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -58,6 +59,14 @@ def prepare_data_dir(data_dir: Path, demo: bool = False) -> Config:
     return load_config(ensure_config(data_dir, demo))
 
 
+def printer_settings(config: Config, data_dir: Path):
+    """The ``[printer]`` settings, a file printer's relative path taken inside the data folder."""
+    settings = config.printer
+    if settings.kind == "file" and settings.path and not os.path.isabs(settings.path):
+        settings = replace(settings, path=str(data_dir / settings.path))
+    return settings
+
+
 class Loket:
     """One running office: its database, queue, voice and printer, and their background work."""
 
@@ -97,12 +106,7 @@ class Loket:
     def _make_printer(self, config: Config):
         if config.printer.kind == "none":
             return NullPrintQueue(config.printer)
-        settings = config.printer
-        if settings.kind == "file" and settings.path and not os.path.isabs(settings.path):
-            from dataclasses import replace
-
-            settings = replace(settings, path=str(self.data_dir / settings.path))
-        return PrintQueue(settings, on_result=self._print_result)
+        return PrintQueue(printer_settings(config, self.data_dir), on_result=events.ticket_printed)
 
     # ---- live reconfiguration --------------------------------------------------------------
 
@@ -233,9 +237,6 @@ class Loket:
                 footer="Tes printer berhasil.",
             ),
         )
-
-    def _print_result(self, result) -> None:
-        events.ticket_printed(result.job_id, result.ok, result.message)
 
     def staffed_counters(self) -> dict[int, str | None]:
         """Counters with an officer now, for the wait estimate: signed in at the counter (within a

@@ -71,10 +71,12 @@ def queue_changed(loket) -> None:
     loop.on_loop(positions.poke, loket)
 
 
-def ticket_printed(job_id, ok: bool, message: str | None) -> None:
-    """The printer's result for a ticket (the kiosk that issued it shows a failure)."""
+def ticket_printed(result) -> None:
+    """The printer's result (``job_id``, ``ok``, ``message``) for a ticket: the kiosk that issued
+    it shows a failure."""
+    job_id = result.job_id
     ticket_id = int(job_id) if str(job_id).isdigit() else job_id
-    broadcast("ticket_printed", {"ticket_id": ticket_id, "ok": ok, "message": message})
+    broadcast("ticket_printed", {"ticket_id": ticket_id, "ok": result.ok, "message": result.message})
 
 
 # ---- coalesced broadcasts --------------------------------------------------------------------

@@ -16,6 +16,16 @@ def add_data_argument(parser) -> None:
     parser.add_argument("--data", help=DATA_HELP)
 
 
+def add_action(commands, command: str, action: str, help: str, action_help: str):
+    """A two-word subcommand working on a data folder (``loket user add``, ``loket device
+    add``): its parser, with ``--data`` already added."""
+    parser = commands.add_parser(command, help=help)
+    actions = parser.add_subparsers(dest=f"{command}_command", required=True)
+    sub = actions.add_parser(action, help=action_help)
+    add_data_argument(sub)
+    return sub
+
+
 def data_dir(value: str | None) -> Path:
     """The data folder a command works on: ``value`` (its ``--data``), else the default."""
     from server.office import default_data_dir

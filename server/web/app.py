@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, jsonify, request
 from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException
 
 from server.core import rules
 from server.core.errors import LoketError
 from server.office import Loket, default_data_dir, prepare_data_dir, secret_key
+from server.web.guard import current_loket
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ def _database_error(error: sqlite3.OperationalError):
         request.method,
         request.path,
         error,
-        why_writes_fail(current_app.extensions["loket"].data_dir, error),
+        why_writes_fail(current_loket().data_dir, error),
     )
     body = {
         "error": {
