@@ -204,10 +204,9 @@ def _still_active() -> bool:
 
 
 def require_actor(store: Store, roles: tuple[str, ...] = ROLES) -> Actor:
-    """The signed-in actor with one of ``roles``: 401 without a session, 403 with the wrong role."""
-    actor = current_actor(store)
-    if actor is None:
-        raise LoketError("unauthenticated", "Silakan masuk terlebih dahulu.", 401)
-    if actor.role not in roles:
-        raise LoketError("forbidden", "Anda tidak berhak melakukan tindakan ini.", 403)
-    return actor
+    """The signed-in actor with one of ``roles``: 401 without a session, 403 with the wrong role.
+    The same as :func:`server.web.guard.require` (``store`` is the running office's); views say
+    it with :func:`server.web.guard.requires`."""
+    from server.web.guard import require
+
+    return require(*roles)
