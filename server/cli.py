@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
     if words[:1] == ["serve"] and "--dev" not in words and sys.platform != "win32":
         # gevent's patches go in before anything else is imported, as gevent asks
-        # (server/gworker.py says which).
+        # (server/serve/gworker.py says which).
         from server.serve.gworker import patch
 
         patch()
