@@ -22,7 +22,7 @@ def test_wheel_contains_the_screens_and_sounds(tmp_path):
     [wheel] = list(tmp_path.glob("loket-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = [
-        "server/app.py",
+        "server/web/app.py",
         "server/templates/base.html",
         "server/static/vendor/socket.io.min.js",
         "kiosk/templates/kiosk.html",

@@ -43,7 +43,7 @@ _MD_LINK = re.compile(r"^(?:\./)?([a-z0-9-]+|README)\.md(#[a-z0-9_-]+)?$", re.IG
 def guide_dir() -> Path:
     """Where the guide's Markdown lives: the repository's docs/panduan (a clone, the usual
     install), else the copy a wheel installs under ``share/loket/panduan``."""
-    beside = Path(__file__).resolve().parent.parent / "docs" / "panduan"
+    beside = Path(__file__).resolve().parents[2] / "docs" / "panduan"
     if beside.is_dir():
         return beside
     return Path(sys.prefix) / "share" / "loket" / "panduan"
