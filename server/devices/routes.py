@@ -75,8 +75,9 @@ def _auto_enroll(response):
         and is_local(request.environ)
         and current_loket().devices.lookup(token_from(request.environ)) is None
     ):
-        now = current_loket().queue.now().timestamp()
-        _device, token = current_loket().devices.add(f"{kind} demo (PC server)", kind, now, by="demo")
+        loket = current_loket()
+        now = loket.queue.now().timestamp()
+        _device, token = loket.devices.add(f"{kind} demo (PC server)", kind, now, by="demo")
         _set_cookie(response, token)
     return response
 
@@ -97,10 +98,9 @@ def enroll():
     kind = field(json_body(), "kind", str, required=True)
     if kind not in KINDS:
         raise LoketError("invalid_kind", "Jenis perangkat harus kiosk, display atau tablet.", 422)
-    current_loket().enroll_guard.check(request.remote_addr or "")
-    token, code = current_loket().devices.request(
-        kind, request.remote_addr or "", current_loket().queue.now().timestamp()
-    )
+    loket, address = current_loket(), request.remote_addr or ""
+    loket.enroll_guard.check(address)
+    token, code = loket.devices.request(kind, address, loket.queue.now().timestamp())
     return _set_cookie(jsonify({"pending": {"code": code, "kind": kind}}), token), 201
 
 

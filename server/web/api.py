@@ -81,19 +81,20 @@ def issue_ticket():
     """The kiosk takes a number for a visitor."""
     from server.devices.routes import device_key, require_kiosk
 
+    loket = current_loket()
     # Per device, not per address: the simulator and the kiosk on one PC count apart.
-    current_loket().kiosk_guard.check(device_key(require_kiosk()))
+    loket.kiosk_guard.check(device_key(require_kiosk()))
     data = json_body()
     service = field(data, "service", str, required=True)
     priority = field(data, "priority", bool, default=False)
     reason = field(data, "priority_reason", str) if priority else None
-    outcome = current_loket().queue.issue(service, priority, reason)
+    outcome = loket.queue.issue(service, priority, reason)
     events.publish(outcome)
     ticket = outcome.ticket
-    body = ticket_with_position(ticket, current_loket().queue, at_issue=True)
+    body = ticket_with_position(ticket, loket.queue, at_issue=True)
     body["status_url"] = url_for("pages.ticket_status", token=ticket.token, _external=True)
     body["preview_url"] = url_for("pages.ticket_image", token=ticket.token)
-    body["print"] = current_loket().print_ticket(ticket, body)
+    body["print"] = loket.print_ticket(ticket, body)
     return jsonify({"ticket": body}), 201
 
 
@@ -126,20 +127,21 @@ def login():
     username = field(data, "username", str, required=True)
     password = field(data, "password", str, required=True)
     counter_id = field(data, "counter", int)
-    store = current_loket().store
-    guard, address = current_loket().login_guard, request.remote_addr or ""
+    loket = current_loket()
+    store = loket.store
+    guard, address = loket.login_guard, request.remote_addr or ""
     with guard.attempt(username, address):
         user = auth.authenticate(store, username, password)
     if user is None:
         raise LoketError("invalid_credentials", "Nama pengguna atau kata sandi salah.", 401)
     if counter_id is not None:
-        if current_loket().queue.config.counter(counter_id) is None:
+        if loket.queue.config.counter(counter_id) is None:
             raise LoketError("unknown_counter", f"Loket {counter_id} tidak dikenal.", 422)
         allowed = user.get("counters")
         if user["role"] == "officer" and allowed and counter_id not in allowed:
             raise LoketError("forbidden", f"Anda tidak terdaftar untuk Loket {counter_id}.", 403)
     guard.succeeded(username, address)
-    auth.sign_in(user, counter_id, current_loket().queue.now().timestamp(), store)
+    auth.sign_in(user, counter_id, loket.queue.now().timestamp(), store)
     return jsonify({"user": {"username": user["username"], "role": user["role"], "counter": counter_id}})
 
 
