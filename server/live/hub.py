@@ -71,6 +71,10 @@ def init_app(app, loket) -> None:
         async_mode="gevent" if loop.gevent_active() else "threading",
         max_http_buffer_size=MAX_MESSAGE_BYTES,
     )  # Origin: this server's own only
-    security = lambda: (loket.config.security.sockets_per_address, loket.config.security.anonymous_sockets)  # noqa: E731
-    app.extensions["loket_sockets"] = gate = SocketGate(app.wsgi_app, trusted_client(app, loket), security)
+
+    def limits() -> tuple[int, int]:  # read at each request: a changed configuration applies at once
+        security = loket.config.security
+        return security.sockets_per_address, security.anonymous_sockets
+
+    app.extensions["loket_sockets"] = gate = SocketGate(app.wsgi_app, trusted_client(app, loket), limits)
     app.wsgi_app = gate
