@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 from server.core.errors import ConfigError, LoketError
+from server.serve import data_folder
+from server.serve.data_folder import add_action, add_data_argument
 
 DEMO_USERS = [
     ("admin", "admin"),
@@ -22,21 +24,17 @@ DEMO_USERS = [
 ]
 
 
-def _data_dir(value: str | None) -> Path:
-    from server.office import default_data_dir
-
-    return Path(value) if value else default_data_dir()
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
+    from server.core.actor import ROLES  # not at the top: gevent patches before it loads
+
     parser = argparse.ArgumentParser(prog="loket", description="Loket: antrian PTSP.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="serve the office (kiosk, display, officers, API)")
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0: the LAN)")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--data", help="data folder (default $LOKET_DATA, else ./loket-data)")
+    add_data_argument(serve)
     serve.add_argument(
         "--demo",
         action="store_true",
@@ -44,21 +42,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--dev", action="store_true", help="use Werkzeug's development server")
 
-    user = commands.add_parser("user", help="manage users")
-    user_commands = user.add_subparsers(dest="user_command", required=True)
-    add = user_commands.add_parser("add", help="add a user; password from $LOKET_PASSWORD or asked")
+    add = add_action(
+        commands, "user", "add", "manage users", "add a user; password from $LOKET_PASSWORD or asked"
+    )
     add.add_argument("username")
-    add.add_argument("--role", required=True, choices=["officer", "supervisor", "admin"])
-    add.add_argument("--data")
-
-    printer = commands.add_parser("printer", help="the ticket printer")
-    printer_commands = printer.add_subparsers(dest="printer_command", required=True)
-    test = printer_commands.add_parser("test", help="print a test ticket and report the result")
-    test.add_argument("--data")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add_action(commands, "printer", "test", "the ticket printer", "print a test ticket and report the result")
 
     say = commands.add_parser("say", help="speak or write a test announcement")
     say.add_argument("text")
-    say.add_argument("--data")
+    add_data_argument(say)
     say.add_argument("--out", help="write the WAV (chime + voice) here")
     say.add_argument("--play", action="store_true", help="play it on this computer's speaker")
     voice = commands.add_parser("voice", help="the office's voice pack (recorded words)")
@@ -69,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub = voice_commands.add_parser(action, help=helptext)
         sub.add_argument("pack", metavar="PACK.zip")
-        sub.add_argument("--data")
+        add_data_argument(sub)
     from server import simulate
 
     sim = commands.add_parser(
@@ -82,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     devices_cli.add_arguments(commands)
     backup = commands.add_parser("backup", help="copy the database consistently while serving")
     backup.add_argument("dest", help="folder to write the copy into (created if missing)")
-    backup.add_argument("--data")
+    add_data_argument(backup)
     from server.unattended import cli as cli_system
 
     cli_system.add_commands(commands)  # restore, service install
@@ -94,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
     if words[:1] == ["serve"] and "--dev" not in words and sys.platform != "win32":
         # gevent's patches go in before anything else is imported, as gevent asks
-        # (server/gworker.py says which).
+        # (server/serve/gworker.py says which).
         from server.serve.gworker import patch
 
         patch()
@@ -113,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "voice":
             from server.voice.cli import pack_command
 
-            return pack_command(args.voice_command, Path(args.pack), _data_dir(args.data))
+            return pack_command(args.voice_command, Path(args.pack), data_folder.data_dir(args.data))
         if args.command in ("restore", "service"):
             from server.unattended import cli as cli_system
 
@@ -121,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "device":
             from server.devices import cli as devices_cli
 
-            return devices_cli.run(args, _data_dir(args.data))
+            return devices_cli.run(args, data_folder.data_dir(args.data))
         if args.command == "simulate":
             from server import simulate
 
@@ -138,24 +131,20 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_serve(args) -> int:
     """``loket serve``: prepare the data folder, make sure someone can sign in, serve."""
     from server.office import prepare_data_dir
-    from server.serve.runner import DataDirLock, DataDirLocked, serve
+    from server.serve.runner import serve
 
     # Before any worker starts (python-escpos would otherwise install its own default handler).
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    data_dir = _data_dir(args.data)
+    data_dir = data_folder.data_dir(args.data)
     prepare_data_dir(data_dir, demo=args.demo)
-    lock = DataDirLock(data_dir)
     try:
-        lock.acquire()
-    except DataDirLocked as exc:
+        with data_folder.DataDirLock(data_dir):
+            _first_users(data_dir, args.demo)
+            print(f"Loket: data folder {data_dir.resolve()}", flush=True)
+            return serve(data_dir, args.host, args.port, dev=args.dev, demo=args.demo)
+    except data_folder.DataDirLocked as exc:
         print(f"loket: {exc}", file=sys.stderr)
         return 1
-    try:
-        _first_users(data_dir, args.demo)
-        print(f"Loket: data folder {data_dir.resolve()}", flush=True)
-        return serve(data_dir, args.host, args.port, dev=args.dev, demo=args.demo)
-    finally:
-        lock.release()
 
 
 def _first_users(data_dir: Path, demo: bool) -> None:
@@ -191,7 +180,7 @@ def cmd_user_add(args) -> int:
     from server.office import DB_NAME, prepare_data_dir
     from server.web import auth
 
-    data_dir = _data_dir(args.data)
+    data_dir = data_folder.data_dir(args.data)
     prepare_data_dir(data_dir)
     password = os.environ.get("LOKET_PASSWORD")
     if password is None:
@@ -213,17 +202,12 @@ def cmd_user_add(args) -> int:
 
 def cmd_printer_test(args) -> int:
     """``loket printer test``: print a test ticket now, report success or the exact failure."""
-    from server.office import prepare_data_dir
+    from server.office import prepare_data_dir, printer_settings
     from server.printing.cli import printer_test_command
 
-    data_dir = _data_dir(args.data)
+    data_dir = data_folder.data_dir(args.data)
     config = prepare_data_dir(data_dir)
-    settings = config.printer
-    if settings.kind == "file" and settings.path and not os.path.isabs(settings.path):
-        from dataclasses import replace
-
-        settings = replace(settings, path=str(data_dir / settings.path))
-    return printer_test_command(settings, config.office.name)
+    return printer_test_command(printer_settings(config, data_dir), config.office.name)
 
 
 def cmd_say(args) -> int:
@@ -231,7 +215,7 @@ def cmd_say(args) -> int:
     from server.office import prepare_data_dir
     from server.voice.cli import say_command
 
-    data_dir = _data_dir(args.data)
+    data_dir = data_folder.data_dir(args.data)
     config = prepare_data_dir(data_dir)
     cache = data_dir / "sounds"
     cache.mkdir(exist_ok=True)
@@ -245,7 +229,7 @@ def cmd_backup(args) -> int:
     """``loket backup DEST``: a consistent copy of the database, safe while the server runs."""
     from server.unattended.backup import backup
 
-    data_dir = _data_dir(args.data)
+    data_dir = data_folder.data_dir(args.data)
     try:
         copied = backup(data_dir, Path(args.dest))
     except (FileNotFoundError, RuntimeError, OSError) as exc:

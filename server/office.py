@@ -9,6 +9,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -17,14 +18,15 @@ from flask import Flask
 from server.config.loader import Config, ensure_config, load_config
 from server.core import storage
 from server.core.storage import Store
-from server.live.events import broadcast, publish
+from server.live import events
 from server.printing import NullPrintQueue, PrintQueue, TicketPrint, render_png
 from server.printing.spool import NOT_PRINTED
+from server.serve.memory import give_memory_back
 from server.unattended.clock_guard import guarded_queue
 from server.unattended.watch import Unattended
 from server.voice import Announcer, NullAnnouncer
 from server.voice.pack import FOLDER as VOICE_PACK
-from server.web.auth import FloodGuard, LoginGuard
+from server.web.throttle import FloodGuard, LoginGuard
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,14 @@ def prepare_data_dir(data_dir: Path, demo: bool = False) -> Config:
     data_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(data_dir, 0o700)
     return load_config(ensure_config(data_dir, demo))
+
+
+def printer_settings(config: Config, data_dir: Path):
+    """The ``[printer]`` settings, a file printer's relative path taken inside the data folder."""
+    settings = config.printer
+    if settings.kind == "file" and settings.path and not os.path.isabs(settings.path):
+        settings = replace(settings, path=str(data_dir / settings.path))
+    return settings
 
 
 class Loket:
@@ -96,12 +106,7 @@ class Loket:
     def _make_printer(self, config: Config):
         if config.printer.kind == "none":
             return NullPrintQueue(config.printer)
-        settings = config.printer
-        if settings.kind == "file" and settings.path and not os.path.isabs(settings.path):
-            from dataclasses import replace
-
-            settings = replace(settings, path=str(self.data_dir / settings.path))
-        return PrintQueue(settings, on_result=self._print_result)
+        return PrintQueue(printer_settings(config, self.data_dir), on_result=events.ticket_printed)
 
     # ---- live reconfiguration --------------------------------------------------------------
 
@@ -233,16 +238,6 @@ class Loket:
             ),
         )
 
-    def _print_result(self, result) -> None:
-        broadcast(
-            "ticket_printed",
-            {
-                "ticket_id": int(result.job_id) if str(result.job_id).isdigit() else result.job_id,
-                "ok": result.ok,
-                "message": result.message,
-            },
-        )
-
     def staffed_counters(self) -> dict[int, str | None]:
         """Counters with an officer now, for the wait estimate: signed in at the counter (within a
         session's lifetime), or calling there within the idle time (a session from before a
@@ -279,7 +274,7 @@ class Loket:
     def _housekeeping(self, interval: float) -> None:
         while not self._stop.wait(interval):
             self.run_housekeeping()
-            _give_memory_back()
+            give_memory_back()
 
     def run_housekeeping(self) -> None:
         """Expire tickets left open from earlier days and tell the screens."""
@@ -288,7 +283,7 @@ class Loket:
             if outcome.changed:
                 log.info("expired %d tickets from earlier days", len(outcome.changed))
                 with self.app.app_context():
-                    publish(outcome, self)
+                    events.publish(outcome, self)
         except Exception:
             log.exception("housekeeping failed")
 
@@ -301,16 +296,3 @@ class Loket:
             except Exception:
                 log.exception("closing a worker failed")
         self.store.close()
-
-
-def _give_memory_back() -> None:
-    """After a burst (a flood of connections that are gone now), hand freed memory back to the
-    system: glibc keeps it otherwise, and the server's size would stay at its peak."""
-    import ctypes
-    import gc
-
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (Windows, musl): nothing to do
-        pass

@@ -9,7 +9,7 @@ import sqlite3
 from conftest import issue, make_app, write_config
 
 from server.cli import main
-from server.serve.runner import DataDirLock
+from server.serve.data_folder import DataDirLock
 from server.unattended.service_unit import install
 
 

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import argparse
 
+from server.devices.registry import KINDS
+from server.serve.data_folder import add_action
+
 
 def add_arguments(commands) -> None:
     """The ``device`` subcommand and its ``add``."""
-    device = commands.add_parser("device", help="enroll the office's kiosks, TVs and counter tablets")
-    device_commands = device.add_subparsers(dest="device_command", required=True)
-    add = device_commands.add_parser("add", help="enroll a device and print its token once")
+    add = add_action(
+        commands,
+        "device",
+        "add",
+        "enroll the office's kiosks, TVs and counter tablets",
+        "enroll a device and print its token once",
+    )
     add.add_argument("name")
-    add.add_argument("--kind", required=True, choices=["kiosk", "display", "tablet"])
-    add.add_argument("--data")
+    add.add_argument("--kind", required=True, choices=KINDS)
 
 
 def run(args: argparse.Namespace, data_dir) -> int:

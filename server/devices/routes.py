@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
+from server.core.actions import Actor
 from server.core.errors import LoketError
 from server.devices.registry import COOKIE, COOKIE_DAYS, KINDS, is_local, token_from
-from server.web import auth
+from server.web import openapi
+from server.web.api import field, json_body
+from server.web.guard import current_loket, requires
 
 bp = Blueprint("devices", __name__)
 
@@ -23,14 +26,10 @@ LOCAL = {"id": None, "name": "PC server (demo)", "kind": "local"}
 AUTO_ENROLL = {"/kiosk": "kiosk", "/display": "display"}
 
 
-def _loket():
-    return current_app.extensions["loket"]
-
-
 def current_device() -> dict | None:
     """The enrolled device of this request; in demo mode, this machine counts as one."""
     if "device" not in g:
-        device = _loket().devices.lookup(token_from(request.environ))
+        device = current_loket().devices.lookup(token_from(request.environ))
         if device is None and current_app.config.get("LOKET_DEMO") and is_local(request.environ):
             device = LOCAL
         g.device = device
@@ -74,10 +73,11 @@ def _auto_enroll(response):
         and response.status_code == 200
         and current_app.config.get("LOKET_DEMO")
         and is_local(request.environ)
-        and _loket().devices.lookup(token_from(request.environ)) is None
+        and current_loket().devices.lookup(token_from(request.environ)) is None
     ):
-        now = _loket().queue.now().timestamp()
-        _device, token = _loket().devices.add(f"{kind} demo (PC server)", kind, now, by="demo")
+        loket = current_loket()
+        now = loket.queue.now().timestamp()
+        _device, token = loket.devices.add(f"{kind} demo (PC server)", kind, now, by="demo")
         _set_cookie(response, token)
     return response
 
@@ -88,134 +88,120 @@ def me():
     device = current_device()
     if device is not None:
         return jsonify({"device": {"name": device["name"], "kind": device["kind"]}, "pending": None})
-    pending = _loket().devices.pending_code(token_from(request.environ))
+    pending = current_loket().devices.pending_code(token_from(request.environ))
     return jsonify({"device": None, "pending": pending})
 
 
 @bp.post("/api/devices/enroll")
 def enroll():
     """A screen asks to be enrolled; it shows the code until an admin approves it."""
-    from server.web.api import field, json_body
-
     kind = field(json_body(), "kind", str, required=True)
     if kind not in KINDS:
         raise LoketError("invalid_kind", "Jenis perangkat harus kiosk, display atau tablet.", 422)
-    _loket().enroll_guard.check(request.remote_addr or "")
-    token, code = _loket().devices.request(kind, request.remote_addr or "", _loket().queue.now().timestamp())
+    loket, address = current_loket(), request.remote_addr or ""
+    loket.enroll_guard.check(address)
+    token, code = loket.devices.request(kind, address, loket.queue.now().timestamp())
     return _set_cookie(jsonify({"pending": {"code": code, "kind": kind}}), token), 201
 
 
-def _admin():
-    return auth.require_actor(_loket().store, roles=("admin",))
-
-
 @bp.get("/api/admin/devices")
-def listing():
+@requires("admin")
+def listing(actor: Actor):
     """Every device, pending requests first."""
-    _admin()
-    return jsonify({"devices": _loket().devices.listing()})
+    return jsonify({"devices": current_loket().devices.listing()})
 
 
 @bp.post("/api/admin/devices")
-def add():
+@requires("admin")
+def add(actor: Actor):
     """Enroll a device by hand; its token is shown once."""
-    from server.web.api import field, json_body
-
-    actor = _admin()
     data = json_body()
-    device, token = _loket().devices.add(
+    device, token = current_loket().devices.add(
         field(data, "name", str, required=True),
         field(data, "kind", str, required=True),
-        _loket().queue.now().timestamp(),
+        current_loket().queue.now().timestamp(),
         by=actor.username,
     )
     return jsonify({"device": device, "token": token}), 201
 
 
 @bp.post("/api/admin/devices/approve")
-def approve():
+@requires("admin")
+def approve(actor: Actor):
     """Approve the code a screen shows, giving the device its name."""
-    from server.web.api import field, json_body
-
-    actor = _admin()
     data = json_body()
-    device = _loket().devices.approve(
+    device = current_loket().devices.approve(
         field(data, "code", str, required=True),
         field(data, "name", str, required=True),
-        _loket().queue.now().timestamp(),
+        current_loket().queue.now().timestamp(),
         actor.username,
     )
     return jsonify({"device": device})
 
 
 @bp.post("/api/admin/devices/<int:device_id>/revoke")
-def revoke(device_id: int):
+@requires("admin")
+def revoke(device_id: int, actor: Actor):
     """Withdraw a device."""
-    _admin()
-    _loket().devices.revoke(device_id)
+    current_loket().devices.revoke(device_id)
     return jsonify({"ok": True})
 
 
-def _openapi_paths() -> dict:
-    from server.web.openapi import error, json_body, json_response
+_OK = openapi.json_response({"type": "object"})
+_ADMIN = openapi.denied("admin", "Bukan admin")
+_BODY = openapi.json_body({"type": "object"})
+_DEVICE_ID = {"name": "device_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
-    ok = json_response({"type": "object"})
-    denied = {"401": error("Belum masuk (unauthenticated)"), "403": error("Bukan admin (forbidden)")}
-    body = json_body({"type": "object"})
-    device_id = {"name": "device_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-    return {
-        "/api/devices/me": {
-            "get": {
-                "summary": "Perangkat ini: terdaftar, menunggu persetujuan, atau belum",
-                "responses": {"200": ok, "400": error("Permintaan tidak valid")},
-            }
-        },
-        "/api/devices/enroll": {
-            "post": {
-                "summary": "Layar meminta didaftarkan (menampilkan kode)",
-                "requestBody": body,
-                "responses": {
-                    "201": ok,
-                    "400": error("Bukan JSON"),
-                    "422": error("Jenis salah"),
-                    "429": error("Terlalu banyak permintaan"),
-                },
-            }
-        },
-        "/api/admin/devices": {
-            "get": {"summary": "Daftar perangkat", "responses": {"200": ok, **denied}},
-            "post": {
-                "summary": "Daftarkan perangkat (token ditampilkan sekali)",
-                "requestBody": body,
-                "responses": {
-                    "201": ok,
-                    "400": error("Bukan JSON"),
-                    **denied,
-                    "422": error("Nama/jenis salah"),
-                },
+OPENAPI_PATHS = {
+    "/api/devices/me": {
+        "get": {
+            "summary": "Perangkat ini: terdaftar, menunggu persetujuan, atau belum",
+            "responses": {"200": _OK, "400": openapi.error("Permintaan tidak valid")},
+        }
+    },
+    "/api/devices/enroll": {
+        "post": {
+            "summary": "Layar meminta didaftarkan (menampilkan kode)",
+            "requestBody": _BODY,
+            "responses": {
+                "201": _OK,
+                "400": openapi.error("Bukan JSON"),
+                "422": openapi.error("Jenis salah"),
+                "429": openapi.error("Terlalu banyak permintaan"),
+            },
+        }
+    },
+    "/api/admin/devices": {
+        "get": {"summary": "Daftar perangkat", "responses": {"200": _OK, **_ADMIN}},
+        "post": {
+            "summary": "Daftarkan perangkat (token ditampilkan sekali)",
+            "requestBody": _BODY,
+            "responses": {
+                "201": _OK,
+                "400": openapi.error("Bukan JSON"),
+                **_ADMIN,
+                "422": openapi.error("Nama/jenis salah"),
             },
         },
-        "/api/admin/devices/approve": {
-            "post": {
-                "summary": "Setujui kode yang tampil di layar",
-                "requestBody": body,
-                "responses": {
-                    "200": ok,
-                    "400": error("Bukan JSON"),
-                    **denied,
-                    "404": error("Kode tidak ditemukan"),
-                    "422": error("Nama salah"),
-                },
-            }
-        },
-        "/api/admin/devices/{device_id}/revoke": {
-            "post": {
-                "summary": "Cabut perangkat",
-                "parameters": [device_id],
-                "responses": {"200": ok, **denied, "404": error("Tidak ditemukan")},
-            }
-        },
-    }
-
-
-OPENAPI_PATHS = _openapi_paths()
+    },
+    "/api/admin/devices/approve": {
+        "post": {
+            "summary": "Setujui kode yang tampil di layar",
+            "requestBody": _BODY,
+            "responses": {
+                "200": _OK,
+                "400": openapi.error("Bukan JSON"),
+                **_ADMIN,
+                "404": openapi.error("Kode tidak ditemukan"),
+                "422": openapi.error("Nama salah"),
+            },
+        }
+    },
+    "/api/admin/devices/{device_id}/revoke": {
+        "post": {
+            "summary": "Cabut perangkat",
+            "parameters": [_DEVICE_ID],
+            "responses": {"200": _OK, **_ADMIN, "404": openapi.error("Tidak ditemukan")},
+        }
+    },
+}

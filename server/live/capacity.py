@@ -112,3 +112,28 @@ class SocketGate:
                 "limit_per_address": per_address,
                 "refused": self.refused,
             }
+
+
+def trusted_client(app, loket) -> Callable[[dict], bool]:
+    """Whether a Socket.IO request comes from an enrolled device, signed-in staff (their session
+    cookie, still open on the server) or, in the demo, this machine's own browser."""
+    from werkzeug.http import parse_cookie
+
+    from server.devices.registry import is_local, token_from
+    from server.web.auth import session_alive
+
+    serializer = app.session_interface.get_signing_serializer(app)
+
+    def trusted(environ) -> bool:
+        if loket.devices.lookup(token_from(environ)) is not None:
+            return True
+        if app.config["LOKET_DEMO"] and is_local(environ):
+            return True
+        cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(app.config["SESSION_COOKIE_NAME"])
+        try:
+            data = serializer.loads(cookie, max_age=9 * 3600) if cookie else {}
+        except Exception:  # a forged or expired cookie is just anonymous
+            return False
+        return session_alive(loket.store, data.get("sid"), data.get("username"))
+
+    return trusted

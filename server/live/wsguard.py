@@ -15,7 +15,7 @@ import time
 
 MAX_MESSAGE_BYTES = 16 * 1024
 #: Frames a client may send per window before the connection is dropped at the socket, before
-#: anything is decoded or handled (the Socket.IO budget, server/events.py, drops events past 20
+#: anything is decoded or handled (the Socket.IO budget, server/live/handlers.py, drops events past 20
 #: and closes past 40 per 10 s; this is the hard stop for a client that keeps sending).
 MAX_FRAMES = 60
 FRAME_WINDOW_SECONDS = 10.0

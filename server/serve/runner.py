@@ -1,8 +1,8 @@
-"""Serving all day: gunicorn with one gevent worker, a lock on the data folder, clean exit.
+"""Serving all day: gunicorn with one gevent worker, clean exit.
 
 Why gunicorn with gevent (one worker): an open or slow connection costs a greenlet (tens of KB)
 instead of a thread, so screens, phones and slow clients cannot starve the kiosk; blocking work
-runs in gevent's real OS threads (server/loop.py). Flask-SocketIO serves websockets under it
+runs in gevent's real OS threads (server/serve/loop.py). Flask-SocketIO serves websockets under it
 through simple-websocket; one worker keeps all Socket.IO clients in one process (no message
 queue needed); the master restarts a worker that dies; SIGTERM and SIGINT stop it gracefully.
 Werkzeug is a development server and is used only where gunicorn cannot run (Windows) or when
@@ -11,56 +11,11 @@ asked for with ``--dev``.
 
 from __future__ import annotations
 
-import errno
-import fcntl
-import os
 import socket
 import sys
 from pathlib import Path
 
 from server.web.app import create_app
-
-LOCK_NAME = "loket.lock"
-
-
-class DataDirLocked(Exception):
-    """Another server already serves this data folder."""
-
-
-class DataDirLock:
-    """An exclusive lock on the data folder, held for the life of the server."""
-
-    def __init__(self, data_dir: Path):
-        self.path = data_dir / LOCK_NAME
-        self._handle = None
-
-    def acquire(self) -> None:
-        """Take the lock or raise DataDirLocked naming the running process."""
-        handle = open(self.path, "a+")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                raise
-            handle.seek(0)
-            pid = handle.read().strip() or "?"
-            handle.close()
-            raise DataDirLocked(
-                f"Loket is already serving the data folder {self.path.parent} (process {pid}). "
-                "Stop that server first, or use another --data folder."
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self._handle = handle
-
-    def release(self) -> None:
-        """Give the lock back."""
-        if self._handle:
-            fcntl.flock(self._handle, fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None
 
 
 def page_urls(host: str, port: int) -> list[tuple[str, str]]:

@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from server.serve import data_folder
+from server.serve.data_folder import add_data_argument
+
 COMMANDS = ("restore", "service")
 
 
@@ -18,7 +21,7 @@ def add_commands(commands) -> None:
     restore.add_argument(
         "source", nargs="?", help="a backup folder (made by the daily backup or loket backup)"
     )
-    restore.add_argument("--data", help="data folder (default $LOKET_DATA, else ./loket-data)")
+    add_data_argument(restore)
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     service = commands.add_parser("service", help="start Loket at boot (systemd)")
@@ -26,7 +29,7 @@ def add_commands(commands) -> None:
     install = service_commands.add_parser(
         "install", help="write and enable a systemd unit: start at boot, restart if it dies"
     )
-    install.add_argument("--data", help="data folder (default $LOKET_DATA, else ./loket-data)")
+    add_data_argument(install)
     install.add_argument("--host", default="0.0.0.0")
     install.add_argument("--port", type=int, default=8000)
     install.add_argument("--user", help="the user the server runs as (default: who runs this command)")
@@ -36,9 +39,7 @@ def add_commands(commands) -> None:
 
 def run(args) -> int:
     """Run one of :data:`COMMANDS`."""
-    from server.cli import _data_dir
-
-    data_dir = _data_dir(args.data)
+    data_dir = data_folder.data_dir(args.data)
     if args.command == "restore":
         return cmd_restore(args, data_dir)
     return cmd_service_install(args, data_dir)
@@ -55,7 +56,6 @@ def _newest_backup(data_dir: Path) -> Path | None:
 
 def cmd_restore(args, data_dir: Path) -> int:
     """``loket restore [SOURCE]``: the server must be stopped; the replaced files are kept."""
-    from server.serve.runner import DataDirLock, DataDirLocked
     from server.unattended.backup import check_copy, restore
 
     source = Path(args.source) if args.source else _newest_backup(data_dir)
@@ -81,16 +81,12 @@ def cmd_restore(args, data_dir: Path) -> int:
             print("Dibatalkan.")
             return 1
     data_dir.mkdir(parents=True, exist_ok=True)
-    lock = DataDirLock(data_dir)
     try:
-        lock.acquire()
-    except DataDirLocked as exc:
+        with data_folder.DataDirLock(data_dir):
+            aside = restore(source, data_dir)
+    except data_folder.DataDirLocked as exc:
         print(f"loket: hentikan server dulu. {exc}", file=sys.stderr)
         return 1
-    try:
-        aside = restore(source, data_dir)
-    finally:
-        lock.release()
     print(f"Cadangan {source} dipulihkan ke {data_dir.resolve()}.")
     if aside:
         print(f"Berkas yang diganti disimpan di {aside}.")

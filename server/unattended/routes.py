@@ -9,52 +9,49 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 
+from server.core.actions import Actor
 from server.core.errors import LoketError
 from server.unattended.backup_schedule import BackupFailed
-from server.web import auth, openapi
+from server.web import openapi
 from server.web.api import field, json_body
+from server.web.guard import current_loket, requires, signed_in
 
 bp = Blueprint("system", __name__)
-
-
-def _loket():
-    return current_app.extensions["loket"]
 
 
 @bp.get("/api/system/status")
 def system_status():
     """The clock for every screen; the disk too for signed-in staff."""
-    loket = _loket()
-    staff = auth.current_actor(loket.store) is not None
-    return jsonify(loket.unattended.screen_status(staff=staff))
+    staff = signed_in() is not None
+    return jsonify(current_loket().unattended.screen_status(staff=staff))
 
 
 @bp.get("/api/admin/system")
-def admin_system():
+@requires("admin")
+def admin_system(actor: Actor):
     """Clock, backups, disk and the latest errors."""
-    auth.require_actor(_loket().store, roles=("admin",))
-    return jsonify(_loket().unattended.admin_status())
+    return jsonify(current_loket().unattended.admin_status())
 
 
 @bp.post("/api/admin/clock/confirm")
-def confirm_clock():
+@requires("admin")
+def confirm_clock(actor: Actor):
     """The admin confirms that the clock is right now, although data lies in its future."""
-    actor = auth.require_actor(_loket().store, roles=("admin",))
     if field(json_body(), "confirm", bool) is not True:
         raise LoketError(
             "confirmation_required", "Centang konfirmasi bahwa jam sekarang sudah benar terlebih dahulu.", 422
         )
-    clock = _loket().unattended.guard.override(actor.username)
+    clock = current_loket().unattended.guard.override(actor.username)
     return jsonify({"clock": clock})
 
 
 @bp.post("/api/admin/backup")
-def backup_now():
+@requires("admin")
+def backup_now(actor: Actor):
     """A backup now, into the configured folder."""
-    auth.require_actor(_loket().store, roles=("admin",))
-    scheduler = _loket().unattended.backups
+    scheduler = current_loket().unattended.backups
     try:
         path = scheduler.make("manual")
     except BackupFailed as exc:
@@ -67,10 +64,7 @@ _MESSAGE = {
     "type": "object",
     "properties": {"ok": {"type": "boolean"}, "message": {"type": ["string", "null"]}},
 }
-_ADMIN_ONLY = {
-    "401": openapi.error("Belum masuk (unauthenticated)"),
-    "403": openapi.error("Bukan admin (forbidden)"),
-}
+_ADMIN_ONLY = openapi.denied("admin", "Bukan admin")
 
 OPENAPI_PATHS = {
     "/api/system/status": {

@@ -10,27 +10,21 @@ from __future__ import annotations
 import io
 import string
 
-from flask import Blueprint, current_app, jsonify, request, send_file
+from flask import Blueprint, jsonify, request, send_file
 
 from server.core import storage
+from server.core.actions import Actor
 from server.core.errors import LoketError
 from server.voice.pack import FOLDER, MAX_ZIP_BYTES, PackError, VoicePack, check_name, needed
-from server.web import auth, guard
+from server.web import openapi
+from server.web.guard import current_loket, page, requires
 
 bp = Blueprint("voice_pack", __name__)
 
 
-def _loket():
-    return current_app.extensions["loket"]
-
-
 def _pack() -> VoicePack:
-    announcer_pack = getattr(_loket().announcer, "pack", None)
-    return announcer_pack if announcer_pack is not None else VoicePack(_loket().data_dir / FOLDER)
-
-
-def _admin():
-    return auth.require_actor(_loket().store, roles=("admin",))
+    announcer_pack = getattr(current_loket().announcer, "pack", None)
+    return announcer_pack if announcer_pack is not None else VoicePack(current_loket().data_dir / FOLDER)
 
 
 def _refused(exc: PackError, status: int = 400) -> LoketError:
@@ -39,7 +33,7 @@ def _refused(exc: PackError, status: int = 400) -> LoketError:
 
 def _changed(actor, action: str, target: str, after: dict | None) -> None:
     """Audit the change and let the prefetcher make the next calls with the new pack."""
-    loket = _loket()
+    loket = current_loket()
     with loket.store.write() as conn:
         storage.add_audit(conn, loket.queue.now().timestamp(), actor.username, action, target, None, after)
     loket.prefetch_announcements()
@@ -47,7 +41,7 @@ def _changed(actor, action: str, target: str, after: dict | None) -> None:
 
 def word_list() -> list[dict]:
     """The words of a complete pack for this office, each with whether the pack covers it."""
-    config = _loket().config
+    config = current_loket().config
     literals = [literal for literal, *_rest in string.Formatter().parse(config.voice.template)]
     pack = _pack()
     clips = pack.clips()
@@ -64,16 +58,16 @@ def word_list() -> list[dict]:
 
 
 @bp.get("/admin/suara")
-@guard.requires("admin", page="admin")
-def record_page(actor):
+@requires("admin", page="admin")
+def record_page(actor: Actor):
     """The "Rekam suara" page; anonymous users sign in first, other roles are refused."""
-    return guard.page("voice_record.html")
+    return page("voice_record.html")
 
 
 @bp.get("/api/admin/voice-pack")
-def pack_state():
+@requires("admin")
+def pack_state(actor: Actor):
     """The word list with what is recorded, the words the pack lacks, and clips beyond the list."""
-    _admin()
     items = word_list()
     listed = {item["name"] for item in items}
     return jsonify(
@@ -88,9 +82,9 @@ def pack_state():
 
 
 @bp.get("/api/admin/voice-pack/clips/<name>.wav")
-def clip(name: str):
+@requires("admin")
+def clip(name: str, actor: Actor):
     """One recording, to play it back."""
-    _admin()
     path = _pack().clips().get(name)
     if path is None:
         raise LoketError("clip_not_found", "Rekaman belum ada.", 404)
@@ -100,9 +94,9 @@ def clip(name: str):
 
 
 @bp.put("/api/admin/voice-pack/clips/<name>")
-def save_clip(name: str):
+@requires("admin")
+def save_clip(name: str, actor: Actor):
     """Add or replace a recording; the body is the WAV itself."""
-    actor = _admin()
     try:
         check_name(name)
         data = request.get_data(cache=False)
@@ -114,9 +108,9 @@ def save_clip(name: str):
 
 
 @bp.delete("/api/admin/voice-pack/clips/<name>")
-def delete_clip(name: str):
+@requires("admin")
+def delete_clip(name: str, actor: Actor):
     """Remove a recording (the synthesiser says that word again)."""
-    actor = _admin()
     try:
         removed = _pack().delete(name)
     except PackError as exc:
@@ -128,9 +122,9 @@ def delete_clip(name: str):
 
 
 @bp.post("/api/admin/voice-pack/import")
-def import_pack():
+@requires("admin")
+def import_pack(actor: Actor):
     """Take the recordings of a pack .zip (uploaded as the ``pack`` file or as the body)."""
-    actor = _admin()
     request.max_content_length = MAX_ZIP_BYTES // 2  # a zip of WAVs is smaller than its content
     upload = request.files.get("pack")
     data = upload.read() if upload is not None else request.get_data(cache=False)
@@ -145,9 +139,9 @@ def import_pack():
 
 
 @bp.get("/api/admin/voice-pack/export")
-def export_pack():
+@requires("admin")
+def export_pack(actor: Actor):
     """The whole pack as a .zip, to share with another office."""
-    _admin()
     pack = _pack()
     if not pack.clips():
         raise LoketError("empty_pack", "Paket suara masih kosong.", 404)
@@ -157,82 +151,77 @@ def export_pack():
     return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name="paket-suara.zip")
 
 
-def _openapi_paths() -> dict:
-    from server.web.openapi import error, json_response
+_OK = openapi.json_response({"type": "object"})
+_ADMIN = openapi.denied("admin", "Bukan admin")
+_NAME = {
+    "name": "name",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+}
+_WAV = {"200": {"description": "WAV", "content": {"audio/wav": {}}}}
+_REFUSED = openapi.error(
+    "Rekaman ditolak (invalid_clip_name, invalid_wav, invalid_clip_length, clip_too_large)"
+)
 
-    ok = json_response({"type": "object"})
-    denied = {"401": error("Belum masuk (unauthenticated)"), "403": error("Bukan admin (forbidden)")}
-    name = {
-        "name": "name",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
-    }
-    wav = {"200": {"description": "WAV", "content": {"audio/wav": {}}}}
-    refused = error("Rekaman ditolak (invalid_clip_name, invalid_wav, invalid_clip_length, clip_too_large)")
-    return {
-        "/api/admin/voice-pack": {
-            "get": {
-                "summary": "Daftar kata paket suara, yang sudah direkam dan yang belum ada",
-                "responses": {"200": ok, **denied},
-            }
-        },
-        "/api/admin/voice-pack/clips/{name}.wav": {
-            "get": {
-                "summary": "Putar satu rekaman",
-                "parameters": [name],
-                "responses": {**wav, **denied, "404": error("Rekaman belum ada")},
-            }
-        },
-        "/api/admin/voice-pack/clips/{name}": {
-            "put": {
-                "summary": "Simpan atau ganti satu rekaman (isi: berkas WAV PCM)",
-                "parameters": [name],
-                "requestBody": {
-                    "content": {
-                        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-                    }
-                },
-                "responses": {"200": ok, "400": refused, **denied},
+OPENAPI_PATHS = {
+    "/api/admin/voice-pack": {
+        "get": {
+            "summary": "Daftar kata paket suara, yang sudah direkam dan yang belum ada",
+            "responses": {"200": _OK, **_ADMIN},
+        }
+    },
+    "/api/admin/voice-pack/clips/{name}.wav": {
+        "get": {
+            "summary": "Putar satu rekaman",
+            "parameters": [_NAME],
+            "responses": {**_WAV, **_ADMIN, "404": openapi.error("Rekaman belum ada")},
+        }
+    },
+    "/api/admin/voice-pack/clips/{name}": {
+        "put": {
+            "summary": "Simpan atau ganti satu rekaman (isi: berkas WAV PCM)",
+            "parameters": [_NAME],
+            "requestBody": {
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
             },
-            "delete": {
-                "summary": "Hapus satu rekaman",
-                "parameters": [name],
-                "responses": {"200": ok, "400": refused, **denied, "404": error("Rekaman belum ada")},
-            },
+            "responses": {"200": _OK, "400": _REFUSED, **_ADMIN},
         },
-        "/api/admin/voice-pack/import": {
-            "post": {
-                "summary": "Impor paket suara (.zip)",
-                "requestBody": {
-                    "content": {
-                        "multipart/form-data": {
-                            "schema": {
-                                "type": "object",
-                                "properties": {"pack": {"type": "string", "format": "binary"}},
-                            }
+        "delete": {
+            "summary": "Hapus satu rekaman",
+            "parameters": [_NAME],
+            "responses": {"200": _OK, "400": _REFUSED, **_ADMIN, "404": openapi.error("Rekaman belum ada")},
+        },
+    },
+    "/api/admin/voice-pack/import": {
+        "post": {
+            "summary": "Impor paket suara (.zip)",
+            "requestBody": {
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"pack": {"type": "string", "format": "binary"}},
                         }
                     }
-                },
-                "responses": {
-                    "200": ok,
-                    "400": error("Zip atau rekaman tidak valid"),
-                    **denied,
-                    "413": error("Terlalu besar"),
-                },
-            }
-        },
-        "/api/admin/voice-pack/export": {
-            "get": {
-                "summary": "Unduh paket suara (.zip)",
-                "responses": {
-                    "200": {"description": "zip", "content": {"application/zip": {}}},
-                    **denied,
-                    "404": error("Paket suara kosong"),
-                },
-            }
-        },
-    }
-
-
-OPENAPI_PATHS = _openapi_paths()
+                }
+            },
+            "responses": {
+                "200": _OK,
+                "400": openapi.error("Zip atau rekaman tidak valid"),
+                **_ADMIN,
+                "413": openapi.error("Terlalu besar"),
+            },
+        }
+    },
+    "/api/admin/voice-pack/export": {
+        "get": {
+            "summary": "Unduh paket suara (.zip)",
+            "responses": {
+                "200": {"description": "zip", "content": {"application/zip": {}}},
+                **_ADMIN,
+                "404": openapi.error("Paket suara kosong"),
+            },
+        }
+    },
+}

@@ -29,6 +29,7 @@ def _wav(path, immutable: bool = True):
 
 @bp.get("/chime.wav")
 def chime():
+    """The chime played before every announcement."""
     from sounds import CHIME_PATH
 
     if not CHIME_PATH.exists():
@@ -41,6 +42,8 @@ def chime():
 
 @bp.get("/announcements/<key>.wav")
 def announcement(key: str):
+    """One call's announcement, waiting a moment for it to be synthesised (the chime when the
+    voice failed)."""
     if not _KEY_RE.match(key):
         return _not_found()
     announcer = current_app.extensions.get("loket_announcer")

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 
 from server.core.actor import Actor
 from server.core.errors import LoketError
 from server.core.present import services_json, state_json, ticket_json, ticket_with_position
 from server.live import events
 from server.web import auth
+from server.web.api_doc import OPENAPI_PATHS  # noqa: F401  (this blueprint's part of the OpenAPI document)
+from server.web.guard import current_loket, requires
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-def loket():
-    """The running office (see server.office.Loket)."""
-    return current_app.extensions["loket"]
 
 
 def json_body(required: bool = True) -> dict:
@@ -58,15 +55,10 @@ def field(data: dict, name: str, kind: type, required: bool = False, default=Non
     return value
 
 
-def officer() -> Actor:
-    """The signed-in user for counter actions (401/403 otherwise)."""
-    return auth.require_actor(loket().store)
-
-
 def respond(outcome, status: int = 200):
     """Broadcast what changed, answer with the outcome's ticket."""
     events.publish(outcome)
-    ticket = ticket_json(outcome.ticket, loket().queue, reason=True) if outcome.ticket else None
+    ticket = ticket_json(outcome.ticket, current_loket().queue, reason=True) if outcome.ticket else None
     return jsonify({"ticket": ticket}), status
 
 
@@ -76,7 +68,7 @@ def services():
 
     Anyone may ask, as often as they like: the answer is computed at most once per second and
     per committed write, and shared."""
-    office = loket()
+    office = current_loket()
     key = (office.store.generation, id(office.config), int(office.queue.now().timestamp()))
     cached = getattr(office, "services_cache", None)
     if cached is None or cached[0] != key:
@@ -89,34 +81,35 @@ def issue_ticket():
     """The kiosk takes a number for a visitor."""
     from server.devices.routes import device_key, require_kiosk
 
+    loket = current_loket()
     # Per device, not per address: the simulator and the kiosk on one PC count apart.
-    loket().kiosk_guard.check(device_key(require_kiosk()))
+    loket.kiosk_guard.check(device_key(require_kiosk()))
     data = json_body()
     service = field(data, "service", str, required=True)
     priority = field(data, "priority", bool, default=False)
     reason = field(data, "priority_reason", str) if priority else None
-    outcome = loket().queue.issue(service, priority, reason)
+    outcome = loket.queue.issue(service, priority, reason)
     events.publish(outcome)
     ticket = outcome.ticket
-    body = ticket_with_position(ticket, loket().queue, at_issue=True)
+    body = ticket_with_position(ticket, loket.queue, at_issue=True)
     body["status_url"] = url_for("pages.ticket_status", token=ticket.token, _external=True)
     body["preview_url"] = url_for("pages.ticket_image", token=ticket.token)
-    body["print"] = loket().print_ticket(ticket, body)
+    body["print"] = loket.print_ticket(ticket, body)
     return jsonify({"ticket": body}), 201
 
 
 @bp.get("/tickets/<int:ticket_id>")
-def get_ticket(ticket_id: int):
+@requires()
+def get_ticket(ticket_id: int, actor: Actor):
     """One ticket, for signed-in staff (visitors read theirs by token: /api/status/<token>)."""
-    officer()
-    queue = loket().queue
+    queue = current_loket().queue
     return jsonify({"ticket": ticket_with_position(queue.get(ticket_id), queue)})
 
 
 @bp.get("/status/<token>")
 def ticket_status(token: str):
     """The visitor's ticket from the QR code, following transfers."""
-    queue = loket().queue
+    queue = current_loket().queue
     ticket = queue.get_by_token(token)
     return jsonify({"ticket": ticket_with_position(ticket, queue)})
 
@@ -124,7 +117,7 @@ def ticket_status(token: str):
 @bp.get("/state")
 def state():
     """What every screen needs to draw itself."""
-    return jsonify(state_json(loket().queue))
+    return jsonify(state_json(current_loket().queue))
 
 
 @bp.post("/login")
@@ -134,55 +127,55 @@ def login():
     username = field(data, "username", str, required=True)
     password = field(data, "password", str, required=True)
     counter_id = field(data, "counter", int)
-    store = loket().store
-    guard, address = loket().login_guard, request.remote_addr or ""
+    loket = current_loket()
+    store = loket.store
+    guard, address = loket.login_guard, request.remote_addr or ""
     with guard.attempt(username, address):
         user = auth.authenticate(store, username, password)
     if user is None:
         raise LoketError("invalid_credentials", "Nama pengguna atau kata sandi salah.", 401)
     if counter_id is not None:
-        if loket().queue.config.counter(counter_id) is None:
+        if loket.queue.config.counter(counter_id) is None:
             raise LoketError("unknown_counter", f"Loket {counter_id} tidak dikenal.", 422)
         allowed = user.get("counters")
         if user["role"] == "officer" and allowed and counter_id not in allowed:
             raise LoketError("forbidden", f"Anda tidak terdaftar untuk Loket {counter_id}.", 403)
     guard.succeeded(username, address)
-    auth.sign_in(user, counter_id, loket().queue.now().timestamp(), store)
+    auth.sign_in(user, counter_id, loket.queue.now().timestamp(), store)
     return jsonify({"user": {"username": user["username"], "role": user["role"], "counter": counter_id}})
 
 
 @bp.post("/logout")
 def logout():
     """Sign out."""
-    auth.sign_out(loket().store)
+    auth.sign_out(current_loket().store)
     return jsonify({"ok": True})
 
 
 @bp.get("/me")
-def me():
+@requires()
+def me(actor: Actor):
     """The signed-in user, or 401."""
-    actor = officer()
     return jsonify({"user": {"username": actor.username, "role": actor.role, "counter": actor.counter_id}})
 
 
 @bp.post("/counters/<int:counter_id>/call-next")
-def call_next(counter_id: int):
+@requires()
+def call_next(counter_id: int, actor: Actor):
     """Call the next visitor to this counter."""
-    actor = officer()
-    loket().queue.counter(counter_id)
+    current_loket().queue.counter(counter_id)
     if not actor.may_use_counter(counter_id):
         raise LoketError("forbidden", f"Anda tidak bertugas di Loket {counter_id}.", 403)
-    return respond(loket().queue.call_next(counter_id, actor))
+    return respond(current_loket().queue.call_next(counter_id, actor))
 
 
 def _ticket_action(name: str):
-    def view(ticket_id: int):
-        actor = officer()
-        return respond(getattr(loket().queue, name)(ticket_id, actor))
+    def view(ticket_id: int, actor: Actor):
+        return respond(getattr(current_loket().queue, name)(ticket_id, actor))
 
     view.__name__ = f"ticket_{name}"
     view.__doc__ = f"Apply '{name}' to a ticket the caller's counter holds."
-    return view
+    return requires()(view)
 
 
 for _action in ("recall", "skip", "start", "finish", "cancel"):
@@ -190,8 +183,8 @@ for _action in ("recall", "skip", "start", "finish", "cancel"):
 
 
 @bp.post("/tickets/<int:ticket_id>/transfer")
-def transfer(ticket_id: int):
+@requires()
+def transfer(ticket_id: int, actor: Actor):
     """Send the visitor to another service; answers with the new waiting ticket."""
-    actor = officer()
     target = field(json_body(), "service", str, required=True)
-    return respond(loket().queue.transfer(ticket_id, target, actor))
+    return respond(current_loket().queue.transfer(ticket_id, target, actor))

@@ -9,14 +9,14 @@ from datetime import datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, jsonify, request
 from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException
 
 from server.core import rules
 from server.core.errors import LoketError
-from server.live.events import socketio
 from server.office import Loket, default_data_dir, prepare_data_dir, secret_key
+from server.web.guard import current_loket
 
 log = logging.getLogger(__name__)
 
@@ -56,18 +56,12 @@ def create_app(
     app.extensions["loket"] = loket
     app.extensions["loket_announcer"] = loket.announcer
     _register(app)
+    from server.live import hub
     from server.serve import loop
 
     loop.init()
-    from server.live.wsguard import MAX_MESSAGE_BYTES
-
-    # Long-polling bodies are refused by their length too (websocket frames: server/wsguard.py).
-    socketio.init_app(
-        app,
-        async_mode="gevent" if loop.gevent_active() else "threading",
-        max_http_buffer_size=MAX_MESSAGE_BYTES,
-    )  # Origin: this server's own only
-    _wrap(app, loket)
+    hub.init_app(app, loket)  # Socket.IO, behind the cap on anonymous sockets
+    app.wsgi_app = loop.OffLoopRequests(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
     from server.web import proxy
 
     proxy.wrap(app, config.security)
@@ -75,35 +69,6 @@ def create_app(
     if background:
         loket.start_background()
     return app
-
-
-def _wrap(app: Flask, loket: Loket) -> None:
-    """Socket.IO's caps for anonymous clients, and plain requests off the event loop."""
-    from server.devices.registry import is_local, token_from
-    from server.live.capacity import SocketGate
-    from server.serve.loop import OffLoopRequests
-
-    serializer = app.session_interface.get_signing_serializer(app)
-
-    def trusted(environ) -> bool:
-        if loket.devices.lookup(token_from(environ)) is not None:
-            return True
-        if app.config["LOKET_DEMO"] and is_local(environ):
-            return True
-        from werkzeug.http import parse_cookie
-
-        cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(app.config["SESSION_COOKIE_NAME"])
-        try:
-            data = serializer.loads(cookie, max_age=9 * 3600) if cookie else {}
-        except Exception:  # a forged or expired cookie is just anonymous
-            return False
-        from server.web.auth import session_alive
-
-        return session_alive(loket.store, data.get("sid"), data.get("username"))
-
-    security = lambda: (loket.config.security.sockets_per_address, loket.config.security.anonymous_sockets)  # noqa: E731
-    app.extensions["loket_sockets"] = gate = SocketGate(app.wsgi_app, trusted, security)
-    app.wsgi_app = OffLoopRequests(gate, app.config["MAX_CONTENT_LENGTH"])
 
 
 def _register(app: Flask) -> None:
@@ -195,7 +160,7 @@ def _database_error(error: sqlite3.OperationalError):
         request.method,
         request.path,
         error,
-        why_writes_fail(current_app.extensions["loket"].data_dir, error),
+        why_writes_fail(current_loket().data_dir, error),
     )
     body = {
         "error": {

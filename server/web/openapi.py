@@ -1,39 +1,51 @@
-"""The OpenAPI 3 description of the JSON API, served at ``/api/openapi.json``."""
+"""The OpenAPI 3 description of the JSON API, served at ``/api/openapi.json``: the helpers that
+build a description, the shared schemas, and :func:`spec`, which puts the document together.
+
+One way to declare: a blueprint's module describes its own endpoints in a module-level
+``OPENAPI_PATHS`` mapping, built with the helpers below (:func:`ref`, :func:`error`,
+:func:`denied`, :func:`json_response`, :func:`json_body`); :func:`spec` collects it from every
+blueprint the app has registered, in their order.
+"""
 
 from __future__ import annotations
 
-import sys
+import importlib
 
 from flask import Blueprint, current_app, jsonify
 
 from server import __version__
+from server.core.actor import ROLES
 from server.core.rules import PRIORITY_REASONS, Status
 
 bp = Blueprint("openapi", __name__)
 
-# One way to declare: a blueprint's module describes its own endpoints in a module-level
-# ``OPENAPI_PATHS`` mapping (built with the helpers below); spec() collects it from every
-# blueprint the app has registered.
-
 
 def ref(name: str) -> dict:
+    """A reference to one of the shared :data:`SCHEMAS`."""
     return {"$ref": f"#/components/schemas/{name}"}
 
 
 def error(description: str) -> dict:
+    """An error answer (the API's ``{"error": {"code", "message"}}``)."""
     return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
 
 
 def json_response(schema: dict, description: str = "OK") -> dict:
+    """A JSON answer of ``schema``."""
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def denied(who: str) -> dict:
-    """The 401 and 403 answers of an endpoint for ``who`` (e.g. "admin", "supervisor dan admin")."""
-    return {"401": error("Belum masuk (unauthenticated)"), "403": error(f"Khusus {who} (forbidden)")}
+def denied(who: str, forbidden: str | None = None) -> dict:
+    """The 401 and 403 answers of an endpoint for ``who`` (e.g. "admin", "supervisor dan admin");
+    ``forbidden`` describes the 403 in other words than "Khusus <who>"."""
+    return {
+        "401": error("Belum masuk (unauthenticated)"),
+        "403": error(f"{forbidden or 'Khusus ' + who} (forbidden)"),
+    }
 
 
 def json_body(schema: dict, required: bool = True) -> dict:
+    """A JSON request body of ``schema``."""
     return {"required": required, "content": {"application/json": {"schema": schema}}}
 
 
@@ -168,7 +180,7 @@ SCHEMAS = {
                 "type": "object",
                 "properties": {
                     "username": {"type": "string"},
-                    "role": {"type": "string", "enum": ["officer", "supervisor", "admin"]},
+                    "role": {"type": "string", "enum": list(ROLES)},
                     "counter": NULLABLE_INT,
                 },
             }
@@ -176,183 +188,14 @@ SCHEMAS = {
     },
 }
 
-TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-BAD_JSON = error("Isi bukan objek JSON (invalid_json)")
-INVALID = error("Kolom hilang atau salah tipe (missing_field, invalid_field)")
-UNAUTH = error("Belum masuk (unauthenticated)")
-FORBIDDEN = error(
-    "Tidak berhak di loket/tiket ini (forbidden) atau permintaan dari situs lain (csrf_rejected)"
-)
-NO_TICKET = error("Tiket tidak ditemukan (unknown_ticket)")
-WRONG_STATE = error("Status tiket tidak mengizinkan tindakan ini (invalid_state)")
-
-
-def _ticket_action(summary: str) -> dict:
-    return {
-        "post": {
-            "summary": summary,
-            "parameters": [TICKET_ID],
-            "responses": {
-                "200": json_response(ref("TicketResponse")),
-                "401": UNAUTH,
-                "403": FORBIDDEN,
-                "404": NO_TICKET,
-                "409": WRONG_STATE,
-            },
-        }
-    }
-
 
 def spec() -> dict:
     """The OpenAPI document."""
-    paths = {
-        "/api/services": {
-            "get": {
-                "summary": "Layanan, jumlah menunggu dan apakah sedang dibuka",
-                "responses": {
-                    "200": json_response(
-                        {
-                            "type": "object",
-                            "required": ["services"],
-                            "properties": {"services": {"type": "array", "items": ref("Service")}},
-                        }
-                    )
-                },
-            }
-        },
-        "/api/tickets": {
-            "post": {
-                "summary": "Ambil nomor antrian (kiosk)",
-                "requestBody": json_body(
-                    {
-                        "type": "object",
-                        "required": ["service"],
-                        "properties": {
-                            "service": {"type": "string", "example": "A"},
-                            "priority": {"type": "boolean", "default": False},
-                            "priority_reason": {"type": "string", "enum": list(PRIORITY_REASONS)},
-                        },
-                    }
-                ),
-                "responses": {
-                    "201": json_response(
-                        {
-                            "type": "object",
-                            "required": ["ticket"],
-                            "properties": {"ticket": ref("NewTicket")},
-                        },
-                        "Created",
-                    ),
-                    "400": BAD_JSON,
-                    "404": error("Layanan tidak dikenal (unknown_service)"),
-                    "409": error("Layanan tutup (service_closed) atau kuota habis (quota_reached)"),
-                    "403": error("Bukan kiosk terdaftar (device_not_enrolled)"),
-                    "422": INVALID,
-                    "429": error("Terlalu banyak permintaan (rate_limited)"),
-                },
-            }
-        },
-        "/api/tickets/{ticket_id}": {
-            "get": {
-                "summary": "Satu tiket (petugas)",
-                "parameters": [TICKET_ID],
-                "responses": {
-                    "200": json_response(ref("TicketResponse")),
-                    "401": error("Belum masuk (unauthenticated)"),
-                    "404": NO_TICKET,
-                },
-            }
-        },
-        "/api/status/{token}": {
-            "get": {
-                "summary": "Tiket pengunjung dari kode QR (mengikuti pengalihan)",
-                "parameters": [
-                    {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
-                ],
-                "responses": {"200": json_response(ref("TicketResponse")), "404": NO_TICKET},
-            }
-        },
-        "/api/state": {
-            "get": {
-                "summary": "Keadaan semua loket dan antrian",
-                "responses": {"200": json_response(ref("State"))},
-            }
-        },
-        "/api/login": {
-            "post": {
-                "summary": "Masuk; petugas memilih loket",
-                "requestBody": json_body(
-                    {
-                        "type": "object",
-                        "required": ["username", "password"],
-                        "properties": {
-                            "username": {"type": "string"},
-                            "password": {"type": "string"},
-                            "counter": {"type": "integer"},
-                        },
-                    }
-                ),
-                "responses": {
-                    "200": json_response(ref("User")),
-                    "400": BAD_JSON,
-                    "401": error("Salah nama/kata sandi"),
-                    "403": FORBIDDEN,
-                    "422": INVALID,
-                    "429": error("Terlalu banyak percobaan (too_many_attempts)"),
-                },
-            }
-        },
-        "/api/logout": {
-            "post": {"summary": "Keluar", "responses": {"200": json_response({"type": "object"})}}
-        },
-        "/api/me": {
-            "get": {
-                "summary": "Pengguna yang sedang masuk",
-                "responses": {"200": json_response(ref("User")), "401": UNAUTH},
-            }
-        },
-        "/api/counters/{counter_id}/call-next": {
-            "post": {
-                "summary": "Panggil berikutnya di loket ini",
-                "parameters": [
-                    {"name": "counter_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-                ],
-                "responses": {
-                    "200": json_response(ref("MaybeTicketResponse")),
-                    "401": UNAUTH,
-                    "403": FORBIDDEN,
-                    "404": error("Loket tidak dikenal (unknown_counter)"),
-                },
-            }
-        },
-        "/api/tickets/{ticket_id}/recall": _ticket_action("Panggil ulang"),
-        "/api/tickets/{ticket_id}/skip": _ticket_action("Lewati / tidak hadir"),
-        "/api/tickets/{ticket_id}/start": _ticket_action("Mulai layani"),
-        "/api/tickets/{ticket_id}/finish": _ticket_action("Selesai"),
-        "/api/tickets/{ticket_id}/cancel": _ticket_action("Batalkan"),
-        "/api/tickets/{ticket_id}/transfer": {
-            "post": {
-                "summary": "Alihkan ke layanan lain; menjawab dengan tiket baru yang menunggu",
-                "parameters": [TICKET_ID],
-                "requestBody": json_body(
-                    {"type": "object", "required": ["service"], "properties": {"service": {"type": "string"}}}
-                ),
-                "responses": {
-                    "200": json_response(ref("TicketResponse")),
-                    "400": BAD_JSON,
-                    "401": UNAUTH,
-                    "403": FORBIDDEN,
-                    "404": NO_TICKET,
-                    "409": WRONG_STATE,
-                    "422": INVALID,
-                },
-            }
-        },
-    }
+    paths: dict = {}
     for blueprint in current_app.blueprints.values():
-        module = sys.modules.get(blueprint.import_name)
+        module = importlib.import_module(blueprint.import_name)
         paths.update(getattr(module, "OPENAPI_PATHS", {}))
-        if hasattr(module, "openapi_paths"):
+        if hasattr(module, "openapi_paths"):  # reports and admin media: not declared the one way yet
             paths.update(module.openapi_paths())
     return {
         "openapi": "3.1.0",

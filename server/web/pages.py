@@ -4,33 +4,23 @@ from __future__ import annotations
 
 from importlib import resources
 
-from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory, url_for
+from flask import Blueprint, Response, abort, send_from_directory, url_for
 
 from server.core.errors import LoketError
 from server.core.present import ticket_with_position
 from server.core.rules import PRIORITY_REASONS
+from server.web.guard import current_loket, page
 
 bp = Blueprint("pages", __name__)
 
 STATIC_PACKAGES = {"kiosk": "kiosk", "display": "display", "common": "server"}
 
 
-def _loket():
-    return current_app.extensions["loket"]
-
-
-def _page(template: str, **context):
-    loket = _loket()
-    config = loket.config
-    logo_url = url_for("admin.logo") if (loket.data_dir / "logo.png").exists() else None
-    return render_template(
-        template,
-        office=config.office,
-        config=config,
-        logo_url=logo_url,
-        priority_reasons=PRIORITY_REASONS,
-        **context,
-    )
+def _page(template: str, status: int = 200, **context):
+    """A public page: with the office's logo and the priority reasons the kiosk offers."""
+    has_logo = (current_loket().data_dir / "logo.png").exists()
+    logo_url = url_for("admin.logo") if has_logo else None
+    return page(template, status, logo_url=logo_url, priority_reasons=PRIORITY_REASONS, **context)
 
 
 @bp.get("/")
@@ -54,18 +44,18 @@ def display():
 @bp.get("/t/<token>")
 def ticket_status(token: str):
     """The visitor's status page, reached from the QR code on the ticket."""
-    queue = _loket().queue
+    queue = current_loket().queue
     try:
         ticket = queue.get_by_token(token)
     except LoketError:
-        return _page("status_missing.html"), 404
+        return _page("status_missing.html", 404)
     return _page("status.html", token=token, ticket=ticket_with_position(ticket, queue))
 
 
 @bp.get("/t/<token>/ticket.png")
 def ticket_image(token: str):
     """The ticket as printed: the same image the printer receives."""
-    loket = _loket()
+    loket = current_loket()
     try:
         ticket = loket.queue.get_by_token(token)
     except LoketError:
@@ -79,7 +69,7 @@ def ticket_image(token: str):
 @bp.get("/media/<name>")
 def media(name: str):
     """An image or video for the TV, from the data folder's media/ (only files in [display] media)."""
-    loket = _loket()
+    loket = current_loket()
     if name not in loket.config.display.media:
         abort(404)
     return send_from_directory(str(loket.data_dir / "media"), name, max_age=3600)
