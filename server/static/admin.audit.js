@@ -1,8 +1,6 @@
 // Admin section: the audit log in the office's words — what was done, to what, and which
 // values changed (before → after), instead of raw JSON.
-(function () {
-  "use strict";
-  const A = window.LoketAdmin;
+import * as A from "./admin.js";
 
   const ACTIONS = {
     add_service: "Menambah layanan", update_service: "Mengubah layanan", retire_service: "Mengistirahatkan layanan",
@@ -67,4 +65,3 @@
   }
 
   A.section("audit", { show: load });
-})();

@@ -1,17 +1,11 @@
 // Admin section: counters — name and the services each one serves, picked from the list.
-(function () {
-  "use strict";
-  const A = window.LoketAdmin;
+import * as A from "./admin.js";
 
   /** A checkbox per service in use; `chosen` are ticked. */
   function serviceChecks(settings, chosen) {
-    return settings.services.filter((s) => !s.retired).map((service) => A.el("label", { className: "check" }, [
-      A.el("input", { type: "checkbox", value: service.code, checked: chosen.includes(service.code) }),
-      " " + service.code + " · " + service.name,
-    ]));
+    return A.checkboxes(settings.services.filter((s) => !s.retired)
+      .map((service) => [service.code, service.code + " · " + service.name, chosen.includes(service.code)]));
   }
-
-  const picked = (root) => Array.from(root.querySelectorAll("input[type=checkbox]:checked")).map((box) => box.value);
 
   function card(settings, counter) {
     const { el } = A;
@@ -31,7 +25,7 @@
     ]);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      const services = picked(checks);
+      const services = A.ticked(checks);
       if (!services.length) { A.notify("Pilih minimal satu layanan untuk " + counter.name + ".", true); return; }
       A.run(() => A.api("PUT", "/api/admin/counters/" + counter.id, { name: form.elements.name.value.trim(), services }), counter.name + " disimpan.");
     });
@@ -41,11 +35,8 @@
   A.section("counters", {
     serviceChecks,
     bind() {
-      const form = document.getElementById("counter-add");
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        const values = A.formValues(form);
-        values.services = picked(form.querySelector("[data-service-checks]"));
+      A.onSubmit(document.getElementById("counter-add"), (values, form) => {
+        values.services = A.ticked(form.querySelector("[data-service-checks]"));
         if (!values.services.length) { A.notify("Pilih minimal satu layanan untuk loket baru.", true); return; }
         if (!values.name || !values.name.trim()) delete values.name;
         A.run(() => A.api("POST", "/api/admin/counters", values), "Loket " + values.id + " ditambahkan.")
@@ -58,4 +49,3 @@
       add.replaceChildren(A.el("legend", { text: "Layanan yang dilayani" }), ...serviceChecks(settings, []));
     },
   });
-})();

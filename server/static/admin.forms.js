@@ -3,10 +3,7 @@
 //   required / data-required (file)  data-pattern="^regex$"  data-number="min-max"  data-minlength="8"
 // and data-message says what is wrong, in the office's words. A form that fails is not submitted:
 // this check runs in the capture phase, before the section's own submit handler.
-(function () {
-  "use strict";
-
-  function problem(field) {
+function problem(field) {
     const value = field.type === "file" ? (field.files.length ? "x" : "") : String(field.value || "").trim();
     const message = field.dataset.message;
     if ((field.required || field.dataset.required !== undefined) && value === "") {
@@ -44,7 +41,7 @@
   }
 
   /** Check every field of `root`; show the messages; true when all is well. */
-  function validate(root) {
+  export function validate(root) {
     let first = null;
     root.querySelectorAll("input, select, textarea").forEach((field) => {
       const message = problem(field);
@@ -75,13 +72,8 @@
     show(field, null);
   });
 
-  window.LoketAdminForms = { validate };
-})();
-
 // Opening hours as two lists (opens, closes) in quarter hours: no browser time picker, whose
 // AM/PM follows the browser's language. `inherit` adds a first choice "as the office".
-(function () {
-  "use strict";
   const TIMES = [];
   for (let minutes = 0; minutes <= 24 * 60; minutes += 15) {
     TIMES.push(String(Math.floor(minutes / 60)).padStart(2, "0") + ":" + String(minutes % 60).padStart(2, "0"));
@@ -95,7 +87,7 @@
   }
 
   /** {node, value()} for "07:30-16:00"; value() is "" when `inherit` is chosen. */
-  window.LoketAdminForms.hoursPicker = function (value, inherit) {
+  export function hoursPicker(value, inherit) {
     const [opens, closes] = (value || inherit || "07:30-16:00").split("-");
     const node = document.createElement("span");
     node.className = "hours-picker";
@@ -123,5 +115,4 @@
       },
       valid() { return (same && same.box.checked) || open.value < close.value; },
     };
-  };
-})();
+  }

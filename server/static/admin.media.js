@@ -1,8 +1,6 @@
 // Admin section: the TV's media — upload (type and size checked by the server), order, remove,
 // seconds per image. Every change reaches the open TVs at once.
-(function () {
-  "use strict";
-  const A = window.LoketAdmin;
+import * as A from "./admin.js";
   const VIDEO = /\.(mp4|webm)$/i;
 
   function save(media, message) {
@@ -14,12 +12,11 @@
       document.getElementById("media-upload").addEventListener("submit", (event) => {
         event.preventDefault();
         const form = event.target;
-        A.run(() => A.api("POST", "/api/admin/media", new FormData(form), true), "Media diunggah dan tampil di layar TV.")
+        A.run(() => A.api("POST", "/api/admin/media", new FormData(form)), "Media diunggah dan tampil di layar TV.")
           .then((ok) => { if (ok) { form.reset(); form.querySelector("[data-file-name]").textContent = "Belum ada berkas dipilih."; } });
       });
-      document.getElementById("media-settings").addEventListener("submit", (event) => {
-        event.preventDefault();
-        A.run(() => A.api("PUT", "/api/admin/settings/display", A.formValues(event.target)), "Lama tiap gambar disimpan.");
+      A.onSubmit(document.getElementById("media-settings"), (values) => {
+        A.run(() => A.api("PUT", "/api/admin/settings/display", values), "Lama tiap gambar disimpan.");
       });
     },
     render(settings) {
@@ -47,4 +44,3 @@
       ])));
     },
   });
-})();

@@ -1,13 +1,9 @@
 // Admin section: the ticket printer and its test print.
-(function () {
-  "use strict";
-  const A = window.LoketAdmin;
+import * as A from "./admin.js";
 
   A.section("printer", {
     bind() {
-      document.getElementById("printer-form").addEventListener("submit", (event) => {
-        event.preventDefault();
-        const values = A.formValues(event.target);
+      A.onSubmit(document.getElementById("printer-form"), (values) => {
         values.width_mm = Number(values.width_mm);
         A.run(() => A.api("PUT", "/api/admin/settings/printer", values), "Pengaturan printer disimpan.").then(() => A.load());
       });
@@ -20,4 +16,3 @@
       A.statusLine(document.getElementById("printer-status"), data && data.printer_status);
     },
   });
-})();

@@ -1,9 +1,7 @@
 // Admin section: services — name, description, standards, quota, own hours, open on the kiosk,
 // retire and restore; says when a service is on no counter (and so not on the kiosk).
-(function () {
-  "use strict";
-  const A = window.LoketAdmin;
-  const F = window.LoketAdminForms;
+import * as A from "./admin.js";
+import { hoursPicker } from "./admin.forms.js";
 
   function served(settings, code) {
     return settings.counters.filter((counter) => counter.services.includes(code)).map((counter) => counter.name);
@@ -13,7 +11,7 @@
     const { el } = A;
     const counters = served(settings, service.code);
     const number = (name, value, label) => el("label", {}, [label, el("input", { name, value, inputmode: "numeric", "data-number": "0-100000", className: "short" })]);
-    const hours = F.hoursPicker(service.hours || "", settings.office.hours);
+    const hours = hoursPicker(service.hours || "", settings.office.hours);
     const form = el("form", { className: "card" + (service.retired ? " retired" : ""), novalidate: true, "data-service": service.code }, [
       el("div", { className: "card-head" }, [
         el("span", { className: "code", text: service.code }),
@@ -54,12 +52,10 @@
 
   A.section("services", {
     bind() {
-      document.getElementById("service-add").addEventListener("submit", (event) => {
-        event.preventDefault();
-        const values = A.formValues(event.target);
+      A.onSubmit(document.getElementById("service-add"), (values, form) => {
         values.code = values.code.trim().toUpperCase();
         A.run(() => A.api("POST", "/api/admin/services", values), "Layanan " + values.code + " ditambahkan.")
-          .then((ok) => ok && event.target.reset());
+          .then((ok) => ok && form.reset());
       });
     },
     render(settings) {
@@ -67,4 +63,3 @@
       list.replaceChildren(...settings.services.map((service) => card(settings, service)));
     },
   });
-})();

@@ -1,16 +1,12 @@
 // Admin section: users — full name and NIP (shown on the board and in the reports), role, the
 // counters an officer may sit at (picked, not typed), active, a new password.
-(function () {
-  "use strict";
-  const A = window.LoketAdmin;
+import * as A from "./admin.js";
   const ROLES = [["officer", "Petugas"], ["supervisor", "Supervisor"], ["admin", "Admin"]];
 
   function counterChecks(settings, chosen) {
-    return settings.counters.map((counter) => A.el("label", { className: "check" }, [
-      A.el("input", { type: "checkbox", value: String(counter.id), checked: (chosen || []).includes(counter.id) }), " " + counter.name,
-    ]));
+    return A.checkboxes(settings.counters.map((counter) => [String(counter.id), counter.name, (chosen || []).includes(counter.id)]));
   }
-  const picked = (root) => Array.from(root.querySelectorAll("input[type=checkbox]:checked")).map((box) => Number(box.value));
+  const picked = (root) => A.ticked(root).map(Number);
 
   function card(settings, user) {
     const { el } = A;
@@ -51,10 +47,7 @@
 
   A.section("users", {
     bind() {
-      const form = document.getElementById("user-add");
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        const values = A.formValues(form);
+      A.onSubmit(document.getElementById("user-add"), (values, form) => {
         values.counters = picked(form.querySelector("[data-counter-checks]"));
         A.run(() => A.api("POST", "/api/admin/users", values), "Pengguna " + values.username + " ditambahkan.")
           .then((ok) => { if (ok) { form.reset(); load(); } });
@@ -67,4 +60,3 @@
     },
     show: load,
   });
-})();

@@ -1,15 +1,12 @@
 // Admin section: the announcement voice, with "Dengar contoh": the sentence as the TV would play
 // it, synthesised from the form's current (unsaved) values.
-(function () {
-  "use strict";
-  const A = window.LoketAdmin;
+import * as A from "./admin.js";
 
   A.section("voice", {
     bind() {
       const form = document.getElementById("voice-form");
-      form.addEventListener("submit", (event) => {
-        event.preventDefault();
-        A.run(() => A.api("PUT", "/api/admin/settings/voice", A.formValues(form)), "Pengaturan suara disimpan.").then(() => A.load());
+      A.onSubmit(form, (values) => {
+        A.run(() => A.api("PUT", "/api/admin/settings/voice", values), "Pengaturan suara disimpan.").then(() => A.load());
       });
       document.getElementById("voice-preview").addEventListener("click", async () => {
         const values = A.formValues(form);
@@ -28,4 +25,3 @@
       A.statusLine(document.getElementById("voice-status"), data && data.voice_status);
     },
   });
-})();

@@ -1,13 +1,9 @@
 // The admin page's Devices tab (admin_devices.html): list, approve a screen's code, enroll by
 // hand (the token is shown once), withdraw.
-(function () {
-  "use strict";
+import { api } from "./admin.js";
 
   const KINDS = { kiosk: "Kiosk", display: "Layar TV", tablet: "Tablet loket" };
   const STATUS = { pending: "Menunggu persetujuan", active: "Terdaftar" };
-
-  // The admin page's one JSON wrapper (admin.js, loaded first).
-  const api = (method, url, body) => window.LoketAdmin.api(method, url, body);
 
   function cell(text) {
     const td = document.createElement("td");
@@ -73,5 +69,4 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", setUp);
-})();
+  setUp();

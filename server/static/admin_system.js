@@ -1,12 +1,15 @@
 // The "Sistem" tab of /admin: the clock guard, backups, free disk space and the latest errors.
 // Warnings (a wrong clock, a failed or missing backup, a nearly full disk) are also shown in red
 // above every tab, so the admin sees them without looking for them.
-(function () {
-  "use strict";
+import { api } from "./admin.js";
+import { showLines } from "./lib/dom.js";
+import { refresh } from "./system.js";
 
-  const $ = (selector) => document.querySelector(selector);
-  const section = $("[data-system]");
-  if (!section) return;
+const $ = (selector) => document.querySelector(selector);
+const section = $("[data-system]");
+if (section) startSystemTab(section);
+
+function startSystemTab(section) {
   const timezone = section.dataset.timezone || "Asia/Jakarta";
 
   function when(iso) {
@@ -16,9 +19,6 @@
       hour: "2-digit", minute: "2-digit",
     });
   }
-
-  // The admin page's one JSON wrapper (admin.js, loaded first).
-  const api = (method, url, body) => window.LoketAdmin.api(method, url, body);
 
   function line(element, text, bad) {
     element.textContent = text;
@@ -77,13 +77,7 @@
 
     // The clock and the disk are already in the red bar on top of every page (system.js).
     const warnings = backup.warning ? [backup.warning] : [];
-    const box = alertBox();
-    box.replaceChildren(...warnings.map((text) => {
-      const p = document.createElement("p");
-      p.textContent = text;
-      return p;
-    }));
-    box.hidden = warnings.length === 0;
+    showLines(alertBox(), warnings);
     const tab = $('.admin-tabs button[data-tab="system"]');
     if (tab) tab.classList.toggle("has-warning", !clock.ok || disk.low || Boolean(backup.warning));
   }
@@ -107,7 +101,7 @@
       window.alert(error.message);
     }
     load();
-    if (window.LoketSystem) window.LoketSystem.refresh();
+    refresh();
   });
 
   $("#backup-now").addEventListener("click", async (event) => {
@@ -127,4 +121,4 @@
   // The server pushes `system_status` when the clock, the disk or a backup changes (system.js).
   document.addEventListener("loket:system-status", load);
   load();
-})();
+}

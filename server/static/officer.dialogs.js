@@ -1,16 +1,11 @@
 /* The console's two questions before anything that cannot be undone: "are you sure?" and
    "to which service?". Both are native <dialog>s; Escape or "Batal" answers no. */
-(function () {
-  "use strict";
-
-  document.addEventListener("DOMContentLoaded", () => {
-    for (const cancel of document.querySelectorAll("[data-dialog-cancel]")) {
-      cancel.addEventListener("click", () => cancel.closest("dialog").close("cancel"));
-    }
-  });
+for (const cancel of document.querySelectorAll("[data-dialog-cancel]")) {
+  cancel.addEventListener("click", () => cancel.closest("dialog").close("cancel"));
+}
 
   /** Resolve with true when the officer confirms. */
-  function confirm(dialog, title, text, okLabel) {
+  export function confirm(dialog, title, text, okLabel) {
     dialog.querySelector("[data-confirm-title]").textContent = title;
     dialog.querySelector("[data-confirm-text]").textContent = text;
     const ok = dialog.querySelector("[data-confirm-ok]");
@@ -25,7 +20,7 @@
 
   /** Resolve with the chosen service code for a transfer, or null. The ticket's own service
       and closed services cannot be chosen. */
-  function chooseService(dialog, ticket, services) {
+  export function chooseService(dialog, ticket, services) {
     const ok = dialog.querySelector("[data-transfer-ok]");
     const radios = Array.from(dialog.querySelectorAll('input[name="service"]'));
     dialog.querySelector("[data-transfer-number]").textContent = ticket.number;
@@ -60,6 +55,3 @@
       (radios.find((r) => !r.disabled) || ok).focus();
     });
   }
-
-  window.Loket.dialogs = { confirm, chooseService };
-})();

@@ -1,11 +1,19 @@
 /* The officer's console: the ticket at this counter, the actions on it, the waiting list and the
    officer's own figures. It renders what the server says; the queue rules stay on the server. */
-(function () {
-  "use strict";
+import { api } from "./lib/api.js";
+import { secondsSince, startClock, syncClock } from "./lib/clock.js";
+import { connectionBadge } from "./lib/connection.js";
+import { debounce } from "./lib/dom.js";
+import { duration, level, minutes } from "./lib/format.js";
+import { statusLabel } from "./lib/labels.js";
+import "./lib/session.js";
+import { chooseService, confirm } from "./officer.dialogs.js";
+import { WaitingList } from "./officer.queue.js";
 
-  const L = window.Loket;
-  const root = document.querySelector("[data-console]");
-  if (!root) return;
+const root = document.querySelector("[data-console]");
+if (root) startConsole(root);
+
+function startConsole(root) {
 
   const counterId = Number(root.dataset.counter);
   const skipReturns = Number(root.dataset.skipReturns || 0);
@@ -13,7 +21,6 @@
   const services = Object.fromEntries(JSON.parse(root.dataset.services).map((s) => [s.code, s]));
   const $ = (selector) => root.querySelector(selector);
 
-  const STATUS = { called: "Dipanggil", serving: "Sedang dilayani" };
   const MESSAGES = {
     nobodyWaiting: "Tidak ada antrian menunggu.",
     calling: (n, counter) => `Memanggil ${n} ke ${counter}.`,
@@ -57,7 +64,7 @@
     Array.from(root.querySelectorAll("[data-action]")).map((b) => [b.dataset.action, b]),
   );
 
-  const queue = new L.WaitingList(root, counterId, counterServices, services, (err) => {
+  const queue = new WaitingList(root, counterId, counterServices, services, (err) => {
     say(err.message, "error");
     if (err.status === 401) setTimeout(() => location.reload(), 2500);
   });
@@ -125,7 +132,7 @@
     if (!ticket) return;
     el.number.textContent = ticket.number;
     el.current.dataset.status = ticket.status;
-    el.status.textContent = STATUS[ticket.status] || ticket.status_label || ticket.status;
+    el.status.textContent = statusLabel(ticket.status);
     el.status.dataset.status = ticket.status;
     el.priority.hidden = !ticket.priority;
     el.priority.textContent = "Prioritas" + (ticket.priority_label ? " · " + ticket.priority_label : "");
@@ -136,8 +143,8 @@
 
   function setTimer(timer, seconds, standardMinutes, note) {
     const value = timer.querySelector("[data-timer-value]");
-    value.textContent = L.duration(seconds);
-    timer.dataset.level = seconds === null ? "idle" : L.level(seconds, standardMinutes);
+    value.textContent = duration(seconds);
+    timer.dataset.level = seconds === null ? "idle" : level(seconds, standardMinutes);
     timer.querySelector("[data-timer-note]").textContent = note || "";
     const meter = timer.querySelector("[data-meter]");
     if (meter) {
@@ -150,13 +157,13 @@
     const ticket = state.current;
     if (!ticket) return;
     const service = services[ticket.service] || {};
-    const waited = L.secondsSince(ticket.issued_at, ticket.called_at);
+    const waited = secondsSince(ticket.issued_at, ticket.called_at);
     setTimer(el.timers.wait, waited, service.standard_wait_minutes,
       MESSAGES.standard(service.standard_wait_minutes) + " · " + MESSAGES.waitFinal);
-    const sinceCall = ticket.status === "called" ? L.secondsSince(ticket.last_called_at || ticket.called_at) : null;
+    const sinceCall = ticket.status === "called" ? secondsSince(ticket.last_called_at || ticket.called_at) : null;
     setTimer(el.timers.called, sinceCall, null, "");
     el.timers.called.hidden = ticket.status !== "called";
-    const served = ticket.started_at ? L.secondsSince(ticket.started_at, ticket.finished_at) : null;
+    const served = ticket.started_at ? secondsSince(ticket.started_at, ticket.finished_at) : null;
     setTimer(el.timers.service, served, service.standard_service_minutes,
       MESSAGES.standard(service.standard_service_minutes));
   }
@@ -207,7 +214,7 @@
 
   const ACTIONS = {
     async next() {
-      const body = await L.api("POST", `/api/counters/${counterId}/call-next`);
+      const body = await api("POST", `/api/counters/${counterId}/call-next`);
       if (!body.ticket) {
         closeCurrent();
         say(MESSAGES.nobodyWaiting, "info");
@@ -217,40 +224,40 @@
       say(MESSAGES.calling(body.ticket.number, root.dataset.counterName), "success");
     },
     async recall() {
-      const body = await L.api("POST", `/api/tickets/${state.current.id}/recall`);
+      const body = await api("POST", `/api/tickets/${state.current.id}/recall`);
       onTicket(body.ticket);
       say(MESSAGES.recalled(body.ticket.number), "success");
     },
     async start() {
-      const body = await L.api("POST", `/api/tickets/${state.current.id}/start`);
+      const body = await api("POST", `/api/tickets/${state.current.id}/start`);
       onTicket(body.ticket);
       say(MESSAGES.started(body.ticket.number), "success");
     },
     async finish() {
-      const body = await L.api("POST", `/api/tickets/${state.current.id}/finish`);
+      const body = await api("POST", `/api/tickets/${state.current.id}/finish`);
       onTicket(body.ticket);
       say(MESSAGES.finished(body.ticket.number), "success");
     },
     async skip() {
       const ticket = state.current;
       const returns = (ticket.skip_count || 0) < skipReturns;
-      const sure = await L.dialogs.confirm(
+      const sure = await confirm(
         el.confirm,
         MESSAGES.skipTitle(ticket.number),
         returns ? MESSAGES.skipReturns(ticket.number) : MESSAGES.skipCloses(ticket.number),
         MESSAGES.skipOk,
       );
       if (!sure) return;
-      const body = await L.api("POST", `/api/tickets/${ticket.id}/skip`);
+      const body = await api("POST", `/api/tickets/${ticket.id}/skip`);
       onTicket(body.ticket);
       say(body.ticket.status === "waiting" ? MESSAGES.returned(ticket.number) : MESSAGES.noShow(ticket.number), "success");
       queue.refresh();
     },
     async transfer() {
       const ticket = state.current;
-      const target = await L.dialogs.chooseService(el.transfer, ticket, services);
+      const target = await chooseService(el.transfer, ticket, services);
       if (!target) return;
-      const body = await L.api("POST", `/api/tickets/${ticket.id}/transfer`, { service: target });
+      const body = await api("POST", `/api/tickets/${ticket.id}/transfer`, { service: target });
       if (state.current && state.current.id === ticket.id) closeCurrent();
       const name = (services[target] || {}).name || target;
       say(MESSAGES.transferred(body.ticket.number, `${target} · ${name}`), "success");
@@ -281,28 +288,26 @@
   // ---- my figures -----------------------------------------------------------------------
   async function loadSummary() {
     try {
-      const body = await L.api("GET", "/api/officer/summary");
+      const body = await api("GET", "/api/officer/summary");
       for (const [key, value] of Object.entries(body.today)) {
         const cell = root.querySelector(`[data-figure="${key}"]`);
-        if (cell) cell.textContent = key.endsWith("_seconds") ? L.minutes(value) : String(value);
+        if (cell) cell.textContent = key.endsWith("_seconds") ? minutes(value) : String(value);
       }
-    } catch (err) {
+    } catch {
       // The figures are secondary: the next refresh tries again.
     }
   }
-  const refreshSummary = L.debounce(loadSummary, 300);
+  const refreshSummary = debounce(loadSummary, 300);
 
   // ---- live updates ---------------------------------------------------------------------
   const socket = window.io({ transports: ["websocket", "polling"] });
-  L.showConnection(el.conn, "connecting");
+  connectionBadge(el.conn, socket);
   socket.on("connect", () => {
-    L.showConnection(el.conn, "connected");
     queue.refresh();
     refreshSummary();
   });
-  socket.on("disconnect", () => L.showConnection(el.conn, "disconnected"));
   socket.on("state", (snapshot) => {
-    L.syncClock(snapshot.server_time);
+    syncClock(snapshot.server_time);
     const mine = (snapshot.counters || []).find((c) => c.id === counterId);
     const current = mine ? mine.current : null;
     if (current) state.versions.set(current.id, version(current));
@@ -335,7 +340,7 @@
     queue.refresh();
   });
 
-  L.startClock(el.clock, root.dataset.timezone);
+  startClock(el.clock, root.dataset.timezone);
   setInterval(() => {
     tickCurrent();
     queue.tick();
@@ -345,4 +350,4 @@
   queue.render();
   queue.load();
   loadSummary();
-})();
+}

@@ -1,10 +1,11 @@
 /* The console's waiting list: the tickets of this counter's services in the order the counter
    would call them (the server decides the order), each with its wait against the standard. */
-(function () {
-  "use strict";
+import { api } from "./lib/api.js";
+import { secondsSince, syncClock } from "./lib/clock.js";
+import { debounce } from "./lib/dom.js";
+import { duration, level } from "./lib/format.js";
 
-  const L = window.Loket;
-  const TEXT = {
+const TEXT = {
     more: (count) => `… dan ${count} nomor lagi`,
     priority: "Prioritas",
     transferred: "Alihan",
@@ -18,7 +19,7 @@
     return node;
   }
 
-  class WaitingList {
+  export class WaitingList {
     /** `root` holds the [data-queue-*] elements; `services` maps codes to their standards;
         `onError(err)` shows a failed load. */
     constructor(root, counterId, counterServices, services, onError) {
@@ -36,14 +37,14 @@
         empty: root.querySelector("[data-queue-empty]"),
         more: root.querySelector("[data-queue-more]"),
       };
-      this.refresh = L.debounce(() => this.load(), 120);
+      this.refresh = debounce(() => this.load(), 120);
     }
 
     /** Ask the server for the list. */
     async load() {
       try {
-        const body = await L.api("GET", `/api/counters/${this.counterId}/queue`);
-        L.syncClock(body.server_time);
+        const body = await api("GET", `/api/counters/${this.counterId}/queue`);
+        syncClock(body.server_time);
         this.tickets = body.tickets;
         this.total = body.total;
         this.render();
@@ -114,12 +115,10 @@
     /** Advance every wait and recolour it against its service's standard. */
     tick() {
       for (const wait of this.el.list.querySelectorAll(".q-wait")) {
-        const seconds = L.secondsSince(wait.dataset.since);
-        wait.textContent = L.duration(seconds);
-        wait.dataset.level = L.level(seconds, Number(wait.dataset.standard));
+        const seconds = secondsSince(wait.dataset.since);
+        wait.textContent = duration(seconds);
+        wait.dataset.level = level(seconds, Number(wait.dataset.standard));
       }
     }
   }
 
-  L.WaitingList = WaitingList;
-})();

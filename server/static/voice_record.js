@@ -2,6 +2,9 @@
 // play it back and save it. The browser records webm/opus; the page decodes it with Web Audio
 // and sends a 16-bit mono WAV, so the server needs no codec.
 
+import { staffApi as api } from "./lib/api.js";
+import { notice } from "./lib/dom.js";
+
 const $ = (selector) => document.querySelector(selector);
 const MAX_SECONDS = 8;
 const KINDS = { kalimat: "Kalimat", loket: "Nama loket", huruf: "Huruf", angka: "Angka" };
@@ -12,26 +15,8 @@ let take = null; // the WAV Blob of the last recording or upload, not yet saved
 let recorder = null;
 let stopTimer = null;
 
-async function api(method, url, body, contentType) {
-  const options = { method, headers: {}, credentials: "same-origin" };
-  if (body !== undefined) {
-    options.body = body;
-    if (contentType) options.headers["Content-Type"] = contentType;
-  }
-  const response = await fetch(url, options);
-  const data = await response.json().catch(() => ({}));
-  if (response.status === 401) window.location.reload();
-  if (!response.ok) throw new Error((data.error && data.error.message) || "Permintaan gagal.");
-  return data;
-}
-
 function notify(message, isError) {
-  const box = $("#notice");
-  box.textContent = message;
-  box.classList.toggle("error", Boolean(isError));
-  box.hidden = false;
-  clearTimeout(notify.timer);
-  notify.timer = setTimeout(() => { box.hidden = true; }, 6000);
+  notice($("#notice"), message, isError, 6000);
 }
 
 function setState(text) {
@@ -184,7 +169,7 @@ async function save() {
   if (!take) return;
   const item = items[index];
   try {
-    await api("PUT", `/api/admin/voice-pack/clips/${encodeURIComponent(item.name)}`, take, "audio/wav");
+    await api("PUT", `/api/admin/voice-pack/clips/${encodeURIComponent(item.name)}`, take, { contentType: "audio/wav" });
   } catch (error) {
     notify(error.message, true);
     return;
@@ -218,7 +203,7 @@ async function upload(event) {
   if (!file) return;
   try {
     showTake(await toWav(file));
-  } catch (error) {
+  } catch {
     notify("Berkas suara tidak dapat dibaca.", true);
   }
 }
