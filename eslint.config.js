@@ -10,8 +10,9 @@ export default [
     languageOptions: {
       ecmaVersion: 2022,
       sourceType: "module",
-      globals: { ...globals.browser, io: "readonly", Chart: "readonly" },
+      globals: globals.browser,
     },
+    rules: { "no-var": "error", "prefer-const": "error" },
   },
   {
     files: ["eslint.config.js"],

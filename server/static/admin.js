@@ -114,9 +114,7 @@ export async function load() {
 }
 
 function showTab(name) {
-  document
-    .querySelectorAll(".admin-tabs button")
-    .forEach((b) => b.classList.toggle("active", b.dataset.tab === name));
+  document.querySelectorAll(".admin-tabs button").forEach((b) => b.classList.toggle("active", b.dataset.tab === name));
   document.querySelectorAll(".tab").forEach((tab) => {
     tab.hidden = tab.id !== "tab-" + name;
   });

@@ -15,8 +15,13 @@ function startSystemTab(section) {
   function when(iso) {
     if (!iso) return "belum pernah";
     return new Date(iso).toLocaleString("id-ID", {
-      timeZone: timezone, weekday: "long", day: "numeric", month: "long", year: "numeric",
-      hour: "2-digit", minute: "2-digit",
+      timeZone: timezone,
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
     });
   }
 
@@ -41,21 +46,30 @@ function startSystemTab(section) {
 
   function render(data) {
     const clock = data.clock;
-    line($("#system-clock"), clock.ok
-      ? `Jam komputer benar (${when(clock.now)}). Toleransi mundur ${clock.tolerance_minutes} menit.`
-      : clock.message, !clock.ok);
+    line(
+      $("#system-clock"),
+      clock.ok
+        ? `Jam komputer benar (${when(clock.now)}). Toleransi mundur ${clock.tolerance_minutes} menit.`
+        : clock.message,
+      !clock.ok,
+    );
     $("#clock-confirm").hidden = clock.ok;
 
     const backup = data.backup;
-    let text = `Cadangan terakhir: ${when(backup.last_backup)} · ${backup.copies} salinan disimpan ` +
+    let text =
+      `Cadangan terakhir: ${when(backup.last_backup)} · ${backup.copies} salinan disimpan ` +
       `(paling banyak ${backup.keep}) di ${backup.folder}.`;
     if (backup.warning) text = `${backup.warning} ${text}`;
     line($("#system-backup"), text, Boolean(backup.warning));
 
     const disk = data.disk;
-    line($("#system-disk"), disk.low ? disk.message
-      : `Sisa ruang disk ${disk.free_mb} MB dari ${disk.total_mb} MB (peringatan di bawah ${disk.min_free_mb} MB).`,
-    disk.low);
+    line(
+      $("#system-disk"),
+      disk.low
+        ? disk.message
+        : `Sisa ruang disk ${disk.free_mb} MB dari ${disk.total_mb} MB (peringatan di bawah ${disk.min_free_mb} MB).`,
+      disk.low,
+    );
 
     $("#system-log").textContent = `Catatan lengkap ada di berkas ${data.log_file}.`;
     const body = $("#system-errors");

@@ -14,7 +14,6 @@ const root = document.querySelector("[data-console]");
 if (root) startConsole(root);
 
 function startConsole(root) {
-
   const counterId = Number(root.dataset.counter);
   const skipReturns = Number(root.dataset.skipReturns || 0);
   const counterServices = JSON.parse(root.dataset.counterServices);
@@ -158,14 +157,22 @@ function startConsole(root) {
     if (!ticket) return;
     const service = services[ticket.service] || {};
     const waited = secondsSince(ticket.issued_at, ticket.called_at);
-    setTimer(el.timers.wait, waited, service.standard_wait_minutes,
-      MESSAGES.standard(service.standard_wait_minutes) + " · " + MESSAGES.waitFinal);
+    setTimer(
+      el.timers.wait,
+      waited,
+      service.standard_wait_minutes,
+      MESSAGES.standard(service.standard_wait_minutes) + " · " + MESSAGES.waitFinal,
+    );
     const sinceCall = ticket.status === "called" ? secondsSince(ticket.last_called_at || ticket.called_at) : null;
     setTimer(el.timers.called, sinceCall, null, "");
     el.timers.called.hidden = ticket.status !== "called";
     const served = ticket.started_at ? secondsSince(ticket.started_at, ticket.finished_at) : null;
-    setTimer(el.timers.service, served, service.standard_service_minutes,
-      MESSAGES.standard(service.standard_service_minutes));
+    setTimer(
+      el.timers.service,
+      served,
+      service.standard_service_minutes,
+      MESSAGES.standard(service.standard_service_minutes),
+    );
   }
 
   // ---- buttons --------------------------------------------------------------------------
@@ -191,7 +198,9 @@ function startConsole(root) {
     el.message.textContent = text || "";
     el.message.dataset.kind = kind || "info";
     if (text && kind !== "error") {
-      messageTimer = setTimeout(() => { el.message.textContent = ""; }, 8000);
+      messageTimer = setTimeout(() => {
+        el.message.textContent = "";
+      }, 8000);
     }
   }
 
@@ -250,7 +259,10 @@ function startConsole(root) {
       if (!sure) return;
       const body = await api("POST", `/api/tickets/${ticket.id}/skip`);
       onTicket(body.ticket);
-      say(body.ticket.status === "waiting" ? MESSAGES.returned(ticket.number) : MESSAGES.noShow(ticket.number), "success");
+      say(
+        body.ticket.status === "waiting" ? MESSAGES.returned(ticket.number) : MESSAGES.noShow(ticket.number),
+        "success",
+      );
       queue.refresh();
     },
     async transfer() {
@@ -335,8 +347,11 @@ function startConsole(root) {
     const mine = counterServices.some((s) => s.code === ticket.service);
     if (alert.kind === "service" ? !here : !mine) return;
     const what = alert.kind === "service" ? "dilayani" : "menunggu";
-    say(`Perhatian: ${ticket.number} sudah ${what} ${alert.minutes} menit ` +
-        `(standar ${alert.standard_minutes} menit).`, "warning");
+    say(
+      `Perhatian: ${ticket.number} sudah ${what} ${alert.minutes} menit ` +
+        `(standar ${alert.standard_minutes} menit).`,
+      "warning",
+    );
     queue.refresh();
   });
 

@@ -21,7 +21,11 @@ function startBoard(root) {
     idle: "Kosong",
     sinceCall: "sejak dipanggil",
     serviceTime: (minutes) => `layanan · standar ${minutes} mnt`,
-    today: (c) => [`${c.served} dilayani`, `${c.no_shows} tidak hadir`, `rata-rata layanan ${minutes(c.avg_service_seconds)}`],
+    today: (c) => [
+      `${c.served} dilayani`,
+      `${c.no_shows} tidak hadir`,
+      `rata-rata layanan ${minutes(c.avg_service_seconds)}`,
+    ],
     nobodyWaiting: "tidak ada",
     standard: (minutes) => `standar ${minutes} mnt`,
     noCounter: "belum ada loket",
@@ -66,11 +70,13 @@ function startBoard(root) {
     const section = $("[data-unfinished]");
     const list = $("[data-unfinished-list]");
     const tickets = board.unfinished || [];
-    list.replaceChildren(...tickets.map((t) => {
-      const where = t.counter ? ` · Loket ${t.counter}` : "";
-      const who = t.officer ? ` · ${t.officer}` : "";
-      return node("li", "", `${t.number}${where}${who} (${t.day})`);
-    }));
+    list.replaceChildren(
+      ...tickets.map((t) => {
+        const where = t.counter ? ` · Loket ${t.counter}` : "";
+        const who = t.officer ? ` · ${t.officer}` : "";
+        return node("li", "", `${t.number}${where}${who} (${t.day})`);
+      }),
+    );
     section.hidden = tickets.length === 0;
   }
 
@@ -82,24 +88,30 @@ function startBoard(root) {
       const field = (name) => card.querySelector(`[data-field="${name}"]`);
       card.dataset.counter = String(counter.id);
       field("name").textContent = counter.name;
-      field("services").replaceChildren(...counter.services.map((code) => {
-        const chip = node("li", "", code);
-        chip.title = (services[code] || {}).name || code;
-        return chip;
-      }));
+      field("services").replaceChildren(
+        ...counter.services.map((code) => {
+          const chip = node("li", "", code);
+          chip.title = (services[code] || {}).name || code;
+          return chip;
+        }),
+      );
       const officer = field("officer");
       if (counter.officers.length) {
-        officer.replaceChildren(...counter.officers.map((o) => {
-          const who = node("span", "officer-name", o.full_name || o.username);
-          who.title = TEXT.since(timeFormat.format(new Date(o.since)));
-          return who;
-        }));
+        officer.replaceChildren(
+          ...counter.officers.map((o) => {
+            const who = node("span", "officer-name", o.full_name || o.username);
+            who.title = TEXT.since(timeFormat.format(new Date(o.since)));
+            return who;
+          }),
+        );
         officer.dataset.present = "true";
       } else if (counter.last_caller) {
         // Logins made before the server last started are not known: name who called last.
         const time = counter.last_called_at ? timeFormat.format(new Date(counter.last_called_at)) : "";
-        officer.replaceChildren(node("span", "officer-name is-past", counter.last_caller_name || counter.last_caller),
-          node("span", "officer-note", TEXT.lastCaller(time)));
+        officer.replaceChildren(
+          node("span", "officer-name is-past", counter.last_caller_name || counter.last_caller),
+          node("span", "officer-note", TEXT.lastCaller(time)),
+        );
         officer.dataset.present = "past";
       } else {
         officer.textContent = TEXT.nobody;
@@ -112,10 +124,11 @@ function startBoard(root) {
       const timer = field("timer");
       if (current) {
         const service = services[current.service] || {};
-        timer.dataset.since = current.status === "serving" ? current.started_at : (current.last_called_at || current.called_at);
+        timer.dataset.since =
+          current.status === "serving" ? current.started_at : current.last_called_at || current.called_at;
         timer.dataset.standard = current.status === "serving" ? String(service.standard_service_minutes || "") : "";
-        timer.dataset.label = current.status === "serving"
-          ? TEXT.serviceTime(service.standard_service_minutes) : TEXT.sinceCall;
+        timer.dataset.label =
+          current.status === "serving" ? TEXT.serviceTime(service.standard_service_minutes) : TEXT.sinceCall;
       }
       field("today").replaceChildren(...TEXT.today(counter.today).map((part) => node("span", "", part)));
       return card;
@@ -149,8 +162,7 @@ function startBoard(root) {
         node("td", "num", String(service.today.no_shows)),
         node("td", "num", minutes(service.today.avg_wait_seconds)),
         node("td", "num", minutes(service.today.avg_service_seconds)),
-        node("td", "counters-cell", service.counters.length
-          ? service.counters.join(", ") : TEXT.noCounter),
+        node("td", "counters-cell", service.counters.length ? service.counters.join(", ") : TEXT.noCounter),
       );
       return row;
     });
@@ -198,7 +210,14 @@ function startBoard(root) {
   const socket = window.io({ transports: ["websocket", "polling"] });
   connectionBadge(conn, socket);
   socket.on("connect", refresh);
-  for (const name of ["ticket_called", "ticket_updated", "queue_changed", "presence_changed", "ticket_overtime", "config_changed"]) {
+  for (const name of [
+    "ticket_called",
+    "ticket_updated",
+    "queue_changed",
+    "presence_changed",
+    "ticket_overtime",
+    "config_changed",
+  ]) {
     socket.on(name, refresh);
   }
   // The server's over-time alerts, newest first, kept short.

@@ -4,6 +4,7 @@
 
 import { staffApi as api } from "./lib/api.js";
 import { notice } from "./lib/dom.js";
+import { encodeWav } from "./lib/wav.js";
 
 const $ = (selector) => document.querySelector(selector);
 const MAX_SECONDS = 8;
@@ -24,21 +25,6 @@ function setState(text) {
 }
 
 // ---- WAV from any audio the browser can decode ---------------------------------------------
-
-function encodeWav(samples, rate) {
-  const buffer = new ArrayBuffer(44 + samples.length * 2);
-  const view = new DataView(buffer);
-  const text = (offset, value) => { for (let i = 0; i < value.length; i++) view.setUint8(offset + i, value.charCodeAt(i)); };
-  text(0, "RIFF"); view.setUint32(4, 36 + samples.length * 2, true); text(8, "WAVE");
-  text(12, "fmt "); view.setUint32(16, 16, true); view.setUint16(20, 1, true); view.setUint16(22, 1, true);
-  view.setUint32(24, rate, true); view.setUint32(28, rate * 2, true); view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true); text(36, "data"); view.setUint32(40, samples.length * 2, true);
-  for (let i = 0; i < samples.length; i++) {
-    const clamped = Math.max(-1, Math.min(1, samples[i]));
-    view.setInt16(44 + i * 2, clamped < 0 ? clamped * 0x8000 : clamped * 0x7fff, true);
-  }
-  return new Blob([buffer], { type: "audio/wav" });
-}
 
 async function toWav(blob) {
   const context = new AudioContext();
@@ -78,7 +64,9 @@ async function startRecording() {
   }
   const chunks = [];
   recorder = new MediaRecorder(stream);
-  recorder.addEventListener("dataavailable", (event) => { if (event.data.size) chunks.push(event.data); });
+  recorder.addEventListener("dataavailable", (event) => {
+    if (event.data.size) chunks.push(event.data);
+  });
   recorder.addEventListener("stop", async () => {
     stream.getTracks().forEach((track) => track.stop());
     $("#record").hidden = false;
@@ -169,7 +157,9 @@ async function save() {
   if (!take) return;
   const item = items[index];
   try {
-    await api("PUT", `/api/admin/voice-pack/clips/${encodeURIComponent(item.name)}`, take, { contentType: "audio/wav" });
+    await api("PUT", `/api/admin/voice-pack/clips/${encodeURIComponent(item.name)}`, take, {
+      contentType: "audio/wav",
+    });
   } catch (error) {
     notify(error.message, true);
     return;

@@ -36,3 +36,8 @@ export function notice(box, message, isError, ms) {
     box.hidden = true;
   }, ms);
 }
+
+/** The elements of a page by id: `{name: "element-id"}` -> `{name: element}`. */
+export function byIds(ids) {
+  return Object.fromEntries(Object.entries(ids).map(([name, id]) => [name, document.getElementById(id)]));
+}

@@ -29,7 +29,13 @@ export function clockFormat(timeZone) {
 
 /** "Sabtu, 28 November 2026" in the office's time zone. */
 export function dateFormat(timeZone) {
-  return new Intl.DateTimeFormat("id-ID", { timeZone, weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  return new Intl.DateTimeFormat("id-ID", {
+    timeZone,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  });
 }
 
 function pad(n) {
