@@ -5,6 +5,7 @@
  * the server says and never decides queue rules itself.
  */
 import { api } from "../common/lib/api.js";
+import { screenSocket } from "../common/lib/connection.js";
 import { byIds, setText } from "../common/lib/dom.js";
 import { clockFormat, dateFormat, zoneName } from "../common/lib/format.js";
 import { priorityLabel } from "../common/lib/labels.js";
@@ -307,21 +308,8 @@ function startKiosk(root) {
       setOnline(false);
       return;
     }
-    const socket = window.io({ reconnectionDelay: 500, reconnectionDelayMax: 3000, timeout: 5000 });
-    socket.on("connect", function () {
-      setOnline(true);
-      loadServices();
-    });
-    socket.on("disconnect", function (reason) {
-      setOnline(false);
-      // The server closed this socket on purpose (e.g. while restarting): come back anyway.
-      if (reason === "io server disconnect") {
-        socket.connect();
-      }
-    });
-    socket.on("connect_error", function () {
-      setOnline(false);
-    });
+    const socket = screenSocket({}, setOnline);
+    socket.on("connect", loadServices);
     socket.on("queue_changed", function (data) {
       grid.applyWaiting(data && data.waiting);
       loadServices();

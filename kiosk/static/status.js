@@ -1,4 +1,5 @@
 /* The visitor's status page (the QR target): follows one ticket over the socket. */
+import { screenSocket } from "../common/lib/connection.js";
 import { byIds, setText } from "../common/lib/dom.js";
 import { clockFormat, zoneName } from "../common/lib/format.js";
 import { estimate, t } from "./text.js";
@@ -161,12 +162,7 @@ function followTicket(root) {
     return;
   }
   // `screen=status`: the server keeps visitors' phones to a share of its connections of their own.
-  const socket = window.io({
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 3000,
-    timeout: 5000,
-    query: { screen: "status" },
-  });
+  const socket = screenSocket({ query: { screen: "status" } }, setOnline);
   const HIDDEN_RELEASE_MS = 60000;
   let hiddenTimer = null;
   let watchPending = false;
@@ -181,18 +177,8 @@ function followTicket(root) {
   }
 
   socket.on("connect", function () {
-    setOnline(true);
     watchPending = false;
     watch(); // joins the ticket's room again after every reconnect
-  });
-  socket.on("disconnect", function (reason) {
-    setOnline(false);
-    if (reason === "io server disconnect") {
-      socket.connect();
-    }
-  });
-  socket.on("connect_error", function () {
-    setOnline(false);
   });
   socket.on("ticket_status", function (data) {
     watchPending = false;

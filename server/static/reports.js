@@ -130,6 +130,14 @@ function baseOptions(extra) {
   return Object.assign(options, extra || {});
 }
 
+/** The legend below, and each bar's or point's value in the tooltip ("A · KUA: 12,5%"). */
+function legendAndValues(unit) {
+  return {
+    legend: { position: "bottom", labels: { boxWidth: 12 } },
+    tooltip: { callbacks: { label: (item) => item.dataset.label + ": " + number(item.raw, 1) + unit } },
+  };
+}
+
 function colourOf(data, code) {
   const index = data.services.findIndex(function (s) {
     return s.code === code;
@@ -255,16 +263,7 @@ function arrivalsConfig(data) {
       datasets: datasets,
     },
     options: baseOptions({
-      plugins: {
-        legend: { position: "bottom", labels: { boxWidth: 12 } },
-        tooltip: {
-          callbacks: {
-            label: function (item) {
-              return item.dataset.label + ": " + number(item.raw, 1);
-            },
-          },
-        },
-      },
+      plugins: legendAndValues(""),
       scales: {
         x: { stacked: true, grid: { display: false }, title: { display: true, text: "Jam" } },
         y: {
@@ -305,16 +304,7 @@ function complianceConfig(data, kind) {
     type: few ? "bar" : "line",
     data: { labels: data.bucket_labels, datasets: datasets },
     options: baseOptions({
-      plugins: {
-        legend: { position: "bottom", labels: { boxWidth: 12 } },
-        tooltip: {
-          callbacks: {
-            label: function (item) {
-              return item.dataset.label + ": " + number(item.raw, 1) + "%";
-            },
-          },
-        },
-      },
+      plugins: legendAndValues("%"),
       scales: {
         x: { grid: { display: false } },
         y: { min: 0, max: 100, title: { display: true, text: "% dalam standar" } },
