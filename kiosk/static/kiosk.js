@@ -126,13 +126,13 @@ function startKiosk(root) {
     }
     state.loading = true;
     api("GET", SERVICES_URL, undefined, { cache: "no-store", timeoutMs: REQUEST_TIMEOUT_MS })
-      .then(function (data) {
+      .then((data) => {
         grid.render((data && data.services) || []);
       })
-      .catch(function () {
+      .catch(() => {
         /* the connection banner tells whether the server is reachable */
       })
-      .then(function () {
+      .then(() => {
         state.loading = false;
         if (state.reloadAgain) {
           state.reloadAgain = false;
@@ -163,7 +163,7 @@ function startKiosk(root) {
       body.priority_reason = state.priority;
     }
     api("POST", TICKETS_URL, body, { cache: "no-store", timeoutMs: REQUEST_TIMEOUT_MS })
-      .then(function (data) {
+      .then((data) => {
         if (data && data.ticket) {
           showTicket(data.ticket);
         } else {
@@ -171,14 +171,14 @@ function startKiosk(root) {
           loadServices();
         }
       })
-      .catch(function (error) {
+      .catch((error) => {
         // The server's reason (closed, quota, clock) when it gave one; our words when unreachable.
         showMessage(error.fromServer ? error.message : t("issue_failed"));
         if (error.status) {
           loadServices();
         }
       })
-      .then(function () {
+      .then(() => {
         state.busy = false;
         state.lockedUntil = Date.now() + LOCKOUT_MS;
         root.classList.remove("is-busy");
@@ -294,10 +294,10 @@ function startKiosk(root) {
     if (!logo) {
       return;
     }
-    logo.onload = function () {
+    logo.onload = () => {
       logo.hidden = false;
     };
-    logo.onerror = function () {
+    logo.onerror = () => {
       logo.hidden = true;
     };
     logo.src = logo.dataset.src + "?v=" + Date.now();
@@ -310,13 +310,13 @@ function startKiosk(root) {
     }
     const socket = screenSocket({}, setOnline);
     socket.on("connect", loadServices);
-    socket.on("queue_changed", function (data) {
+    socket.on("queue_changed", (data) => {
       grid.applyWaiting(data && data.waiting);
       loadServices();
     });
     socket.on("ticket_printed", onPrinted);
     // The admin changed the office (e.g. uploaded a logo): show it without a reload.
-    socket.on("config_changed", function () {
+    socket.on("config_changed", () => {
       reloadLogo();
       loadServices();
     });
@@ -324,24 +324,24 @@ function startKiosk(root) {
 
   // ---- wiring (once) ---------------------------------------------------------------------------
 
-  el.services.addEventListener("click", function (event) {
+  el.services.addEventListener("click", (event) => {
     const button = event.target.closest(".service");
     if (button && !button.disabled) {
       takeTicket(button);
     }
   });
-  el.done.addEventListener("click", function () {
+  el.done.addEventListener("click", () => {
     if (Date.now() - state.ticketShownAt >= DONE_GUARD_MS) {
       closeTicket();
     }
   });
-  el.ticketScreen.addEventListener("click", function (event) {
+  el.ticketScreen.addEventListener("click", (event) => {
     // Any tap on the ticket keeps it up a little longer for someone still reading.
     if (state.ticket && !el.done.contains(event.target)) {
       state.ticketUntil = Math.max(state.ticketUntil, Date.now() + 4000);
     }
   });
-  el.preview.addEventListener("error", function () {
+  el.preview.addEventListener("error", () => {
     if (el.preview.getAttribute("src")) {
       el.previewBox.hidden = true;
     }
@@ -349,7 +349,7 @@ function startKiosk(root) {
   el.priorityToggle.addEventListener("click", openPriorityPanel);
   el.priorityClose.addEventListener("click", resetPriority);
   el.priorityCancel.addEventListener("click", resetPriority);
-  el.priorityPanel.addEventListener("click", function (event) {
+  el.priorityPanel.addEventListener("click", (event) => {
     const choice = event.target.closest(".priority-choice");
     if (choice) {
       choosePriority(choice.dataset.reason);
@@ -357,7 +357,7 @@ function startKiosk(root) {
       resetPriority();
     }
   });
-  document.addEventListener("contextmenu", function (event) {
+  document.addEventListener("contextmenu", (event) => {
     event.preventDefault();
   });
   window.addEventListener("resize", grid.scheduleLayout);

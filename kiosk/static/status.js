@@ -176,24 +176,24 @@ function followTicket(root) {
     socket.emit("watch_ticket", { token: TOKEN });
   }
 
-  socket.on("connect", function () {
+  socket.on("connect", () => {
     watchPending = false;
     watch(); // joins the ticket's room again after every reconnect
   });
-  socket.on("ticket_status", function (data) {
+  socket.on("ticket_status", (data) => {
     watchPending = false;
     root.dataset.watching = "true";
     if (data && data.ticket) {
       render(data.ticket);
     }
   });
-  socket.on("queue_changed", function () {
+  socket.on("queue_changed", () => {
     // People ahead move without this ticket changing: ask for a fresh position.
     if (current && current.status === "waiting") {
       watch();
     }
   });
-  socket.on("error", function (error) {
+  socket.on("error", (error) => {
     watchPending = false;
     if (error && error.code) {
       setText(el.headline, error.message || t("status_missing"));
@@ -202,7 +202,7 @@ function followTicket(root) {
       el.facts.hidden = true;
     }
   });
-  document.addEventListener("visibilitychange", function () {
+  document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") {
       clearTimeout(hiddenTimer);
       hiddenTimer = null;
@@ -214,7 +214,7 @@ function followTicket(root) {
     } else if (hiddenTimer === null) {
       // A phone back in its owner's pocket needs no open connection (each one holds a server
       // thread); looked at again, it reconnects and asks for the ticket's state at once.
-      hiddenTimer = setTimeout(function () {
+      hiddenTimer = setTimeout(() => {
         hiddenTimer = null;
         socket.disconnect();
       }, HIDDEN_RELEASE_MS);

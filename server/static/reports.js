@@ -11,17 +11,17 @@ const BAD = "#c0392b";
 /* ---- print and longer lists (signing in and out: lib/session.js) ---- */
 
 function setUpButtons() {
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () {
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => {
       window.print();
     });
   });
   // Long lists: the rows past the first few wait behind a button, and fold back on a second click.
-  document.querySelectorAll("[data-show-more]").forEach(function (button) {
+  document.querySelectorAll("[data-show-more]").forEach((button) => {
     const label = button.textContent;
-    button.addEventListener("click", function () {
+    button.addEventListener("click", () => {
       const open = button.getAttribute("aria-expanded") !== "true";
-      button.previousElementSibling.querySelectorAll("tr.r-extra").forEach(function (row) {
+      button.previousElementSibling.querySelectorAll("tr.r-extra").forEach((row) => {
         row.hidden = !open;
       });
       button.setAttribute("aria-expanded", String(open));
@@ -38,8 +38,8 @@ function setUpFlags() {
   const form = dialog.querySelector("[data-flag-form]");
   const error = dialog.querySelector("[data-flag-error]");
   let ticketId = null;
-  document.querySelectorAll("[data-flag]").forEach(function (button) {
-    button.addEventListener("click", function () {
+  document.querySelectorAll("[data-flag]").forEach((button) => {
+    button.addEventListener("click", () => {
       ticketId = button.dataset.flag;
       dialog.querySelector("[data-flag-number]").textContent = button.dataset.number;
       form.reason.value = "";
@@ -47,10 +47,10 @@ function setUpFlags() {
       dialog.showModal();
     });
   });
-  dialog.querySelector("[data-flag-cancel]").addEventListener("click", function () {
+  dialog.querySelector("[data-flag-cancel]").addEventListener("click", () => {
     dialog.close();
   });
-  form.addEventListener("submit", function (event) {
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!form.reason.value.trim()) {
       // our words, not the browser's bubble
@@ -60,22 +60,22 @@ function setUpFlags() {
       return;
     }
     api("POST", "/api/tickets/" + ticketId + "/flag", { reason: form.reason.value.trim() })
-      .then(function () {
+      .then(() => {
         window.location.reload();
       })
-      .catch(function (err) {
+      .catch((err) => {
         error.textContent = err.message;
         error.hidden = false;
       });
   });
-  document.querySelectorAll("[data-unflag]").forEach(function (button) {
-    button.addEventListener("click", function () {
+  document.querySelectorAll("[data-unflag]").forEach((button) => {
+    button.addEventListener("click", () => {
       if (!window.confirm("Hitung lagi waktu tiket " + button.dataset.number + " dalam rata-rata?")) return;
       api("POST", "/api/tickets/" + button.dataset.unflag + "/unflag", {})
-        .then(function () {
+        .then(() => {
           window.location.reload();
         })
-        .catch(function (err) {
+        .catch((err) => {
           window.alert(err.message);
         });
     });
@@ -87,12 +87,12 @@ function setUpFlags() {
 // Vertical dashed lines at the standard(s) on the histogram's minute axis.
 const standardLines = {
   id: "standardLines",
-  afterDatasetsDraw: function (chart, args, options) {
+  afterDatasetsDraw: (chart, args, options) => {
     const lines = options.lines || [];
     const x = chart.scales.x;
     const area = chart.chartArea;
     const ctx = chart.ctx;
-    lines.forEach(function (line) {
+    lines.forEach((line) => {
       const left = x.getPixelForValue(line.minutes - 1);
       const right = x.getPixelForValue(line.minutes);
       const px = (left + right) / 2;
@@ -139,7 +139,7 @@ function legendAndValues(unit) {
 }
 
 function colourOf(data, code) {
-  const index = data.services.findIndex(function (s) {
+  const index = data.services.findIndex((s) => {
     return s.code === code;
   });
   return PALETTE[(index < 0 ? 0 : index) % PALETTE.length];
@@ -152,7 +152,7 @@ function histogramConfig(data, code) {
   const datasets = [];
   const lines = [];
   if (code === "*") {
-    data.services.forEach(function (service) {
+    data.services.forEach((service) => {
       const counts = data.wait_histogram[service.code];
       if (!counts) return;
       datasets.push({
@@ -162,22 +162,22 @@ function histogramConfig(data, code) {
       });
     });
     const seen = {};
-    data.services.forEach(function (service) {
+    data.services.forEach((service) => {
       const m = service.standard_wait_minutes;
       if (!data.wait_histogram[service.code] || seen[m] !== undefined) return;
       seen[m] = Object.keys(seen).length;
       const codes = data.services
-        .filter(function (s) {
+        .filter((s) => {
           return s.standard_wait_minutes === m;
         })
-        .map(function (s) {
+        .map((s) => {
           return s.code;
         })
         .join(", ");
       lines.push({ minutes: m, label: "Standar " + m + " mnt (" + codes + ")", row: seen[m] });
     });
   } else {
-    const service = data.services.find(function (s) {
+    const service = data.services.find((s) => {
       return s.code === code;
     });
     const counts = data.wait_histogram[code] || new Array(bins).fill(0);
@@ -185,14 +185,14 @@ function histogramConfig(data, code) {
     datasets.push({
       label: "Dalam standar",
       backgroundColor: GOOD,
-      data: counts.map(function (n, i) {
+      data: counts.map((n, i) => {
         return i + 1 <= standard ? n : 0;
       }),
     });
     datasets.push({
       label: "Melebihi standar",
       backgroundColor: BAD,
-      data: counts.map(function (n, i) {
+      data: counts.map((n, i) => {
         return i + 1 > standard ? n : 0;
       }),
     });
@@ -207,7 +207,7 @@ function histogramConfig(data, code) {
         standardLines: { lines: lines },
         tooltip: {
           callbacks: {
-            title: function (items) {
+            title: (items) => {
               return "Tunggu " + items[0].label + " menit";
             },
           },
@@ -224,12 +224,12 @@ function histogramConfig(data, code) {
 
 function arrivalsConfig(data) {
   const hours = {};
-  Object.keys(data.arrivals).forEach(function (key) {
+  Object.keys(data.arrivals).forEach((key) => {
     hours[parseInt(key.split("|")[0], 10)] = true;
   });
   let list = Object.keys(hours)
     .map(Number)
-    .sort(function (a, b) {
+    .sort((a, b) => {
       return a - b;
     });
   if (list.length) {
@@ -240,24 +240,24 @@ function arrivalsConfig(data) {
   }
   const days = Math.max(1, data.open_days);
   const datasets = data.services
-    .map(function (service) {
+    .map((service) => {
       return {
         label: service.code + " · " + service.name,
         backgroundColor: colourOf(data, service.code),
-        data: list.map(function (hour) {
+        data: list.map((hour) => {
           return (data.arrivals[hour + "|" + service.code] || 0) / days;
         }),
       };
     })
-    .filter(function (set) {
-      return set.data.some(function (v) {
+    .filter((set) => {
+      return set.data.some((v) => {
         return v > 0;
       });
     });
   return {
     type: "bar",
     data: {
-      labels: list.map(function (h) {
+      labels: list.map((h) => {
         return (h < 10 ? "0" : "") + h + ".00";
       }),
       datasets: datasets,
@@ -280,7 +280,7 @@ function arrivalsConfig(data) {
 function complianceConfig(data, kind) {
   const few = data.buckets.length < 3;
   const datasets = data.services
-    .map(function (service) {
+    .map((service) => {
       const colour = colourOf(data, service.code);
       return {
         label: service.code + " · " + service.name,
@@ -289,14 +289,14 @@ function complianceConfig(data, kind) {
         spanGaps: true,
         tension: 0,
         pointRadius: data.buckets.length > 40 ? 0 : 3,
-        data: data.buckets.map(function (bucket) {
+        data: data.buckets.map((bucket) => {
           const pair = data.compliance[bucket + "|" + service.code];
           return pair && pair[kind] !== null ? Math.round(pair[kind] * 10) / 10 : null;
         }),
       };
     })
-    .filter(function (set) {
-      return set.data.some(function (v) {
+    .filter((set) => {
+      return set.data.some((v) => {
         return v !== null;
       });
     });
@@ -330,10 +330,10 @@ function setUpCharts() {
   draw("histogram", histogramConfig(data, serviceSelect.value));
   draw("arrivals", arrivalsConfig(data));
   draw("compliance", complianceConfig(data, parseInt(kindSelect.value, 10)));
-  serviceSelect.addEventListener("change", function () {
+  serviceSelect.addEventListener("change", () => {
     draw("histogram", histogramConfig(data, serviceSelect.value));
   });
-  kindSelect.addEventListener("change", function () {
+  kindSelect.addEventListener("change", () => {
     draw("compliance", complianceConfig(data, parseInt(kindSelect.value, 10)));
   });
   document.body.dataset.chartsReady = "true";
