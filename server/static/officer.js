@@ -1,14 +1,15 @@
 /* The officer's console: the ticket at this counter, the actions on it, the waiting list and the
    officer's own figures. It renders what the server says; the queue rules stay on the server. */
 import { api } from "./lib/api.js";
-import { secondsSince, startClock, syncClock } from "./lib/clock.js";
+import { startClock, syncClock } from "./lib/clock.js";
 import { connectionBadge } from "./lib/connection.js";
 import { debounce } from "./lib/dom.js";
-import { duration, level, minutes } from "./lib/format.js";
+import { minutes } from "./lib/format.js";
 import { statusLabel } from "./lib/labels.js";
 import "./lib/session.js";
 import { chooseService, confirm } from "./officer.dialogs.js";
 import { WaitingList } from "./officer.queue.js";
+import { drawTimers, Versions } from "./officer.ticket.js";
 
 const root = document.querySelector("[data-console]");
 if (root) startConsole(root);
@@ -35,8 +36,6 @@ function startConsole(root) {
     skipCloses: (n) => `${n} sudah pernah dilewati. Antriannya akan ditutup sebagai tidak hadir.`,
     skipOk: "Ya, tidak hadir",
     calls: (count) => `dipanggil ${count}×`,
-    standard: (minutes) => `standar ${minutes} mnt`,
-    waitFinal: "sampai dipanggil",
   };
 
   const el = {
@@ -70,33 +69,12 @@ function startConsole(root) {
 
   const state = {
     current: null,
-    versions: new Map(), // ticket id -> version, so a late push never undoes a newer answer
+    versions: new Versions(),
     busy: false,
   };
 
   // ---- the ticket at this counter -------------------------------------------------------
   const AT_COUNTER = new Set(["called", "serving"]);
-
-  function version(ticket) {
-    const rank = ticket.status === "called" ? 1 : ticket.status === "serving" ? 2 : 3;
-    return [ticket.call_count || 0, ticket.skip_count || 0, rank];
-  }
-
-  /** Remember a ticket's version; false when we already know a newer one. */
-  function fresh(ticket) {
-    const next = version(ticket);
-    const known = state.versions.get(ticket.id);
-    if (known) {
-      for (let i = 0; i < next.length; i += 1) {
-        if (next[i] !== known[i]) {
-          if (next[i] < known[i]) return false;
-          break;
-        }
-      }
-    }
-    state.versions.set(ticket.id, next);
-    return true;
-  }
 
   function isMine(ticket) {
     return Boolean(ticket && ticket.counter && ticket.counter.id === counterId && AT_COUNTER.has(ticket.status));
@@ -104,7 +82,7 @@ function startConsole(root) {
 
   /** A ticket changed somewhere: follow it if it is (or was) this counter's. */
   function onTicket(ticket) {
-    if (!ticket || !fresh(ticket)) return;
+    if (!ticket || !state.versions.fresh(ticket)) return;
     if (ticket.status !== "waiting") queue.drop(ticket.id);
     if (isMine(ticket)) setCurrent(ticket);
     else if (state.current && state.current.id === ticket.id) setCurrent(null);
@@ -112,8 +90,7 @@ function startConsole(root) {
 
   function closeCurrent() {
     if (!state.current) return;
-    const v = version(state.current);
-    state.versions.set(state.current.id, [v[0], v[1], 3]);
+    state.versions.close(state.current);
     setCurrent(null);
   }
 
@@ -140,39 +117,9 @@ function startConsole(root) {
     tickCurrent();
   }
 
-  function setTimer(timer, seconds, standardMinutes, note) {
-    const value = timer.querySelector("[data-timer-value]");
-    value.textContent = duration(seconds);
-    timer.dataset.level = seconds === null ? "idle" : level(seconds, standardMinutes);
-    timer.querySelector("[data-timer-note]").textContent = note || "";
-    const meter = timer.querySelector("[data-meter]");
-    if (meter) {
-      const share = seconds === null || !standardMinutes ? 0 : seconds / (standardMinutes * 60);
-      meter.style.width = Math.min(100, share * 100).toFixed(1) + "%";
-    }
-  }
-
   function tickCurrent() {
     const ticket = state.current;
-    if (!ticket) return;
-    const service = services[ticket.service] || {};
-    const waited = secondsSince(ticket.issued_at, ticket.called_at);
-    setTimer(
-      el.timers.wait,
-      waited,
-      service.standard_wait_minutes,
-      MESSAGES.standard(service.standard_wait_minutes) + " · " + MESSAGES.waitFinal,
-    );
-    const sinceCall = ticket.status === "called" ? secondsSince(ticket.last_called_at || ticket.called_at) : null;
-    setTimer(el.timers.called, sinceCall, null, "");
-    el.timers.called.hidden = ticket.status !== "called";
-    const served = ticket.started_at ? secondsSince(ticket.started_at, ticket.finished_at) : null;
-    setTimer(
-      el.timers.service,
-      served,
-      service.standard_service_minutes,
-      MESSAGES.standard(service.standard_service_minutes),
-    );
+    if (ticket) drawTimers(el.timers, ticket, services[ticket.service] || {});
   }
 
   // ---- buttons --------------------------------------------------------------------------
@@ -322,7 +269,7 @@ function startConsole(root) {
     syncClock(snapshot.server_time);
     const mine = (snapshot.counters || []).find((c) => c.id === counterId);
     const current = mine ? mine.current : null;
-    if (current) state.versions.set(current.id, version(current));
+    if (current) state.versions.remember(current);
     setCurrent(current);
     queue.setWaiting(snapshot.waiting || {});
     root.dataset.ready = "true"; // the page holds the server's picture (tests wait for this)
