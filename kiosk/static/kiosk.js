@@ -95,9 +95,7 @@ function startKiosk(root) {
     const minute = el.time.textContent;
     if (minute !== state.minute) {
       // Opening hours start and end without any event from the server: ask again each minute.
-      if (state.minute) {
-        loadServices();
-      }
+      if (state.minute) loadServices();
       state.minute = minute;
     }
     if (state.ticket) {
@@ -108,12 +106,8 @@ function startKiosk(root) {
         setText(el.countdown, t("countdown", { n: remaining }));
       }
     }
-    if ((state.priority || !el.priorityPanel.hidden) && now > state.priorityUntil) {
-      resetPriority();
-    }
-    if (!el.message.hidden && now > state.messageUntil) {
-      el.message.hidden = true;
-    }
+    if ((state.priority || !el.priorityPanel.hidden) && now > state.priorityUntil) resetPriority();
+    if (!el.message.hidden && now > state.messageUntil) el.message.hidden = true;
   }
 
   // ---- services --------------------------------------------------------------------------------
@@ -151,17 +145,13 @@ function startKiosk(root) {
 
   function takeTicket(button) {
     const now = Date.now();
-    if (state.busy || state.ticket || now < state.lockedUntil) {
-      return;
-    }
+    if (state.busy || state.ticket || now < state.lockedUntil) return;
     state.busy = true;
     root.classList.add("is-busy");
     button.classList.add("is-pressed");
     el.message.hidden = true;
     const body = { service: button.dataset.code, priority: Boolean(state.priority) };
-    if (state.priority) {
-      body.priority_reason = state.priority;
-    }
+    if (state.priority) body.priority_reason = state.priority;
     api("POST", TICKETS_URL, body, { cache: "no-store", timeoutMs: REQUEST_TIMEOUT_MS })
       .then((data) => {
         if (data && data.ticket) {
@@ -174,9 +164,7 @@ function startKiosk(root) {
       .catch((error) => {
         // The server's reason (closed, quota, clock) when it gave one; our words when unreachable.
         showMessage(error.fromServer ? error.message : t("issue_failed"));
-        if (error.status) {
-          loadServices();
-        }
+        if (error.status) loadServices();
       })
       .then(() => {
         state.busy = false;
@@ -224,9 +212,7 @@ function startKiosk(root) {
     }
 
     el.previewBox.hidden = !ticket.preview_url;
-    if (ticket.preview_url) {
-      el.preview.src = ticket.preview_url;
-    }
+    if (ticket.preview_url) el.preview.src = ticket.preview_url;
     setText(el.countdown, t("countdown", { n: Math.ceil((state.ticketUntil - now) / 1000) }));
     resetPriority();
     el.ticketScreen.hidden = false;
@@ -242,24 +228,16 @@ function startKiosk(root) {
   }
 
   function onPrinted(result) {
-    if (!result || result.ticket_id === undefined) {
-      return;
-    }
+    if (!result || result.ticket_id === undefined) return;
     state.printResults.set(result.ticket_id, result.ok !== false);
-    if (state.printResults.size > 20) {
-      state.printResults.delete(state.printResults.keys().next().value);
-    }
-    if (state.ticket && state.ticket.id === result.ticket_id) {
-      showPrinted(result.ok !== false);
-    }
+    if (state.printResults.size > 20) state.printResults.delete(state.printResults.keys().next().value);
+    if (state.ticket && state.ticket.id === result.ticket_id) showPrinted(result.ok !== false);
   }
 
   // ---- priority --------------------------------------------------------------------------------
 
   function openPriorityPanel() {
-    if (state.ticket) {
-      return;
-    }
+    if (state.ticket) return;
     state.priorityUntil = Date.now() + PRIORITY_IDLE_MS;
     el.priorityPanel.hidden = false;
   }
@@ -291,9 +269,7 @@ function startKiosk(root) {
   /** Fetch the office logo again; it shows when there is one and hides when there is none. */
   function reloadLogo() {
     const logo = document.getElementById("kiosk-logo");
-    if (!logo) {
-      return;
-    }
+    if (!logo) return;
     logo.onload = () => {
       logo.hidden = false;
     };
@@ -326,25 +302,18 @@ function startKiosk(root) {
 
   el.services.addEventListener("click", (event) => {
     const button = event.target.closest(".service");
-    if (button && !button.disabled) {
-      takeTicket(button);
-    }
+    if (button && !button.disabled) takeTicket(button);
   });
   el.done.addEventListener("click", () => {
-    if (Date.now() - state.ticketShownAt >= DONE_GUARD_MS) {
-      closeTicket();
-    }
+    if (Date.now() - state.ticketShownAt >= DONE_GUARD_MS) closeTicket();
   });
   el.ticketScreen.addEventListener("click", (event) => {
     // Any tap on the ticket keeps it up a little longer for someone still reading.
-    if (state.ticket && !el.done.contains(event.target)) {
+    if (state.ticket && !el.done.contains(event.target))
       state.ticketUntil = Math.max(state.ticketUntil, Date.now() + 4000);
-    }
   });
   el.preview.addEventListener("error", () => {
-    if (el.preview.getAttribute("src")) {
-      el.previewBox.hidden = true;
-    }
+    if (el.preview.getAttribute("src")) el.previewBox.hidden = true;
   });
   el.priorityToggle.addEventListener("click", openPriorityPanel);
   el.priorityClose.addEventListener("click", resetPriority);

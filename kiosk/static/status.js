@@ -73,9 +73,7 @@ function followTicket(root) {
 
   function alertCalled(ticket) {
     const id = callId(ticket);
-    if (lastCall === id) {
-      return;
-    }
+    if (lastCall === id) return;
     lastCall = id;
     if (navigator.vibrate) {
       try {
@@ -144,9 +142,7 @@ function followTicket(root) {
 
   function setOnline(online) {
     // "watching" turns true again once the server has answered watch_ticket after a (re)connect.
-    if (!online) {
-      root.dataset.watching = "false";
-    }
+    if (!online) root.dataset.watching = "false";
     el.banner.hidden = online;
     root.classList.toggle("is-offline", !online);
   }
@@ -169,9 +165,7 @@ function followTicket(root) {
 
   function watch() {
     // Several queue changes in a burst need one answer, not one each.
-    if (watchPending || !socket.connected) {
-      return;
-    }
+    if (watchPending || !socket.connected) return;
     watchPending = true;
     socket.emit("watch_ticket", { token: TOKEN });
   }
@@ -183,15 +177,11 @@ function followTicket(root) {
   socket.on("ticket_status", (data) => {
     watchPending = false;
     root.dataset.watching = "true";
-    if (data && data.ticket) {
-      render(data.ticket);
-    }
+    if (data && data.ticket) render(data.ticket);
   });
   socket.on("queue_changed", () => {
     // People ahead move without this ticket changing: ask for a fresh position.
-    if (current && current.status === "waiting") {
-      watch();
-    }
+    if (current && current.status === "waiting") watch();
   });
   socket.on("error", (error) => {
     watchPending = false;
