@@ -15,6 +15,8 @@
 //   chromium --kiosk --autoplay-policy=no-user-gesture-required http://SERVER:8000/display
 // and then no click is ever needed.
 
+import { encodeWav } from "../common/lib/wav.js";
+
 const MAX_QUEUE = 6; // a long blocked period must not replay a backlog of old calls
 const MAX_AGE_MS = 120000; // an announcement older than this is no longer useful
 const MAX_PLAY_MS = 30000; // a sound that never ends or errors must not stall the queue
@@ -22,23 +24,7 @@ const LOG_SIZE = 50;
 
 // A 50 ms silent WAV (8 kHz, 16-bit mono), used to probe the autoplay policy without a sound.
 function silentWavUrl() {
-  const samples = 400;
-  const buffer = new ArrayBuffer(44 + samples * 2);
-  const view = new DataView(buffer);
-  const text = (offset, value) => [...value].forEach((c, i) => view.setUint8(offset + i, c.charCodeAt(0)));
-  text(0, "RIFF");
-  view.setUint32(4, 36 + samples * 2, true);
-  text(8, "WAVEfmt ");
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true); // PCM
-  view.setUint16(22, 1, true); // mono
-  view.setUint32(24, 8000, true);
-  view.setUint32(28, 16000, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  text(36, "data");
-  view.setUint32(40, samples * 2, true);
-  return URL.createObjectURL(new Blob([buffer], { type: "audio/wav" }));
+  return URL.createObjectURL(encodeWav(new Float32Array(400), 8000));
 }
 
 export class AnnouncementPlayer {
@@ -74,7 +60,12 @@ export class AnnouncementPlayer {
   /** Queue one call's announcement; a null `url` means the display stays silent for this call. */
   enqueue(url, label = "") {
     if (!url) return;
-    this.queue.push({ url, kind: url === this.chimeUrl ? "chime" : "announcement", label, queuedAt: performance.now() });
+    this.queue.push({
+      url,
+      kind: url === this.chimeUrl ? "chime" : "announcement",
+      label,
+      queuedAt: performance.now(),
+    });
     while (this.queue.length > MAX_QUEUE) this.queue.shift();
     this._pump();
   }
@@ -151,7 +142,9 @@ export class AnnouncementPlayer {
       audio.playbackRate = this.playbackRate;
       const started = audio.play();
       started.then(
-        () => { entry.startedAt = performance.now(); },
+        () => {
+          entry.startedAt = performance.now();
+        },
         (error) => finish(error && error.name === "NotAllowedError" ? "blocked" : "failed"),
       );
     });

@@ -10,11 +10,12 @@
 //   chromium --kiosk --autoplay-policy=no-user-gesture-required http://SERVER:8000/display
 // so that announcements play without anyone clicking "Aktifkan suara".
 
+import { now, syncClock } from "../common/lib/clock.js";
+import { clockFormat, dateFormat, zoneName } from "../common/lib/format.js";
 import { AnnouncementPlayer } from "./audio.js";
-import { Board } from "./board.js";
+import { CallBoard } from "./call_board.js";
 import { MediaArea } from "./media.js";
 
-const ZONE_NAMES = { "Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT" };
 const TICKER_SPEED_REM_PER_SECOND = 7;
 
 /** "Sabtu, 28 November 2026 · 09.41 WIB", minute by minute, in the office's time zone. */
@@ -22,7 +23,6 @@ class Clock {
   constructor(dateEl, timeEl) {
     this.dateEl = dateEl;
     this.timeEl = timeEl;
-    this.offsetMs = 0; // server clock minus this PC's clock: the TV PC's clock may be wrong
     this.timer = null;
     this.setTimezone("Asia/Jakarta");
   }
@@ -30,30 +30,28 @@ class Clock {
   setTimezone(timeZone) {
     if (timeZone === this.timeZone) return;
     try {
-      this.dateFormat = new Intl.DateTimeFormat("id-ID", { timeZone, weekday: "long", day: "numeric", month: "long", year: "numeric" });
+      this.dateFormat = dateFormat(timeZone);
     } catch {
       return; // an unknown zone keeps the previous one
     }
     this.timeZone = timeZone;
-    this.timeFormat = new Intl.DateTimeFormat("id-ID", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-    const zonePart = new Intl.DateTimeFormat("id-ID", { timeZone, timeZoneName: "short" })
-      .formatToParts(new Date()).find((part) => part.type === "timeZoneName");
-    this.zoneName = ZONE_NAMES[timeZone] || (zonePart ? zonePart.value : "");
+    this.timeFormat = clockFormat(timeZone);
+    this.zoneName = zoneName(timeZone);
     this.tick();
   }
 
+  /** Follow the server's clock: the TV PC's own clock may be wrong. */
   setServerTime(iso) {
-    const server = Date.parse(iso);
-    if (!Number.isNaN(server)) this.offsetMs = server - Date.now();
+    syncClock(iso);
     this.tick();
   }
 
   tick() {
     clearTimeout(this.timer); // one timer only, re-armed for the next minute
-    const now = new Date(Date.now() + this.offsetMs);
-    this.dateEl.textContent = this.dateFormat.format(now);
-    this.timeEl.textContent = `${this.timeFormat.format(now)} ${this.zoneName}`.trim();
-    this.timer = setTimeout(() => this.tick(), 60000 - (now.getTime() % 60000) + 50);
+    const at = new Date(now());
+    this.dateEl.textContent = this.dateFormat.format(at);
+    this.timeEl.textContent = `${this.timeFormat.format(at)} ${this.zoneName}`.trim();
+    this.timer = setTimeout(() => this.tick(), 60000 - (at.getTime() % 60000) + 50);
   }
 }
 
@@ -93,8 +91,14 @@ class Logo {
   constructor(image, mark) {
     this.image = image;
     this.mark = mark;
-    image.addEventListener("load", () => { image.hidden = false; mark.hidden = true; });
-    image.addEventListener("error", () => { image.hidden = true; mark.hidden = false; });
+    image.addEventListener("load", () => {
+      image.hidden = false;
+      mark.hidden = true;
+    });
+    image.addEventListener("error", () => {
+      image.hidden = true;
+      mark.hidden = false;
+    });
     if (image.dataset.exists !== "false") this.reload();
   }
 
@@ -105,7 +109,7 @@ class Logo {
 }
 
 function mediaArea(root) {
-  let urls = [];
+  let urls;
   try {
     urls = JSON.parse(root.dataset.media || "[]");
   } catch {
@@ -190,8 +194,12 @@ function connect(root, handlers) {
     root.dataset.online = online ? "online" : "offline";
     offlineMark.hidden = online;
   };
-  // eslint-disable-next-line no-undef -- the socket.io client is loaded before this module
-  const socket = io({ reconnectionDelay: 500, reconnectionDelayMax: 2000, randomizationFactor: 0.25, timeout: 5000 });
+  const socket = window.io({
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 2000,
+    randomizationFactor: 0.25,
+    timeout: 5000,
+  });
   socket.on("connect", () => setOnline(true));
   socket.on("disconnect", () => setOnline(false));
   socket.on("connect_error", () => setOnline(false));
@@ -205,7 +213,7 @@ function connect(root, handlers) {
 
 function start() {
   const root = document.getElementById("display");
-  const board = new Board(root);
+  const board = new CallBoard(root);
   board.setTimezone(root.dataset.timezone);
   board.setHighlightSeconds(root.dataset.highlightSeconds);
   const clock = new Clock(document.getElementById("clock-date"), document.getElementById("clock-time"));

@@ -59,8 +59,11 @@ export class Pager {
       }
     }
     if (current.length > 0) pages.push(current);
-    const same = pages.length === this.pages.length
-      && pages.every((page, p) => page.length === this.pages[p].length && page.every((row, i) => row === this.pages[p][i]));
+    const same =
+      pages.length === this.pages.length &&
+      pages.every(
+        (page, p) => page.length === this.pages[p].length && page.every((row, i) => row === this.pages[p][i]),
+      );
     this.pages = pages;
     if (same && (this.timer !== null || pages.length <= 1)) {
       this._apply(); // counts changed, pages did not: keep turning pages on time

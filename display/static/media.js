@@ -52,7 +52,9 @@ export class MediaArea {
     this.video.className = "media-video";
     this.video.playsInline = true;
     this.video.preload = "auto";
-    this.image.onload = () => { this.failures = 0; };
+    this.image.onload = () => {
+      this.failures = 0;
+    };
     this.image.onerror = () => this._failed();
     this.video.onended = () => this.next();
     this.video.onerror = () => this._failed();
@@ -96,14 +98,19 @@ export class MediaArea {
     this.video.loop = this.urls.length === 1;
     this.video.src = url;
     this.video.muted = this.ducked;
-    this.video.play().then(() => { this.failures = 0; }, (error) => {
-      if (error && error.name === "NotAllowedError") {
-        // Sound not allowed yet: play the video muted rather than not at all.
-        this.video.dataset.forcedMute = "true";
-        this.video.muted = true;
-        this.video.play().catch(() => this._failed());
-      }
-    });
+    this.video.play().then(
+      () => {
+        this.failures = 0;
+      },
+      (error) => {
+        if (error && error.name === "NotAllowedError") {
+          // Sound not allowed yet: play the video muted rather than not at all.
+          this.video.dataset.forcedMute = "true";
+          this.video.muted = true;
+          this.video.play().catch(() => this._failed());
+        }
+      },
+    );
   }
 
   _failed() {

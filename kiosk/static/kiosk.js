@@ -4,137 +4,134 @@
  * is registered once, and a single interval drives the clock and all time-outs. It renders what
  * the server says and never decides queue rules itself.
  */
-(function () {
-  'use strict';
+import { api } from "../common/lib/api.js";
+import { screenSocket } from "../common/lib/connection.js";
+import { byIds, setText } from "../common/lib/dom.js";
+import { clockFormat, dateFormat, zoneName } from "../common/lib/format.js";
+import { priorityLabel } from "../common/lib/labels.js";
+import { serviceGrid } from "./services.js";
+import { estimate, t } from "./text.js";
 
-  var text = window.LoketText;
-  var t = text.t;
-  var root = document.getElementById('kiosk');
-  if (!root) { return; }
+const root = document.getElementById("kiosk");
+if (root) startKiosk(root);
 
-  var TIMEZONE = root.dataset.timezone || 'Asia/Jakarta';
-  var SERVICES_URL = root.dataset.servicesUrl;
-  var TICKETS_URL = root.dataset.ticketsUrl;
-  var TICKET_SECONDS = Number(root.dataset.ticketSeconds) || 8;
-  var NOT_PRINTED_SECONDS = 20;   // time to photograph the number when the paper did not come out
-  var LOCKOUT_MS = 1000;          // a finger still resting on the screen must not take a second number
-  var DONE_GUARD_MS = 1200;       // the tap that took the ticket must not also close it
-  var PRIORITY_IDLE_MS = 30000;   // a forgotten priority choice resets itself
-  var MESSAGE_MS = 6000;
-  var REQUEST_TIMEOUT_MS = 10000;
-  var TICK_MS = 500;
+function startKiosk(root) {
+  const TIMEZONE = root.dataset.timezone || "Asia/Jakarta";
+  const SERVICES_URL = root.dataset.servicesUrl;
+  const TICKETS_URL = root.dataset.ticketsUrl;
+  const TICKET_SECONDS = Number(root.dataset.ticketSeconds) || 8;
+  const NOT_PRINTED_SECONDS = 20; // time to photograph the number when the paper did not come out
+  const LOCKOUT_MS = 1000; // a finger still resting on the screen must not take a second number
+  const DONE_GUARD_MS = 1200; // the tap that took the ticket must not also close it
+  const PRIORITY_IDLE_MS = 30000; // a forgotten priority choice resets itself
+  const MESSAGE_MS = 6000;
+  const REQUEST_TIMEOUT_MS = 10000;
+  const TICK_MS = 500;
 
-  function byId(id) { return document.getElementById(id); }
+  const el = byIds({
+    time: "kiosk-time",
+    date: "kiosk-date",
+    banner: "offline-banner",
+    services: "services",
+    loading: "services-loading",
+    message: "kiosk-message",
+    priorityToggle: "priority-toggle",
+    priorityPanel: "priority-panel",
+    priorityClose: "priority-close",
+    priorityCancel: "priority-cancel",
+    priorityChosen: "priority-chosen",
+    ticketScreen: "ticket-screen",
+    ticketNumber: "ticket-number",
+    ticketService: "ticket-service",
+    ticketPriority: "ticket-priority",
+    ticketAhead: "ticket-ahead",
+    ticketEstimate: "ticket-estimate",
+    ticketTime: "ticket-time",
+    ticketPrint: "ticket-print",
+    ticketPrintFailed: "ticket-print-failed",
+    previewBox: "ticket-preview-box",
+    preview: "ticket-preview",
+    done: "ticket-done",
+    countdown: "ticket-countdown",
+  });
 
-  var el = {
-    time: byId('kiosk-time'),
-    date: byId('kiosk-date'),
-    banner: byId('offline-banner'),
-    services: byId('services'),
-    loading: byId('services-loading'),
-    message: byId('kiosk-message'),
-    priorityToggle: byId('priority-toggle'),
-    priorityPanel: byId('priority-panel'),
-    priorityClose: byId('priority-close'),
-    priorityCancel: byId('priority-cancel'),
-    priorityChosen: byId('priority-chosen'),
-    ticketScreen: byId('ticket-screen'),
-    ticketNumber: byId('ticket-number'),
-    ticketService: byId('ticket-service'),
-    ticketPriority: byId('ticket-priority'),
-    ticketAhead: byId('ticket-ahead'),
-    ticketEstimate: byId('ticket-estimate'),
-    ticketTime: byId('ticket-time'),
-    ticketPrint: byId('ticket-print'),
-    ticketPrintFailed: byId('ticket-print-failed'),
-    previewBox: byId('ticket-preview-box'),
-    preview: byId('ticket-preview'),
-    done: byId('ticket-done'),
-    countdown: byId('ticket-countdown')
-  };
-
-  var state = {
-    busy: false,               // a ticket request is in flight
+  const state = {
+    busy: false, // a ticket request is in flight
     lockedUntil: 0,
-    priority: null,            // the chosen priority group, or null
+    priority: null, // the chosen priority group, or null
     priorityUntil: 0,
-    ticket: null,              // the ticket on screen
+    ticket: null, // the ticket on screen
     ticketShownAt: 0,
     ticketUntil: 0,
     messageUntil: 0,
-    printResults: new Map(),   // ticket id -> ok, for results that beat the HTTP answer
-    minute: '',
+    printResults: new Map(), // ticket id -> ok, for results that beat the HTTP answer
+    minute: "",
     loading: false,
-    reloadAgain: false
+    reloadAgain: false,
   };
 
-  var grid = window.LoketServiceGrid(el.services, el.loading);
+  const grid = serviceGrid(el.services, el.loading);
 
   // ---- small helpers ---------------------------------------------------------------------------
 
-  function setText(node, value) {
-    if (node.textContent !== value) { node.textContent = value; }
-  }
-
-  function timeoutSignal() {
-    return (window.AbortSignal && AbortSignal.timeout) ? AbortSignal.timeout(REQUEST_TIMEOUT_MS) : undefined;
-  }
-
-  // The groups' names as the server rendered them on the priority buttons (one source of words).
-  function priorityLabel(reason) {
-    var choice = document.querySelector('.priority-choice[data-reason="' + reason + '"] span');
-    return choice ? choice.textContent : (reason || '');
-  }
+  // The groups' names are the server's (lib/labels.js): one source of words.
+  const groupName = (reason) => priorityLabel(reason) || reason || "";
 
   // ---- clock: the one interval of the page -----------------------------------------------------
 
-  var dateFormat = new Intl.DateTimeFormat('id-ID', {
-    timeZone: TIMEZONE, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric'
-  });
-  var timeFormat = new Intl.DateTimeFormat('id-ID', {
-    timeZone: TIMEZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
-  });
-  var zone = text.zoneName(TIMEZONE);
+  const dates = dateFormat(TIMEZONE);
+  const times = clockFormat(TIMEZONE);
+  const zone = zoneName(TIMEZONE);
 
   function clockTime(date) {
-    return t('time_at', { time: timeFormat.format(date), zone: zone }).trim();
+    return t("time_at", { time: times.format(date), zone }).trim();
   }
 
   function tick() {
-    var now = Date.now();
-    var date = new Date(now);
+    const now = Date.now();
+    const date = new Date(now);
     setText(el.time, clockTime(date));
-    setText(el.date, dateFormat.format(date));
-    var minute = el.time.textContent;
+    setText(el.date, dates.format(date));
+    const minute = el.time.textContent;
     if (minute !== state.minute) {
       // Opening hours start and end without any event from the server: ask again each minute.
-      if (state.minute) { loadServices(); }
+      if (state.minute) loadServices();
       state.minute = minute;
     }
     if (state.ticket) {
-      var remaining = Math.ceil((state.ticketUntil - now) / 1000);
-      if (remaining <= 0) { closeTicket(); } else { setText(el.countdown, t('countdown', { n: remaining })); }
+      const remaining = Math.ceil((state.ticketUntil - now) / 1000);
+      if (remaining <= 0) {
+        closeTicket();
+      } else {
+        setText(el.countdown, t("countdown", { n: remaining }));
+      }
     }
-    if ((state.priority || !el.priorityPanel.hidden) && now > state.priorityUntil) { resetPriority(); }
-    if (!el.message.hidden && now > state.messageUntil) { el.message.hidden = true; }
+    if ((state.priority || !el.priorityPanel.hidden) && now > state.priorityUntil) resetPriority();
+    if (!el.message.hidden && now > state.messageUntil) el.message.hidden = true;
   }
 
   // ---- services --------------------------------------------------------------------------------
 
   /** Fetch the services; calls that arrive meanwhile fold into one more fetch afterwards. */
   function loadServices() {
-    if (state.loading) { state.reloadAgain = true; return; }
+    if (state.loading) {
+      state.reloadAgain = true;
+      return;
+    }
     state.loading = true;
-    fetch(SERVICES_URL, { cache: 'no-store', headers: { Accept: 'application/json' }, signal: timeoutSignal() })
-      .then(function (response) {
-        if (!response.ok) { throw new Error('services: HTTP ' + response.status); }
-        return response.json();
+    api("GET", SERVICES_URL, undefined, { cache: "no-store", timeoutMs: REQUEST_TIMEOUT_MS })
+      .then((data) => {
+        grid.render((data && data.services) || []);
       })
-      .then(function (data) { grid.render(data.services || []); })
-      .catch(function () { /* the connection banner tells whether the server is reachable */ })
-      .then(function () {
+      .catch(() => {
+        /* the connection banner tells whether the server is reachable */
+      })
+      .then(() => {
         state.loading = false;
-        if (state.reloadAgain) { state.reloadAgain = false; loadServices(); }
+        if (state.reloadAgain) {
+          state.reloadAgain = false;
+          loadServices();
+        }
       });
   }
 
@@ -147,38 +144,33 @@
   }
 
   function takeTicket(button) {
-    var now = Date.now();
-    if (state.busy || state.ticket || now < state.lockedUntil) { return; }
+    const now = Date.now();
+    if (state.busy || state.ticket || now < state.lockedUntil) return;
     state.busy = true;
-    root.classList.add('is-busy');
-    button.classList.add('is-pressed');
+    root.classList.add("is-busy");
+    button.classList.add("is-pressed");
     el.message.hidden = true;
-    var body = { service: button.dataset.code, priority: Boolean(state.priority) };
-    if (state.priority) { body.priority_reason = state.priority; }
-    fetch(TICKETS_URL, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(body),
-      cache: 'no-store',
-      credentials: 'same-origin',
-      signal: timeoutSignal()
-    })
-      .then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (data) {
-          if (response.status === 201 && data.ticket) {
-            showTicket(data.ticket);
-          } else {
-            showMessage((data.error && data.error.message) || t('issue_failed'));
-            loadServices();
-          }
-        });
+    const body = { service: button.dataset.code, priority: Boolean(state.priority) };
+    if (state.priority) body.priority_reason = state.priority;
+    api("POST", TICKETS_URL, body, { cache: "no-store", timeoutMs: REQUEST_TIMEOUT_MS })
+      .then((data) => {
+        if (data && data.ticket) {
+          showTicket(data.ticket);
+        } else {
+          showMessage(t("issue_failed"));
+          loadServices();
+        }
       })
-      .catch(function () { showMessage(t('issue_failed')); })
-      .then(function () {
+      .catch((error) => {
+        // The server's reason (closed, quota, clock) when it gave one; our words when unreachable.
+        showMessage(error.fromServer ? error.message : t("issue_failed"));
+        if (error.status) loadServices();
+      })
+      .then(() => {
         state.busy = false;
         state.lockedUntil = Date.now() + LOCKOUT_MS;
-        root.classList.remove('is-busy');
-        button.classList.remove('is-pressed');
+        root.classList.remove("is-busy");
+        button.classList.remove("is-pressed");
       });
   }
 
@@ -188,27 +180,29 @@
     if (!ok) {
       state.ticketUntil = Math.max(state.ticketUntil, Date.now() + NOT_PRINTED_SECONDS * 1000);
     } else {
-      setText(el.ticketPrint, t('printed'));
+      setText(el.ticketPrint, t("printed"));
     }
   }
 
   function showTicket(ticket) {
-    var now = Date.now();
+    const now = Date.now();
     state.ticket = ticket;
     state.ticketShownAt = now;
     state.ticketUntil = now + TICKET_SECONDS * 1000;
     setText(el.ticketNumber, ticket.number);
     setText(el.ticketService, ticket.service_name || ticket.service);
     el.ticketPriority.hidden = !ticket.priority;
-    setText(el.ticketPriority, ticket.priority
-      ? t('priority_with', { label: ticket.priority_label || priorityLabel(ticket.priority_reason) }) : '');
-    setText(el.ticketAhead, ticket.ahead ? t('people', { n: ticket.ahead }) : t('people_none'));
-    setText(el.ticketEstimate, text.estimate(ticket));
-    var issued = ticket.issued_at ? new Date(ticket.issued_at) : new Date(now);
+    setText(
+      el.ticketPriority,
+      ticket.priority ? t("priority_with", { label: ticket.priority_label || groupName(ticket.priority_reason) }) : "",
+    );
+    setText(el.ticketAhead, ticket.ahead ? t("people", { n: ticket.ahead }) : t("people_none"));
+    setText(el.ticketEstimate, estimate(ticket));
+    const issued = ticket.issued_at ? new Date(ticket.issued_at) : new Date(now);
     setText(el.ticketTime, clockTime(isNaN(issued.getTime()) ? new Date(now) : issued));
 
-    var print = ticket.print || {};
-    setText(el.ticketPrint, print.queued ? t('printing') : t('no_printer'));
+    const print = ticket.print || {};
+    setText(el.ticketPrint, print.queued ? t("printing") : t("no_printer"));
     el.ticketPrint.hidden = false;
     el.ticketPrintFailed.hidden = true;
     if (print.ok === false) {
@@ -218,34 +212,32 @@
     }
 
     el.previewBox.hidden = !ticket.preview_url;
-    if (ticket.preview_url) { el.preview.src = ticket.preview_url; }
-    setText(el.countdown, t('countdown', { n: Math.ceil((state.ticketUntil - now) / 1000) }));
+    if (ticket.preview_url) el.preview.src = ticket.preview_url;
+    setText(el.countdown, t("countdown", { n: Math.ceil((state.ticketUntil - now) / 1000) }));
     resetPriority();
     el.ticketScreen.hidden = false;
-    root.classList.add('is-ticket');
+    root.classList.add("is-ticket");
   }
 
   function closeTicket() {
     state.ticket = null;
     state.lockedUntil = Date.now() + LOCKOUT_MS;
     el.ticketScreen.hidden = true;
-    root.classList.remove('is-ticket');
-    el.preview.removeAttribute('src');
+    root.classList.remove("is-ticket");
+    el.preview.removeAttribute("src");
   }
 
   function onPrinted(result) {
-    if (!result || result.ticket_id === undefined) { return; }
+    if (!result || result.ticket_id === undefined) return;
     state.printResults.set(result.ticket_id, result.ok !== false);
-    if (state.printResults.size > 20) {
-      state.printResults.delete(state.printResults.keys().next().value);
-    }
-    if (state.ticket && state.ticket.id === result.ticket_id) { showPrinted(result.ok !== false); }
+    if (state.printResults.size > 20) state.printResults.delete(state.printResults.keys().next().value);
+    if (state.ticket && state.ticket.id === result.ticket_id) showPrinted(result.ok !== false);
   }
 
   // ---- priority --------------------------------------------------------------------------------
 
   function openPriorityPanel() {
-    if (state.ticket) { return; }
+    if (state.ticket) return;
     state.priorityUntil = Date.now() + PRIORITY_IDLE_MS;
     el.priorityPanel.hidden = false;
   }
@@ -253,15 +245,15 @@
   function choosePriority(reason) {
     state.priority = reason;
     state.priorityUntil = Date.now() + PRIORITY_IDLE_MS;
-    setText(el.priorityChosen, priorityLabel(reason));
+    setText(el.priorityChosen, groupName(reason));
     el.priorityPanel.hidden = true;
-    root.classList.add('is-priority');
+    root.classList.add("is-priority");
   }
 
   function resetPriority() {
     state.priority = null;
     el.priorityPanel.hidden = true;
-    root.classList.remove('is-priority');
+    root.classList.remove("is-priority");
   }
 
   // ---- connection ------------------------------------------------------------------------------
@@ -269,66 +261,78 @@
   function setOnline(online) {
     if (el.banner.hidden !== online) {
       el.banner.hidden = online;
-      root.classList.toggle('is-offline', !online);
-      grid.scheduleLayout();   // the banner takes height from the buttons
+      root.classList.toggle("is-offline", !online);
+      grid.scheduleLayout(); // the banner takes height from the buttons
     }
   }
 
   /** Fetch the office logo again; it shows when there is one and hides when there is none. */
   function reloadLogo() {
-    var logo = document.getElementById('kiosk-logo');
-    if (!logo) { return; }
-    logo.onload = function () { logo.hidden = false; };
-    logo.onerror = function () { logo.hidden = true; };
-    logo.src = logo.dataset.src + '?v=' + Date.now();
+    const logo = document.getElementById("kiosk-logo");
+    if (!logo) return;
+    logo.onload = () => {
+      logo.hidden = false;
+    };
+    logo.onerror = () => {
+      logo.hidden = true;
+    };
+    logo.src = logo.dataset.src + "?v=" + Date.now();
   }
 
   function connect() {
-    if (typeof window.io !== 'function') { setOnline(false); return; }
-    var socket = window.io({ reconnectionDelay: 500, reconnectionDelayMax: 3000, timeout: 5000 });
-    socket.on('connect', function () { setOnline(true); loadServices(); });
-    socket.on('disconnect', function (reason) {
+    if (typeof window.io !== "function") {
       setOnline(false);
-      // The server closed this socket on purpose (e.g. while restarting): come back anyway.
-      if (reason === 'io server disconnect') { socket.connect(); }
+      return;
+    }
+    const socket = screenSocket({}, setOnline);
+    socket.on("connect", loadServices);
+    socket.on("queue_changed", (data) => {
+      grid.applyWaiting(data && data.waiting);
+      loadServices();
     });
-    socket.on('connect_error', function () { setOnline(false); });
-    socket.on('queue_changed', function (data) { grid.applyWaiting(data && data.waiting); loadServices(); });
-    socket.on('ticket_printed', onPrinted);
+    socket.on("ticket_printed", onPrinted);
     // The admin changed the office (e.g. uploaded a logo): show it without a reload.
-    socket.on('config_changed', function () { reloadLogo(); loadServices(); });
+    socket.on("config_changed", () => {
+      reloadLogo();
+      loadServices();
+    });
   }
 
   // ---- wiring (once) ---------------------------------------------------------------------------
 
-  el.services.addEventListener('click', function (event) {
-    var button = event.target.closest('.service');
-    if (button && !button.disabled) { takeTicket(button); }
+  el.services.addEventListener("click", (event) => {
+    const button = event.target.closest(".service");
+    if (button && !button.disabled) takeTicket(button);
   });
-  el.done.addEventListener('click', function () {
-    if (Date.now() - state.ticketShownAt >= DONE_GUARD_MS) { closeTicket(); }
+  el.done.addEventListener("click", () => {
+    if (Date.now() - state.ticketShownAt >= DONE_GUARD_MS) closeTicket();
   });
-  el.ticketScreen.addEventListener('click', function (event) {
+  el.ticketScreen.addEventListener("click", (event) => {
     // Any tap on the ticket keeps it up a little longer for someone still reading.
-    if (state.ticket && !el.done.contains(event.target)) {
+    if (state.ticket && !el.done.contains(event.target))
       state.ticketUntil = Math.max(state.ticketUntil, Date.now() + 4000);
+  });
+  el.preview.addEventListener("error", () => {
+    if (el.preview.getAttribute("src")) el.previewBox.hidden = true;
+  });
+  el.priorityToggle.addEventListener("click", openPriorityPanel);
+  el.priorityClose.addEventListener("click", resetPriority);
+  el.priorityCancel.addEventListener("click", resetPriority);
+  el.priorityPanel.addEventListener("click", (event) => {
+    const choice = event.target.closest(".priority-choice");
+    if (choice) {
+      choosePriority(choice.dataset.reason);
+    } else if (event.target === el.priorityPanel) {
+      resetPriority();
     }
   });
-  el.preview.addEventListener('error', function () {
-    if (el.preview.getAttribute('src')) { el.previewBox.hidden = true; }
+  document.addEventListener("contextmenu", (event) => {
+    event.preventDefault();
   });
-  el.priorityToggle.addEventListener('click', openPriorityPanel);
-  el.priorityClose.addEventListener('click', resetPriority);
-  el.priorityCancel.addEventListener('click', resetPriority);
-  el.priorityPanel.addEventListener('click', function (event) {
-    var choice = event.target.closest('.priority-choice');
-    if (choice) { choosePriority(choice.dataset.reason); } else if (event.target === el.priorityPanel) { resetPriority(); }
-  });
-  document.addEventListener('contextmenu', function (event) { event.preventDefault(); });
-  window.addEventListener('resize', grid.scheduleLayout);
+  window.addEventListener("resize", grid.scheduleLayout);
 
   tick();
   window.setInterval(tick, TICK_MS);
   loadServices();
   connect();
-}());
+}

@@ -1,191 +1,213 @@
 /* The visitor's status page (the QR target): follows one ticket over the socket. */
-(function () {
-  'use strict';
+import { screenSocket } from "../common/lib/connection.js";
+import { byIds, setText } from "../common/lib/dom.js";
+import { clockFormat, zoneName } from "../common/lib/format.js";
+import { estimate, t } from "./text.js";
 
-  var t = window.LoketText.t;
-  var root = document.getElementById('status');
-  if (!root) { return; }
+const root = document.getElementById("status");
+if (root) followTicket(root);
 
-  var TOKEN = root.dataset.token;
-  var TIMEZONE = root.dataset.timezone || 'Asia/Jakarta';
-  var VIBRATION = [400, 200, 400, 200, 600];
+function followTicket(root) {
+  const TOKEN = root.dataset.token;
+  const TIMEZONE = root.dataset.timezone || "Asia/Jakarta";
+  const VIBRATION = [400, 200, 400, 200, 600];
 
-  function byId(id) { return document.getElementById(id); }
-
-  var el = {
-    banner: byId('offline-banner'),
-    number: byId('status-number'),
-    service: byId('status-service'),
-    priority: byId('status-priority'),
-    note: byId('status-note'),
-    headline: byId('status-headline-text'),
-    counter: byId('status-counter'),
-    sub: byId('status-sub'),
-    facts: byId('status-facts'),
-    ahead: byId('status-ahead'),
-    estimate: byId('status-estimate'),
-    updated: byId('status-updated'),
-    hint: byId('status-hint'),
-    survey: byId('status-survey')
-  };
-
-  var timeFormat = new Intl.DateTimeFormat('id-ID', {
-    timeZone: TIMEZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23'
+  const el = byIds({
+    banner: "offline-banner",
+    number: "status-number",
+    service: "status-service",
+    priority: "status-priority",
+    note: "status-note",
+    headline: "status-headline-text",
+    counter: "status-counter",
+    sub: "status-sub",
+    facts: "status-facts",
+    ahead: "status-ahead",
+    estimate: "status-estimate",
+    updated: "status-updated",
+    hint: "status-hint",
+    survey: "status-survey",
   });
-  var zone = window.LoketText.zoneName(TIMEZONE);
-  var baseTitle = document.title;
-  var lastCall = null;     // the call (see callId) we already alerted for
-  var current = null;
 
-  function setText(node, value) {
-    if (node.textContent !== value) { node.textContent = value; }
-  }
+  const timeFormat = clockFormat(TIMEZONE);
+  const zone = zoneName(TIMEZONE);
+  const baseTitle = document.title;
+  let lastCall = null; // the call (see callId) we already alerted for
+  let current = null;
 
   function counterName(ticket) {
-    return (ticket.counter && ticket.counter.name) || t('status_counter_fallback');
+    return (ticket.counter && ticket.counter.name) || t("status_counter_fallback");
   }
 
   /** Headline, sub-line and counter (shown large) for each status, in the office's words. */
   function describe(ticket) {
-    var counter = counterName(ticket);
+    const counter = counterName(ticket);
     switch (ticket.status) {
-      case 'waiting': return [t('status_waiting'), ''];
-      case 'called': return [t('status_called'), t('status_called_sub'), counter];
-      case 'serving': return [t('status_serving'), '', counter];
-      case 'done': return [t('status_done'), t('status_done_sub')];
-      case 'no_show': return [t('status_no_show'), t('status_no_show_sub')];
-      case 'cancelled': return [t('status_cancelled'), t('status_cancelled_sub')];
-      case 'transferred': return [t('status_transferred'), t('status_transferred_sub')];
-      case 'expired': return [t('status_expired'), t('status_expired_sub')];
-      case 'unfinished': return [t('status_unfinished'), t('status_unfinished_sub')];
-      default: return [ticket.status_label || ticket.status, ''];
+      case "waiting":
+        return [t("status_waiting"), ""];
+      case "called":
+        return [t("status_called"), t("status_called_sub"), counter];
+      case "serving":
+        return [t("status_serving"), "", counter];
+      case "done":
+        return [t("status_done"), t("status_done_sub")];
+      case "no_show":
+        return [t("status_no_show"), t("status_no_show_sub")];
+      case "cancelled":
+        return [t("status_cancelled"), t("status_cancelled_sub")];
+      case "transferred":
+        return [t("status_transferred"), t("status_transferred_sub")];
+      case "expired":
+        return [t("status_expired"), t("status_expired_sub")];
+      case "unfinished":
+        return [t("status_unfinished"), t("status_unfinished_sub")];
+      default:
+        return [ticket.status_label || ticket.status, ""];
     }
   }
 
   /** Which call this is: the count goes up with each recall (times only have whole seconds). */
   function callId(ticket) {
-    return String(ticket.call_count || 0) + '@' + (ticket.last_called_at || ticket.called_at || '');
+    return String(ticket.call_count || 0) + "@" + (ticket.last_called_at || ticket.called_at || "");
   }
 
   function alertCalled(ticket) {
-    var id = callId(ticket);
-    if (lastCall === id) { return; }
+    const id = callId(ticket);
+    if (lastCall === id) return;
     lastCall = id;
     if (navigator.vibrate) {
-      try { navigator.vibrate(VIBRATION); } catch (e) { /* not allowed before a tap: fine */ }
+      try {
+        navigator.vibrate(VIBRATION);
+      } catch {
+        /* not allowed before a tap: fine */
+      }
     }
   }
 
   function render(ticket) {
-    var first = current === null;
+    const first = current === null;
     current = ticket;
     root.dataset.state = ticket.status;
     setText(el.number, ticket.number);
     setText(el.service, ticket.service_name || ticket.service);
     el.priority.hidden = !ticket.priority;
     if (ticket.priority) {
-      setText(el.priority, t('priority_with', {
-        label: ticket.priority_label || ''
-      }));
+      setText(
+        el.priority,
+        t("priority_with", {
+          label: ticket.priority_label || "",
+        }),
+      );
     }
     el.note.hidden = !ticket.transferred_from;
-    setText(el.note, ticket.transferred_from ? t('status_transferred_note') : '');
+    setText(el.note, ticket.transferred_from ? t("status_transferred_note") : "");
 
-    var words = describe(ticket);
+    const words = describe(ticket);
     setText(el.headline, words[0]);
-    setText(el.counter, words[2] || '');
+    setText(el.counter, words[2] || "");
     el.counter.hidden = !words[2];
     setText(el.sub, words[1]);
     el.sub.hidden = !words[1];
 
     // After service the visitor is asked for the satisfaction survey (IKM).
-    el.survey.hidden = ticket.status !== 'done';
+    el.survey.hidden = ticket.status !== "done";
 
-    var waiting = ticket.status === 'waiting';
+    const waiting = ticket.status === "waiting";
     el.facts.hidden = !waiting;
     // "Stay in the waiting room" only while there is a call to wait for.
     el.hint.hidden = !waiting;
     if (waiting) {
-      setText(el.ahead, ticket.ahead ? t('people', { n: ticket.ahead }) : t('people_none'));
-      setText(el.estimate, window.LoketText.estimate(ticket));
+      setText(el.ahead, ticket.ahead ? t("people", { n: ticket.ahead }) : t("people_none"));
+      setText(el.estimate, estimate(ticket));
     }
 
-    if (ticket.status === 'called') {
-      document.title = t('status_title_called', { counter: counterName(ticket), number: ticket.number });
+    if (ticket.status === "called") {
+      document.title = t("status_title_called", { counter: counterName(ticket), number: ticket.number });
       // The page opened while already called needs no buzz; a call that arrives live does.
-      if (first) { lastCall = callId(ticket); } else { alertCalled(ticket); }
+      if (first) {
+        lastCall = callId(ticket);
+      } else {
+        alertCalled(ticket);
+      }
     } else {
       document.title = baseTitle;
     }
-    setText(el.updated, t('status_updated', {
-      time: (timeFormat.format(new Date()) + ' ' + zone).trim()
-    }));
+    setText(
+      el.updated,
+      t("status_updated", {
+        time: (timeFormat.format(new Date()) + " " + zone).trim(),
+      }),
+    );
   }
 
   function setOnline(online) {
     // "watching" turns true again once the server has answered watch_ticket after a (re)connect.
-    if (!online) { root.dataset.watching = 'false'; }
+    if (!online) root.dataset.watching = "false";
     el.banner.hidden = online;
-    root.classList.toggle('is-offline', !online);
+    root.classList.toggle("is-offline", !online);
   }
 
   try {
     render(JSON.parse(root.dataset.ticket));
-  } catch (e) { /* the server-rendered text stays */ }
+  } catch {
+    /* the server-rendered text stays */
+  }
 
-  if (typeof window.io !== 'function') { setOnline(false); return; }
+  if (typeof window.io !== "function") {
+    setOnline(false);
+    return;
+  }
   // `screen=status`: the server keeps visitors' phones to a share of its connections of their own.
-  var socket = window.io({
-    reconnectionDelay: 500, reconnectionDelayMax: 3000, timeout: 5000, query: { screen: 'status' }
-  });
-  var HIDDEN_RELEASE_MS = 60000;
-  var hiddenTimer = null;
-  var watchPending = false;
+  const socket = screenSocket({ query: { screen: "status" } }, setOnline);
+  const HIDDEN_RELEASE_MS = 60000;
+  let hiddenTimer = null;
+  let watchPending = false;
 
   function watch() {
     // Several queue changes in a burst need one answer, not one each.
-    if (watchPending || !socket.connected) { return; }
+    if (watchPending || !socket.connected) return;
     watchPending = true;
-    socket.emit('watch_ticket', { token: TOKEN });
+    socket.emit("watch_ticket", { token: TOKEN });
   }
 
-  socket.on('connect', function () {
-    setOnline(true);
+  socket.on("connect", () => {
     watchPending = false;
-    watch();        // joins the ticket's room again after every reconnect
+    watch(); // joins the ticket's room again after every reconnect
   });
-  socket.on('disconnect', function (reason) {
-    setOnline(false);
-    if (reason === 'io server disconnect') { socket.connect(); }
-  });
-  socket.on('connect_error', function () { setOnline(false); });
-  socket.on('ticket_status', function (data) {
+  socket.on("ticket_status", (data) => {
     watchPending = false;
-    root.dataset.watching = 'true';
-    if (data && data.ticket) { render(data.ticket); }
+    root.dataset.watching = "true";
+    if (data && data.ticket) render(data.ticket);
   });
-  socket.on('queue_changed', function () {
+  socket.on("queue_changed", () => {
     // People ahead move without this ticket changing: ask for a fresh position.
-    if (current && current.status === 'waiting') { watch(); }
+    if (current && current.status === "waiting") watch();
   });
-  socket.on('error', function (error) {
+  socket.on("error", (error) => {
     watchPending = false;
     if (error && error.code) {
-      setText(el.headline, error.message || t('status_missing'));
+      setText(el.headline, error.message || t("status_missing"));
       el.counter.hidden = true;
       el.sub.hidden = true;
       el.facts.hidden = true;
     }
   });
-  document.addEventListener('visibilitychange', function () {
-    if (document.visibilityState === 'visible') {
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") {
       clearTimeout(hiddenTimer);
       hiddenTimer = null;
-      if (socket.connected) { watch(); } else { socket.connect(); }
+      if (socket.connected) {
+        watch();
+      } else {
+        socket.connect();
+      }
     } else if (hiddenTimer === null) {
       // A phone back in its owner's pocket needs no open connection (each one holds a server
       // thread); looked at again, it reconnects and asks for the ticket's state at once.
-      hiddenTimer = setTimeout(function () { hiddenTimer = null; socket.disconnect(); }, HIDDEN_RELEASE_MS);
+      hiddenTimer = setTimeout(() => {
+        hiddenTimer = null;
+        socket.disconnect();
+      }, HIDDEN_RELEASE_MS);
     }
   });
-}());
+}

@@ -1,70 +1,121 @@
 // Admin section: services — name, description, standards, quota, own hours, open on the kiosk,
 // retire and restore; says when a service is on no counter (and so not on the kiosk).
-(function () {
-  "use strict";
-  const A = window.LoketAdmin;
-  const F = window.LoketAdminForms;
+import * as A from "./admin.js";
+import { hoursPicker } from "./admin.forms.js";
 
-  function served(settings, code) {
-    return settings.counters.filter((counter) => counter.services.includes(code)).map((counter) => counter.name);
-  }
+function served(settings, code) {
+  return settings.counters.filter((counter) => counter.services.includes(code)).map((counter) => counter.name);
+}
 
-  function card(settings, service) {
-    const { el } = A;
-    const counters = served(settings, service.code);
-    const number = (name, value, label) => el("label", {}, [label, el("input", { name, value, inputmode: "numeric", "data-number": "0-100000", className: "short" })]);
-    const hours = F.hoursPicker(service.hours || "", settings.office.hours);
-    const form = el("form", { className: "card" + (service.retired ? " retired" : ""), novalidate: true, "data-service": service.code }, [
+function card(settings, service) {
+  const { el } = A;
+  const counters = served(settings, service.code);
+  const number = (name, value, label) =>
+    el("label", {}, [
+      label,
+      el("input", { name, value, inputmode: "numeric", "data-number": "0-100000", className: "short" }),
+    ]);
+  const hours = hoursPicker(service.hours || "", settings.office.hours);
+  const form = el(
+    "form",
+    { className: "card" + (service.retired ? " retired" : ""), novalidate: true, "data-service": service.code },
+    [
       el("div", { className: "card-head" }, [
         el("span", { className: "code", text: service.code }),
-        el("input", { name: "name", value: service.name, required: true, maxlength: 80, "aria-label": "Nama layanan " + service.code, "data-message": "Nama layanan wajib diisi." }),
+        el("input", {
+          name: "name",
+          value: service.name,
+          required: true,
+          maxlength: 80,
+          "aria-label": "Nama layanan " + service.code,
+          "data-message": "Nama layanan wajib diisi.",
+        }),
         service.retired ? el("span", { className: "badge", text: "Diistirahatkan" }) : null,
         !service.retired && counters.length === 0
-          ? el("span", { className: "badge warn", text: "Belum dilayani loket mana pun: tertutup di kiosk" }) : null,
+          ? el("span", { className: "badge warn", text: "Belum dilayani loket mana pun: tertutup di kiosk" })
+          : null,
       ]),
-      el("label", {}, ["Keterangan", el("input", { name: "description", value: service.description || "", maxlength: 120 })]),
+      el("label", {}, [
+        "Keterangan",
+        el("input", { name: "description", value: service.description || "", maxlength: 120 }),
+      ]),
       el("div", { className: "row" }, [
         number("standard_wait_minutes", service.standard_wait_minutes, "Standar tunggu (menit)"),
         number("standard_service_minutes", service.standard_service_minutes, "Standar layanan (menit)"),
         number("daily_quota", service.daily_quota, "Kuota/hari (0 = tanpa batas)"),
         el("div", { className: "field" }, [el("span", { className: "label", text: "Jam layanan" }), hours.node]),
-        el("label", { className: "check" }, [el("input", { type: "checkbox", name: "enabled", checked: service.enabled }), " Buka di kiosk"]),
+        el("label", { className: "check" }, [
+          el("input", { type: "checkbox", name: "enabled", checked: service.enabled }),
+          " Buka di kiosk",
+        ]),
       ]),
       el("p", { className: "hint", text: counters.length ? "Dilayani di: " + counters.join(", ") : "" }),
-      el("div", { className: "row" }, service.retired ? [
-        el("button", { type: "button", text: "Aktifkan kembali", onclick: () => A.run(() => A.api("POST", "/api/admin/services/" + service.code + "/restore"), "Layanan " + service.code + " aktif kembali.") }),
-      ] : [
-        el("button", { type: "submit", text: "Simpan" }),
-        el("button", { type: "button", className: "quiet", text: "Istirahatkan", onclick: () => {
-          if (window.confirm("Istirahatkan layanan " + service.code + " · " + service.name + "? Layanan ini hilang dari kiosk, layar TV dan loket; laporan lama tetap ada.")) {
-            A.run(() => A.api("POST", "/api/admin/services/" + service.code + "/retire"), "Layanan " + service.code + " diistirahatkan.");
-          }
-        } }),
-      ]),
-    ]);
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      if (!hours.valid()) { A.notify("Jam tutup harus setelah jam buka.", true); return; }
-      const values = A.formValues(form);
-      values.hours = hours.value();
-      A.run(() => A.api("PUT", "/api/admin/services/" + service.code, values), "Layanan " + service.code + " disimpan.");
-    });
-    return form;
-  }
-
-  A.section("services", {
-    bind() {
-      document.getElementById("service-add").addEventListener("submit", (event) => {
-        event.preventDefault();
-        const values = A.formValues(event.target);
-        values.code = values.code.trim().toUpperCase();
-        A.run(() => A.api("POST", "/api/admin/services", values), "Layanan " + values.code + " ditambahkan.")
-          .then((ok) => ok && event.target.reset());
-      });
-    },
-    render(settings) {
-      const list = document.getElementById("services-list");
-      list.replaceChildren(...settings.services.map((service) => card(settings, service)));
-    },
+      el(
+        "div",
+        { className: "row" },
+        service.retired
+          ? [
+              el("button", {
+                type: "button",
+                text: "Aktifkan kembali",
+                onclick: () =>
+                  A.run(
+                    () => A.api("POST", "/api/admin/services/" + service.code + "/restore"),
+                    "Layanan " + service.code + " aktif kembali.",
+                  ),
+              }),
+            ]
+          : [
+              el("button", { type: "submit", text: "Simpan" }),
+              el("button", {
+                type: "button",
+                className: "quiet",
+                text: "Istirahatkan",
+                onclick: () => {
+                  if (
+                    window.confirm(
+                      "Istirahatkan layanan " +
+                        service.code +
+                        " · " +
+                        service.name +
+                        "? Layanan ini hilang dari kiosk, layar TV dan loket; laporan lama tetap ada.",
+                    )
+                  ) {
+                    A.run(
+                      () => A.api("POST", "/api/admin/services/" + service.code + "/retire"),
+                      "Layanan " + service.code + " diistirahatkan.",
+                    );
+                  }
+                },
+              }),
+            ],
+      ),
+    ],
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!hours.valid()) {
+      A.notify("Jam tutup harus setelah jam buka.", true);
+      return;
+    }
+    const values = A.formValues(form);
+    values.hours = hours.value();
+    A.run(() => A.api("PUT", "/api/admin/services/" + service.code, values), "Layanan " + service.code + " disimpan.");
   });
-})();
+  return form;
+}
+
+A.section("services", {
+  bind() {
+    A.onSubmit(document.getElementById("service-add"), (values, form) => {
+      values.code = values.code.trim().toUpperCase();
+      A.run(() => A.api("POST", "/api/admin/services", values), "Layanan " + values.code + " ditambahkan.").then(
+        (ok) => ok && form.reset(),
+      );
+    });
+  },
+  render(settings) {
+    const list = document.getElementById("services-list");
+    list.replaceChildren(...settings.services.map((service) => card(settings, service)));
+  },
+});

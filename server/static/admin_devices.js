@@ -1,33 +1,35 @@
 // The admin page's Devices tab (admin_devices.html): list, approve a screen's code, enroll by
 // hand (the token is shown once), withdraw.
-(function () {
-  "use strict";
+import { api } from "./admin.js";
 
-  const KINDS = { kiosk: "Kiosk", display: "Layar TV", tablet: "Tablet loket" };
-  const STATUS = { pending: "Menunggu persetujuan", active: "Terdaftar" };
+const KINDS = { kiosk: "Kiosk", display: "Layar TV", tablet: "Tablet loket" };
+const STATUS = { pending: "Menunggu persetujuan", active: "Terdaftar" };
 
-  // The admin page's one JSON wrapper (admin.js, loaded first).
-  const api = (method, url, body) => window.LoketAdmin.api(method, url, body);
+function cell(text) {
+  const td = document.createElement("td");
+  td.textContent = text == null ? "" : String(text);
+  return td;
+}
 
-  function cell(text) {
-    const td = document.createElement("td");
-    td.textContent = text == null ? "" : String(text);
-    return td;
-  }
+function say(message) {
+  const box = document.getElementById("device-token");
+  box.textContent = message;
+  box.hidden = false;
+}
 
-  function say(message) {
-    const box = document.getElementById("device-token");
-    box.textContent = message;
-    box.hidden = false;
-  }
-
-  async function render() {
-    const body = document.getElementById("devices-body");
-    const { devices } = await api("GET", "/api/admin/devices");
-    body.replaceChildren(...devices.map((device) => {
+async function render() {
+  const body = document.getElementById("devices-body");
+  const { devices } = await api("GET", "/api/admin/devices");
+  body.replaceChildren(
+    ...devices.map((device) => {
       const row = document.createElement("tr");
-      row.append(cell(device.name || "—"), cell(KINDS[device.kind]), cell(STATUS[device.status]),
-                 cell(device.code), cell(device.address));
+      row.append(
+        cell(device.name || "—"),
+        cell(KINDS[device.kind]),
+        cell(STATUS[device.status]),
+        cell(device.code),
+        cell(device.address),
+      );
       const actions = document.createElement("td");
       if (device.status === "active") {
         const revoke = document.createElement("button");
@@ -42,36 +44,46 @@
       }
       row.append(actions);
       return row;
-    }));
-  }
+    }),
+  );
+}
 
-  function setUp() {
-    const section = document.getElementById("tab-devices");
-    if (!section) return;
-    document.querySelector('.admin-tabs button[data-tab="devices"]')
-      .addEventListener("click", () => render().catch((error) => say(error.message)));
-    document.getElementById("device-approve").addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const form = event.target;
-      try {
-        const { device } = await api("POST", "/api/admin/devices/approve",
-                                     { code: form.code.value.trim().toUpperCase(), name: form.name.value.trim() });
-        say(`${device.name} terdaftar.`);
-        form.reset();
-      } catch (error) { say(error.message); }
-      render();
-    });
-    document.getElementById("device-add").addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const form = event.target;
-      try {
-        const { device, token } = await api("POST", "/api/admin/devices", { name: form.name.value.trim(), kind: form.kind.value });
-        say(`${device.name} terdaftar. Token (hanya ditampilkan sekali): ${token}`);
-        form.reset();
-      } catch (error) { say(error.message); }
-      render();
-    });
-  }
+function setUp() {
+  const section = document.getElementById("tab-devices");
+  if (!section) return;
+  document
+    .querySelector('.admin-tabs button[data-tab="devices"]')
+    .addEventListener("click", () => render().catch((error) => say(error.message)));
+  document.getElementById("device-approve").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    try {
+      const { device } = await api("POST", "/api/admin/devices/approve", {
+        code: form.code.value.trim().toUpperCase(),
+        name: form.name.value.trim(),
+      });
+      say(`${device.name} terdaftar.`);
+      form.reset();
+    } catch (error) {
+      say(error.message);
+    }
+    render();
+  });
+  document.getElementById("device-add").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target;
+    try {
+      const { device, token } = await api("POST", "/api/admin/devices", {
+        name: form.name.value.trim(),
+        kind: form.kind.value,
+      });
+      say(`${device.name} terdaftar. Token (hanya ditampilkan sekali): ${token}`);
+      form.reset();
+    } catch (error) {
+      say(error.message);
+    }
+    render();
+  });
+}
 
-  document.addEventListener("DOMContentLoaded", setUp);
-})();
+setUp();

@@ -1,24 +1,29 @@
 // The "Sistem" tab of /admin: the clock guard, backups, free disk space and the latest errors.
 // Warnings (a wrong clock, a failed or missing backup, a nearly full disk) are also shown in red
 // above every tab, so the admin sees them without looking for them.
-(function () {
-  "use strict";
+import { api } from "./admin.js";
+import { showLines } from "./lib/dom.js";
+import { refresh } from "./system.js";
 
-  const $ = (selector) => document.querySelector(selector);
-  const section = $("[data-system]");
-  if (!section) return;
+const $ = (selector) => document.querySelector(selector);
+const section = $("[data-system]");
+if (section) startSystemTab(section);
+
+function startSystemTab(section) {
   const timezone = section.dataset.timezone || "Asia/Jakarta";
 
   function when(iso) {
     if (!iso) return "belum pernah";
     return new Date(iso).toLocaleString("id-ID", {
-      timeZone: timezone, weekday: "long", day: "numeric", month: "long", year: "numeric",
-      hour: "2-digit", minute: "2-digit",
+      timeZone: timezone,
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
     });
   }
-
-  // The admin page's one JSON wrapper (admin.js, loaded first).
-  const api = (method, url, body) => window.LoketAdmin.api(method, url, body);
 
   function line(element, text, bad) {
     element.textContent = text;
@@ -41,21 +46,30 @@
 
   function render(data) {
     const clock = data.clock;
-    line($("#system-clock"), clock.ok
-      ? `Jam komputer benar (${when(clock.now)}). Toleransi mundur ${clock.tolerance_minutes} menit.`
-      : clock.message, !clock.ok);
+    line(
+      $("#system-clock"),
+      clock.ok
+        ? `Jam komputer benar (${when(clock.now)}). Toleransi mundur ${clock.tolerance_minutes} menit.`
+        : clock.message,
+      !clock.ok,
+    );
     $("#clock-confirm").hidden = clock.ok;
 
     const backup = data.backup;
-    let text = `Cadangan terakhir: ${when(backup.last_backup)} · ${backup.copies} salinan disimpan ` +
+    let text =
+      `Cadangan terakhir: ${when(backup.last_backup)} · ${backup.copies} salinan disimpan ` +
       `(paling banyak ${backup.keep}) di ${backup.folder}.`;
     if (backup.warning) text = `${backup.warning} ${text}`;
     line($("#system-backup"), text, Boolean(backup.warning));
 
     const disk = data.disk;
-    line($("#system-disk"), disk.low ? disk.message
-      : `Sisa ruang disk ${disk.free_mb} MB dari ${disk.total_mb} MB (peringatan di bawah ${disk.min_free_mb} MB).`,
-    disk.low);
+    line(
+      $("#system-disk"),
+      disk.low
+        ? disk.message
+        : `Sisa ruang disk ${disk.free_mb} MB dari ${disk.total_mb} MB (peringatan di bawah ${disk.min_free_mb} MB).`,
+      disk.low,
+    );
 
     $("#system-log").textContent = `Catatan lengkap ada di berkas ${data.log_file}.`;
     const body = $("#system-errors");
@@ -77,13 +91,7 @@
 
     // The clock and the disk are already in the red bar on top of every page (system.js).
     const warnings = backup.warning ? [backup.warning] : [];
-    const box = alertBox();
-    box.replaceChildren(...warnings.map((text) => {
-      const p = document.createElement("p");
-      p.textContent = text;
-      return p;
-    }));
-    box.hidden = warnings.length === 0;
+    showLines(alertBox(), warnings);
     const tab = $('.admin-tabs button[data-tab="system"]');
     if (tab) tab.classList.toggle("has-warning", !clock.ok || disk.low || Boolean(backup.warning));
   }
@@ -107,7 +115,7 @@
       window.alert(error.message);
     }
     load();
-    if (window.LoketSystem) window.LoketSystem.refresh();
+    refresh();
   });
 
   $("#backup-now").addEventListener("click", async (event) => {
@@ -127,4 +135,4 @@
   // The server pushes `system_status` when the clock, the disk or a backup changes (system.js).
   document.addEventListener("loket:system-status", load);
   load();
-})();
+}

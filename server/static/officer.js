@@ -1,19 +1,26 @@
 /* The officer's console: the ticket at this counter, the actions on it, the waiting list and the
    officer's own figures. It renders what the server says; the queue rules stay on the server. */
-(function () {
-  "use strict";
+import { api } from "./lib/api.js";
+import { startClock, syncClock } from "./lib/clock.js";
+import { connectionBadge } from "./lib/connection.js";
+import { debounce } from "./lib/dom.js";
+import { minutes } from "./lib/format.js";
+import { statusLabel } from "./lib/labels.js";
+import "./lib/session.js";
+import { chooseService, confirm } from "./officer.dialogs.js";
+import { WaitingList } from "./officer.queue.js";
+import { drawTimers, Versions } from "./officer.ticket.js";
 
-  const L = window.Loket;
-  const root = document.querySelector("[data-console]");
-  if (!root) return;
+const root = document.querySelector("[data-console]");
+if (root) startConsole(root);
 
+function startConsole(root) {
   const counterId = Number(root.dataset.counter);
   const skipReturns = Number(root.dataset.skipReturns || 0);
   const counterServices = JSON.parse(root.dataset.counterServices);
   const services = Object.fromEntries(JSON.parse(root.dataset.services).map((s) => [s.code, s]));
   const $ = (selector) => root.querySelector(selector);
 
-  const STATUS = { called: "Dipanggil", serving: "Sedang dilayani" };
   const MESSAGES = {
     nobodyWaiting: "Tidak ada antrian menunggu.",
     calling: (n, counter) => `Memanggil ${n} ke ${counter}.`,
@@ -29,8 +36,6 @@
     skipCloses: (n) => `${n} sudah pernah dilewati. Antriannya akan ditutup sebagai tidak hadir.`,
     skipOk: "Ya, tidak hadir",
     calls: (count) => `dipanggil ${count}×`,
-    standard: (minutes) => `standar ${minutes} mnt`,
-    waitFinal: "sampai dipanggil",
   };
 
   const el = {
@@ -57,40 +62,19 @@
     Array.from(root.querySelectorAll("[data-action]")).map((b) => [b.dataset.action, b]),
   );
 
-  const queue = new L.WaitingList(root, counterId, counterServices, services, (err) => {
+  const queue = new WaitingList(root, counterId, counterServices, services, (err) => {
     say(err.message, "error");
     if (err.status === 401) setTimeout(() => location.reload(), 2500);
   });
 
   const state = {
     current: null,
-    versions: new Map(), // ticket id -> version, so a late push never undoes a newer answer
+    versions: new Versions(),
     busy: false,
   };
 
   // ---- the ticket at this counter -------------------------------------------------------
   const AT_COUNTER = new Set(["called", "serving"]);
-
-  function version(ticket) {
-    const rank = ticket.status === "called" ? 1 : ticket.status === "serving" ? 2 : 3;
-    return [ticket.call_count || 0, ticket.skip_count || 0, rank];
-  }
-
-  /** Remember a ticket's version; false when we already know a newer one. */
-  function fresh(ticket) {
-    const next = version(ticket);
-    const known = state.versions.get(ticket.id);
-    if (known) {
-      for (let i = 0; i < next.length; i += 1) {
-        if (next[i] !== known[i]) {
-          if (next[i] < known[i]) return false;
-          break;
-        }
-      }
-    }
-    state.versions.set(ticket.id, next);
-    return true;
-  }
 
   function isMine(ticket) {
     return Boolean(ticket && ticket.counter && ticket.counter.id === counterId && AT_COUNTER.has(ticket.status));
@@ -98,7 +82,7 @@
 
   /** A ticket changed somewhere: follow it if it is (or was) this counter's. */
   function onTicket(ticket) {
-    if (!ticket || !fresh(ticket)) return;
+    if (!ticket || !state.versions.fresh(ticket)) return;
     if (ticket.status !== "waiting") queue.drop(ticket.id);
     if (isMine(ticket)) setCurrent(ticket);
     else if (state.current && state.current.id === ticket.id) setCurrent(null);
@@ -106,8 +90,7 @@
 
   function closeCurrent() {
     if (!state.current) return;
-    const v = version(state.current);
-    state.versions.set(state.current.id, [v[0], v[1], 3]);
+    state.versions.close(state.current);
     setCurrent(null);
   }
 
@@ -125,7 +108,7 @@
     if (!ticket) return;
     el.number.textContent = ticket.number;
     el.current.dataset.status = ticket.status;
-    el.status.textContent = STATUS[ticket.status] || ticket.status_label || ticket.status;
+    el.status.textContent = statusLabel(ticket.status);
     el.status.dataset.status = ticket.status;
     el.priority.hidden = !ticket.priority;
     el.priority.textContent = "Prioritas" + (ticket.priority_label ? " · " + ticket.priority_label : "");
@@ -134,31 +117,9 @@
     tickCurrent();
   }
 
-  function setTimer(timer, seconds, standardMinutes, note) {
-    const value = timer.querySelector("[data-timer-value]");
-    value.textContent = L.duration(seconds);
-    timer.dataset.level = seconds === null ? "idle" : L.level(seconds, standardMinutes);
-    timer.querySelector("[data-timer-note]").textContent = note || "";
-    const meter = timer.querySelector("[data-meter]");
-    if (meter) {
-      const share = seconds === null || !standardMinutes ? 0 : seconds / (standardMinutes * 60);
-      meter.style.width = Math.min(100, share * 100).toFixed(1) + "%";
-    }
-  }
-
   function tickCurrent() {
     const ticket = state.current;
-    if (!ticket) return;
-    const service = services[ticket.service] || {};
-    const waited = L.secondsSince(ticket.issued_at, ticket.called_at);
-    setTimer(el.timers.wait, waited, service.standard_wait_minutes,
-      MESSAGES.standard(service.standard_wait_minutes) + " · " + MESSAGES.waitFinal);
-    const sinceCall = ticket.status === "called" ? L.secondsSince(ticket.last_called_at || ticket.called_at) : null;
-    setTimer(el.timers.called, sinceCall, null, "");
-    el.timers.called.hidden = ticket.status !== "called";
-    const served = ticket.started_at ? L.secondsSince(ticket.started_at, ticket.finished_at) : null;
-    setTimer(el.timers.service, served, service.standard_service_minutes,
-      MESSAGES.standard(service.standard_service_minutes));
+    if (ticket) drawTimers(el.timers, ticket, services[ticket.service] || {});
   }
 
   // ---- buttons --------------------------------------------------------------------------
@@ -184,7 +145,9 @@
     el.message.textContent = text || "";
     el.message.dataset.kind = kind || "info";
     if (text && kind !== "error") {
-      messageTimer = setTimeout(() => { el.message.textContent = ""; }, 8000);
+      messageTimer = setTimeout(() => {
+        el.message.textContent = "";
+      }, 8000);
     }
   }
 
@@ -207,7 +170,7 @@
 
   const ACTIONS = {
     async next() {
-      const body = await L.api("POST", `/api/counters/${counterId}/call-next`);
+      const body = await api("POST", `/api/counters/${counterId}/call-next`);
       if (!body.ticket) {
         closeCurrent();
         say(MESSAGES.nobodyWaiting, "info");
@@ -217,40 +180,43 @@
       say(MESSAGES.calling(body.ticket.number, root.dataset.counterName), "success");
     },
     async recall() {
-      const body = await L.api("POST", `/api/tickets/${state.current.id}/recall`);
+      const body = await api("POST", `/api/tickets/${state.current.id}/recall`);
       onTicket(body.ticket);
       say(MESSAGES.recalled(body.ticket.number), "success");
     },
     async start() {
-      const body = await L.api("POST", `/api/tickets/${state.current.id}/start`);
+      const body = await api("POST", `/api/tickets/${state.current.id}/start`);
       onTicket(body.ticket);
       say(MESSAGES.started(body.ticket.number), "success");
     },
     async finish() {
-      const body = await L.api("POST", `/api/tickets/${state.current.id}/finish`);
+      const body = await api("POST", `/api/tickets/${state.current.id}/finish`);
       onTicket(body.ticket);
       say(MESSAGES.finished(body.ticket.number), "success");
     },
     async skip() {
       const ticket = state.current;
       const returns = (ticket.skip_count || 0) < skipReturns;
-      const sure = await L.dialogs.confirm(
+      const sure = await confirm(
         el.confirm,
         MESSAGES.skipTitle(ticket.number),
         returns ? MESSAGES.skipReturns(ticket.number) : MESSAGES.skipCloses(ticket.number),
         MESSAGES.skipOk,
       );
       if (!sure) return;
-      const body = await L.api("POST", `/api/tickets/${ticket.id}/skip`);
+      const body = await api("POST", `/api/tickets/${ticket.id}/skip`);
       onTicket(body.ticket);
-      say(body.ticket.status === "waiting" ? MESSAGES.returned(ticket.number) : MESSAGES.noShow(ticket.number), "success");
+      say(
+        body.ticket.status === "waiting" ? MESSAGES.returned(ticket.number) : MESSAGES.noShow(ticket.number),
+        "success",
+      );
       queue.refresh();
     },
     async transfer() {
       const ticket = state.current;
-      const target = await L.dialogs.chooseService(el.transfer, ticket, services);
+      const target = await chooseService(el.transfer, ticket, services);
       if (!target) return;
-      const body = await L.api("POST", `/api/tickets/${ticket.id}/transfer`, { service: target });
+      const body = await api("POST", `/api/tickets/${ticket.id}/transfer`, { service: target });
       if (state.current && state.current.id === ticket.id) closeCurrent();
       const name = (services[target] || {}).name || target;
       say(MESSAGES.transferred(body.ticket.number, `${target} · ${name}`), "success");
@@ -281,31 +247,29 @@
   // ---- my figures -----------------------------------------------------------------------
   async function loadSummary() {
     try {
-      const body = await L.api("GET", "/api/officer/summary");
+      const body = await api("GET", "/api/officer/summary");
       for (const [key, value] of Object.entries(body.today)) {
         const cell = root.querySelector(`[data-figure="${key}"]`);
-        if (cell) cell.textContent = key.endsWith("_seconds") ? L.minutes(value) : String(value);
+        if (cell) cell.textContent = key.endsWith("_seconds") ? minutes(value) : String(value);
       }
-    } catch (err) {
+    } catch {
       // The figures are secondary: the next refresh tries again.
     }
   }
-  const refreshSummary = L.debounce(loadSummary, 300);
+  const refreshSummary = debounce(loadSummary, 300);
 
   // ---- live updates ---------------------------------------------------------------------
   const socket = window.io({ transports: ["websocket", "polling"] });
-  L.showConnection(el.conn, "connecting");
+  connectionBadge(el.conn, socket);
   socket.on("connect", () => {
-    L.showConnection(el.conn, "connected");
     queue.refresh();
     refreshSummary();
   });
-  socket.on("disconnect", () => L.showConnection(el.conn, "disconnected"));
   socket.on("state", (snapshot) => {
-    L.syncClock(snapshot.server_time);
+    syncClock(snapshot.server_time);
     const mine = (snapshot.counters || []).find((c) => c.id === counterId);
     const current = mine ? mine.current : null;
-    if (current) state.versions.set(current.id, version(current));
+    if (current) state.versions.remember(current);
     setCurrent(current);
     queue.setWaiting(snapshot.waiting || {});
     root.dataset.ready = "true"; // the page holds the server's picture (tests wait for this)
@@ -330,12 +294,15 @@
     const mine = counterServices.some((s) => s.code === ticket.service);
     if (alert.kind === "service" ? !here : !mine) return;
     const what = alert.kind === "service" ? "dilayani" : "menunggu";
-    say(`Perhatian: ${ticket.number} sudah ${what} ${alert.minutes} menit ` +
-        `(standar ${alert.standard_minutes} menit).`, "warning");
+    say(
+      `Perhatian: ${ticket.number} sudah ${what} ${alert.minutes} menit ` +
+        `(standar ${alert.standard_minutes} menit).`,
+      "warning",
+    );
     queue.refresh();
   });
 
-  L.startClock(el.clock, root.dataset.timezone);
+  startClock(el.clock, root.dataset.timezone);
   setInterval(() => {
     tickCurrent();
     queue.tick();
@@ -345,4 +312,4 @@
   queue.render();
   queue.load();
   loadSummary();
-})();
+}

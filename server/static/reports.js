@@ -1,308 +1,83 @@
-/* Reports page: charts (Chart.js, served from /assets/common/vendor), flagging tickets,
-   signing in and out. The server computes every figure; this file only draws them. */
-(function () {
-  "use strict";
+/* Reports page: printing, longer lists, flagging tickets; the charts are report_charts.js and
+   signing in and out lib/session.js. The server computes every figure. */
 
-  var PALETTE = ["#0b6b3a", "#1f6fb2", "#d98c00", "#8e44ad", "#c0392b", "#138d90", "#6d4c41", "#546e7a"];
-  var GOOD = "#2e8b57";
-  var BAD = "#c0392b";
+import { api } from "./lib/api.js";
+import "./lib/session.js";
+import { setUpCharts } from "./report_charts.js";
+/* ---- print and longer lists (signing in and out: lib/session.js) ---- */
 
-  function postJson(url, body) {
-    return fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      credentials: "same-origin",
-      body: JSON.stringify(body || {})
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) {
-          var message = (data.error && data.error.message) || "Permintaan gagal (" + response.status + ").";
-          throw new Error(message);
-        }
-        return data;
-      });
+function setUpButtons() {
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => {
+      window.print();
     });
-  }
-
-  function number(value, digits) {
-    return Number(value).toLocaleString("id-ID", { maximumFractionDigits: digits || 0 });
-  }
-
-  /* ---- sign in, sign out, print ---- */
-
-  function setUpLogin() {
-    var form = document.querySelector("[data-login-form]");
-    if (!form) return;
-    var error = form.querySelector("[data-login-error]");
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var body = { username: form.username.value.trim(), password: form.password.value };
-      if (form.dataset.counter) body.counter = parseInt(form.dataset.counter, 10);
-      error.hidden = true;
-      postJson("/api/login", body).then(function () {
-        window.location.reload();
-      }).catch(function (err) {
-        error.textContent = err.message;
-        error.hidden = false;
-      });
-    });
-  }
-
-  function setUpButtons() {
-    document.querySelectorAll("[data-logout]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        postJson("/api/logout").finally(function () { window.location.reload(); });
-      });
-    });
-    document.querySelectorAll("[data-print]").forEach(function (button) {
-      button.addEventListener("click", function () { window.print(); });
-    });
-    // Long lists: the rows past the first few wait behind a button, and fold back on a second click.
-    document.querySelectorAll("[data-show-more]").forEach(function (button) {
-      var label = button.textContent;
-      button.addEventListener("click", function () {
-        var open = button.getAttribute("aria-expanded") !== "true";
-        button.previousElementSibling.querySelectorAll("tr.r-extra").forEach(function (row) { row.hidden = !open; });
-        button.setAttribute("aria-expanded", String(open));
-        button.textContent = open ? "Tampilkan lebih sedikit" : label;
-      });
-    });
-  }
-
-  /* ---- flags ---- */
-
-  function setUpFlags() {
-    var dialog = document.querySelector("[data-flag-dialog]");
-    if (!dialog) return;
-    var form = dialog.querySelector("[data-flag-form]");
-    var error = dialog.querySelector("[data-flag-error]");
-    var ticketId = null;
-    document.querySelectorAll("[data-flag]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        ticketId = button.dataset.flag;
-        dialog.querySelector("[data-flag-number]").textContent = button.dataset.number;
-        form.reason.value = "";
-        error.hidden = true;
-        dialog.showModal();
-      });
-    });
-    dialog.querySelector("[data-flag-cancel]").addEventListener("click", function () { dialog.close(); });
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      if (!form.reason.value.trim()) { // our words, not the browser's bubble
-        error.textContent = "Tuliskan alasannya terlebih dahulu.";
-        error.hidden = false;
-        form.reason.focus();
-        return;
-      }
-      postJson("/api/tickets/" + ticketId + "/flag", { reason: form.reason.value.trim() }).then(function () {
-        window.location.reload();
-      }).catch(function (err) {
-        error.textContent = err.message;
-        error.hidden = false;
-      });
-    });
-    document.querySelectorAll("[data-unflag]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        if (!window.confirm("Hitung lagi waktu tiket " + button.dataset.number + " dalam rata-rata?")) return;
-        postJson("/api/tickets/" + button.dataset.unflag + "/unflag").then(function () {
-          window.location.reload();
-        }).catch(function (err) { window.alert(err.message); });
-      });
-    });
-  }
-
-  /* ---- charts ---- */
-
-  // Vertical dashed lines at the standard(s) on the histogram's minute axis.
-  var standardLines = {
-    id: "standardLines",
-    afterDatasetsDraw: function (chart, args, options) {
-      var lines = options.lines || [];
-      var x = chart.scales.x;
-      var area = chart.chartArea;
-      var ctx = chart.ctx;
-      lines.forEach(function (line) {
-        var left = x.getPixelForValue(line.minutes - 1);
-        var right = x.getPixelForValue(line.minutes);
-        var px = (left + right) / 2;
-        ctx.save();
-        ctx.strokeStyle = "#14202b";
-        ctx.lineWidth = 2;
-        ctx.setLineDash([6, 4]);
-        ctx.beginPath();
-        ctx.moveTo(px, area.top);
-        ctx.lineTo(px, area.bottom);
-        ctx.stroke();
-        ctx.setLineDash([]);
-        ctx.font = "bold 12px 'DejaVu Sans', sans-serif";
-        ctx.textAlign = "left";
-        var y = area.top + 12 + 16 * (line.row || 0);
-        var width = ctx.measureText(line.label).width;
-        ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
-        ctx.fillRect(px + 2, y - 11, width + 6, 15);
-        ctx.fillStyle = "#14202b";
-        ctx.fillText(line.label, px + 5, y);
-        ctx.restore();
-      });
-    }
-  };
-
-  function baseOptions(extra) {
-    var options = {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      locale: "id-ID", // 1.664 and 12,5 on the axes and in the tooltips, as in the tables
-      plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
-      scales: {}
-    };
-    return Object.assign(options, extra || {});
-  }
-
-  function colourOf(data, code) {
-    var index = data.services.findIndex(function (s) { return s.code === code; });
-    return PALETTE[(index < 0 ? 0 : index) % PALETTE.length];
-  }
-
-  function histogramConfig(data, code) {
-    var bins = 31;
-    var labels = [];
-    for (var i = 0; i < bins; i++) labels.push(i === bins - 1 ? "30+" : String(i));
-    var datasets = [];
-    var lines = [];
-    if (code === "*") {
-      data.services.forEach(function (service) {
-        var counts = data.wait_histogram[service.code];
-        if (!counts) return;
-        datasets.push({ label: service.code + " · " + service.name, data: counts,
-                        backgroundColor: colourOf(data, service.code) });
-      });
-      var seen = {};
-      data.services.forEach(function (service) {
-        var m = service.standard_wait_minutes;
-        if (!data.wait_histogram[service.code] || seen[m] !== undefined) return;
-        seen[m] = Object.keys(seen).length;
-        var codes = data.services.filter(function (s) { return s.standard_wait_minutes === m; })
-          .map(function (s) { return s.code; }).join(", ");
-        lines.push({ minutes: m, label: "Standar " + m + " mnt (" + codes + ")", row: seen[m] });
-      });
-    } else {
-      var service = data.services.find(function (s) { return s.code === code; });
-      var counts = data.wait_histogram[code] || new Array(bins).fill(0);
-      var standard = service ? service.standard_wait_minutes : 0;
-      datasets.push({ label: "Dalam standar", backgroundColor: GOOD,
-                      data: counts.map(function (n, i) { return i + 1 <= standard ? n : 0; }) });
-      datasets.push({ label: "Melebihi standar", backgroundColor: BAD,
-                      data: counts.map(function (n, i) { return i + 1 > standard ? n : 0; }) });
-      if (service) lines.push({ minutes: standard, label: "Standar " + standard + " mnt" });
-    }
-    return {
-      type: "bar",
-      data: { labels: labels, datasets: datasets },
-      options: baseOptions({
-        plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } }, standardLines: { lines: lines },
-                   tooltip: { callbacks: { title: function (items) { return "Tunggu " + items[0].label + " menit"; } } } },
-        scales: {
-          x: { stacked: true, title: { display: true, text: "Waktu tunggu (menit)" }, grid: { display: false } },
-          y: { stacked: true, beginAtZero: true, title: { display: true, text: "Tiket" }, ticks: { precision: 0 } }
-        }
-      }),
-      plugins: [standardLines]
-    };
-  }
-
-  function arrivalsConfig(data) {
-    var hours = {};
-    Object.keys(data.arrivals).forEach(function (key) { hours[parseInt(key.split("|")[0], 10)] = true; });
-    var list = Object.keys(hours).map(Number).sort(function (a, b) { return a - b; });
-    if (list.length) {
-      var first = list[0], last = list[list.length - 1];
-      list = [];
-      for (var h = first; h <= last; h++) list.push(h);
-    }
-    var days = Math.max(1, data.open_days);
-    var datasets = data.services.map(function (service) {
-      return {
-        label: service.code + " · " + service.name,
-        backgroundColor: colourOf(data, service.code),
-        data: list.map(function (hour) { return (data.arrivals[hour + "|" + service.code] || 0) / days; })
-      };
-    }).filter(function (set) { return set.data.some(function (v) { return v > 0; }); });
-    return {
-      type: "bar",
-      data: { labels: list.map(function (h) { return (h < 10 ? "0" : "") + h + ".00"; }), datasets: datasets },
-      options: baseOptions({
-        plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } },
-                   tooltip: { callbacks: { label: function (item) { return item.dataset.label + ": " + number(item.raw, 1); } } } },
-        scales: {
-          x: { stacked: true, grid: { display: false }, title: { display: true, text: "Jam" } },
-          y: { stacked: true, beginAtZero: true, grace: "8%",
-               title: { display: true, text: days > 1 ? "Pengunjung per hari" : "Pengunjung" } }
-        }
-      })
-    };
-  }
-
-  function complianceConfig(data, kind) {
-    var few = data.buckets.length < 3;
-    var datasets = data.services.map(function (service) {
-      var colour = colourOf(data, service.code);
-      return {
-        label: service.code + " · " + service.name,
-        borderColor: colour,
-        backgroundColor: colour,
-        spanGaps: true,
-        tension: 0,
-        pointRadius: data.buckets.length > 40 ? 0 : 3,
-        data: data.buckets.map(function (bucket) {
-          var pair = data.compliance[bucket + "|" + service.code];
-          return pair && pair[kind] !== null ? Math.round(pair[kind] * 10) / 10 : null;
-        })
-      };
-    }).filter(function (set) { return set.data.some(function (v) { return v !== null; }); });
-    return {
-      type: few ? "bar" : "line",
-      data: { labels: data.bucket_labels, datasets: datasets },
-      options: baseOptions({
-        plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } },
-                   tooltip: { callbacks: { label: function (item) { return item.dataset.label + ": " + number(item.raw, 1) + "%"; } } } },
-        scales: {
-          x: { grid: { display: false } },
-          y: { min: 0, max: 100, title: { display: true, text: "% dalam standar" } }
-        }
-      })
-    };
-  }
-
-  function setUpCharts() {
-    var source = document.getElementById("report-data");
-    if (!source || typeof window.Chart === "undefined") return;
-    var data = JSON.parse(source.textContent);
-    window.Chart.defaults.font.family = "'DejaVu Sans', 'Noto Sans', 'Segoe UI', Roboto, Arial, sans-serif";
-    window.Chart.defaults.color = "#14202b";
-    var charts = {};
-    function draw(name, config) {
-      if (charts[name]) charts[name].destroy();
-      var canvas = document.querySelector('[data-chart="' + name + '"]');
-      charts[name] = new window.Chart(canvas, config);
-    }
-    var serviceSelect = document.querySelector("[data-histogram-service]");
-    var kindSelect = document.querySelector("[data-compliance-kind]");
-    draw("histogram", histogramConfig(data, serviceSelect.value));
-    draw("arrivals", arrivalsConfig(data));
-    draw("compliance", complianceConfig(data, parseInt(kindSelect.value, 10)));
-    serviceSelect.addEventListener("change", function () { draw("histogram", histogramConfig(data, serviceSelect.value)); });
-    kindSelect.addEventListener("change", function () {
-      draw("compliance", complianceConfig(data, parseInt(kindSelect.value, 10)));
-    });
-    document.body.dataset.chartsReady = "true";
-  }
-
-  document.addEventListener("DOMContentLoaded", function () {
-    setUpLogin();
-    setUpButtons();
-    setUpFlags();
-    setUpCharts();
   });
-})();
+  // Long lists: the rows past the first few wait behind a button, and fold back on a second click.
+  document.querySelectorAll("[data-show-more]").forEach((button) => {
+    const label = button.textContent;
+    button.addEventListener("click", () => {
+      const open = button.getAttribute("aria-expanded") !== "true";
+      button.previousElementSibling.querySelectorAll("tr.r-extra").forEach((row) => {
+        row.hidden = !open;
+      });
+      button.setAttribute("aria-expanded", String(open));
+      button.textContent = open ? "Tampilkan lebih sedikit" : label;
+    });
+  });
+}
+
+/* ---- flags ---- */
+
+function setUpFlags() {
+  const dialog = document.querySelector("[data-flag-dialog]");
+  if (!dialog) return;
+  const form = dialog.querySelector("[data-flag-form]");
+  const error = dialog.querySelector("[data-flag-error]");
+  let ticketId = null;
+  document.querySelectorAll("[data-flag]").forEach((button) => {
+    button.addEventListener("click", () => {
+      ticketId = button.dataset.flag;
+      dialog.querySelector("[data-flag-number]").textContent = button.dataset.number;
+      form.reason.value = "";
+      error.hidden = true;
+      dialog.showModal();
+    });
+  });
+  dialog.querySelector("[data-flag-cancel]").addEventListener("click", () => {
+    dialog.close();
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!form.reason.value.trim()) {
+      // our words, not the browser's bubble
+      error.textContent = "Tuliskan alasannya terlebih dahulu.";
+      error.hidden = false;
+      form.reason.focus();
+      return;
+    }
+    api("POST", "/api/tickets/" + ticketId + "/flag", { reason: form.reason.value.trim() })
+      .then(() => {
+        window.location.reload();
+      })
+      .catch((err) => {
+        error.textContent = err.message;
+        error.hidden = false;
+      });
+  });
+  document.querySelectorAll("[data-unflag]").forEach((button) => {
+    button.addEventListener("click", () => {
+      if (!window.confirm("Hitung lagi waktu tiket " + button.dataset.number + " dalam rata-rata?")) return;
+      api("POST", "/api/tickets/" + button.dataset.unflag + "/unflag", {})
+        .then(() => {
+          window.location.reload();
+        })
+        .catch((err) => {
+          window.alert(err.message);
+        });
+    });
+  });
+}
+
+setUpButtons();
+setUpFlags();
+setUpCharts();

@@ -3,68 +3,58 @@
 // disk is nearly full. It follows the page's own Socket.IO connection: window.io is wrapped so
 // that every socket the page opens also asks again on `connect` and on `system_status` — no
 // second connection, no polling. Load it after socket.io and before the page's own script.
-(function () {
-  "use strict";
 
-  const STATUS_URL = "/api/system/status";
-  let bar = null;
+import { api } from "./lib/api.js";
+import { showLines } from "./lib/dom.js";
 
-  function ensureBar() {
-    if (bar) return bar;
-    const style = document.createElement("link");
-    style.rel = "stylesheet";
-    style.href = "/assets/common/system.css";
-    document.head.appendChild(style);
-    bar = document.createElement("div");
-    bar.className = "system-banner";
-    bar.setAttribute("role", "alert");
-    bar.dataset.systemBanner = "";
-    bar.hidden = true;
-    document.body.prepend(bar);
-    return bar;
-  }
+const STATUS_URL = "/api/system/status";
+let bar = null;
 
-  function render(status) {
-    const messages = [];
-    if (status && status.clock && !status.clock.ok) messages.push(status.clock.message);
-    if (status && status.disk && !status.disk.ok) messages.push(status.disk.message);
-    const banner = ensureBar();
-    banner.replaceChildren(...messages.map((text) => {
-      const line = document.createElement("p");
-      line.textContent = text;
-      return line;
-    }));
-    banner.hidden = messages.length === 0;
-    document.documentElement.classList.toggle("system-wrong", messages.length > 0);
-    // Full-height pages (kiosk, officer console) give the bar its room (system.css).
-    document.documentElement.style.setProperty("--system-banner", banner.hidden ? "0px" : banner.offsetHeight + "px");
-    document.dispatchEvent(new CustomEvent("loket:system-status", { detail: status }));
-  }
+function ensureBar() {
+  if (bar) return bar;
+  const style = document.createElement("link");
+  style.rel = "stylesheet";
+  style.href = "/assets/common/system.css";
+  document.head.appendChild(style);
+  bar = document.createElement("div");
+  bar.className = "system-banner";
+  bar.setAttribute("role", "alert");
+  bar.dataset.systemBanner = "";
+  bar.hidden = true;
+  document.body.prepend(bar);
+  return bar;
+}
 
-  async function refresh() {
-    try {
-      const response = await fetch(STATUS_URL, { credentials: "same-origin", cache: "no-store" });
-      if (response.ok) render(await response.json());
-    } catch (error) {
-      // Offline: the page's own banner says so; keep the last known state.
-    }
-  }
+function render(status) {
+  const messages = [];
+  if (status && status.clock && !status.clock.ok) messages.push(status.clock.message);
+  if (status && status.disk && !status.disk.ok) messages.push(status.disk.message);
+  const banner = ensureBar();
+  showLines(banner, messages);
+  document.documentElement.classList.toggle("system-wrong", messages.length > 0);
+  // Full-height pages (kiosk, officer console) give the bar its room (system.css).
+  document.documentElement.style.setProperty("--system-banner", banner.hidden ? "0px" : banner.offsetHeight + "px");
+  document.dispatchEvent(new CustomEvent("loket:system-status", { detail: status }));
+}
 
-  const original = window.io;
-  if (typeof original === "function") {
-    const wrapped = function () {
-      const socket = original.apply(this, arguments);
-      socket.on("connect", refresh);
-      socket.on("system_status", refresh);
-      return socket;
-    };
-    Object.assign(wrapped, original);
-    window.io = wrapped;
+/** Ask the server for the PC's state again and redraw the bar. */
+export async function refresh() {
+  try {
+    render(await api("GET", STATUS_URL, undefined, { cache: "no-store" }));
+  } catch {
+    // Offline: the page's own banner says so; keep the last known state.
   }
-  window.LoketSystem = { refresh };
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", refresh);
-  } else {
-    refresh();
-  }
-})();
+}
+
+const original = window.io;
+if (typeof original === "function") {
+  const wrapped = function (...args) {
+    const socket = original.apply(this, args);
+    socket.on("connect", refresh);
+    socket.on("system_status", refresh);
+    return socket;
+  };
+  Object.assign(wrapped, original);
+  window.io = wrapped;
+}
+refresh();

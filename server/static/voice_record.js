@@ -2,6 +2,10 @@
 // play it back and save it. The browser records webm/opus; the page decodes it with Web Audio
 // and sends a 16-bit mono WAV, so the server needs no codec.
 
+import { staffApi as api } from "./lib/api.js";
+import { notice } from "./lib/dom.js";
+import { encodeWav } from "./lib/wav.js";
+
 const $ = (selector) => document.querySelector(selector);
 const MAX_SECONDS = 8;
 const KINDS = { kalimat: "Kalimat", loket: "Nama loket", huruf: "Huruf", angka: "Angka" };
@@ -12,26 +16,8 @@ let take = null; // the WAV Blob of the last recording or upload, not yet saved
 let recorder = null;
 let stopTimer = null;
 
-async function api(method, url, body, contentType) {
-  const options = { method, headers: {}, credentials: "same-origin" };
-  if (body !== undefined) {
-    options.body = body;
-    if (contentType) options.headers["Content-Type"] = contentType;
-  }
-  const response = await fetch(url, options);
-  const data = await response.json().catch(() => ({}));
-  if (response.status === 401) window.location.reload();
-  if (!response.ok) throw new Error((data.error && data.error.message) || "Permintaan gagal.");
-  return data;
-}
-
 function notify(message, isError) {
-  const box = $("#notice");
-  box.textContent = message;
-  box.classList.toggle("error", Boolean(isError));
-  box.hidden = false;
-  clearTimeout(notify.timer);
-  notify.timer = setTimeout(() => { box.hidden = true; }, 6000);
+  notice($("#notice"), message, isError, 6000);
 }
 
 function setState(text) {
@@ -39,21 +25,6 @@ function setState(text) {
 }
 
 // ---- WAV from any audio the browser can decode ---------------------------------------------
-
-function encodeWav(samples, rate) {
-  const buffer = new ArrayBuffer(44 + samples.length * 2);
-  const view = new DataView(buffer);
-  const text = (offset, value) => { for (let i = 0; i < value.length; i++) view.setUint8(offset + i, value.charCodeAt(i)); };
-  text(0, "RIFF"); view.setUint32(4, 36 + samples.length * 2, true); text(8, "WAVE");
-  text(12, "fmt "); view.setUint32(16, 16, true); view.setUint16(20, 1, true); view.setUint16(22, 1, true);
-  view.setUint32(24, rate, true); view.setUint32(28, rate * 2, true); view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true); text(36, "data"); view.setUint32(40, samples.length * 2, true);
-  for (let i = 0; i < samples.length; i++) {
-    const clamped = Math.max(-1, Math.min(1, samples[i]));
-    view.setInt16(44 + i * 2, clamped < 0 ? clamped * 0x8000 : clamped * 0x7fff, true);
-  }
-  return new Blob([buffer], { type: "audio/wav" });
-}
 
 async function toWav(blob) {
   const context = new AudioContext();
@@ -93,7 +64,9 @@ async function startRecording() {
   }
   const chunks = [];
   recorder = new MediaRecorder(stream);
-  recorder.addEventListener("dataavailable", (event) => { if (event.data.size) chunks.push(event.data); });
+  recorder.addEventListener("dataavailable", (event) => {
+    if (event.data.size) chunks.push(event.data);
+  });
   recorder.addEventListener("stop", async () => {
     stream.getTracks().forEach((track) => track.stop());
     $("#record").hidden = false;
@@ -184,7 +157,9 @@ async function save() {
   if (!take) return;
   const item = items[index];
   try {
-    await api("PUT", `/api/admin/voice-pack/clips/${encodeURIComponent(item.name)}`, take, "audio/wav");
+    await api("PUT", `/api/admin/voice-pack/clips/${encodeURIComponent(item.name)}`, take, {
+      contentType: "audio/wav",
+    });
   } catch (error) {
     notify(error.message, true);
     return;
@@ -218,7 +193,7 @@ async function upload(event) {
   if (!file) return;
   try {
     showTake(await toWav(file));
-  } catch (error) {
+  } catch {
     notify("Berkas suara tidak dapat dibaca.", true);
   }
 }

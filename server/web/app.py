@@ -98,6 +98,9 @@ def _register(app: Flask) -> None:
     app.register_blueprint(guide_bp)  # /bantuan, the office's guide
     app.register_blueprint(devices_api.bp)
     app.before_request(_same_origin_only)
+    from server.web.labels import context as labels_context
+
+    app.context_processor(labels_context)  # the server's words for the pages' scripts
     app.after_request(_security_headers)
     app.register_error_handler(LoketError, _loket_error)
     app.register_error_handler(HTTPException, _http_error)

@@ -5,6 +5,7 @@
 // The page runs for days, so every node is created once and reused: counter tiles and waiting rows
 // are keyed by id/code, the history is a fixed pool of rows, and one timer ends the highlights.
 
+import { clockFormat } from "../common/lib/format.js";
 import { Pager, fitRows } from "./fit.js";
 
 const HISTORY_SIZE = 8;
@@ -32,7 +33,7 @@ function callView(call) {
   };
 }
 
-export class Board {
+export class CallBoard {
   constructor(root) {
     this.highlightMs = 30000;
     this.fresh = new Map(); // element -> performance.now() at which its highlight ends
@@ -85,12 +86,15 @@ export class Board {
 
   /** Fit the recent calls and page the waiting panel again (size, fonts or rows changed). */
   fit() {
-    fitRows(this.historyList, this.historyRows.map((parts) => parts.row));
+    fitRows(
+      this.historyList,
+      this.historyRows.map((parts) => parts.row),
+    );
     this.pager.layout();
   }
 
   setTimezone(timeZone) {
-    this.timeFormat = new Intl.DateTimeFormat("id-ID", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    this.timeFormat = clockFormat(timeZone);
   }
 
   setHighlightSeconds(seconds) {
@@ -254,7 +258,10 @@ export class Board {
       parts.row.dataset.recall = String(call.recall);
       parts.row.dataset.number = call.number;
     });
-    fitRows(this.historyList, this.historyRows.map((parts) => parts.row));
+    fitRows(
+      this.historyList,
+      this.historyRows.map((parts) => parts.row),
+    );
   }
 
   _waitingParts(el) {
@@ -274,8 +281,11 @@ export class Board {
       if (!item) {
         const el = element("li", "waiting-item");
         el.dataset.service = service.code;
-        el.append(element("span", "waiting-code", service.code), element("span", "waiting-name"),
-          element("span", "waiting-count", "0"));
+        el.append(
+          element("span", "waiting-code", service.code),
+          element("span", "waiting-name"),
+          element("span", "waiting-count", "0"),
+        );
         item = this._waitingParts(el);
         this.waitingItems.set(service.code, item);
       }

@@ -1,11 +1,17 @@
 /* The supervisor's board: every counter and every service, live. It asks /api/board for the
    picture and redraws whenever the queue moves; timers tick locally between pushes. */
-(function () {
-  "use strict";
+import { api } from "./lib/api.js";
+import { secondsSince, startClock, syncClock } from "./lib/clock.js";
+import { connectionBadge } from "./lib/connection.js";
+import { debounce } from "./lib/dom.js";
+import { clockFormat, duration, level, minutes } from "./lib/format.js";
+import { statusLabel } from "./lib/labels.js";
+import "./lib/session.js";
 
-  const L = window.Loket;
-  const root = document.querySelector("[data-board]");
-  if (!root) return;
+const root = document.querySelector("[data-board]");
+if (root) startBoard(root);
+
+function startBoard(root) {
   const $ = (selector) => document.querySelector(selector);
 
   const TEXT = {
@@ -13,27 +19,27 @@
     lastCaller: (time) => `panggilan terakhir ${time}`,
     since: (time) => `masuk ${time}`,
     idle: "Kosong",
-    called: "Dipanggil",
-    serving: "Sedang dilayani",
     sinceCall: "sejak dipanggil",
     serviceTime: (minutes) => `layanan · standar ${minutes} mnt`,
-    today: (c) => [`${c.served} dilayani`, `${c.no_shows} tidak hadir`, `rata-rata layanan ${L.minutes(c.avg_service_seconds)}`],
+    today: (c) => [
+      `${c.served} dilayani`,
+      `${c.no_shows} tidak hadir`,
+      `rata-rata layanan ${minutes(c.avg_service_seconds)}`,
+    ],
     nobodyWaiting: "tidak ada",
     standard: (minutes) => `standar ${minutes} mnt`,
     noCounter: "belum ada loket",
     counter: (id) => `Loket ${id}`,
   };
-  const timeFormat = new Intl.DateTimeFormat("id-ID", {
-    timeZone: root.dataset.timezone, hour: "2-digit", minute: "2-digit",
-  });
+  const timeFormat = clockFormat(root.dataset.timezone);
 
   let board = null;
 
   async function load() {
     const error = $("[data-board-error]");
     try {
-      board = await L.api("GET", "/api/board");
-      L.syncClock(board.server_time);
+      board = await api("GET", "/api/board");
+      syncClock(board.server_time);
       error.hidden = true;
       render();
       root.dataset.loads = String(Number(root.dataset.loads || 0) + 1);
@@ -43,7 +49,7 @@
       if (err.status === 401 || err.status === 403) setTimeout(() => location.reload(), 2500);
     }
   }
-  const refresh = L.debounce(load, 150);
+  const refresh = debounce(load, 150);
 
   // ---- drawing --------------------------------------------------------------------------
   function node(tag, className, text) {
@@ -64,11 +70,13 @@
     const section = $("[data-unfinished]");
     const list = $("[data-unfinished-list]");
     const tickets = board.unfinished || [];
-    list.replaceChildren(...tickets.map((t) => {
-      const where = t.counter ? ` · Loket ${t.counter}` : "";
-      const who = t.officer ? ` · ${t.officer}` : "";
-      return node("li", "", `${t.number}${where}${who} (${t.day})`);
-    }));
+    list.replaceChildren(
+      ...tickets.map((t) => {
+        const where = t.counter ? ` · Loket ${t.counter}` : "";
+        const who = t.officer ? ` · ${t.officer}` : "";
+        return node("li", "", `${t.number}${where}${who} (${t.day})`);
+      }),
+    );
     section.hidden = tickets.length === 0;
   }
 
@@ -80,24 +88,30 @@
       const field = (name) => card.querySelector(`[data-field="${name}"]`);
       card.dataset.counter = String(counter.id);
       field("name").textContent = counter.name;
-      field("services").replaceChildren(...counter.services.map((code) => {
-        const chip = node("li", "", code);
-        chip.title = (services[code] || {}).name || code;
-        return chip;
-      }));
+      field("services").replaceChildren(
+        ...counter.services.map((code) => {
+          const chip = node("li", "", code);
+          chip.title = (services[code] || {}).name || code;
+          return chip;
+        }),
+      );
       const officer = field("officer");
       if (counter.officers.length) {
-        officer.replaceChildren(...counter.officers.map((o) => {
-          const who = node("span", "officer-name", o.full_name || o.username);
-          who.title = TEXT.since(timeFormat.format(new Date(o.since)));
-          return who;
-        }));
+        officer.replaceChildren(
+          ...counter.officers.map((o) => {
+            const who = node("span", "officer-name", o.full_name || o.username);
+            who.title = TEXT.since(timeFormat.format(new Date(o.since)));
+            return who;
+          }),
+        );
         officer.dataset.present = "true";
       } else if (counter.last_caller) {
         // Logins made before the server last started are not known: name who called last.
         const time = counter.last_called_at ? timeFormat.format(new Date(counter.last_called_at)) : "";
-        officer.replaceChildren(node("span", "officer-name is-past", counter.last_caller_name || counter.last_caller),
-          node("span", "officer-note", TEXT.lastCaller(time)));
+        officer.replaceChildren(
+          node("span", "officer-name is-past", counter.last_caller_name || counter.last_caller),
+          node("span", "officer-note", TEXT.lastCaller(time)),
+        );
         officer.dataset.present = "past";
       } else {
         officer.textContent = TEXT.nobody;
@@ -106,14 +120,15 @@
       const current = counter.current;
       card.dataset.status = current ? current.status : "idle";
       field("number").textContent = current ? current.number : "—";
-      field("status").textContent = current ? TEXT[current.status] || current.status_label : TEXT.idle;
+      field("status").textContent = current ? statusLabel(current.status) : TEXT.idle;
       const timer = field("timer");
       if (current) {
         const service = services[current.service] || {};
-        timer.dataset.since = current.status === "serving" ? current.started_at : (current.last_called_at || current.called_at);
+        timer.dataset.since =
+          current.status === "serving" ? current.started_at : current.last_called_at || current.called_at;
         timer.dataset.standard = current.status === "serving" ? String(service.standard_service_minutes || "") : "";
-        timer.dataset.label = current.status === "serving"
-          ? TEXT.serviceTime(service.standard_service_minutes) : TEXT.sinceCall;
+        timer.dataset.label =
+          current.status === "serving" ? TEXT.serviceTime(service.standard_service_minutes) : TEXT.sinceCall;
       }
       field("today").replaceChildren(...TEXT.today(counter.today).map((part) => node("span", "", part)));
       return card;
@@ -145,10 +160,9 @@
         longest,
         node("td", "num", String(service.today.served)),
         node("td", "num", String(service.today.no_shows)),
-        node("td", "num", L.minutes(service.today.avg_wait_seconds)),
-        node("td", "num", L.minutes(service.today.avg_service_seconds)),
-        node("td", "counters-cell", service.counters.length
-          ? service.counters.join(", ") : TEXT.noCounter),
+        node("td", "num", minutes(service.today.avg_wait_seconds)),
+        node("td", "num", minutes(service.today.avg_service_seconds)),
+        node("td", "counters-cell", service.counters.length ? service.counters.join(", ") : TEXT.noCounter),
       );
       return row;
     });
@@ -165,13 +179,13 @@
     let alerts = 0;
     for (const row of document.querySelectorAll("[data-services] tr")) {
       const wait = row.querySelector(".wait-value");
-      const seconds = wait.dataset.since ? L.secondsSince(wait.dataset.since) : null;
-      const level = seconds === null ? "none" : L.level(seconds, Number(wait.dataset.standard));
-      wait.textContent = seconds === null ? TEXT.nobodyWaiting : L.duration(seconds);
-      row.dataset.level = level;
+      const seconds = wait.dataset.since ? secondsSince(wait.dataset.since) : null;
+      const mark = seconds === null ? "none" : level(seconds, Number(wait.dataset.standard));
+      wait.textContent = seconds === null ? TEXT.nobodyWaiting : duration(seconds);
+      row.dataset.level = mark;
       const share = seconds === null ? 0 : seconds / (Number(wait.dataset.standard) * 60);
       row.querySelector(".meter > span").style.width = Math.min(100, share * 100).toFixed(1) + "%";
-      if (level === "over") alerts += 1;
+      if (mark === "over") alerts += 1;
     }
     for (const card of document.querySelectorAll("[data-counters] .counter-card")) {
       const timer = card.querySelector('[data-field="timer"]');
@@ -180,11 +194,11 @@
         card.dataset.level = "none";
         continue;
       }
-      const seconds = L.secondsSince(timer.dataset.since);
-      const level = L.level(seconds, Number(timer.dataset.standard));
-      card.dataset.level = level;
-      timer.textContent = `${L.duration(seconds)} ${timer.dataset.label}`;
-      if (level === "over") alerts += 1;
+      const seconds = secondsSince(timer.dataset.since);
+      const mark = level(seconds, Number(timer.dataset.standard));
+      card.dataset.level = mark;
+      timer.textContent = `${duration(seconds)} ${timer.dataset.label}`;
+      if (mark === "over") alerts += 1;
     }
     const alertCell = $('[data-total="alerts"]');
     alertCell.textContent = String(alerts);
@@ -194,13 +208,16 @@
   // ---- live updates ---------------------------------------------------------------------
   const conn = $("[data-conn]");
   const socket = window.io({ transports: ["websocket", "polling"] });
-  L.showConnection(conn, "connecting");
-  socket.on("connect", () => {
-    L.showConnection(conn, "connected");
-    refresh();
-  });
-  socket.on("disconnect", () => L.showConnection(conn, "disconnected"));
-  for (const name of ["ticket_called", "ticket_updated", "queue_changed", "presence_changed", "ticket_overtime", "config_changed"]) {
+  connectionBadge(conn, socket);
+  socket.on("connect", refresh);
+  for (const name of [
+    "ticket_called",
+    "ticket_updated",
+    "queue_changed",
+    "presence_changed",
+    "ticket_overtime",
+    "config_changed",
+  ]) {
     socket.on(name, refresh);
   }
   // The server's over-time alerts, newest first, kept short.
@@ -217,7 +234,7 @@
     alertList.hidden = false;
   });
 
-  L.startClock($("[data-clock]"), root.dataset.timezone);
+  startClock($("[data-clock]"), root.dataset.timezone);
   setInterval(tick, 1000);
   load();
-})();
+}
