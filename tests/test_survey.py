@@ -9,9 +9,9 @@ import pytest
 from conftest import issue
 
 from server.reports import figures as report_figures
+from server.reports import ikm, periods
 from server.reports import routes as reporting
-from server.reports import stats as reports
-from server.reports.stats import SurveyResult, ikm_grade, ikm_score
+from server.reports.ikm import SurveyResult, ikm_grade, ikm_score
 
 ALL_FOUR = {f"u{i}": 4 for i in range(1, 10)}
 
@@ -20,7 +20,6 @@ ALL_FOUR = {f"u{i}": 4 for i in range(1, 10)}
 def reports_app(app):
     if "reporting" not in app.blueprints:
         app.register_blueprint(reporting.bp)
-    report_figures.clear_cache()
     return app
 
 
@@ -116,7 +115,7 @@ def test_survey_results_roll_up_groups():
             "r4": 1,
         },
     ]
-    results = reports.survey_results(rows)
+    results = ikm.survey_results(rows)
     overall: SurveyResult = results["all"]["all"]
     assert overall.respondents == 3 and overall.element_averages["u1"] == 3.0
     assert overall.score == Decimal("75.00") and overall.grade == ("C", "Kurang Baik")
@@ -139,8 +138,8 @@ def test_one_response_per_ticket_from_the_status_page(reports_app, client, offic
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_answered"
     assert "Terima kasih" in client.get(f"/t/{token}/survei").get_data(as_text=True)
     today = loket.queue.today()
-    figures = report_figures.compute(
-        loket.store, loket.config, reports.Period("day", *[date.fromisoformat(today)] * 2)
+    figures = report_figures.Figures().compute(
+        loket.store, loket.config, periods.Period("day", *[date.fromisoformat(today)] * 2)
     )
     assert figures["survey"]["service"]["A"].score == Decimal("100.00")
     assert figures["comments"][0]["comment"] == "Cepat sekali"
