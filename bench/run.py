@@ -149,7 +149,7 @@ def bench_reports(tmp: Path, quick: bool) -> None:
     from datetime import date, timedelta
 
     from bench import bench_reports as reports_bench
-    from server.reports.stats import Period, month_period
+    from server.reports.periods import Period, month_period
 
     until = date(2026, 11, 27)
     store, config, count = reports_bench.ensure_history(tmp / "history", until, 365, seed=1)

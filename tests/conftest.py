@@ -123,13 +123,12 @@ def anonymous(app):
 
 @pytest.fixture
 def reports_app(app):
-    """The app with the reports blueprint (registered by the core once wired), its figure cache
-    emptied so that no earlier test's figures are served."""
-    from server.reports import figures, routes
+    """The app with the reports blueprint (registered by the core once wired); its figure cache
+    belongs to the app, so no earlier test's figures are served."""
+    from server.reports import routes
 
     if "reporting" not in app.blueprints:
         app.register_blueprint(routes.bp)
-    figures.clear_cache()
     return app
 
 

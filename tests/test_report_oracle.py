@@ -22,8 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.core import storage
-from server.reports import figures as report_figures
-from server.reports.queries import insert_survey_response
+from server.survey.queries import insert_survey_response
 from server.web.auth import create_user
 
 TZ = ZoneInfo("Asia/Jakarta")
@@ -192,7 +191,6 @@ def test_every_report_view_answers_and_its_figures_match_the_csv(specs):
         app = make_app(data, clock=FakeClock(datetime(2026, 12, 1, 10, 0, tzinfo=TZ)), background=False)
         loket = app.extensions["loket"]
         try:
-            report_figures.clear_cache()
             create_user(loket.store, "kepala", "rahasia-123", "supervisor", loket.queue.now())
             write_history(loket.store, specs)
             client = app.test_client()

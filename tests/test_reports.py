@@ -13,10 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from server.core import storage
+from server.reports import export, periods, stats
 from server.reports import figures as report_figures
 from server.reports import routes as reporting
-from server.reports import stats as reports
-from server.reports.stats import Period, PeriodError
+from server.reports.periods import Period, PeriodError
+from server.survey import routes as survey_routes
 
 DAY = "2026-11-30"
 T0 = START.timestamp()  # Monday 30 November 2026, 09:00 WIB
@@ -93,8 +94,8 @@ def day_of_tickets(reports_app, loket):
 
 
 def figures(loket, first=DAY, last=DAY):
-    period = reports.range_period(date.fromisoformat(first), date.fromisoformat(last))
-    return report_figures.compute(loket.store, loket.config, period)
+    period = periods.range_period(date.fromisoformat(first), date.fromisoformat(last))
+    return report_figures.Figures().compute(loket.store, loket.config, period)
 
 
 def by_key(rows):
@@ -106,10 +107,10 @@ def by_key(rows):
 
 def test_percentile_interpolates_between_ranks():
     values = [100, 200, 300, 600, 901, 1200]
-    assert reports.percentile(values, 50) == 450
-    assert reports.percentile(values, 90) == pytest.approx(1050.5)
-    assert reports.percentile([7], 90) == 7
-    assert reports.percentile([], 50) is None
+    assert stats.percentile(values, 50) == 450
+    assert stats.percentile(values, 90) == pytest.approx(1050.5)
+    assert stats.percentile([7], 90) == 7
+    assert stats.percentile([], 50) is None
 
 
 @given(st.lists(st.integers(min_value=0, max_value=100_000), min_size=1, max_size=60))
@@ -119,22 +120,22 @@ def test_percentile_matches_statistics_inclusive(values):
     ordered = sorted(values)
     if len(ordered) > 1:
         deciles = statistics.quantiles(ordered, n=10, method="inclusive")
-        assert reports.percentile(ordered, 90) == pytest.approx(deciles[8])
-    assert reports.percentile(ordered, 50) == pytest.approx(statistics.median(ordered))
+        assert stats.percentile(ordered, 90) == pytest.approx(deciles[8])
+    assert stats.percentile(ordered, 50) == pytest.approx(statistics.median(ordered))
 
 
 def test_histogram_counts_whole_minutes():
-    assert reports.histogram([0, 59, 60, 119, 120, 5000], bins=4) == [2, 2, 1, 1]
+    assert stats.histogram([0, 59, 60, 119, 120, 5000], bins=4) == [2, 2, 1, 1]
 
 
 def test_periods_parse_and_step():
     today = date(2026, 11, 30)
-    assert reports.parse_period({}, today) == Period("day", today, today)
-    month = reports.parse_period({"view": "month", "month": "2026-02"}, today)
+    assert periods.parse_period({}, today) == Period("day", today, today)
+    month = periods.parse_period({"view": "month", "month": "2026-02"}, today)
     assert (month.start, month.end) == (date(2026, 2, 1), date(2026, 2, 28))
     assert month.shifted(-1).start == date(2026, 1, 1) and month.shifted(11).start == date(2027, 1, 1)
-    assert reports.parse_period({"view": "year", "year": "2025"}, today).days == 365
-    assert reports.parse_period({"from": "2026-11-01", "to": "2026-11-07"}, today).days == 7
+    assert periods.parse_period({"view": "year", "year": "2025"}, today).days == 365
+    assert periods.parse_period({"from": "2026-11-01", "to": "2026-11-07"}, today).days == 7
     for bad in (
         {"view": "day", "date": "30-11-2026"},
         {"view": "month", "month": "2026-13"},
@@ -143,7 +144,7 @@ def test_periods_parse_and_step():
         {"from": "2026-11-01"},
     ):
         with pytest.raises(PeriodError):
-            reports.parse_period(bad, today)
+            periods.parse_period(bad, today)
 
 
 # ---- the hand-computed day -----------------------------------------------------------------
@@ -243,7 +244,7 @@ def test_csv_export_reads_back(supervisor, day_of_tickets):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 10
-    assert set(reporting.EXPORT_COLUMNS) <= set(rows[0])
+    assert set(export.EXPORT_COLUMNS) <= set(rows[0])
     by_number = {(r["number"], r["service"]): r for r in rows}
     a002, a003, a006 = by_number[("A002", "A")], by_number[("A003", "A")], by_number[("A006", "A")]
     assert (a002["wait_seconds"], a002["wait_within_standard"], a002["service_seconds"]) == (
@@ -289,7 +290,7 @@ def test_xlsx_export_reads_back(supervisor, day_of_tickets):
     book = load_workbook(io.BytesIO(response.data), read_only=True)
     assert book.sheetnames == ["Ringkasan", "Tiket", "Survei IKM"]
     tickets = list(book["Tiket"].iter_rows(values_only=True))
-    assert list(tickets[0]) == list(reporting.EXPORT_COLUMNS) and len(tickets) == 11
+    assert list(tickets[0]) == list(export.EXPORT_COLUMNS) and len(tickets) == 11
     header = list(tickets[0])
     a003 = next(r for r in tickets[1:] if r[header.index("number")] == "A003")
     assert a003[header.index("wait_seconds")] == 901 and a003[header.index("wait_within_standard")] is False
@@ -359,7 +360,7 @@ def test_pages_load_nothing_from_elsewhere(supervisor, day_of_tickets):
 
 
 def test_openapi_paths_cover_the_json_routes(reports_app):
-    documented = reporting.openapi_paths()
+    documented = {**reporting.OPENAPI_PATHS, **survey_routes.OPENAPI_PATHS}
     for rule in reports_app.url_map.iter_rules():
         if rule.endpoint.startswith("reporting.") and rule.rule.startswith("/api/"):
             path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
@@ -371,9 +372,9 @@ def _whole_range_report(store, config, period):
     """The reference: every figure from one reading of the whole range, not month by month."""
     known = report_figures.standards(config)
     setting = (store.path, tuple(sorted(known.items())), 7 * 3600, 25)
-    report_figures._months.pop((setting, period.start, period.end, "whole range"), None)  # read it afresh
-    facts = report_figures._month_facts(store, setting, known, [(period.start, period.end, "whole range")])
-    return report_figures._merge(facts, period, 25)
+    fresh = report_figures.Figures()  # read it afresh
+    facts = fresh.month_facts(store, setting, known, [(period.start, period.end, "whole range")])
+    return report_figures.merge(facts, period, 25)
 
 
 def test_a_range_read_month_by_month_equals_one_reading(tmp_path):
@@ -388,12 +389,12 @@ def test_a_range_read_month_by_month_equals_one_reading(tmp_path):
     try:
         days = simulate.history_days(date(2026, 11, 27), 75, config.office.days)
         assert simulate.write_history(store, config, days, seed=5, visitors=60) > 2000
-        period = reports.range_period(date(2026, 9, 20), date(2026, 11, 27))
-        report_figures.clear_cache()
-        report = report_figures.compute(store, config, period)["report"]
+        period = periods.range_period(date(2026, 9, 20), date(2026, 11, 27))
+        kept_figures = report_figures.Figures()
+        report = kept_figures.compute(store, config, period)["report"]
         assert report == _whole_range_report(store, config, period)
         assert len(report.exceeded_ids) == 25 and report.total["tickets"] > 2000
-        kept = {key: facts for key, facts in report_figures._months.items() if key[3] != "whole range"}
+        kept = {key: facts for key, facts in kept_figures.months.items() if key[3] != "whole range"}
         assert len(kept) == 3  # 20–30 September, October, 1–27 November
 
         # A supervisor flags a November ticket: only November is read again.
@@ -404,10 +405,10 @@ def test_a_range_read_month_by_month_equals_one_reading(tmp_path):
         )
         with store.write() as conn:
             conn.execute("UPDATE tickets SET flagged = 1 WHERE id = ?", (ticket_id,))
-        again = report_figures.compute(store, config, period)["report"]
+        again = kept_figures.compute(store, config, period)["report"]
         assert again == _whole_range_report(store, config, period)
         assert again.total["flagged"] == report.total["flagged"] + 1
-        reread = [key for key in report_figures._months if key not in kept and key[3] != "whole range"]
+        reread = [key for key in kept_figures.months if key not in kept and key[3] != "whole range"]
         assert [key[1:3] for key in reread] == [(date(2026, 11, 1), date(2026, 11, 27))]
     finally:
         store.close()
@@ -416,13 +417,13 @@ def test_a_range_read_month_by_month_equals_one_reading(tmp_path):
 @given(st.lists(st.lists(st.integers(0, 5000), max_size=40), max_size=6), st.floats(0, 100))
 def test_sorted_runs_read_like_the_merged_values(runs, p):
     merged = sorted(v for run in runs for v in run)
-    together = reports.SortedRuns([sorted(run) for run in runs])
+    together = stats.SortedRuns([sorted(run) for run in runs])
     assert len(together) == len(merged) and together.total == sum(merged)
-    assert together.percentile(p) == reports.percentile(merged, p)
+    assert together.percentile(p) == stats.percentile(merged, p)
     assert [together.at(i) for i in range(len(merged))] == merged
     for value in (0, 60, 1234.5, 5001):
         assert together.below(value) == sum(1 for v in merged if v < value)
-    assert reports.histogram(together) == reports.histogram(merged)
+    assert stats.histogram(together) == stats.histogram(merged)
 
 
 def test_a_range_fingerprint_changes_with_any_write_to_its_tickets(loket):

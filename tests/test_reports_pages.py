@@ -8,19 +8,19 @@ import re
 
 from test_reports import add_ticket, day_of_tickets, supervisor  # noqa: F401
 
-from server.reports import stats as reports
+from server.reports import periods, stats
 
 
 def test_natural_key_orders_numbers_by_value():
     names = ["petugas10", "petugas2", "Petugas1", "admin", "petugas1b"]
-    assert sorted(names, key=reports.natural_key) == [
+    assert sorted(names, key=stats.natural_key) == [
         "admin",
         "Petugas1",
         "petugas1b",
         "petugas2",
         "petugas10",
     ]
-    assert sorted([10, 2, 1], key=reports.natural_key) == [1, 2, 10]
+    assert sorted([10, 2, 1], key=stats.natural_key) == [1, 2, 10]
 
 
 def test_day_page_words_order_and_markers(supervisor, loket, day_of_tickets):  # noqa: F811
@@ -34,7 +34,7 @@ def test_day_page_words_order_and_markers(supervisor, loket, day_of_tickets):  #
     html = supervisor.get("/reports?view=day&date=2026-11-30").get_data(as_text=True)
     assert "Rata²" not in html and "Rata-rata" in html
     officers = re.findall(r'<th scope="row">(petugas\d+)</th>', html)
-    assert officers == sorted(officers, key=reports.natural_key)
+    assert officers == sorted(officers, key=stats.natural_key)
     assert officers.index("petugas2") < officers.index("petugas10")
     # B020 moved from B to E and waited too long there: listed under E, with where it came from.
     assert "dialihkan dari B" in html
@@ -85,8 +85,8 @@ def test_every_staff_page_links_to_the_reports(reports_app, client, login):  # n
 
 
 def test_the_period_is_picked_from_indonesian_lists(supervisor, day_of_tickets):  # noqa: F811
-    assert reports.combine_picked({"date_d": "5", "date_m": "3", "date_y": "2026"})["date"] == "2026-03-05"
-    assert reports.combine_picked({"month_m": "11", "month_y": "2026"})["month"] == "2026-11"
+    assert periods.combine_picked({"date_d": "5", "date_m": "3", "date_y": "2026"})["date"] == "2026-03-05"
+    assert periods.combine_picked({"month_m": "11", "month_y": "2026"})["month"] == "2026-11"
     html = supervisor.get("/reports?view=day&date=2026-11-30").get_data(as_text=True)
     assert 'type="date"' not in html and 'type="month"' not in html
     assert '<option value="11" selected>November</option>' in html

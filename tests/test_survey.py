@@ -9,8 +9,8 @@ import pytest
 from conftest import issue
 
 from server.reports import figures as report_figures
-from server.reports import stats as reports
-from server.reports.stats import SurveyResult, ikm_grade, ikm_score
+from server.reports import ikm, periods
+from server.reports.ikm import SurveyResult, ikm_grade, ikm_score
 
 ALL_FOUR = {f"u{i}": 4 for i in range(1, 10)}
 
@@ -107,7 +107,7 @@ def test_survey_results_roll_up_groups():
             "r4": 1,
         },
     ]
-    results = reports.survey_results(rows)
+    results = ikm.survey_results(rows)
     overall: SurveyResult = results["all"]["all"]
     assert overall.respondents == 3 and overall.element_averages["u1"] == 3.0
     assert overall.score == Decimal("75.00") and overall.grade == ("C", "Kurang Baik")
@@ -130,8 +130,8 @@ def test_one_response_per_ticket_from_the_status_page(reports_app, client, offic
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_answered"
     assert "Terima kasih" in client.get(f"/t/{token}/survei").get_data(as_text=True)
     today = loket.queue.today()
-    figures = report_figures.compute(
-        loket.store, loket.config, reports.Period("day", *[date.fromisoformat(today)] * 2)
+    figures = report_figures.Figures().compute(
+        loket.store, loket.config, periods.Period("day", *[date.fromisoformat(today)] * 2)
     )
     assert figures["survey"]["service"]["A"].score == Decimal("100.00")
     assert figures["comments"][0]["comment"] == "Cepat sekali"

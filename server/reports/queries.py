@@ -1,8 +1,11 @@
-"""Every SQL statement of the reports, exports, data-quality flags, the satisfaction survey,
-the over-time alerts and the simulator's history writer.
+"""The reports package's SQL: every statement the reports, the exports and the data-quality
+flags run, and the statements of the two writers whose rows the reports read: the over-time
+alerts (:mod:`server.live.alerts`) and the simulator's history writer (:mod:`server.simulate`).
+The survey's statements are in :mod:`server.survey.queries`.
 
 Times are UTC epoch seconds (REAL), days are office-local ISO dates, as stored by
-:mod:`server.core.storage`. The arithmetic on the rows lives in :mod:`server.reports.stats`.
+:mod:`server.core.storage`. The arithmetic on the rows lives in :mod:`server.reports.assemble`
+and :mod:`server.reports.stats`.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from server.core import storage
-from server.reports.stats import ELEMENT_CODES, Standard
+from server.reports.assemble import Standard
+from server.survey.queries import INSERT_RESPONSE
+
+Standards = Mapping[str, Standard]
 
 # ---- report facts --------------------------------------------------------------------------
 
 
-def _standard_case(standards: Mapping[str, Standard], attribute: str) -> tuple[str, list]:
+def _standard_case(standards: Standards, attribute: str) -> tuple[str, list]:
     """A SQL CASE giving each ticket's own service standard (seconds), NULL for unknown services."""
     if not standards:
         return "NULL", []
@@ -28,7 +34,7 @@ def _standard_case(standards: Mapping[str, Standard], attribute: str) -> tuple[s
     return f"(CASE service {whens} END)", params
 
 
-def _measured(standards: Mapping[str, Standard], utc_offset_seconds: int) -> tuple[str, list]:
+def _measured(standards: Standards, utc_offset_seconds: int) -> tuple[str, list]:
     """The tickets of a day range with their local hour, whole-second times where they count
     (never for flagged or expired tickets) and whether each is within its own service standard.
 
@@ -61,17 +67,13 @@ def _tuples(conn: sqlite3.Connection, sql: str, params) -> list[tuple]:
 
 
 def group_counts(
-    conn: sqlite3.Connection,
-    first_day: str,
-    last_day: str,
-    standards: Mapping[str, Standard],
-    utc_offset_seconds: int,
+    conn: sqlite3.Connection, first_day: str, last_day: str, standards: Standards, offset: int
 ) -> list[tuple]:
     """Per (service, counter, officer, hour, status): tickets, kiosk tickets, flagged, measured
     times within the standard (wait, service), tickets over either standard, and the measured
     waiting and service times themselves (whole seconds, comma-separated, in no order): SQLite
     groups the times with the counts, in one reading, instead of handing Python every ticket."""
-    measured, params = _measured(standards, utc_offset_seconds)
+    measured, params = _measured(standards, offset)
     sql = f"""
         SELECT service, counter_id, called_by, hour, status, COUNT(*), TOTAL(kiosk), TOTAL(flagged),
                TOTAL(wait_ok), TOTAL(served_ok), TOTAL(wait_ok = 0 OR served_ok = 0),
@@ -82,15 +84,11 @@ def group_counts(
 
 
 def day_counts(
-    conn: sqlite3.Connection,
-    first_day: str,
-    last_day: str,
-    standards: Mapping[str, Standard],
-    utc_offset_seconds: int,
+    conn: sqlite3.Connection, first_day: str, last_day: str, standards: Standards, offset: int
 ) -> list[tuple]:
     """Per (day, service): kiosk tickets, measured waits and how many within the standard, the
     same for service times."""
-    measured, params = _measured(standards, utc_offset_seconds)
+    measured, params = _measured(standards, offset)
     sql = f"""
         SELECT day, service, TOTAL(kiosk), COUNT(wait_ok), TOTAL(wait_ok), COUNT(served_ok), TOTAL(served_ok)
         FROM ({measured}) GROUP BY 1, 2
@@ -110,7 +108,7 @@ def fingerprint(conn: sqlite3.Connection, first_day: str, last_day: str) -> tupl
 
 
 def worst_exceeded_scored(
-    conn: sqlite3.Connection, first_day: str, last_day: str, standards: Mapping[str, Standard], limit: int
+    conn: sqlite3.Connection, first_day: str, last_day: str, standards: Standards, limit: int
 ) -> list[tuple[int, float]]:
     """(id, times over its standard) of the ``limit`` counted tickets furthest over a standard,
     worst first (ties by id), so that the lists of several ranges can be merged."""
@@ -163,9 +161,8 @@ def flagged_tickets(conn: sqlite3.Connection, first_day: str, last_day: str, lim
 def estimate_outcomes(conn: sqlite3.Connection, first_day: str, last_day: str) -> list[tuple]:
     """(service, |actual wait − estimate told|, whether the wait fell inside the range told) of
     the range's called tickets that were given an estimate (flagged times left out)."""
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    return cursor.execute(
+    return _tuples(
+        conn,
         """
         SELECT service, ABS((called_at - issued_at) - estimate_seconds),
                (called_at - issued_at) BETWEEN estimate_low_seconds AND estimate_high_seconds
@@ -173,7 +170,7 @@ def estimate_outcomes(conn: sqlite3.Connection, first_day: str, last_day: str) -
           AND estimate_seconds IS NOT NULL AND flagged = 0
         """,
         (first_day, last_day),
-    ).fetchall()
+    )
 
 
 def export_rows(conn: sqlite3.Connection, first_day: str, last_day: str) -> Iterator[dict]:
@@ -216,86 +213,6 @@ def flag_state(conn: sqlite3.Connection, ticket_id: int) -> dict | None:
     return dict(row) if row else None
 
 
-# ---- satisfaction survey -------------------------------------------------------------------
-
-
-def survey_answered(conn: sqlite3.Connection, ticket_id: int) -> bool:
-    """Whether the ticket already has its one survey response."""
-    return (
-        conn.execute("SELECT 1 FROM survey_responses WHERE ticket_id = ?", (ticket_id,)).fetchone()
-        is not None
-    )
-
-
-def insert_survey_response(
-    conn: sqlite3.Connection,
-    ticket: storage.TicketRow,
-    kind: str,
-    channel: str,
-    answers: Mapping[str, int],
-    rating: int | None,
-    comment: str | None,
-    at: float,
-) -> int:
-    """Store a response; raises sqlite3.IntegrityError when the ticket already has one."""
-    cursor = conn.execute(
-        f"""INSERT INTO survey_responses (ticket_id, kind, channel, answered_at, day, service, counter_id,
-                officer, {", ".join(ELEMENT_CODES)}, rating, comment)
-            VALUES ({", ".join("?" for _ in range(10 + len(ELEMENT_CODES)))})""",
-        (
-            ticket.id,
-            kind,
-            channel,
-            at,
-            ticket.day,
-            ticket.service,
-            ticket.counter_id,
-            ticket.called_by,
-            *(answers.get(code) for code in ELEMENT_CODES),
-            rating,
-            comment,
-        ),
-    )
-    return cursor.lastrowid
-
-
-def latest_finished(conn: sqlite3.Connection, counter_id: int, since: float) -> storage.TicketRow | None:
-    """The ticket most recently finished at a counter after ``since``, if it has no response yet."""
-    row = conn.execute(
-        "SELECT id FROM tickets WHERE status = 'done' AND counter_id = ? AND finished_at >= ? "
-        "ORDER BY finished_at DESC LIMIT 1",
-        (counter_id, since),
-    ).fetchone()
-    if row is None or survey_answered(conn, row["id"]):
-        return None
-    return storage.get_ticket(conn, row["id"])
-
-
-def survey_sums(conn: sqlite3.Connection, first_day: str, last_day: str) -> list[dict]:
-    """Per (service, counter, kind): respondents, the sum of each element's scores, the sum of the
-    smiley ratings and how many gave each rating (reports.survey_results rolls them up)."""
-    sums = ", ".join(f"TOTAL({code}) AS {code}" for code in ELEMENT_CODES)
-    rows = conn.execute(
-        f"""SELECT service, counter_id, kind, COUNT(*) AS respondents, {sums}, TOTAL(rating) AS rating,
-                   TOTAL(rating = 1) AS r1, TOTAL(rating = 2) AS r2, TOTAL(rating = 3) AS r3,
-                   TOTAL(rating = 4) AS r4
-            FROM survey_responses WHERE day BETWEEN ? AND ? GROUP BY 1, 2, 3""",
-        (first_day, last_day),
-    )
-    return [dict(r) for r in rows]
-
-
-def survey_comments(conn: sqlite3.Connection, first_day: str, last_day: str, limit: int = 10) -> list[dict]:
-    """The latest written suggestions (saran) of the range."""
-    rows = conn.execute(
-        "SELECT s.answered_at, s.service, s.counter_id, s.comment, t.number FROM survey_responses s "
-        "JOIN tickets t ON t.id = s.ticket_id WHERE s.day BETWEEN ? AND ? AND s.comment IS NOT NULL "
-        "ORDER BY s.answered_at DESC LIMIT ?",
-        (first_day, last_day, limit),
-    )
-    return [dict(r) for r in rows]
-
-
 # ---- over-time alerts ----------------------------------------------------------------------
 
 
@@ -328,32 +245,9 @@ def record_alert(conn: sqlite3.Connection, ticket_id: int, kind: str, at: float,
 
 # ---- history (the simulator) ---------------------------------------------------------------
 
+#: The columns of a simulated ticket row: the stored ticket up to its flag, and who flagged it when.
 HISTORY_TICKET_COLUMNS = (
-    "id",
-    "token",
-    "number",
-    "service",
-    "day",
-    "seq",
-    "priority",
-    "priority_reason",
-    "status",
-    "issued_at",
-    "arrived_at",
-    "queued_at",
-    "called_at",
-    "last_called_at",
-    "started_at",
-    "finished_at",
-    "closed_at",
-    "counter_id",
-    "called_by",
-    "call_count",
-    "skip_count",
-    "transferred_from",
-    "transferred_to",
-    "flagged",
-    "flag_reason",
+    *storage.TICKET_COLUMNS[: storage.TICKET_COLUMNS.index("flag_reason") + 1],
     "flagged_by",
     "flagged_at",
 )
@@ -365,23 +259,23 @@ def days_with_tickets(conn: sqlite3.Connection, first_day: str, last_day: str) -
     return {r[0] for r in rows}
 
 
-def next_ticket_id(conn: sqlite3.Connection) -> int:
-    """The id the next inserted ticket may take (call inside the write transaction)."""
-    return conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets").fetchone()[0]
+def _insert_tickets(columns: Sequence[str]) -> str:
+    return f"INSERT INTO tickets ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+
+def _unlinked(row: Sequence, later: int) -> tuple:
+    """A ticket row with its ``transferred_to`` left empty: the ticket it became is inserted
+    after it, and linked afterwards (a deferred foreign key would make SQLite rescan the table
+    on every insert)."""
+    return (*row[:later], None, *row[later + 1 :])
 
 
 def insert_history_tickets(conn: sqlite3.Connection, rows: Iterable[Sequence]) -> list[int]:
     """Insert ticket rows (HISTORY_TICKET_COLUMNS order, their ``id`` ignored and
     ``transferred_to`` left empty: see :func:`link_transfers`); return the ids SQLite gave them."""
-    columns = HISTORY_TICKET_COLUMNS[1:]
-    later = columns.index("transferred_to")
-    sql = f"INSERT INTO tickets ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
-    ids = []
-    for row in rows:
-        values = list(row[1:])
-        values[later] = None
-        ids.append(conn.execute(sql, values).lastrowid)
-    return ids
+    sql = _insert_tickets(HISTORY_TICKET_COLUMNS[1:])
+    later = HISTORY_TICKET_COLUMNS.index("transferred_to") - 1
+    return [conn.execute(sql, _unlinked(row[1:], later)).lastrowid for row in rows]
 
 
 def link_transfers(conn: sqlite3.Connection, links: Iterable[tuple[int, int]]) -> None:
@@ -396,25 +290,13 @@ def insert_history(
     sequences: Iterable[Sequence],
     surveys: Iterable[Sequence],
 ) -> None:
-    """Bulk-insert simulated days: ticket rows (HISTORY_TICKET_COLUMNS order), events
-    (ticket_id, kind, at, counter_id, username, detail dict), day sequences (day, service, last)
-    and survey rows (see :func:`insert_survey_response` for the column order)."""
-    names = ", ".join(HISTORY_TICKET_COLUMNS)
-    marks = ", ".join("?" for _ in HISTORY_TICKET_COLUMNS)
-    # A transferred ticket points at the ticket it became, inserted after it: link afterwards
-    # (a deferred foreign key would make SQLite rescan the table on every insert).
+    """Bulk-insert simulated days: ticket rows (HISTORY_TICKET_COLUMNS order, with their ids),
+    events (ticket_id, kind, at, counter_id, username, detail dict), day sequences (day, service,
+    last) and survey rows (:data:`server.survey.queries.RESPONSE_COLUMNS` order)."""
+    tickets = list(tickets)
     later = HISTORY_TICKET_COLUMNS.index("transferred_to")
-    links = []
-
-    def unlinked():
-        for row in tickets:
-            if row[later] is not None:
-                links.append((row[later], row[0]))
-                row = (*row[:later], None, *row[later + 1 :])
-            yield row
-
-    conn.executemany(f"INSERT INTO tickets ({names}) VALUES ({marks})", unlinked())
-    conn.executemany("UPDATE tickets SET transferred_to = ? WHERE id = ?", links)
+    conn.executemany(_insert_tickets(HISTORY_TICKET_COLUMNS), (_unlinked(row, later) for row in tickets))
+    link_transfers(conn, [(row[later], row[0]) for row in tickets if row[later] is not None])
     conn.executemany(
         "INSERT INTO events (ticket_id, kind, at, counter_id, username, detail) VALUES (?, ?, ?, ?, ?, ?)",
         ((t, k, a, c, u, json.dumps(d) if d else None) for t, k, a, c, u, d in events),
@@ -424,9 +306,4 @@ def insert_history(
         "ON CONFLICT (day, service) DO UPDATE SET last = MAX(last, excluded.last)",
         sequences,
     )
-    conn.executemany(
-        f"""INSERT INTO survey_responses (ticket_id, kind, channel, answered_at, day, service, counter_id,
-                officer, {", ".join(ELEMENT_CODES)}, rating, comment)
-            VALUES ({", ".join("?" for _ in range(10 + len(ELEMENT_CODES)))})""",
-        surveys,
-    )
+    conn.executemany(INSERT_RESPONSE, surveys)

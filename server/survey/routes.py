@@ -7,21 +7,22 @@ Two ways in, one response per ticket:
   of the ticket just finished there.
 
 Either form is the nine elements on a 1–4 scale (``ikm``) or one four-smiley question
-(``smiley``). Results are in the reports (:mod:`server.reports.routes`).
+(``smiley``). Results are in the reports (:mod:`server.reports.routes`); its SQL is :mod:`server.survey.queries`.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, jsonify, request
 
 from server.core.errors import Conflict, LoketError
 from server.core.storage import TicketRow
-from server.reports import queries
-from server.reports.stats import ELEMENT_CODES, ELEMENTS, SMILEYS
-from server.web import auth
+from server.reports.ikm import ELEMENT_CODES, ELEMENTS, SMILEYS
+from server.survey import queries
+from server.web import openapi
 from server.web.api import field, json_body
+from server.web.guard import current_loket, page, require, requires, signed_in
 
 bp = Blueprint("survey", __name__)
 
@@ -33,28 +34,21 @@ TABLET_MINUTES = 15  # the counter tablet offers the survey this long after "Sel
 MAX_COMMENT = 1000
 
 
-def _loket():
-    return current_app.extensions["loket"]
-
-
 def survey_mode(channel: str) -> str:
     """The form to show: ?mode=, else the office's ``[survey] mode``, else the channel's default."""
     asked = request.args.get("mode")
     if asked in MODES:
         return asked
-    configured = getattr(getattr(_loket().config, "survey", None), "mode", None)
+    configured = getattr(getattr(current_loket().config, "survey", None), "mode", None)
     return configured if configured in MODES else DEFAULT_MODES[channel]
 
 
 def _page(template: str, status: int = 200, **context):
-    config = _loket().config
-    return render_template(
-        template, office=config.office, config=config, elements=ELEMENTS, smileys=SMILEYS, **context
-    ), status
+    return page(template, status, elements=ELEMENTS, smileys=SMILEYS, **context)
 
 
 def _service_name(ticket: TicketRow) -> str:
-    service = _loket().config.service(ticket.service)
+    service = current_loket().config.service(ticket.service)
     return service.name if service else ticket.service
 
 
@@ -62,9 +56,9 @@ def _state(ticket: TicketRow, within_seconds: float) -> str:
     """form | not_done | answered | too_late."""
     if ticket.status != "done":
         return "not_done"
-    if queries.survey_answered(_loket().store.read(), ticket.id):
+    if queries.survey_answered(current_loket().store.read(), ticket.id):
         return "answered"
-    if _loket().queue.now().timestamp() - (ticket.finished_at or 0) > within_seconds:
+    if current_loket().queue.now().timestamp() - (ticket.finished_at or 0) > within_seconds:
         return "too_late"
     return "form"
 
@@ -76,7 +70,7 @@ def _state(ticket: TicketRow, within_seconds: float) -> str:
 def status_page_survey(token: str):
     """The survey reached from the ticket's status page."""
     try:
-        ticket = _loket().queue.get_by_token(token)
+        ticket = current_loket().queue.get_by_token(token)
     except LoketError:
         return _page("survey.html", 404, state="missing", ticket=None, mode="ikm", token=token)
     return _page(
@@ -93,42 +87,42 @@ def status_page_survey(token: str):
 def answer_by_token(token: str):
     """The visitor answers from their phone; the token of the ticket is the permission.
     Staff may not answer for visitors (it would inflate the office's own score)."""
-    if auth.current_actor(_loket().store) is not None:
+    if signed_in() is not None:
         raise LoketError("staff_cannot_answer", "Petugas tidak dapat mengisi survei untuk pengunjung.", 403)
-    ticket = _loket().queue.get_by_token(token)
+    ticket = current_loket().queue.get_by_token(token)
     return _answer(ticket, "status_page", ANSWER_DAYS * 86400)
 
 
 # ---- the counter tablet --------------------------------------------------------------------
 
 
-def _tablet_actor(counter_id: int):
-    loket = _loket()
-    counter = loket.queue.counter(counter_id)
-    actor = auth.require_actor(loket.store)
-    if not actor.may_use_counter(counter_id):
+def _check_tablet(counter_id: int) -> None:
+    """The API's 404 (unknown counter), 401 or 403 unless this counter's officer (or a
+    supervisor) signed the tablet in."""
+    counter = current_loket().queue.counter(counter_id)
+    if not require().may_use_counter(counter_id):
         raise LoketError("forbidden", f"Tablet ini harus dimasuki oleh petugas {counter.name}.", 403)
-    return actor, counter
 
 
 @bp.get("/survei/loket/<int:counter_id>")
 def tablet_page(counter_id: int):
     """The tablet on a counter: waits for the next visitor served there, then asks."""
-    loket = _loket()
+    loket = current_loket()
     counter = loket.config.counter(counter_id)
     if counter is None:
         return _page("survey.html", 404, state="missing", ticket=None, mode="smiley", token=None)
-    actor = auth.current_actor(loket.store)
+    # Signed in by an officer of this counter (or a supervisor): a role alone is not enough.
+    actor = signed_in()
     if actor is None or not actor.may_use_counter(counter_id):
-        return _page("reports_login.html", 401, purpose="tablet", counter=counter, actor=actor)
+        return page("login.html", 401, purpose="tablet", counter=counter, actor=actor)
     return _page("survey_tablet.html", counter=counter, mode=survey_mode("tablet"))
 
 
 @bp.get("/api/survey/counters/<int:counter_id>/pending")
 def pending(counter_id: int):
     """The ticket just finished at this counter that has no answer yet, or null."""
-    _tablet_actor(counter_id)
-    loket = _loket()
+    _check_tablet(counter_id)
+    loket = current_loket()
     since = loket.queue.now().timestamp() - TABLET_MINUTES * 60
     ticket = queries.latest_finished(loket.store.read(), counter_id, since)
     if ticket is None:
@@ -146,14 +140,13 @@ def pending(counter_id: int):
 
 
 @bp.post("/api/survey/tickets/<int:ticket_id>")
-def answer_at_counter(ticket_id: int):
+@requires()  # a signed-in tablet first; the counter is checked below
+def answer_at_counter(ticket_id: int, actor):
     """The visitor answers on the counter's tablet."""
-    loket = _loket()
-    auth.require_actor(loket.store)  # a signed-in tablet first; the counter is checked below
-    ticket = loket.queue.get(ticket_id)
+    ticket = current_loket().queue.get(ticket_id)
     if ticket.counter_id is None:
         raise Conflict("not_done", "Survei dapat diisi setelah layanan selesai.")
-    _tablet_actor(ticket.counter_id)
+    _check_tablet(ticket.counter_id)
     return _answer(ticket, "tablet", TABLET_MINUTES * 60)
 
 
@@ -197,8 +190,8 @@ def _answer(ticket: TicketRow, channel: str, within_seconds: float):
         raise Conflict("already_answered", "Survei untuk nomor antrian ini sudah diisi. Terima kasih.")
     if state == "too_late":
         raise Conflict("survey_closed", "Waktu pengisian survei untuk nomor antrian ini sudah berakhir.")
-    loket = _loket()
-    loket.queue.guard.check()  # no answer recorded on a wrong day (server/clock_guard.py)
+    loket = current_loket()
+    loket.queue.guard.check()  # no answer recorded on a wrong day (server/unattended/clock_guard.py)
     try:
         with loket.store.write() as conn:
             queries.insert_survey_response(
@@ -214,3 +207,68 @@ def _answer(ticket: TicketRow, channel: str, within_seconds: float):
             "message": "Terima kasih atas penilaian Anda.",
         }
     ), 201
+
+
+_ERROR = openapi.error("Galat")
+_CREATED = {
+    "201": openapi.json_response({"type": "object"}, "Created"),
+    "400": _ERROR,
+    "404": _ERROR,
+    "409": {**_ERROR, "description": "not_done, already_answered, survey_closed"},
+    "422": _ERROR,
+}
+_ANSWERS = openapi.json_body(
+    {
+        "type": "object",
+        "properties": {
+            "answers": {
+                "type": "object",
+                "description": "u1…u9, each 1–4 (nine elements)",
+                "additionalProperties": {"type": "integer", "minimum": 1, "maximum": 4},
+            },
+            "rating": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 4,
+                "description": "the four-smiley rating",
+            },
+            "comment": {"type": "string", "maxLength": 1000},
+        },
+    }
+)
+
+
+def _path_parameter(name: str, kind: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+
+
+OPENAPI_PATHS = {
+    "/api/survey/{token}": {
+        "post": {
+            "summary": "Jawaban survei kepuasan dari halaman status (kode QR)",
+            "parameters": [_path_parameter("token", "string")],
+            "requestBody": _ANSWERS,
+            "responses": _CREATED,
+        }
+    },
+    "/api/survey/tickets/{ticket_id}": {
+        "post": {
+            "summary": "Jawaban survei kepuasan dari tablet loket",
+            "parameters": [_path_parameter("ticket_id", "integer")],
+            "requestBody": _ANSWERS,
+            "responses": {**_CREATED, "401": _ERROR, "403": _ERROR},
+        }
+    },
+    "/api/survey/counters/{counter_id}/pending": {
+        "get": {
+            "summary": "Tiket yang baru selesai di loket ini dan belum mengisi survei",
+            "parameters": [_path_parameter("counter_id", "integer")],
+            "responses": {
+                "200": openapi.json_response({"type": "object"}),
+                "401": _ERROR,
+                "403": _ERROR,
+                "404": _ERROR,
+            },
+        }
+    },
+}

@@ -66,9 +66,10 @@ def login_page(purpose: str, status: int = 401, actor: Actor | None = None):
     return page("login.html", status, purpose=purpose, actor=actor)
 
 
-def forbidden_page(actor: Actor | None = None):
-    """The one forbidden page: signed in, but not with a role this page is for."""
-    return page("forbidden.html", 403, actor=actor)
+def forbidden_page(actor: Actor | None = None, purpose: str | None = None):
+    """The one forbidden page: signed in, but not with a role this page is for; ``purpose`` (as
+    for :func:`login_page`) lets it say which page is refused."""
+    return page("forbidden.html", 403, actor=actor, purpose=purpose)
 
 
 def requires(*roles: str, page: str | None = None):
@@ -90,7 +91,7 @@ def requires(*roles: str, page: str | None = None):
             if actor is None:
                 return login_page(page)
             if actor.role not in (roles or ROLES):
-                return forbidden_page(actor)
+                return forbidden_page(actor, page)
             kwargs["actor"] = actor
             return view(*args, **kwargs)
 
