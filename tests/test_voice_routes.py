@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from conftest import voiced_app
@@ -141,6 +142,16 @@ def test_in_the_loket_app(tmp_path, clock):
         response = app.test_client().get(call["audio_url"])
         assert response.status_code == 200 and response.data[:4] == b"RIFF"
         assert (data / "sounds" / call["audio_url"].rsplit("/", 1)[1]).exists()
+
+
+def test_a_relative_data_folder_serves_its_announcements(tmp_path, clock, monkeypatch):
+    """`loket serve` on ./loket-data (the default): the WAV is found where it was written."""
+    monkeypatch.chdir(tmp_path)
+    with voiced_app(Path("loket-data"), clock, background=False) as app:
+        call = app.extensions["loket"].announce("A012", "Loket 3")
+        response = app.test_client().get(call["audio_url"])
+        assert response.status_code == 200 and response.data[:4] == b"RIFF"
+        assert (tmp_path / "loket-data" / "sounds" / call["audio_url"].rsplit("/", 1)[1]).exists()
 
 
 def test_likely_next_calls_per_counter(loket, client, clock):

@@ -35,7 +35,9 @@ def create_app(
     ``demo``: browsers on this machine are enrolled as devices by themselves (``loket serve
     --demo``). Under gevent (``loket serve``) plain requests run in real threads, off the loop.
     """
-    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    # Absolute: Flask's send_file takes a relative path as relative to the package, not the
+    # working folder (`loket serve` from a clone runs on ./loket-data).
+    data_dir = (Path(data_dir) if data_dir else default_data_dir()).resolve()
     config = prepare_data_dir(data_dir, demo)
     app = Flask("server")  # templates and static files of the server package
     app.config.update(
