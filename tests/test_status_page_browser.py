@@ -75,6 +75,8 @@ def test_status_page_follows_the_ticket_until_it_is_called(live_server, page: Pa
     expect(page.locator("#status-estimate")).to_have_text(mine["estimate_text"])
     expect(page.locator("#status-hint")).to_contain_text("Tetap berada di ruang tunggu")
     page.screenshot(path=artifacts / "status-waiting-390x844.png")
+    # A long estimate ("Belum ada petugas yang melayani": nobody at a counter yet) wraps on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     officer = officer_at_counter_1(live_server)
     assert act(officer, live_server, "/counters/1/call-next")["id"] == first["id"]
