@@ -78,7 +78,7 @@ class Loket:
         self.queue = guarded_queue(self.store, config, clock)  # no queue writes on a wrong clock
         self.login_guard = LoginGuard(clock)
         self.kiosk_guard = FloodGuard(clock, lambda: self.config.queue.kiosk_limit_per_minute)
-        self.enroll_guard = FloodGuard(clock, lambda: 5)
+        self.enroll_guard = FloodGuard(clock, lambda: 5, what="permintaan pendaftaran layar")
         from server.devices.registry import Devices
 
         self.devices = Devices(self.store)

@@ -54,6 +54,7 @@ def test_enrollment_requests_are_bounded(anonymous):
         assert anonymous.post("/api/devices/enroll", json={"kind": "display"}).status_code == 201
     flood = anonymous.post("/api/devices/enroll", json={"kind": "display"})
     assert flood.status_code == 429
+    assert "pendaftaran layar" in flood.get_json()["error"]["message"]  # not "pengambilan nomor"
     bad = anonymous.post("/api/devices/enroll", json={"kind": "printer"})
     assert bad.status_code == 422
 

@@ -101,9 +101,10 @@ class LoginGuard:
 class FloodGuard:
     """Refuses more than ``limit`` requests a minute from one address (0 = no limit)."""
 
-    def __init__(self, clock, limit_per_minute: Callable[[], int]):
+    def __init__(self, clock, limit_per_minute: Callable[[], int], what: str = "pengambilan nomor"):
         self.clock = clock
         self.limit = limit_per_minute
+        self.what = what  # what is being refused, in the message
         self._hits: dict[str, deque] = {}
         self._lock = threading.Lock()
 
@@ -120,8 +121,7 @@ class FloodGuard:
             if len(hits) >= limit:
                 raise LoketError(
                     "rate_limited",
-                    "Terlalu banyak pengambilan nomor dalam satu menit. Mohon tunggu sebentar, "
-                    "lalu coba lagi.",
+                    f"Terlalu banyak {self.what} dalam satu menit. Mohon tunggu sebentar, lalu coba lagi.",
                     429,
                 )
             hits.append(now)
