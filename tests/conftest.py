@@ -123,12 +123,9 @@ def anonymous(app):
 
 @pytest.fixture
 def reports_app(app):
-    """The app with the reports blueprint (registered by the core once wired); its figure cache
-    belongs to the app, so no earlier test's figures are served."""
-    from server.reports import routes
-
-    if "reporting" not in app.blueprints:
-        app.register_blueprint(routes.bp)
+    """The app, for tests of the reports (its blueprint and figure cache belong to the app, so no
+    earlier test's figures are served)."""
+    assert "reporting" in app.blueprints
     return app
 
 

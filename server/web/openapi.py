@@ -195,8 +195,6 @@ def spec() -> dict:
     for blueprint in current_app.blueprints.values():
         module = importlib.import_module(blueprint.import_name)
         paths.update(getattr(module, "OPENAPI_PATHS", {}))
-        if hasattr(module, "openapi_paths"):  # reports and admin media: not declared the one way yet
-            paths.update(module.openapi_paths())
     return {
         "openapi": "3.1.0",
         "info": {
