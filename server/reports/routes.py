@@ -18,13 +18,13 @@ from server.core import storage
 from server.core.errors import LoketError
 from server.core.present import iso, ticket_json
 from server.reports import export, queries
+from server.reports.api_doc import OPENAPI_PATHS  # noqa: F401  (this blueprint's part of the OpenAPI document)
 from server.reports.figures import Figures
 from server.reports.format import Formats, chart_data
 from server.reports.ikm import ELEMENTS, SMILEYS
 from server.reports.periods import Period, PeriodError, parse_date, parse_period, range_period, within_years
 from server.reports.stats import Spread, seconds_between
 from server.survey import routes as survey
-from server.web import openapi
 from server.web.api import field, json_body
 from server.web.guard import SUPERVISORS, current_loket, page, requires
 
@@ -263,35 +263,3 @@ def flag_ticket(ticket_id: int, actor):
 def unflag_ticket(ticket_id: int, actor):
     """Take the flag off a ticket: its times count again."""
     return _set_flag(ticket_id, None, actor)
-
-
-_TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_ERROR = openapi.error("Galat")
-_OK = openapi.json_response({"type": "object"})
-
-OPENAPI_PATHS = {
-    "/api/tickets/{ticket_id}/flag": {
-        "post": {
-            "summary": "Tandai waktu tiket tidak akurat (tidak dihitung dalam rata-rata)",
-            "parameters": [_TICKET_ID],
-            "requestBody": openapi.json_body(
-                {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}
-            ),
-            "responses": {
-                "200": _OK,
-                "400": _ERROR,
-                "401": _ERROR,
-                "403": _ERROR,
-                "404": _ERROR,
-                "422": _ERROR,
-            },
-        }
-    },
-    "/api/tickets/{ticket_id}/unflag": {
-        "post": {
-            "summary": "Batalkan tanda tidak akurat",
-            "parameters": [_TICKET_ID],
-            "responses": {"200": _OK, "401": _ERROR, "403": _ERROR, "404": _ERROR},
-        }
-    },
-}
