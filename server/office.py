@@ -26,7 +26,7 @@ from server.unattended.clock_guard import guarded_queue
 from server.unattended.watch import Unattended
 from server.voice import Announcer, NullAnnouncer
 from server.voice.pack import FOLDER as VOICE_PACK
-from server.web.throttle import FloodGuard, LoginGuard
+from server.web.throttle import TOO_MANY_ENROLMENTS, FloodGuard, LoginGuard
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class Loket:
         self.queue = guarded_queue(self.store, config, clock)  # no queue writes on a wrong clock
         self.login_guard = LoginGuard(clock)
         self.kiosk_guard = FloodGuard(clock, lambda: self.config.queue.kiosk_limit_per_minute)
-        self.enroll_guard = FloodGuard(clock, lambda: 5, what="permintaan pendaftaran layar")
+        self.enroll_guard = FloodGuard(clock, lambda: 5, TOO_MANY_ENROLMENTS)
         from server.devices.registry import Devices
 
         self.devices = Devices(self.store)

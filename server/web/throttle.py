@@ -98,13 +98,19 @@ class LoginGuard:
                 recent.pop()
 
 
+TOO_MANY_TICKETS = "Terlalu banyak pengambilan nomor dalam satu menit. Mohon tunggu sebentar, lalu coba lagi."
+TOO_MANY_ENROLMENTS = (
+    "Terlalu banyak permintaan pendaftaran layar dalam satu menit. Mohon tunggu sebentar, lalu coba lagi."
+)
+
+
 class FloodGuard:
     """Refuses more than ``limit`` requests a minute from one address (0 = no limit)."""
 
-    def __init__(self, clock, limit_per_minute: Callable[[], int], what: str = "pengambilan nomor"):
+    def __init__(self, clock, limit_per_minute: Callable[[], int], message: str = TOO_MANY_TICKETS):
         self.clock = clock
         self.limit = limit_per_minute
-        self.what = what  # what is being refused, in the message
+        self.message = message  # says what is being refused
         self._hits: dict[str, deque] = {}
         self._lock = threading.Lock()
 
@@ -121,7 +127,7 @@ class FloodGuard:
             if len(hits) >= limit:
                 raise LoketError(
                     "rate_limited",
-                    f"Terlalu banyak {self.what} dalam satu menit. Mohon tunggu sebentar, lalu coba lagi.",
+                    self.message,
                     429,
                 )
             hits.append(now)
