@@ -12,7 +12,7 @@ from servers import FlaskSession
 
 from server import simulate
 from server.core.storage import Store
-from server.reports.queries import HISTORY_TICKET_COLUMNS
+from server.simulate.records import HISTORY_TICKET_COLUMNS
 from server.web.auth import create_user
 
 

@@ -1,6 +1,6 @@
 """``--history``: whole past days simulated in memory and written into the database in short
 batches, beside a server that may be issuing numbers meanwhile. The SQL is
-:mod:`server.reports.queries`'; the rules of a day are :class:`~.memory_office.MemoryOffice`'s."""
+:mod:`server.simulate.records`'; the rules of a day are :class:`~.memory_office.MemoryOffice`'s."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def write_history(
     own, with a passive checkpoint after it, so a running server's kiosk waits at most for one
     day's insert and the WAL file stays small. Returns the number of tickets written.
     """
-    from server.reports import queries
+    from server.simulate import records
 
     model = Model.for_config(config, visitors)
     staff = staff_per_counter(config, model)
@@ -54,7 +54,7 @@ def write_history(
         officers += [(f"petugas{next(n)}", counter.id) for _ in range(staff[counter.id])]
     if not days:
         return 0
-    taken = queries.days_with_tickets(store.read(), days[0].isoformat(), days[-1].isoformat())
+    taken = records.days_with_tickets(store.read(), days[0].isoformat(), days[-1].isoformat())
     written = 0
     for index, day in enumerate(d for d in days if d.isoformat() not in taken):
         office = simulate_history_day(config, model, day, seed, officers)
@@ -74,8 +74,8 @@ def _write_day(store, office: MemoryOffice) -> int:
     events and survey answers, beside a server that may be issuing numbers meanwhile: SQLite
     gives each ticket its id, and the simulated ids are mapped to them. Transfers are linked and
     the day's sequences set in the last transaction. Returns the number of tickets written."""
-    from server.reports import queries
-    from server.reports.queries import HISTORY_TICKET_COLUMNS
+    from server.simulate import records
+    from server.simulate.records import HISTORY_TICKET_COLUMNS
 
     tickets, events, sequences, surveys = _history_rows(office)
     linked = [HISTORY_TICKET_COLUMNS.index(c) for c in ("transferred_from", "transferred_to")]
@@ -87,10 +87,10 @@ def _write_day(store, office: MemoryOffice) -> int:
         )  # a waiting kiosk gets the lock in between (SQLite's waiters poll, they do not queue)
         with store.write() as conn:
             rows = [tuple(ids.get(v) if i in linked else v for i, v in enumerate(t)) for t in chunk]
-            for simulated, real in zip(chunk, queries.insert_history_tickets(conn, rows), strict=True):
+            for simulated, real in zip(chunk, records.insert_history_tickets(conn, rows), strict=True):
                 ids[simulated[0]] = real
             mine = {t[0] for t in chunk}
-            queries.insert_history(
+            records.insert_history(
                 conn,
                 [],
                 [(ids[e[0]], *e[1:]) for e in events if e[0] in mine],
@@ -99,15 +99,15 @@ def _write_day(store, office: MemoryOffice) -> int:
             )
     later = linked[1]
     with store.write() as conn:
-        queries.insert_history(conn, [], [], sequences, [])
-        queries.link_transfers(conn, [(ids[t[later]], ids[t[0]]) for t in tickets if t[later] is not None])
+        records.insert_history(conn, [], [], sequences, [])
+        records.link_transfers(conn, [(ids[t[later]], ids[t[0]]) for t in tickets if t[later] is not None])
     return len(tickets)
 
 
 def _history_rows(office: MemoryOffice) -> tuple[list, list, list, list]:
     """A simulated day's ticket rows (HISTORY_TICKET_COLUMNS order), events, day sequences and
     survey answers, with the simulated ticket ids."""
-    from server.reports.queries import HISTORY_TICKET_COLUMNS
+    from server.simulate.records import HISTORY_TICKET_COLUMNS
 
     tickets = [tuple(t[c] for c in HISTORY_TICKET_COLUMNS) for t in office.tickets.values()]
     events = sorted(office.events, key=lambda e: e[2])
