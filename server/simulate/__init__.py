@@ -1,10 +1,11 @@
 """``loket simulate``, a discrete-event simulator of an office day: the visitor and officer model
 (:mod:`.model`, pure), the day's event loop (:mod:`.day`), the two offices it drives — a running
 server through its public HTTP API (:mod:`.http_office`) and the queue's rules in memory
-(:mod:`.memory_office`) — the ``--history`` writer of past days (:mod:`.history`) and the command
+(:mod:`.memory_office`) — the ``--history`` writer of past days (:mod:`.history`, its SQL in
+:mod:`.records`) and the command
 (:mod:`.cli`). It owns no state of the office and may not change it behind the server's back: a
 live run reaches a running server only through its public HTTP API; ``--history`` opens the data
-folder with :mod:`server.office`'s helpers and writes only through :mod:`server.reports.queries`,
+folder with :mod:`server.office`'s helpers and writes only through :mod:`.records`,
 skipping days that already have tickets.
 """
 
