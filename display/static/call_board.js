@@ -3,10 +3,12 @@
 // pushes); it never decides queue rules.
 //
 // The page runs for days, so every node is created once and reused: counter tiles and waiting rows
-// are keyed by id/code, the history is a fixed pool of rows, and one timer ends the highlights.
+// are keyed by id/code, the history is a fixed pool of rows, and one timer ends the highlights
+// (highlights.js).
 
 import { clockFormat } from "../common/lib/format.js";
 import { Pager, fitRows } from "./fit.js";
+import { Highlights } from "./highlights.js";
 
 const HISTORY_SIZE = 8;
 const ACTIVE_STATUSES = new Set(["called", "serving"]);
@@ -36,8 +38,7 @@ function callView(call) {
 export class CallBoard {
   constructor(root) {
     this.highlightMs = 30000;
-    this.fresh = new Map(); // element -> performance.now() at which its highlight ends
-    this.highlightTimer = null;
+    this.highlights = new Highlights();
     this.callSequence = 0;
     this.history = [];
     this.setTimezone("Asia/Jakarta");
@@ -119,12 +120,12 @@ export class CallBoard {
     const remaining = this.highlightMs - (serverNow - latest.calledAt);
     this._showHero(latest);
     if (remaining > 0) {
-      this._highlight(this.hero.el, remaining);
-      this._highlight(this.historyRows[0].row, remaining);
+      this.highlights.add(this.hero.el, remaining);
+      this.highlights.add(this.historyRows[0].row, remaining);
       const tile = this.tiles.get(latest.counterId);
-      if (tile && tile.ticketId === latest.ticketId) this._highlight(tile.el, remaining);
+      if (tile && tile.ticketId === latest.ticketId) this.highlights.add(tile.el, remaining);
     } else {
-      this._unhighlightAll();
+      this.highlights.clear();
     }
   }
 
@@ -133,19 +134,19 @@ export class CallBoard {
     const call = callView(payload);
     this.callSequence += 1;
     this._showHero(call);
-    this._highlight(this.hero.el, this.highlightMs);
+    this.highlights.add(this.hero.el, this.highlightMs);
     for (const tile of this.tiles.values()) {
       if (tile.ticketId === call.ticketId && tile.id !== call.counterId) this._setTile(tile, null);
     }
     const tile = this.tiles.get(call.counterId);
     if (tile) {
       this._setTile(tile, payload.ticket);
-      this._highlight(tile.el, this.highlightMs);
+      this.highlights.add(tile.el, this.highlightMs);
     }
     this.history.unshift(call);
     if (this.history.length > HISTORY_SIZE) this.history.length = HISTORY_SIZE;
     this._renderHistory();
-    this._highlight(this.historyRows[0].row, this.highlightMs);
+    this.highlights.add(this.historyRows[0].row, this.highlightMs);
   }
 
   /** A `ticket_updated` push: a counter whose ticket is finished, skipped or moved is free again. */
@@ -192,7 +193,7 @@ export class CallBoard {
     el.dataset.number = "";
     el.dataset.ticketId = "";
     el.dataset.recall = "false";
-    this._unhighlightAll();
+    this.highlights.clear();
   }
 
   // ---- counters -------------------------------------------------------------------------
@@ -227,7 +228,7 @@ export class CallBoard {
     }
     for (const [id, tile] of this.tiles) {
       if (seen.has(id)) continue;
-      this.fresh.delete(tile.el);
+      this.highlights.forget(tile.el);
       tile.el.remove();
       this.tiles.delete(id);
     }
@@ -241,7 +242,7 @@ export class CallBoard {
     tile.number.textContent = active ? ticket.number : DASH;
     tile.el.dataset.status = active ? ticket.status : "idle";
     tile.el.dataset.number = active ? ticket.number : "";
-    if (!active) this._unhighlight(tile.el);
+    if (!active) this.highlights.remove(tile.el);
   }
 
   // ---- history and waiting --------------------------------------------------------------
@@ -297,42 +298,5 @@ export class CallBoard {
       item.el.remove();
       this.waitingItems.delete(code);
     }
-  }
-
-  // ---- highlights: one timer for all of them ----------------------------------------------
-
-  _highlight(el, durationMs) {
-    if (durationMs <= 0) return;
-    el.dataset.pulse = el.dataset.pulse === "a" ? "b" : "a"; // restarts the pulse (see display.css)
-    el.classList.add("is-fresh");
-    this.fresh.set(el, performance.now() + durationMs);
-    this._scheduleHighlightEnd();
-  }
-
-  _unhighlight(el) {
-    el.classList.remove("is-fresh");
-    this.fresh.delete(el);
-  }
-
-  _unhighlightAll() {
-    for (const el of this.fresh.keys()) el.classList.remove("is-fresh");
-    this.fresh.clear();
-    this._scheduleHighlightEnd();
-  }
-
-  _scheduleHighlightEnd() {
-    clearTimeout(this.highlightTimer);
-    this.highlightTimer = null;
-    if (this.fresh.size === 0) return;
-    const next = Math.min(...this.fresh.values());
-    this.highlightTimer = setTimeout(() => this._endHighlights(), Math.max(0, next - performance.now()) + 20);
-  }
-
-  _endHighlights() {
-    const now = performance.now();
-    for (const [el, until] of this.fresh) {
-      if (until <= now + 5) this._unhighlight(el);
-    }
-    this._scheduleHighlightEnd();
   }
 }

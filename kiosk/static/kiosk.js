@@ -10,7 +10,8 @@ import { byIds, setText } from "../common/lib/dom.js";
 import { clockFormat, dateFormat, zoneName } from "../common/lib/format.js";
 import { priorityLabel } from "../common/lib/labels.js";
 import { serviceGrid } from "./services.js";
-import { estimate, t } from "./text.js";
+import { t } from "./text.js";
+import { ticketScreen } from "./ticket.js";
 
 const root = document.getElementById("kiosk");
 if (root) startKiosk(root);
@@ -20,7 +21,6 @@ function startKiosk(root) {
   const SERVICES_URL = root.dataset.servicesUrl;
   const TICKETS_URL = root.dataset.ticketsUrl;
   const TICKET_SECONDS = Number(root.dataset.ticketSeconds) || 8;
-  const NOT_PRINTED_SECONDS = 20; // time to photograph the number when the paper did not come out
   const LOCKOUT_MS = 1000; // a finger still resting on the screen must not take a second number
   const DONE_GUARD_MS = 1200; // the tap that took the ticket must not also close it
   const PRIORITY_IDLE_MS = 30000; // a forgotten priority choice resets itself
@@ -60,11 +60,7 @@ function startKiosk(root) {
     lockedUntil: 0,
     priority: null, // the chosen priority group, or null
     priorityUntil: 0,
-    ticket: null, // the ticket on screen
-    ticketShownAt: 0,
-    ticketUntil: 0,
     messageUntil: 0,
-    printResults: new Map(), // ticket id -> ok, for results that beat the HTTP answer
     minute: "",
     loading: false,
     reloadAgain: false,
@@ -87,6 +83,15 @@ function startKiosk(root) {
     return t("time_at", { time: times.format(date), zone }).trim();
   }
 
+  const ticket = ticketScreen(root, el, {
+    seconds: TICKET_SECONDS,
+    clockTime,
+    groupName,
+    onClose: () => {
+      state.lockedUntil = Date.now() + LOCKOUT_MS;
+    },
+  });
+
   function tick() {
     const now = Date.now();
     const date = new Date(now);
@@ -98,14 +103,7 @@ function startKiosk(root) {
       if (state.minute) loadServices();
       state.minute = minute;
     }
-    if (state.ticket) {
-      const remaining = Math.ceil((state.ticketUntil - now) / 1000);
-      if (remaining <= 0) {
-        closeTicket();
-      } else {
-        setText(el.countdown, t("countdown", { n: remaining }));
-      }
-    }
+    ticket.tick(now);
     if ((state.priority || !el.priorityPanel.hidden) && now > state.priorityUntil) resetPriority();
     if (!el.message.hidden && now > state.messageUntil) el.message.hidden = true;
   }
@@ -145,7 +143,7 @@ function startKiosk(root) {
 
   function takeTicket(button) {
     const now = Date.now();
-    if (state.busy || state.ticket || now < state.lockedUntil) return;
+    if (state.busy || ticket.showing || now < state.lockedUntil) return;
     state.busy = true;
     root.classList.add("is-busy");
     button.classList.add("is-pressed");
@@ -155,7 +153,8 @@ function startKiosk(root) {
     api("POST", TICKETS_URL, body, { cache: "no-store", timeoutMs: REQUEST_TIMEOUT_MS })
       .then((data) => {
         if (data && data.ticket) {
-          showTicket(data.ticket);
+          ticket.show(data.ticket);
+          resetPriority();
         } else {
           showMessage(t("issue_failed"));
           loadServices();
@@ -174,70 +173,10 @@ function startKiosk(root) {
       });
   }
 
-  function showPrinted(ok) {
-    el.ticketPrintFailed.hidden = ok;
-    el.ticketPrint.hidden = !ok;
-    if (!ok) {
-      state.ticketUntil = Math.max(state.ticketUntil, Date.now() + NOT_PRINTED_SECONDS * 1000);
-    } else {
-      setText(el.ticketPrint, t("printed"));
-    }
-  }
-
-  function showTicket(ticket) {
-    const now = Date.now();
-    state.ticket = ticket;
-    state.ticketShownAt = now;
-    state.ticketUntil = now + TICKET_SECONDS * 1000;
-    setText(el.ticketNumber, ticket.number);
-    setText(el.ticketService, ticket.service_name || ticket.service);
-    el.ticketPriority.hidden = !ticket.priority;
-    setText(
-      el.ticketPriority,
-      ticket.priority ? t("priority_with", { label: ticket.priority_label || groupName(ticket.priority_reason) }) : "",
-    );
-    setText(el.ticketAhead, ticket.ahead ? t("people", { n: ticket.ahead }) : t("people_none"));
-    setText(el.ticketEstimate, estimate(ticket));
-    const issued = ticket.issued_at ? new Date(ticket.issued_at) : new Date(now);
-    setText(el.ticketTime, clockTime(isNaN(issued.getTime()) ? new Date(now) : issued));
-
-    const print = ticket.print || {};
-    setText(el.ticketPrint, print.queued ? t("printing") : t("no_printer"));
-    el.ticketPrint.hidden = false;
-    el.ticketPrintFailed.hidden = true;
-    if (print.ok === false) {
-      showPrinted(false);
-    } else if (state.printResults.has(ticket.id)) {
-      showPrinted(state.printResults.get(ticket.id));
-    }
-
-    el.previewBox.hidden = !ticket.preview_url;
-    if (ticket.preview_url) el.preview.src = ticket.preview_url;
-    setText(el.countdown, t("countdown", { n: Math.ceil((state.ticketUntil - now) / 1000) }));
-    resetPriority();
-    el.ticketScreen.hidden = false;
-    root.classList.add("is-ticket");
-  }
-
-  function closeTicket() {
-    state.ticket = null;
-    state.lockedUntil = Date.now() + LOCKOUT_MS;
-    el.ticketScreen.hidden = true;
-    root.classList.remove("is-ticket");
-    el.preview.removeAttribute("src");
-  }
-
-  function onPrinted(result) {
-    if (!result || result.ticket_id === undefined) return;
-    state.printResults.set(result.ticket_id, result.ok !== false);
-    if (state.printResults.size > 20) state.printResults.delete(state.printResults.keys().next().value);
-    if (state.ticket && state.ticket.id === result.ticket_id) showPrinted(result.ok !== false);
-  }
-
   // ---- priority --------------------------------------------------------------------------------
 
   function openPriorityPanel() {
-    if (state.ticket) return;
+    if (ticket.showing) return;
     state.priorityUntil = Date.now() + PRIORITY_IDLE_MS;
     el.priorityPanel.hidden = false;
   }
@@ -290,7 +229,7 @@ function startKiosk(root) {
       grid.applyWaiting(data && data.waiting);
       loadServices();
     });
-    socket.on("ticket_printed", onPrinted);
+    socket.on("ticket_printed", ticket.printed);
     // The admin changed the office (e.g. uploaded a logo): show it without a reload.
     socket.on("config_changed", () => {
       reloadLogo();
@@ -305,12 +244,11 @@ function startKiosk(root) {
     if (button && !button.disabled) takeTicket(button);
   });
   el.done.addEventListener("click", () => {
-    if (Date.now() - state.ticketShownAt >= DONE_GUARD_MS) closeTicket();
+    if (Date.now() - ticket.shownAt >= DONE_GUARD_MS) ticket.close();
   });
   el.ticketScreen.addEventListener("click", (event) => {
     // Any tap on the ticket keeps it up a little longer for someone still reading.
-    if (state.ticket && !el.done.contains(event.target))
-      state.ticketUntil = Math.max(state.ticketUntil, Date.now() + 4000);
+    if (!el.done.contains(event.target)) ticket.extend(4000);
   });
   el.preview.addEventListener("error", () => {
     if (el.preview.getAttribute("src")) el.previewBox.hidden = true;

@@ -3,12 +3,12 @@
 import { api } from "./lib/api.js";
 import { startClock, syncClock } from "./lib/clock.js";
 import { connectionBadge } from "./lib/connection.js";
-import { debounce } from "./lib/dom.js";
-import { minutes } from "./lib/format.js";
 import { statusLabel } from "./lib/labels.js";
 import "./lib/session.js";
 import { chooseService, confirm } from "./officer.dialogs.js";
+import { MESSAGES } from "./officer.messages.js";
 import { WaitingList } from "./officer.queue.js";
+import { officerSummary } from "./officer.summary.js";
 import { drawTimers, Versions } from "./officer.ticket.js";
 
 const root = document.querySelector("[data-console]");
@@ -20,23 +20,6 @@ function startConsole(root) {
   const counterServices = JSON.parse(root.dataset.counterServices);
   const services = Object.fromEntries(JSON.parse(root.dataset.services).map((s) => [s.code, s]));
   const $ = (selector) => root.querySelector(selector);
-
-  const MESSAGES = {
-    nobodyWaiting: "Tidak ada antrian menunggu.",
-    calling: (n, counter) => `Memanggil ${n} ke ${counter}.`,
-    recalled: (n) => `${n} dipanggil ulang.`,
-    started: (n) => `Mulai melayani ${n}.`,
-    finished: (n) => `${n} selesai dilayani.`,
-    returned: (n) => `${n} tidak hadir: dikembalikan ke akhir antrian.`,
-    noShow: (n) => `${n} ditandai tidak hadir.`,
-    transferred: (n, service) => `${n} dialihkan ke layanan ${service}.`,
-    closesCurrent: (n) => `${n} akan dianggap selesai`,
-    skipTitle: (n) => `Tandai ${n} tidak hadir?`,
-    skipReturns: (n) => `${n} akan dikembalikan ke akhir antrian dan dapat dipanggil lagi nanti.`,
-    skipCloses: (n) => `${n} sudah pernah dilewati. Antriannya akan ditutup sebagai tidak hadir.`,
-    skipOk: "Ya, tidak hadir",
-    calls: (count) => `dipanggil ${count}×`,
-  };
 
   const el = {
     conn: $("[data-conn]"),
@@ -62,10 +45,13 @@ function startConsole(root) {
     Array.from(root.querySelectorAll("[data-action]")).map((b) => [b.dataset.action, b]),
   );
 
-  const queue = new WaitingList(root, counterId, counterServices, services, (err) => {
+  /** A request failed: say why; signed out (401) means the page shows the login form again. */
+  function failed(err) {
     say(err.message, "error");
     if (err.status === 401) setTimeout(() => location.reload(), 2500);
-  });
+  }
+
+  const queue = new WaitingList(root, counterId, counterServices, services, failed);
 
   const state = {
     current: null,
@@ -158,8 +144,7 @@ function startConsole(root) {
     try {
       await work();
     } catch (err) {
-      say(err.message, "error");
-      if (err.status === 401) setTimeout(() => location.reload(), 2500);
+      failed(err);
       if (err.status === 409) socket.emit("state"); // our picture was stale: redraw from the server
     } finally {
       state.busy = false;
@@ -245,18 +230,7 @@ function startConsole(root) {
   });
 
   // ---- my figures -----------------------------------------------------------------------
-  async function loadSummary() {
-    try {
-      const body = await api("GET", "/api/officer/summary");
-      for (const [key, value] of Object.entries(body.today)) {
-        const cell = root.querySelector(`[data-figure="${key}"]`);
-        if (cell) cell.textContent = key.endsWith("_seconds") ? minutes(value) : String(value);
-      }
-    } catch {
-      // The figures are secondary: the next refresh tries again.
-    }
-  }
-  const refreshSummary = debounce(loadSummary, 300);
+  const { load: loadSummary, refresh: refreshSummary } = officerSummary(root);
 
   // ---- live updates ---------------------------------------------------------------------
   const socket = window.io({ transports: ["websocket", "polling"] });
