@@ -25,8 +25,8 @@ def time_announcements(announcer, calls: list[tuple[str, str]]) -> tuple[list[fl
 
 def bench_voice(tmp: Path, quick: bool) -> None:
     """The synthesised voice (espeak-ng), chime and speech in one WAV."""
+    from server.config.voice import VoiceSettings
     from server.voice import Announcer
-    from server.voice.settings import VoiceSettings
 
     announcer = Announcer(VoiceSettings(), tmp / "voice-cache")
     announcer.start()

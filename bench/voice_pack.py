@@ -14,10 +14,9 @@ from pathlib import Path
 from conftest import tone_wav
 
 from bench.voice import time_announcements
+from server.config.voice import DEFAULT_TEMPLATE, VoiceSettings
 from server.voice import Announcer, assemble
-from server.voice.announcement import DEFAULT_TEMPLATE
 from server.voice.pack import VoicePack, needed
-from server.voice.settings import VoiceSettings
 
 COUNTERS = ["Loket 1", "Loket 2", "Loket 3", "Loket 4"]
 

@@ -10,7 +10,8 @@ import secrets
 import sys
 from pathlib import Path
 
-from server.core.errors import ConfigError, LoketError
+from server.config.errors import ConfigError
+from server.core.errors import LoketError
 from server.serve import data_folder
 from server.serve.data_folder import add_action, add_data_argument
 

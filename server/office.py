@@ -18,10 +18,10 @@ from flask import Flask
 from server.config.loader import Config, ensure_config, load_config
 from server.core import storage
 from server.core.storage import Store
+from server.eventloop.memory import give_memory_back
 from server.live import events
 from server.printing import NullPrintQueue, PrintQueue, TicketPrint, render_png
 from server.printing.spool import NOT_PRINTED
-from server.serve.memory import give_memory_back
 from server.unattended.clock_guard import guarded_queue
 from server.unattended.watch import Unattended
 from server.voice import Announcer, NullAnnouncer

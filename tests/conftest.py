@@ -16,12 +16,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from server.config.loader import default_toml
+from server.config.printer import PrinterSettings
+from server.config.voice import VoiceSettings
 from server.devices.registry import COOKIE
 from server.live.events import socketio
 from server.printing.devices import escpos_printer_module
-from server.printing.settings import PrinterSettings
 from server.voice import Announcer
-from server.voice.settings import VoiceSettings
 from server.web.app import create_app
 from server.web.auth import create_user
 

@@ -201,8 +201,8 @@ def test_display_media_are_served_only_when_configured(tmp_path, clock):
 def test_display_media_are_checked(tmp_path, media, message):
     from conftest import write_config
 
+    from server.config.errors import ConfigError
     from server.config.loader import load_config
-    from server.core.errors import ConfigError
 
     path = write_config(tmp_path / "d", {"media = []": f"media = {media}"})
     with pytest.raises(ConfigError, match=message):

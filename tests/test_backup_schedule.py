@@ -188,7 +188,7 @@ def test_settings_saved_on_admin_keep_the_backup_table(tmp_path, apps):
 
 
 def test_a_wrong_backup_table_names_the_key(tmp_path):
-    from server.core.errors import ConfigError
+    from server.config.errors import ConfigError
 
     data = tmp_path / "data"
     with pytest.raises(ConfigError, match="backup.keep"):

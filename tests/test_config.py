@@ -2,8 +2,8 @@
 
 import pytest
 
+from server.config.errors import ConfigError
 from server.config.loader import default_toml, load_config, parse_config
-from server.core.errors import ConfigError
 
 
 def test_default_office_loads(tmp_path):

@@ -4,13 +4,13 @@ import tomllib
 
 import pytest
 
+from server.config.backup import BackupSettings
+from server.config.errors import ConfigError
 from server.config.loader import TABLES, default_toml, parse_config, validate_section
+from server.config.printer import PrinterSettings
 from server.config.sections import DisplaySettings, Office, QueueSettings
 from server.config.store import config_to_raw
-from server.core.errors import ConfigError
-from server.printing.settings import PrinterSettings
-from server.unattended.backup_settings import BackupSettings
-from server.voice.settings import VoiceSettings
+from server.config.voice import VoiceSettings
 
 
 def test_every_table_of_the_default_office_validates_alone():

@@ -9,9 +9,9 @@ import pytest
 from conftest import dummy_printer
 from PIL import Image, ImageFont
 
+from server.config.printer import PrinterSettings
 from server.printing import ticket as ticket_module
 from server.printing.job import print_ticket, ticket_bytes
-from server.printing.settings import PrinterSettings
 from server.printing.ticket import (
     TicketPrint,
     format_estimate,

@@ -4,7 +4,7 @@ import tomllib
 
 import pytest
 
-from server.printing.settings import PrinterSettings
+from server.config.printer import PrinterSettings
 
 
 def test_empty_table_means_no_printer():

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from server.config.errors import ConfigError
 from server.config.loader import default_toml, load_config
 from server.config.store import config_to_raw, save_config
-from server.core.errors import ConfigError
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ import wave
 
 import pytest
 
+from server.config.voice import VoiceSettings
 from server.voice import Announcer, engines, synth
 from server.voice.engines import VoiceInfo
-from server.voice.settings import VoiceSettings
 
 pyttsx3 = pytest.importorskip("pyttsx3")
 from pyttsx3.voice import Voice  # noqa: E402

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from server.voice.announcement import DEFAULT_TEMPLATE, check_template, render, split_ticket, spoken_number
+from server.config.voice import DEFAULT_TEMPLATE, VoiceSettings, check_template
+from server.voice.announcement import render, split_ticket, spoken_number
 from server.voice.numbers import digit_words, letter_name, letters_words, number_words
-from server.voice.settings import VoiceSettings
 
 # Every rule of Indonesian numbers up to 999: the "se-" forms (sepuluh, sebelas, seratus), belas,
 # puluh with and without units, ratus with every kind of remainder.

@@ -10,9 +10,9 @@ import pytest
 from conftest import voiced_app
 from flask import Flask
 
+from server.config.voice import VoiceSettings
 from server.voice import Announcer, NullAnnouncer, routes, synth, worker
 from server.voice.routes import bp
-from server.voice.settings import VoiceSettings
 
 NOT_FOUND = {"error": {"code": "audio_not_found", "message": "Berkas suara tidak ditemukan."}}
 

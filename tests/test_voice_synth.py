@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from server.config.voice import VoiceSettings
 from server.voice import Announcer, NullAnnouncer, chime, speaker, synth, worker
 from server.voice import wav as audio
-from server.voice.settings import VoiceSettings
 
 pytest.importorskip("pyttsx3")
 

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from server.config.backup import BackupSettings
+from server.config.errors import ConfigError
 from server.config.fields import Invalid, Section
+from server.config.printer import PrinterSettings
 from server.config.sections import (
     DisplaySettings,
     Hours,
@@ -22,10 +25,7 @@ from server.config.sections import (
     SurveySettings,
 )
 from server.config.services import Counter, Service, parse_counters, parse_services
-from server.core.errors import ConfigError
-from server.printing.settings import PrinterSettings
-from server.unattended.backup_settings import BackupSettings
-from server.voice.settings import VoiceSettings
+from server.config.voice import VoiceSettings
 
 CONFIG_NAME = "loket.toml"
 

@@ -26,7 +26,3 @@ class Conflict(LoketError):
     """The request is valid but the queue is not in a state that allows it."""
 
     status = 409
-
-
-class ConfigError(Exception):
-    """loket.toml is wrong; the message names the key and what is wrong."""

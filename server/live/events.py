@@ -21,8 +21,8 @@ import time
 from server.core.actions import Outcome
 from server.core.errors import LoketError
 from server.core.present import call_json, state_json, ticket_json, ticket_with_position
+from server.eventloop import loop
 from server.live.hub import SCREENS, send, socketio, status_room, watchers
-from server.serve import loop
 
 log = logging.getLogger(__name__)
 

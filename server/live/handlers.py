@@ -18,8 +18,8 @@ from flask_socketio import disconnect, emit, join_room
 
 from server.core.errors import LoketError
 from server.core.present import state_json, ticket_with_position
+from server.eventloop import loop
 from server.live.hub import SCREENS, socketio, status_room, watchers
-from server.serve import loop
 from server.web.guard import current_loket
 
 log = logging.getLogger(__name__)

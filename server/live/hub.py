@@ -12,7 +12,7 @@ import threading
 
 from flask_socketio import SocketIO
 
-from server.serve import loop
+from server.eventloop import loop
 
 socketio = SocketIO()
 

@@ -8,10 +8,10 @@ names the rest of Loket uses are re-exported here. python-escpos itself is impor
 printer is opened or bytes are built (see ``devices.py``).
 """
 
+from server.config.printer import PrinterSettings
 from server.printing.cli import printer_test_command
 from server.printing.devices import PrinterUnavailable, open_printer
 from server.printing.job import PrintFailure, print_ticket, ticket_bytes
-from server.printing.settings import PrinterSettings
 from server.printing.spool import NOT_PRINTED, NullPrintQueue, PrintQueue, PrintResult
 from server.printing.ticket import TicketPrint, render_png, render_ticket
 

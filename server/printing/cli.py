@@ -10,9 +10,9 @@ from typing import TextIO
 
 from babel.numbers import format_decimal
 
+from server.config.printer import PrinterSettings
 from server.printing.devices import explain_failure, open_printer
 from server.printing.job import print_with_deadline
-from server.printing.settings import PrinterSettings
 from server.printing.ticket import TicketPrint, render_ticket
 
 EXIT_OK, EXIT_FAILED, EXIT_NOT_CONFIGURED = 0, 1, 2

@@ -14,7 +14,7 @@ import socket
 
 from babel.numbers import format_decimal
 
-from server.printing.settings import PrinterSettings
+from server.config.printer import PrinterSettings
 
 log = logging.getLogger(__name__)
 

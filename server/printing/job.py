@@ -15,8 +15,8 @@ from collections.abc import Callable
 
 from PIL import Image
 
+from server.config.printer import PrinterSettings
 from server.printing.devices import JobTimeout, escpos_printer_module, open_printer
-from server.printing.settings import PrinterSettings
 
 #: Kernel send buffer for network printers. Small, so a write only completes once the printer
 #: has taken most of the ticket; a printer that vanishes mid-ticket is then noticed.

@@ -17,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from server.config.printer import PrinterSettings
+from server.eventloop.loop import run_blocking
 from server.printing.devices import JobTimeout, escpos_printer_module, explain_failure, open_printer
 from server.printing.job import PrintFailure, print_with_deadline
-from server.printing.settings import PrinterSettings
 from server.printing.ticket import TicketPrint, render_ticket
 
 log = logging.getLogger(__name__)
@@ -160,8 +161,6 @@ class PrintQueue:
                 return
             try:
                 # Pillow and the device's I/O block in C: a real thread, not the event loop.
-                from server.serve.loop import run_blocking
-
                 result, problem = run_blocking(self._handle, job)
             except Exception as exc:  # a bug here must not end printing for the day
                 log.exception("print job %s crashed", job.job_id)

@@ -19,7 +19,7 @@ from babel.dates import format_date, format_datetime
 from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
 
-from server.printing.settings import NOMINAL_DOTS
+from server.config.printer import NOMINAL_DOTS
 
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),  # Debian, Ubuntu (fonts-dejavu-core)

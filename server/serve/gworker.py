@@ -54,7 +54,7 @@ class DeadlineHandler(PyWSGIHandler):
 
     def get_environ(self):
         environ = super().get_environ()
-        environ["loket.socket"] = self.socket  # a too-slow body's connection is cut (server.serve.loop)
+        environ["loket.socket"] = self.socket  # a too-slow body's connection is cut (server.eventloop.loop)
         return environ
 
     def _cancel(self):

@@ -2,7 +2,7 @@
 
 Why gunicorn with gevent (one worker): an open or slow connection costs a greenlet (tens of KB)
 instead of a thread, so screens, phones and slow clients cannot starve the kiosk; blocking work
-runs in gevent's real OS threads (server/serve/loop.py). Flask-SocketIO serves websockets under it
+runs in gevent's real OS threads (server/eventloop/loop.py). Flask-SocketIO serves websockets under it
 through simple-websocket; one worker keeps all Socket.IO clients in one process (no message
 queue needed); the master restarts a worker that dies; SIGTERM and SIGINT stop it gracefully.
 Werkzeug is a development server and is used only where gunicorn cannot run (Windows) or when

@@ -12,7 +12,7 @@ the voice. :class:`Announcer` speaks; :class:`NullAnnouncer` is used when
 
 from __future__ import annotations
 
+from server.config.voice import VoiceSettings
 from server.voice.announcer import Announcement, Announcer, NullAnnouncer
-from server.voice.settings import VoiceSettings
 
 __all__ = ["Announcement", "Announcer", "NullAnnouncer", "VoiceSettings"]

@@ -3,36 +3,12 @@
 from __future__ import annotations
 
 import re
-import string
 import unicodedata
 
+from server.config.voice import DEFAULT_TEMPLATE, NUMBER_READINGS, check_template
 from server.voice.numbers import MAX_NUMBER, digit_words, letters_words, number_words
 
-DEFAULT_TEMPLATE = "Nomor antrian, {prefix}, {number}, silakan menuju {counter}"
-PLACEHOLDERS = ("prefix", "number", "counter", "ticket")
-NUMBER_READINGS = ("words", "digits")
-
 _TICKET_RE = re.compile(r"^\s*([A-Za-z]*)\s*[-\s]?\s*(\d*)\s*$")
-
-
-def check_template(template: str) -> None:
-    """Raise ValueError naming the first unknown or malformed placeholder."""
-    try:
-        parsed = list(string.Formatter().parse(template))
-    except ValueError as exc:
-        raise ValueError(f"template is malformed ({exc}); write literal braces as {{{{ and }}}}") from None
-    for _literal, field, spec, conversion in parsed:
-        if field is None:
-            continue
-        if field not in PLACEHOLDERS:
-            shown = "{" + field + "}"
-            raise ValueError(
-                f"unknown placeholder {shown} (allowed: "
-                + ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-                + ")"
-            )
-        if spec or conversion:
-            raise ValueError(f"placeholder {{{field}}} must not have a format or conversion")
 
 
 def split_ticket(ticket_number: str) -> tuple[str, str]:

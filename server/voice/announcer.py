@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from server.config.voice import VoiceSettings
 from server.voice import assemble, cache, status, worker
 from server.voice.announcement import render
 from server.voice.pack import VoicePack
-from server.voice.settings import VoiceSettings
 from server.voice.speaker import Player
 from server.voice.synth import Job
 

@@ -7,8 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from server.config.voice import VoiceSettings
 from server.voice import cache, wav, worker
-from server.voice.settings import VoiceSettings
 from server.voice.speaker import play_file
 
 

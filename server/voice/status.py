@@ -11,7 +11,7 @@ import logging
 import threading
 from collections import OrderedDict
 
-from server.voice.settings import VoiceSettings
+from server.config.voice import VoiceSettings
 
 log = logging.getLogger(__name__)
 

@@ -17,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 
+from server.eventloop.loop import run_blocking
 from server.voice import synth
 from server.voice.synth import Job
 
@@ -168,8 +169,6 @@ def _process(job: Job) -> None:
             trace.append(("start", job.seq, job.text, time.monotonic()))
         try:
             # espeak-ng and the WAV work block in C: a real thread, not the event loop.
-            from server.serve.loop import run_blocking
-
             run_blocking(synth.synthesise, job)
         finally:
             _running["since"] = None

@@ -58,8 +58,8 @@ def create_app(
     app.extensions["loket"] = loket
     app.extensions["loket_announcer"] = loket.announcer
     _register(app)
+    from server.eventloop import loop
     from server.live import hub
-    from server.serve import loop
 
     loop.init()
     hub.init_app(app, loket)  # Socket.IO, behind the cap on anonymous sockets

@@ -9,10 +9,11 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
+from server.config.errors import ConfigError
 from server.config.loader import CONFIG_NAME
 from server.config.store import config_to_raw, save_config
 from server.core.actor import Actor
-from server.core.errors import ConfigError, LoketError
+from server.core.errors import LoketError
 from server.live import staff
 from server.web import openapi
 from server.web.admin import audit
