@@ -150,7 +150,7 @@ def cmd_serve(args) -> int:
 
 def _first_users(data_dir: Path, demo: bool) -> None:
     """On a data folder without users, create the first ones and print their passwords once."""
-    from server.core import storage
+    from server.core import accounts
     from server.core.rules import utc_now
     from server.core.storage import Store
     from server.office import DB_NAME
@@ -158,7 +158,7 @@ def _first_users(data_dir: Path, demo: bool) -> None:
 
     store = Store(data_dir / DB_NAME)
     try:
-        if storage.count_users(store.read()):
+        if accounts.count_users(store.read()):
             return
         users = DEMO_USERS if demo else [("admin", "admin")]
         print("Pengguna pertama dibuat (catat kata sandinya, hanya ditampilkan sekali ini):", flush=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import Flask
 
 from server.config.loader import Config, ensure_config, load_config
-from server.core import storage
+from server.core import learning
 from server.core.storage import Store
 from server.eventloop.memory import give_memory_back
 from server.live import events
@@ -243,7 +243,7 @@ class Loket:
         session's lifetime), or calling there within the idle time (a session from before a
         restart, which the server only learns of when it is used)."""
         now = self.queue.now().timestamp()
-        calls = storage.last_calls(self.store.read(), now - self.config.security.idle_minutes * 60)
+        calls = learning.last_calls(self.store.read(), now - self.config.security.idle_minutes * 60)
         presence = self.app.extensions.get("console_presence") if self.app is not None else None
         left = presence.left_at() if presence is not None else {}
         staffed = {cid: who for cid, (who, at) in calls.items() if left.get(cid, 0) < at}

@@ -3,7 +3,7 @@
 from conftest import issue
 
 from server.core.queries import call_order
-from server.core.storage import TicketRow
+from server.core.tickets import TicketRow
 
 
 def error_code(response, status):

@@ -21,7 +21,7 @@ from conftest import FakeClock, make_app, write_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.core import storage
+from server.core import tickets
 from server.survey.queries import insert_survey_response
 from server.web.auth import create_user
 
@@ -63,7 +63,7 @@ def write_history(store, specs: list[dict]) -> None:
             transferred = spec["transfer_to"] not in (None, spec["service"]) and status == "done"
             key = (spec["day"], spec["service"])
             seqs[key] = seqs.get(key, 0) + 1
-            ticket_id = storage.insert_ticket(
+            ticket_id = tickets.insert_ticket(
                 conn,
                 token=f"t{n}",
                 number=f"{spec['service']}{seqs[key]:03d}",
@@ -85,7 +85,7 @@ def write_history(store, specs: list[dict]) -> None:
                 flag_reason="lupa Selesai" if spec["flagged"] and status == "done" else None,
             )
             if transferred:
-                new_id = storage.insert_ticket(
+                new_id = tickets.insert_ticket(
                     conn,
                     token=f"t{n}.x",
                     number=f"{spec['service']}{seqs[key]:03d}",
@@ -105,9 +105,9 @@ def write_history(store, specs: list[dict]) -> None:
                     called_by=f"petugas{counters[spec['transfer_to']]}",
                     transferred_from=ticket_id,
                 )
-                storage.update_ticket(conn, ticket_id, transferred_to=new_id)
+                tickets.update_ticket(conn, ticket_id, transferred_to=new_id)
             elif status == "done" and spec["survey"]:
-                ticket = storage.get_ticket(conn, ticket_id)
+                ticket = tickets.get_ticket(conn, ticket_id)
                 answers = {f"u{i + 1}": v for i, v in enumerate(spec["survey"])}
                 insert_survey_response(conn, ticket, "ikm", "status_page", answers, None, None, finished + 60)
 

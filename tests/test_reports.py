@@ -12,7 +12,7 @@ from event_log import ticket_events
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.core import storage
+from server.core import tickets
 from server.reports import export, periods, stats
 from server.reports import figures as report_figures
 from server.reports import routes as reporting
@@ -45,7 +45,7 @@ def add_ticket(
 ):
     """A ticket whose times are seconds after 09:00 (None = not reached)."""
     at = lambda offset: None if offset is None else T0 + offset  # noqa: E731
-    ticket_id = storage.insert_ticket(
+    ticket_id = tickets.insert_ticket(
         conn,
         token=f"tok-{number}-{service}",
         number=number,
@@ -230,7 +230,7 @@ def test_charts_series(loket, day_of_tickets):
 def test_report_is_recomputed_after_a_change(loket, day_of_tickets, clock):
     before = figures(loket)["report"].total["done"]
     with loket.store.write() as conn:
-        storage.update_ticket(
+        tickets.update_ticket(
             conn, day_of_tickets["A005"], status="done", started_at=T0 + 400, finished_at=T0 + 500
         )
     assert figures(loket)["report"].total["done"] == before + 1

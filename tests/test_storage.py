@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 from event_log import ticket_events
 
-from server.core import storage
+from server.core import tickets, waiting
 from server.core.storage import Store
 
 
@@ -32,11 +32,11 @@ def test_migrations_create_the_schema_once(tmp_path):
 def test_sequences_are_per_service_and_day(store):
     with store.write() as conn:
         got = [
-            storage.next_sequence(conn, s, d)
+            tickets.next_sequence(conn, s, d)
             for s, d in [("A", "2026-11-30"), ("A", "2026-11-30"), ("B", "2026-11-30"), ("A", "2026-12-01")]
         ]
     assert got == [1, 2, 1, 1]
-    assert storage.issued_count(store.read(), "A", "2026-11-30") == 2
+    assert tickets.issued_count(store.read(), "A", "2026-11-30") == 2
 
 
 def _ticket(conn, seq=1, **extra):
@@ -53,7 +53,7 @@ def _ticket(conn, seq=1, **extra):
         queued_at=1.0,
     )
     values.update(extra)
-    return storage.insert_ticket(conn, **values)
+    return tickets.insert_ticket(conn, **values)
 
 
 def test_a_number_cannot_be_stored_twice(store):
@@ -68,7 +68,7 @@ def test_a_number_cannot_be_stored_twice(store):
 def test_event_log_is_append_only(store):
     with store.write() as conn:
         ticket_id = _ticket(conn)
-        storage.add_event(conn, ticket_id, "issued", 1.0, detail={"priority": False})
+        tickets.add_event(conn, ticket_id, "issued", 1.0, detail={"priority": False})
     for statement in ("UPDATE events SET kind = 'x'", "DELETE FROM events"):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             with store.write() as conn:
@@ -88,7 +88,7 @@ def test_update_refuses_unknown_columns(store):
     with store.write() as conn:
         ticket_id = _ticket(conn)
         with pytest.raises(ValueError):
-            storage.update_ticket(conn, ticket_id, **{"status = 'done' --": 1})
+            tickets.update_ticket(conn, ticket_id, **{"status = 'done' --": 1})
 
 
 def test_the_dispatch_heads_choose_what_the_whole_queue_would(store):
@@ -110,14 +110,14 @@ def test_the_dispatch_heads_choose_what_the_whole_queue_would(store):
                 status=rng.choice(["waiting", "waiting", "waiting", "done"]),
             )
             if rng.random() < 0.1:
-                storage.update_ticket(conn, ticket_id, skip_count=1)
+                tickets.update_ticket(conn, ticket_id, skip_count=1)
     conn = store.read()
     for services in (("A",), ("B",), ("A", "B")):
-        candidates = [t.candidate() for t in storage.waiting_tickets(conn, services)]
-        heads = [t.candidate() for t in storage.dispatch_heads(conn, services)]
+        candidates = [t.candidate() for t in waiting.waiting_tickets(conn, services)]
+        heads = [t.candidate() for t in waiting.dispatch_heads(conn, services)]
         for streak in range(5):
             assert rules.pick_next(heads, streak, 3) == rules.dispatch_order(candidates, streak, 3)[0]
     for service in "AB":
-        candidates = [t.candidate() for t in storage.waiting_tickets(conn, (service,))]
+        candidates = [t.candidate() for t in waiting.waiting_tickets(conn, (service,))]
         order = sorted(candidates, key=lambda c: (not c.priority, c.queued_at, c.id))
-        assert [t.id for t in storage.next_waiting(conn, (service,), 5)] == [c.id for c in order[:5]]
+        assert [t.id for t in waiting.next_waiting(conn, (service,), 5)] == [c.id for c in order[:5]]

@@ -5,11 +5,11 @@ lock and runs inside ``BEGIN IMMEDIATE`` (so another process — the CLI adding 
 server runs — waits instead of failing); reads use one connection per thread, which WAL lets run
 beside the writer. Times are stored as UTC epoch seconds (REAL); the API formats them.
 
-The queue's SQL lives beside this module, by subject: :mod:`server.core.tickets` (one ticket and
+The queue's SQL lives beside this module, by subject, each function imported from its own module: :mod:`server.core.tickets` (one ticket and
 its event log), :mod:`server.core.waiting` (the line and the counters), :mod:`server.core.learning`
 (what the wait estimate learns from), :mod:`server.core.accounts` (users and the audit log) and
 :mod:`server.core.queries` (the console's and the board's figures); the schema is in
-:mod:`server.core.migrations`. Their functions are also importable from here (``storage.get_ticket``).
+:mod:`server.core.migrations`.
 Other packages keep their own SQL in their own modules: the reports' and the survey's in their
 ``queries`` modules, the devices', the sessions', the clock guard's and the backups' beside the
 code that uses them.
@@ -24,54 +24,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from server.core.accounts import (  # noqa: F401  (re-exported: storage.<name>)
-    add_audit,
-    audit_entries,
-    count_users,
-    full_names,
-    get_user,
-    get_user_public,
-    insert_user,
-    list_users,
-    update_user,
-)
-from server.core.learning import (  # noqa: F401
-    arrivals,
-    call_durations,
-    call_gaps,
-    estimate_residuals,
-    last_calls,
-    waiting_for_dispatch,
-)
 from server.core.migrations import migrations
-from server.core.tickets import (  # noqa: F401
-    SELECT_TICKETS,
-    SQLITE_MAX_INTEGER,
-    TICKET_COLUMNS,
-    TicketRow,
-    add_event,
-    get_ticket,
-    get_ticket_by_token,
-    insert_ticket,
-    issued_count,
-    next_sequence,
-    stale_open_tickets,
-    update_ticket,
-)
 from server.core.upgrade import prepare_schema, synchronous_mode
-from server.core.waiting import (  # noqa: F401
-    at_counters,
-    dispatch_heads,
-    held_by_counter,
-    next_waiting,
-    priority_streak,
-    queue_order,
-    recent_calls,
-    regular_waiting,
-    set_priority_streak,
-    waiting_counts,
-    waiting_tickets,
-)
 
 
 def _owner_only(path: Path) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 
-from server.core import storage
+from server.core import tickets
 from server.reports.assemble import Standard
 
 Standards = Mapping[str, Standard]
@@ -194,13 +194,13 @@ def set_flag(conn: sqlite3.Connection, ticket_id: int, reason: str | None, usern
             "WHERE id = ?",
             (ticket_id,),
         )
-        storage.add_event(conn, ticket_id, "unflagged", at, None, username)
+        tickets.add_event(conn, ticket_id, "unflagged", at, None, username)
     else:
         conn.execute(
             "UPDATE tickets SET flagged = 1, flag_reason = ?, flagged_by = ?, flagged_at = ? WHERE id = ?",
             (reason, username, at, ticket_id),
         )
-        storage.add_event(conn, ticket_id, "flagged", at, None, username, {"reason": reason})
+        tickets.add_event(conn, ticket_id, "flagged", at, None, username, {"reason": reason})
 
 
 def flag_state(conn: sqlite3.Connection, ticket_id: int) -> dict | None:
@@ -214,7 +214,7 @@ def flag_state(conn: sqlite3.Connection, ticket_id: int) -> dict | None:
 # ---- over-time alerts ----------------------------------------------------------------------
 
 
-def overtime_candidates(conn: sqlite3.Connection) -> list[tuple[storage.TicketRow, str]]:
+def overtime_candidates(conn: sqlite3.Connection) -> list[tuple[tickets.TicketRow, str]]:
     """Tickets that may be over time and were not alerted for it yet: (ticket, "wait"|"service").
 
     Waiting tickets count until their first call (a ticket sent back after a skip was already
@@ -229,7 +229,7 @@ def overtime_candidates(conn: sqlite3.Connection) -> list[tuple[storage.TicketRo
                   OR (t.status = 'serving' AND t.started_at IS NOT NULL))
              AND a.ticket_id IS NULL"""
     ).fetchall()
-    return [(storage.get_ticket(conn, r["id"]), r["kind"]) for r in rows]
+    return [(tickets.get_ticket(conn, r["id"]), r["kind"]) for r in rows]
 
 
 def record_alert(conn: sqlite3.Connection, ticket_id: int, kind: str, at: float, minutes: int) -> bool:

@@ -14,7 +14,7 @@ from datetime import date
 
 from flask import Blueprint, Response, current_app, jsonify, request, stream_with_context, url_for
 
-from server.core import storage
+from server.core import accounts
 from server.core.errors import LoketError
 from server.core.present import iso, ticket_json
 from server.reports import export, queries
@@ -56,7 +56,7 @@ def _render(template: str, status: int = 200, **context):
     """A reports page: the office's logo and the Indonesian formats beside the usual context."""
     loket = current_loket()
     logo_url = url_for("admin.logo") if (loket.data_dir / "logo.png").exists() else None
-    names = storage.full_names(loket.store.read())
+    names = accounts.full_names(loket.store.read())
     return page(template, status, fmt=Formats(loket.config, names), logo_url=logo_url, **context)
 
 

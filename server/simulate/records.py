@@ -7,12 +7,12 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from server.core import storage
+from server.core import tickets
 from server.survey.queries import INSERT_RESPONSE
 
 #: The columns of a simulated ticket row: the stored ticket up to its flag, and who flagged it when.
 HISTORY_TICKET_COLUMNS = (
-    *storage.TICKET_COLUMNS[: storage.TICKET_COLUMNS.index("flag_reason") + 1],
+    *tickets.TICKET_COLUMNS[: tickets.TICKET_COLUMNS.index("flag_reason") + 1],
     "flagged_by",
     "flagged_at",
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 
-from server.core import storage
+from server.core import tickets
 from server.reports.ikm import ELEMENT_CODES
 
 #: The columns of a stored response, in the order :data:`INSERT_RESPONSE` takes them.
@@ -44,7 +44,7 @@ def survey_answered(conn: sqlite3.Connection, ticket_id: int) -> bool:
 
 def insert_survey_response(
     conn: sqlite3.Connection,
-    ticket: storage.TicketRow,
+    ticket: tickets.TicketRow,
     kind: str,
     channel: str,
     answers: Mapping[str, int],
@@ -72,7 +72,7 @@ def insert_survey_response(
     return cursor.lastrowid
 
 
-def latest_finished(conn: sqlite3.Connection, counter_id: int, since: float) -> storage.TicketRow | None:
+def latest_finished(conn: sqlite3.Connection, counter_id: int, since: float) -> tickets.TicketRow | None:
     """The ticket most recently finished at a counter after ``since``, if it has no response yet."""
     row = conn.execute(
         "SELECT id FROM tickets WHERE status = 'done' AND counter_id = ? AND finished_at >= ? "
@@ -81,7 +81,7 @@ def latest_finished(conn: sqlite3.Connection, counter_id: int, since: float) -> 
     ).fetchone()
     if row is None or survey_answered(conn, row["id"]):
         return None
-    return storage.get_ticket(conn, row["id"])
+    return tickets.get_ticket(conn, row["id"])
 
 
 def survey_sums(conn: sqlite3.Connection, first_day: str, last_day: str) -> list[dict]:

@@ -17,7 +17,7 @@ import sqlite3
 from flask import Blueprint, jsonify, request
 
 from server.core.errors import Conflict, LoketError
-from server.core.storage import TicketRow
+from server.core.tickets import TicketRow
 from server.reports.ikm import ELEMENT_CODES, ELEMENTS, SMILEYS
 from server.survey import queries
 from server.web import openapi

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 
 from babel.dates import format_datetime
 
-from server.core import storage
+from server.core import accounts
 from server.core.actions import Availability, Outcome, QueueService
 from server.core.errors import LoketError
 
@@ -192,7 +192,7 @@ class ClockGuard:
             ceiling = max(self._latest or at, at)
         with self.store.write() as conn:
             _save(conn, at, ceiling=ceiling, by=username)
-            storage.add_audit(
+            accounts.add_audit(
                 conn,
                 at,
                 username,

@@ -12,7 +12,7 @@ import string
 
 from flask import Blueprint, jsonify, request, send_file
 
-from server.core import storage
+from server.core import accounts
 from server.core.actions import Actor
 from server.core.errors import LoketError
 from server.voice.pack import FOLDER, MAX_ZIP_BYTES, PackError, VoicePack, check_name, needed
@@ -35,7 +35,7 @@ def _changed(actor, action: str, target: str, after: dict | None) -> None:
     """Audit the change and let the prefetcher make the next calls with the new pack."""
     loket = current_loket()
     with loket.store.write() as conn:
-        storage.add_audit(conn, loket.queue.now().timestamp(), actor.username, action, target, None, after)
+        accounts.add_audit(conn, loket.queue.now().timestamp(), actor.username, action, target, None, after)
     loket.prefetch_announcements()
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import current_app, session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from server.core import storage
+from server.core import accounts
 from server.core.actor import ROLES, Actor
 from server.core.errors import LoketError
 from server.core.storage import Store
@@ -96,14 +96,14 @@ def create_user(store: Store, username: str, password: str, role: str, now: date
     password_hash = hash_password(password)
     try:
         with store.write() as conn:
-            storage.insert_user(conn, username, password_hash, role, now.timestamp())
+            accounts.insert_user(conn, username, password_hash, role, now.timestamp())
     except sqlite3.IntegrityError:
         raise LoketError("user_exists", f"Pengguna {username} sudah ada.", 409) from None
 
 
 def authenticate(store: Store, username: str, password: str) -> dict | None:
     """The user when the password matches and the account is active, else None."""
-    user = storage.get_user(store.read(), username)
+    user = accounts.get_user(store.read(), username)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
@@ -160,7 +160,7 @@ def current_actor(store: Store) -> Actor | None:
     if not _still_active():
         session.clear()
         return None
-    user = storage.get_user(store.read(), username)
+    user = accounts.get_user(store.read(), username)
     if user is None or not user["active"] or not _session_recorded(store, username):
         session.clear()
         return None

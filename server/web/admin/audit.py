@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from server.core import storage
+from server.core import accounts
 from server.core.actor import Actor
 from server.core.errors import LoketError
 from server.core.present import iso
@@ -16,7 +16,7 @@ from server.web.guard import current_loket, requires
 def record(conn, actor: Actor, action: str, target: str, before, after) -> None:
     """Write one change to the audit log, inside the caller's write (``conn``)."""
     now = current_loket().queue.now().timestamp()
-    storage.add_audit(conn, now, actor.username, action, target, before, after)
+    accounts.add_audit(conn, now, actor.username, action, target, before, after)
 
 
 @bp.get("/api/admin/audit")
@@ -27,7 +27,7 @@ def audit(actor):
     if not limit.isdigit() or not 1 <= int(limit) <= 1000:
         raise LoketError("invalid_limit", "Parameter 'limit' harus angka 1–1000.", 400)
     loket = current_loket()
-    entries = storage.audit_entries(loket.store.read(), int(limit))
+    entries = accounts.audit_entries(loket.store.read(), int(limit))
     for item in entries:
         item["at"] = iso(item["at"], loket.queue.config.office.tz)
     return jsonify({"entries": entries})

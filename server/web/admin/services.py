@@ -7,7 +7,7 @@ import copy
 
 from flask import jsonify
 
-from server.core import storage
+from server.core import waiting
 from server.core.errors import LoketError
 from server.web import openapi
 from server.web.admin import bp
@@ -151,7 +151,7 @@ def update_counter(counter_id: int, actor):
 @requires("admin")
 def delete_counter(counter_id: int, actor):
     """Remove a counter that holds no visitor."""
-    if storage.held_by_counter(current_loket().store.read(), counter_id):
+    if waiting.held_by_counter(current_loket().store.read(), counter_id):
         raise LoketError("counter_busy", f"Loket {counter_id} sedang melayani pengunjung.", 409)
 
     def change(raw):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from server.core import storage
+from server.core import accounts
 from server.core.actor import ROLES
 from server.core.errors import LoketError
 from server.live import staff
@@ -20,7 +20,7 @@ from server.web.guard import current_loket, requires
 @requires("admin")
 def list_users(actor):
     """Every user (never the password hashes)."""
-    return jsonify({"users": storage.list_users(current_loket().store.read())})
+    return jsonify({"users": accounts.list_users(current_loket().store.read())})
 
 
 @bp.post("/api/admin/users")
@@ -37,9 +37,9 @@ def add_user(actor):
     auth.create_user(loket.store, username, password, role, loket.queue.now())
     with loket.store.write() as conn:
         if counters or profile:
-            storage.update_user(conn, username, **({"counters": counters} if counters else {}), **profile)
+            accounts.update_user(conn, username, **({"counters": counters} if counters else {}), **profile)
         audit.record(conn, actor, "add_user", username, None, {"role": role, "counters": counters, **profile})
-    return jsonify({"user": storage.get_user_public(loket.store.read(), username)}), 201
+    return jsonify({"user": accounts.get_user_public(loket.store.read(), username)}), 201
 
 
 @bp.patch("/api/admin/users/<username>")
@@ -48,7 +48,7 @@ def update_user(username: str, actor):
     """Change a user's role, allowed counters, active flag, or reset the password."""
     data = json_body()
     loket = current_loket()
-    before = storage.get_user_public(loket.store.read(), username)
+    before = accounts.get_user_public(loket.store.read(), username)
     if before is None:
         raise LoketError("unknown_user", f"Pengguna {username} tidak ditemukan.", 404)
     changes: dict = _profile_fields(data)
@@ -70,8 +70,8 @@ def update_user(username: str, actor):
     if not changes:
         raise LoketError("nothing_to_change", "Tidak ada perubahan yang dikirim.", 422)
     with loket.store.write() as conn:
-        storage.update_user(conn, username, **changes)
-        after = storage.get_user_public(conn, username)
+        accounts.update_user(conn, username, **changes)
+        after = accounts.get_user_public(conn, username)
         audit.record(
             conn, actor, "update_user", username, before, {**after, "password_reset": password is not None}
         )

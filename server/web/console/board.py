@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify
 
-from server.core import queries, storage
+from server.core import accounts, queries
 from server.core.present import iso, ticket_json
 from server.web import openapi
 from server.web.console import bp
@@ -42,7 +42,7 @@ def _counters(conn, day: queries.Day) -> list[dict]:
     at_counters = queries.counter_figures(conn, day)
     lifetime = current_app.permanent_session_lifetime.total_seconds()
     present = presence().by_counter(loket.queue.now().timestamp() - lifetime)
-    names = storage.full_names(conn)  # the board shows people by their full name when known
+    names = accounts.full_names(conn)  # the board shows people by their full name when known
     counters = []
     for counter, ticket in loket.queue.counters_overview():
         figures = at_counters.get(counter.id, {})
