@@ -25,8 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from server import simulate
+from server.config.data_dir import DB_NAME, prepare_data_dir  # noqa: E402
 from server.core.storage import Store  # noqa: E402
-from server.office import DB_NAME, prepare_data_dir  # noqa: E402
 from server.reports import figures as report_figures  # noqa: E402
 from server.reports.periods import Period, month_period, year_period  # noqa: E402
 

@@ -34,7 +34,7 @@ from servers import FlaskSession  # noqa: E402
 
 from bench.harness import PASSWORD, markdown_table, percentile, stamp  # noqa: E402
 from server import simulate  # noqa: E402
-from server.web.auth import create_user  # noqa: E402
+from server.webbase.auth import create_user  # noqa: E402
 
 FIRST_DAY = date(2026, 11, 30)  # a Monday
 
@@ -83,7 +83,7 @@ def in_process_office(prefix: str, start: datetime, replace_config: dict | None 
         write_config(data, replace_config)
         clock = FakeClock(start)
         app = make_app(data, clock=clock, background=False)
-        loket = app.extensions["loket"]
+        loket = app.extensions["runtime"]
         try:
             yield app, loket, clock
         finally:

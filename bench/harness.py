@@ -148,7 +148,7 @@ def start_server(tmp: Path, voice: bool = True):
     from server.core.rules import utc_now
     from server.core.storage import Store
     from server.devices.registry import Devices
-    from server.web.auth import create_user
+    from server.webbase.auth import create_user
 
     data = tmp / f"data-{len(list(tmp.iterdir()))}"
     replace = dict(ALWAYS_OPEN)

@@ -10,10 +10,10 @@ import secrets
 import sys
 from pathlib import Path
 
+from server.config import data_folder
+from server.config.data_folder import add_action, add_data_argument
 from server.config.errors import ConfigError
 from server.core.errors import LoketError
-from server.serve import data_folder
-from server.serve.data_folder import add_action, add_data_argument
 
 DEMO_USERS = [
     ("admin", "admin"),
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_serve(args) -> int:
     """``loket serve``: prepare the data folder, make sure someone can sign in, serve."""
-    from server.office import prepare_data_dir
+    from server.config.data_dir import prepare_data_dir
     from server.serve.runner import serve
 
     # Before any worker starts (python-escpos would otherwise install its own default handler).
@@ -150,11 +150,11 @@ def cmd_serve(args) -> int:
 
 def _first_users(data_dir: Path, demo: bool) -> None:
     """On a data folder without users, create the first ones and print their passwords once."""
+    from server.config.data_dir import DB_NAME
     from server.core import accounts
     from server.core.rules import utc_now
     from server.core.storage import Store
-    from server.office import DB_NAME
-    from server.web import auth
+    from server.webbase import auth
 
     store = Store(data_dir / DB_NAME)
     try:
@@ -176,10 +176,10 @@ def _first_users(data_dir: Path, demo: bool) -> None:
 
 def cmd_user_add(args) -> int:
     """``loket user add``: the password comes from $LOKET_PASSWORD or the terminal."""
+    from server.config.data_dir import DB_NAME, prepare_data_dir
     from server.core.rules import utc_now
     from server.core.storage import Store
-    from server.office import DB_NAME, prepare_data_dir
-    from server.web import auth
+    from server.webbase import auth
 
     data_dir = data_folder.data_dir(args.data)
     prepare_data_dir(data_dir)
@@ -203,7 +203,7 @@ def cmd_user_add(args) -> int:
 
 def cmd_printer_test(args) -> int:
     """``loket printer test``: print a test ticket now, report success or the exact failure."""
-    from server.office import prepare_data_dir, printer_settings
+    from server.config.data_dir import prepare_data_dir, printer_settings
     from server.printing.cli import printer_test_command
 
     data_dir = data_folder.data_dir(args.data)
@@ -213,7 +213,7 @@ def cmd_printer_test(args) -> int:
 
 def cmd_say(args) -> int:
     """``loket say "teks"``: synthesise (and play) a test announcement."""
-    from server.office import prepare_data_dir
+    from server.config.data_dir import prepare_data_dir
     from server.voice.cli import say_command
 
     data_dir = data_folder.data_dir(args.data)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from server.assembly import create_app
 from server.config.loader import default_toml
 from server.config.printer import PrinterSettings
 from server.config.voice import VoiceSettings
@@ -22,8 +23,7 @@ from server.devices.registry import COOKIE
 from server.live.events import socketio
 from server.printing.devices import escpos_printer_module
 from server.voice import Announcer
-from server.web.app import create_app
-from server.web.auth import create_user
+from server.webbase.auth import create_user
 
 # Monday 30 November 2026, 09:00 WIB (UTC+7).
 START = datetime(2026, 11, 30, 2, 0, tzinfo=timezone.utc)
@@ -89,7 +89,7 @@ class KioskClient(FlaskClient):
 def make_app(data_dir, **kwargs):
     """``create_app`` whose test clients are an enrolled kiosk (see :class:`KioskClient`)."""
     app = create_app(data_dir, **kwargs)
-    loket = app.extensions["loket"]
+    loket = app.extensions["runtime"]
     _device, app.config["TEST_KIOSK_TOKEN"] = loket.devices.add(
         "Kiosk tes", "kiosk", loket.queue.now().timestamp()
     )
@@ -102,12 +102,12 @@ def app(data_dir, clock):
     app = make_app(data_dir, clock=clock, background=False)
     app.config["TESTING"] = True
     yield app
-    app.extensions["loket"].close()
+    app.extensions["runtime"].close()
 
 
 @pytest.fixture
 def loket(app):
-    return app.extensions["loket"]
+    return app.extensions["runtime"]
 
 
 @pytest.fixture
@@ -193,7 +193,7 @@ def voiced_app(data: Path, clock, background: bool):
     try:
         yield app
     finally:
-        app.extensions["loket"].close()
+        app.extensions["runtime"].close()
 
 
 @pytest.fixture

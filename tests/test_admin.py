@@ -188,7 +188,7 @@ def test_display_media_are_served_only_when_configured(tmp_path, clock):
         assert client.get("/favicon.ico").status_code == 200
         assert client.get("/api/state").get_json()["voice"] == {"enabled": False, "output": "display"}
     finally:
-        app.extensions["loket"].close()
+        app.extensions["runtime"].close()
 
 
 @pytest.mark.parametrize(

@@ -116,10 +116,10 @@ def test_voice_preview_says_when_the_voice_is_off(login):
 def test_voice_preview_speaks_the_unsaved_template(tmp_path, clock):
     from conftest import voiced_app
 
-    from server.web.auth import create_user
+    from server.webbase.auth import create_user
 
     with voiced_app(tmp_path / "data", clock, background=True) as app:
-        create_user(app.extensions["loket"].store, "admin", "rahasia-123", "admin", clock())
+        create_user(app.extensions["runtime"].store, "admin", "rahasia-123", "admin", clock())
         admin = app.test_client()
         assert (
             admin.post("/api/login", json={"username": "admin", "password": "rahasia-123"}).status_code == 200

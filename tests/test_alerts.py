@@ -7,19 +7,34 @@ import threading
 import pytest
 from conftest import issue
 
-from server.live import alerts
+
+@pytest.fixture
+def listener(socket_client):
+    """A screen connected to the office's Socket.IO server."""
+    screen = socket_client()
+    screen.get_received()
+    return screen
 
 
 @pytest.fixture
-def sent():
-    return []
+def sent(listener):
+    """What the screens have received as ``ticket_overtime`` so far (read when called)."""
+    received: list = []
+
+    def read():
+        received.extend(
+            ("ticket_overtime", m["args"][0])
+            for m in listener.get_received()
+            if m["name"] == "ticket_overtime"
+        )
+        return received
+
+    return read
 
 
 @pytest.fixture
-def check(loket, clock, sent):
-    return lambda: alerts.check_alerts(
-        loket, clock(), emit=lambda event, payload: sent.append((event, payload))
-    )
+def check(loket, clock):
+    return lambda: loket.check_overtime(clock())
 
 
 def test_wait_alert_fires_once_and_only_past_the_standard(client, check, clock, sent):
@@ -33,10 +48,10 @@ def test_wait_alert_fires_once_and_only_past_the_standard(client, check, clock, 
     assert [(p["ticket"]["id"], p["kind"], p["minutes"], p["standard_minutes"]) for p in fired] == [
         (ticket["id"], "wait", 15, 15)
     ]
-    assert sent == [("ticket_overtime", fired[0])]
+    assert sent() == [("ticket_overtime", fired[0])]
     clock.advance(minutes=30)
     assert check() == []
-    assert len(sent) == 1
+    assert len(sent()) == 1
 
 
 def test_service_alert_after_the_standard_service_time(client, login, check, clock, sent):
@@ -66,20 +81,21 @@ def test_called_tickets_and_other_services_keep_their_own_standard(client, login
     assert [p["ticket"]["id"] for p in check()] == [d_ticket["id"]]
 
 
-def test_alert_reaches_socket_clients(client, loket, clock, socket_client):
-    listener = socket_client()
-    listener.get_received()
+def test_alert_reaches_socket_clients(client, loket, clock, listener):
     issue(client, "E")
     clock.advance(minutes=10, seconds=1)
-    alerts.check_alerts(loket)
+    loket.check_overtime()  # the office's clock by default
     events = [m for m in listener.get_received() if m["name"] == "ticket_overtime"]
     assert len(events) == 1 and events[0]["args"][0]["kind"] == "wait"
 
 
-def test_background_job_stops_with_its_event(loket):
-    stop = threading.Event()
-    thread = alerts.start_alerts(loket, interval=0.01, stop=stop)
-    assert thread.daemon and thread.is_alive()
-    stop.set()
-    thread.join(2)
-    assert not thread.is_alive()
+def test_background_job_stops_with_the_office(data_dir, clock):
+    from conftest import make_app
+
+    app = make_app(data_dir, clock=clock, background=True)
+    runtime = app.extensions["runtime"]
+    job = next(t for t in threading.enumerate() if t.name == "loket-overtime-alerts")
+    assert job.daemon and job.is_alive()
+    runtime.close()
+    job.join(20)
+    assert not job.is_alive()

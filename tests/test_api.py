@@ -99,7 +99,7 @@ def test_quota_reached(tmp_path, clock):
     message = error_of(client.post("/api/tickets", json={"service": "A"}), 409, "quota_reached")
     assert message == "Kuota hari ini sudah habis."
     assert client.get("/api/services").get_json()["services"][0]["closed_code"] == "quota_reached"
-    app.extensions["loket"].close()
+    app.extensions["runtime"].close()
 
 
 def test_unknown_ticket(client, login):
@@ -357,7 +357,7 @@ def test_a_stuck_kiosk_button_is_slowed_down(client, clock):
     assert "Mohon tunggu" in message
     # Limits are per enrolled device, not per address: a second kiosk (or `loket simulate`)
     # on the same PC still issues.
-    loket = client.application.extensions["loket"]
+    loket = client.application.extensions["runtime"]
     _device, token = loket.devices.add("Kiosk 2", "kiosk", clock().timestamp())
     other_kiosk = client.application.test_client(anonymous=True)
     other_kiosk = other_kiosk.post(

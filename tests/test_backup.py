@@ -14,7 +14,7 @@ def test_backup_while_writing_then_restore(tmp_path):
     data = tmp_path / "data"
     write_config(data)
     app = make_app(data, clock=FakeClock(), background=False)
-    queue = app.extensions["loket"].queue
+    queue = app.extensions["runtime"].queue
     for _ in range(200):
         queue.issue("A")
     stop = threading.Event()
@@ -31,7 +31,7 @@ def test_backup_while_writing_then_restore(tmp_path):
     finally:
         stop.set()
         writer.join()
-    app.extensions["loket"].close()
+    app.extensions["runtime"].close()
 
     conn = sqlite3.connect(copied)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -46,14 +46,14 @@ def test_backup_while_writing_then_restore(tmp_path):
 
     # Restore: the copy is a working data folder.
     restored = make_app(tmp_path / "backup", clock=FakeClock(), background=False)
-    assert restored.extensions["loket"].queue.issue("A").ticket.number == "A201"
-    restored.extensions["loket"].close()
+    assert restored.extensions["runtime"].queue.issue("A").ticket.number == "A201"
+    restored.extensions["runtime"].close()
 
 
 def test_backup_command(tmp_path):
     data = tmp_path / "data"
     write_config(data)
-    make_app(data, clock=FakeClock(), background=False).extensions["loket"].close()
+    make_app(data, clock=FakeClock(), background=False).extensions["runtime"].close()
     done = loket_cli("backup", str(tmp_path / "copy"), "--data", str(data))
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "copy" / "loket.db").exists() and (tmp_path / "copy" / "loket.toml").exists()

@@ -26,7 +26,7 @@ def apps():
     started = []
     yield started
     for app in started:
-        app.extensions["loket"].close()
+        app.extensions["runtime"].close()
 
 
 def copies(folder):
@@ -34,9 +34,9 @@ def copies(folder):
 
 
 def admin_client(app):
-    from server.web.auth import create_user
+    from server.webbase.auth import create_user
 
-    create_user(app.extensions["loket"].store, "admin", "rahasia-123", "admin", START)
+    create_user(app.extensions["runtime"].store, "admin", "rahasia-123", "admin", START)
     client = app.test_client()
     assert client.post("/api/login", json={"username": "admin", "password": "rahasia-123"}).status_code == 200
     return client
@@ -47,7 +47,7 @@ def test_start_up_catches_up_then_copies_at_closing_and_not_on_weekends(tmp_path
     clock = FakeClock()
     app = make_app(data, clock)
     apps.append(app)
-    loket = app.extensions["loket"]
+    loket = app.extensions["runtime"]
     issue(app.test_client(), "A")
     loket.unattended.tick()
     folder = data / "backups"
@@ -72,15 +72,15 @@ def test_start_up_catches_up_then_copies_at_closing_and_not_on_weekends(tmp_path
 def test_a_restart_makes_a_copy_only_when_the_newest_is_older_than_a_day(tmp_path, apps):
     data = tmp_path / "data"
     first = make_app(data, FakeClock())
-    first.extensions["loket"].unattended.tick()
-    first.extensions["loket"].close()
+    first.extensions["runtime"].unattended.tick()
+    first.extensions["runtime"].close()
     again = make_app(data, FakeClock(START + timedelta(hours=5)))
     apps.append(again)
-    again.extensions["loket"].unattended.tick()
+    again.extensions["runtime"].unattended.tick()
     assert len(copies(data / "backups")) == 1, "the newest is recent: no copy at start-up"
     later = make_app(data, FakeClock(START + timedelta(days=1, hours=2)))
     apps.append(later)
-    later.extensions["loket"].unattended.tick()
+    later.extensions["runtime"].unattended.tick()
     assert copies(data / "backups")[-1] == "loket-2026-12-01-110000", "a day later: caught up"
 
 
@@ -89,7 +89,7 @@ def test_only_keep_copies_are_kept_the_newest(tmp_path, apps):
     clock = FakeClock()
     app = make_app(data, clock, keep=3)
     apps.append(app)
-    loket = app.extensions["loket"]
+    loket = app.extensions["runtime"]
     loket.unattended.tick()  # start-up copy
     for day in range(5):  # Monday to Friday at closing
         clock.set(MONDAY_CLOSING + timedelta(days=day))
@@ -107,7 +107,7 @@ def test_an_unplugged_folder_is_a_red_warning_never_a_failed_start(tmp_path, app
     clock = FakeClock()
     app = make_app(data, clock, folder=str(unplugged))
     apps.append(app)
-    loket = app.extensions["loket"]
+    loket = app.extensions["runtime"]
     client = app.test_client()
     loket.unattended.tick()
     assert issue(client, "A")["number"] == "A001", "the office keeps working"
@@ -139,7 +139,7 @@ def test_a_folder_that_cannot_be_written_is_shown_and_retried(tmp_path, apps):
     blocked.write_text("a file where the folder should be")
     app = make_app(data, FakeClock(), folder=str(blocked))
     apps.append(app)
-    loket = app.extensions["loket"]
+    loket = app.extensions["runtime"]
     loket.unattended.tick()
     status = loket.unattended.backups.status()
     assert status["warning"].startswith("Cadangan terakhir gagal")
@@ -152,7 +152,7 @@ def test_no_copy_after_the_last_open_day_is_warned_but_weekends_are_not(tmp_path
     clock = FakeClock(datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc))  # Friday 09:00 WIB
     app = make_app(data, clock)
     apps.append(app)
-    loket = app.extensions["loket"]
+    loket = app.extensions["runtime"]
     schedule = loket.unattended.backups
     schedule._started = True  # this test is about the warning, not the start-up copy
     issue(app.test_client(), "A")

@@ -148,7 +148,7 @@ def test_first_start_creates_an_admin_and_prints_the_password(tmp_path):
     assert oct((data / "secret.key").stat().st_mode)[-3:] == "600"
     # The printed password works (checked against the database without a server).
     from server.core.storage import Store
-    from server.web.auth import authenticate
+    from server.webbase.auth import authenticate
 
     store = Store(data / "loket.db")
     assert authenticate(store, "admin", password)["role"] == "admin"

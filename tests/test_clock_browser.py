@@ -13,7 +13,7 @@ from servers import ALWAYS_OPEN, Server, free_port
 
 from server.core.rules import utc_now
 from server.core.storage import Store
-from server.web.auth import create_user
+from server.webbase.auth import create_user
 
 pytestmark = pytest.mark.browser
 WAIT_MS = 8000

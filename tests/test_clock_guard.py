@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from conftest import START, FakeClock, issue, make_app
 
-from server.web.auth import create_user
+from server.webbase.auth import create_user
 
 MESSAGE = "Jam komputer tidak benar"
 
@@ -27,7 +27,7 @@ def open_app(data_dir):
 
     yield start
     for app in apps:
-        app.extensions["loket"].close()
+        app.extensions["runtime"].close()
 
 
 def ticket_count(loket) -> int:
@@ -43,7 +43,7 @@ def refused(response):
 
 def signed_in(app, role="officer", counter=1, name=None):
     name = name or f"{role}{counter}"
-    create_user(app.extensions["loket"].store, name, "rahasia-123", role, START)
+    create_user(app.extensions["runtime"].store, name, "rahasia-123", role, START)
     client = app.test_client()
     body = {"username": name, "password": "rahasia-123"}
     if counter:
@@ -55,7 +55,7 @@ def signed_in(app, role="officer", counter=1, name=None):
 def test_a_start_with_the_clock_a_year_behind_refuses_numbers_and_issues_nothing(app, client, open_app):
     issue(client, "A")
     issue(client, "B")
-    app.extensions["loket"].close()
+    app.extensions["runtime"].close()
 
     behind = open_app(FakeClock(START - timedelta(days=365)))
     kiosk = behind.test_client()
@@ -67,7 +67,7 @@ def test_a_start_with_the_clock_a_year_behind_refuses_numbers_and_issues_nothing
     assert kiosk.get("/api/system/status").get_json()["clock"]["ok"] is False
     officer = signed_in(behind)
     refused(officer.post("/api/counters/1/call-next"))
-    assert ticket_count(behind.extensions["loket"]) == 2, "nothing was written"
+    assert ticket_count(behind.extensions["runtime"]) == 2, "nothing was written"
 
 
 def test_a_backwards_jump_while_serving_refuses_and_the_right_clock_resumes(client, clock, login, loket):
@@ -124,8 +124,8 @@ def test_the_screens_are_told_when_the_clock_turns_wrong_and_right(app, client, 
 def test_the_admin_confirms_a_clock_that_was_once_in_the_future(app, client, open_app):
     future = open_app(FakeClock(START + timedelta(days=365)))
     issue(future.test_client(), "A")  # a number recorded a year ahead
-    future.extensions["loket"].close()
-    app.extensions["loket"].close()
+    future.extensions["runtime"].close()
+    app.extensions["runtime"].close()
 
     today = open_app(FakeClock(START))
     kiosk = today.test_client()
@@ -141,12 +141,12 @@ def test_the_admin_confirms_a_clock_that_was_once_in_the_future(app, client, ope
     assert issue(kiosk, "A")["number"] == "A001"
     audit = admin.get("/api/admin/audit").get_json()
     assert any(entry["action"] == "clock_override" for entry in audit["entries"])
-    today.extensions["loket"].close()
+    today.extensions["runtime"].close()
 
     later = open_app(FakeClock(START + timedelta(hours=2)))
     assert issue(later.test_client(), "A")["number"] == "A002", "the confirmation survives a restart"
     # …and the guard still knows today: a boot in the past is refused again.
-    later.extensions["loket"].close()
+    later.extensions["runtime"].close()
     past = open_app(FakeClock(START - timedelta(days=30)))
     refused(past.test_client().post("/api/tickets", json={"service": "A"}))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.cli import build_parser
-from server.serve.data_folder import DataDirLock, DataDirLocked, data_dir
+from server.config.data_folder import DataDirLock, DataDirLocked, data_dir
 
 
 def test_the_lock_is_held_inside_the_block_and_given_back_after(tmp_path):

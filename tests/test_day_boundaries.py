@@ -114,7 +114,7 @@ def test_numbers_at_one_second_before_and_at_midnight(tmp_path):
         assert status(kiosk, last)["status"] == "expired"  # yesterday's queue closed at midnight
         assert first["ahead"] == 0
     finally:
-        app.extensions["loket"].close()
+        app.extensions["runtime"].close()
 
 
 def test_a_skipped_priority_visitor_goes_to_the_end_of_the_queue(client, officer, clock):

@@ -114,7 +114,7 @@ def test_loket_device_add_prints_a_token_that_works(tmp_path, capsys):
             "/api/tickets", json={"service": "A"}, headers={"Authorization": f"Device {token}"}
         ).status_code in (201, 409)  # 409: closed now
     finally:
-        app.extensions["loket"].close()
+        app.extensions["runtime"].close()
 
 
 def test_strangers_asking_to_enroll_cannot_push_out_a_real_screens_code(app, login):

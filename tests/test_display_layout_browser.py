@@ -37,7 +37,7 @@ def office_server(tmp_path_factory, services: int, counters: int):
 
     from server.core.rules import utc_now
     from server.core.storage import Store
-    from server.web.auth import create_user
+    from server.webbase.auth import create_user
 
     data = tmp_path_factory.mktemp("office") / "data"
     write_config(data, {**ALWAYS_OPEN, "kiosk_limit_per_minute = 30": "kiosk_limit_per_minute = 0"})

@@ -57,17 +57,17 @@ def test_a_broken_printer_never_blocks_the_kiosk(tmp_path, printer):
         assert elapsed < 1.0, f"three kiosk requests took {elapsed:.2f} s"
         assert [t["number"] for t in tickets] == ["A001", "A002", "A003"]
         deadline = time.monotonic() + 8
-        status = app.extensions["loket"].printer.status()
+        status = app.extensions["runtime"].print_queue.status()
         while status["failed"] == 0 and time.monotonic() < deadline:
             time.sleep(0.05)
-            status = app.extensions["loket"].printer.status()
+            status = app.extensions["runtime"].print_queue.status()
         assert status["ok"] is False and status["failed"] >= 1
         # The kiosk now warns at once that the ticket will not be printed.
         warned = issue(client, "A")
         assert warned["print"]["ok"] is False
         assert warned["print"]["message"] == "Tiket tidak tercetak — silakan catat/foto nomor Anda"
     finally:
-        app.extensions["loket"].close()
+        app.extensions["runtime"].close()
         if listener:
             listener.close()
 

@@ -11,7 +11,7 @@ from PIL import Image, ImageFont
 
 from server.config.printer import PrinterSettings
 from server.printing import ticket as ticket_module
-from server.printing.job import print_ticket, ticket_bytes
+from server.printing.job import ticket_bytes, write_ticket
 from server.printing.ticket import (
     TicketPrint,
     format_estimate,
@@ -196,7 +196,7 @@ def test_escpos_bytes_hold_raster_image_and_cut():
 def test_print_ticket_on_a_dummy_sends_the_same_bytes():
     image = render_ticket(sample(), 58)
     printer = dummy_printer("TM-T88V")
-    print_ticket(printer, image)
+    write_ticket(printer, image)
     assert RASTER in printer.output and CUT in printer.output
     assert printer.output == ticket_bytes(image, "TM-T88V")
 

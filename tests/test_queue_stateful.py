@@ -24,7 +24,7 @@ class QueueMachine(RuleBasedStateMachine):
         write_config(self.folder)
         self.clock = FakeClock()
         self.app = make_app(self.folder, clock=self.clock, background=False)
-        self.loket = self.app.extensions["loket"]
+        self.loket = self.app.extensions["runtime"]
         self.queue = self.loket.queue
         self.issued_ids: set[int] = set()
         self.supervisor = Actor("kepala", "supervisor")

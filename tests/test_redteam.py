@@ -215,7 +215,7 @@ def test_the_host_header_is_checked_against_the_configured_names(tmp_path, clock
         assert refused.status_code == 400 and error_code(refused) == "bad_host"
         assert wsgi.get("/api/state", headers={"Host": "loket.kantor.go.id:8000"}).status_code == 200
     finally:
-        app.extensions["loket"].close()
+        app.extensions["runtime"].close()
 
 
 def test_behind_a_trusted_proxy_cookies_are_secure_and_the_client_address_is_the_visitors(tmp_path, clock):
@@ -235,7 +235,7 @@ def test_behind_a_trusted_proxy_cookies_are_secure_and_the_client_address_is_the
         assert "Secure" in asked.headers["Set-Cookie"]
         assert seen[-1] == "192.168.5.7"
     finally:
-        app.extensions["loket"].close()
+        app.extensions["runtime"].close()
 
 
 def test_a_standard_beyond_a_day_is_refused_and_the_reports_keep_working(login):

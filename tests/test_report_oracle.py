@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from server.core import tickets
 from server.survey.queries import insert_survey_response
-from server.web.auth import create_user
+from server.webbase.auth import create_user
 
 TZ = ZoneInfo("Asia/Jakarta")
 DAYS = [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 16), date(2026, 12, 1)]
@@ -189,7 +189,7 @@ def test_every_report_view_answers_and_its_figures_match_the_csv(specs):
         data = Path(folder) / "data"
         write_config(data)
         app = make_app(data, clock=FakeClock(datetime(2026, 12, 1, 10, 0, tzinfo=TZ)), background=False)
-        loket = app.extensions["loket"]
+        loket = app.extensions["runtime"]
         try:
             create_user(loket.store, "kepala", "rahasia-123", "supervisor", loket.queue.now())
             write_history(loket.store, specs)
@@ -231,7 +231,7 @@ def test_the_default_view_answers_on_a_morning_before_anyone_is_served(tmp_path)
     write_config(data)
     clock = FakeClock(datetime(2026, 11, 30, 8, 0, tzinfo=TZ))
     app = make_app(data, clock=clock, background=False)
-    loket = app.extensions["loket"]
+    loket = app.extensions["runtime"]
     try:
         create_user(loket.store, "kepala", "rahasia-123", "supervisor", clock())
         create_user(loket.store, "petugas1", "rahasia-123", "officer", clock())

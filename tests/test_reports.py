@@ -381,8 +381,8 @@ def test_a_range_read_month_by_month_equals_one_reading(tmp_path):
     """Reports are read as calendar months, each kept while its tickets stay the same; the
     figures are exactly those of one reading of the whole range, before and after a change."""
     from server import simulate
+    from server.config.data_dir import prepare_data_dir
     from server.core.storage import Store
-    from server.office import prepare_data_dir
 
     config = prepare_data_dir(tmp_path / "data")
     store = Store(tmp_path / "data" / "loket.db")

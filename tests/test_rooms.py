@@ -39,9 +39,8 @@ def test_a_phone_gets_only_its_own_tickets_changes(app, client, login, socket_cl
 
 
 def test_a_waiting_phone_learns_its_new_place_without_asking(app, client, login, monkeypatch):
-    from server.live import events
-
-    monkeypatch.setattr(events, "PHONE_INTERVAL", 0.5)  # 15 s in the office; the rule, not the wait
+    # 15 s in the office; the rule, not the wait
+    monkeypatch.setattr(app.extensions["runtime"].live._positions, "interval", 0.5)
     first = issue(client, "A")
     mine = issue(client, "A")
     visitor = phone(app, client)

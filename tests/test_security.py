@@ -78,7 +78,7 @@ def test_session_changes_at_login(app, make_user):
 
 
 def test_errors_never_show_tracebacks(app, client, monkeypatch):
-    loket = app.extensions["loket"]
+    loket = app.extensions["runtime"]
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internals")

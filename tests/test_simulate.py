@@ -13,7 +13,7 @@ from servers import FlaskSession
 from server import simulate
 from server.core.storage import Store
 from server.simulate.records import HISTORY_TICKET_COLUMNS
-from server.web.auth import create_user
+from server.webbase.auth import create_user
 
 
 def test_plan_is_deterministic_for_a_seed(loket):
@@ -33,7 +33,7 @@ def run_live_day(tmp_path, name: str, seed: int, before=None) -> tuple[list, lis
     write_config(data)
     clock = FakeClock(datetime(2026, 11, 30, 0, 0, tzinfo=timezone.utc))
     app = make_app(data, clock=clock, background=False)
-    loket = app.extensions["loket"]
+    loket = app.extensions["runtime"]
     try:
         for n in range(1, 5):
             create_user(loket.store, f"petugas{n}", "rahasia-123", "officer", clock())
@@ -110,7 +110,7 @@ def test_the_simulation_serves_tickets_it_did_not_create(tmp_path):
 def history_rows(tmp_path, name: str, seed: int):
     data = tmp_path / name
     write_config(data)
-    from server.office import prepare_data_dir
+    from server.config.data_dir import prepare_data_dir
 
     config = prepare_data_dir(data)
     store = Store(data / "loket.db")
@@ -159,7 +159,7 @@ def test_history_is_deterministic_and_consistent(tmp_path):
 
 def test_history_leaves_days_with_tickets_alone(tmp_path):
     written, tickets, _, _, store = history_rows(tmp_path, "d", seed=5)
-    from server.office import prepare_data_dir
+    from server.config.data_dir import prepare_data_dir
 
     config = prepare_data_dir(tmp_path / "d")
     days = simulate.history_days(date(2026, 11, 27), 7, config.office.days)

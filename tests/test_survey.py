@@ -9,8 +9,9 @@ import pytest
 from conftest import issue
 
 from server.reports import figures as report_figures
-from server.reports import ikm, periods
-from server.reports.ikm import SurveyResult, ikm_grade, ikm_score
+from server.reports import periods
+from server.survey import ikm
+from server.survey.ikm import SurveyResult, ikm_grade, ikm_score
 
 ALL_FOUR = {f"u{i}": 4 for i in range(1, 10)}
 

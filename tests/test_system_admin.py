@@ -9,7 +9,7 @@ import sqlite3
 from conftest import issue, make_app, write_config
 
 from server.cli import main
-from server.serve.data_folder import DataDirLock
+from server.config.data_folder import DataDirLock
 from server.unattended.service_unit import install
 
 
@@ -18,9 +18,9 @@ def test_low_disk_space_is_warned_on_admin_and_for_staff_only(tmp_path, clock):
     write_config(data, {"keep = 14": "keep = 14\nmin_free_mb = 999999999"})
     app = make_app(data, clock=clock, background=False)
     try:
-        from server.web.auth import create_user
+        from server.webbase.auth import create_user
 
-        loket = app.extensions["loket"]
+        loket = app.extensions["runtime"]
         create_user(loket.store, "admin", "rahasia-123", "admin", clock())
         create_user(loket.store, "kepala", "rahasia-123", "supervisor", clock())
         admin, boss, kiosk = app.test_client(), app.test_client(), app.test_client()
@@ -34,7 +34,7 @@ def test_low_disk_space_is_warned_on_admin_and_for_staff_only(tmp_path, clock):
         assert kiosk.get("/api/admin/system").status_code == 401
         assert issue(kiosk, "A")["number"] == "A001", "a warning, not a stop"
     finally:
-        app.extensions["loket"].close()
+        app.extensions["runtime"].close()
 
 
 def test_plenty_of_space_is_no_warning(client, login):
@@ -78,10 +78,10 @@ def test_the_log_says_why_a_write_failed(app, client, loket, caplog):
 
 def test_restore_puts_a_backup_back_and_keeps_what_it_replaced(app, client, data_dir, tmp_path, capsys):
     issue(client, "A")
-    app.extensions["loket"].unattended.backups.make("test")
+    app.extensions["runtime"].unattended.backups.make("test")
     issue(client, "A")
     issue(client, "A")
-    app.extensions["loket"].close()
+    app.extensions["runtime"].close()
 
     lock = DataDirLock(data_dir)
     lock.acquire()

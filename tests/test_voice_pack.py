@@ -22,7 +22,7 @@ from conftest import FakeClock, issue, make_app, tone_wav, write_config
 from server import cli
 from server.voice import assemble, synth
 from server.voice.pack import PackError, VoicePack, needed
-from server.web.auth import create_user
+from server.webbase.auth import create_user
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 
@@ -108,7 +108,7 @@ def office(tmp_path, monkeypatch):
 
 def call_next(data: Path):
     app = make_app(data, clock=FakeClock(), background=False)
-    loket = app.extensions["loket"]
+    loket = app.extensions["runtime"]
     create_user(loket.store, "petugas1", "rahasia-123", "officer", loket.queue.now())
     issue(app.test_client())
     officer = app.test_client()
@@ -125,7 +125,7 @@ def fetch_call(app, officer) -> tuple[dict, bytes]:
     response = officer.post("/api/counters/1/call-next")
     assert response.status_code == 200, response.get_json()
     ticket = response.get_json()["ticket"]
-    announcement = app.extensions["loket"].announce(ticket["number"], "Loket 1")
+    announcement = app.extensions["runtime"].announce(ticket["number"], "Loket 1")
     audio = app.test_client().get(announcement["audio_url"])
     assert audio.status_code == 200 and audio.mimetype == "audio/wav"
     return announcement, audio.data
@@ -138,7 +138,7 @@ def test_a_call_is_spoken_with_the_pack_clips_in_order(office, tmp_path):
     try:
         announcement, wav = fetch_call(app, officer)
     finally:
-        app.extensions["loket"].close()
+        app.extensions["runtime"].close()
     assert announcement["text"] == "Nomor antrian, a, satu, silakan menuju Loket 1"
     # only the word the pack lacks went to the synthesiser
     assert spoken == ["loket"]
@@ -170,7 +170,7 @@ def test_a_changed_pack_rebuilds_the_announcement(office, tmp_path):
     data, spoken = office
     assert cli.main(["voice", "import", str(pack_zip(tmp_path / "pack.zip")), "--data", str(data)]) == 0
     app, officer = call_next(data)
-    loket = app.extensions["loket"]
+    loket = app.extensions["runtime"]
     try:
         first, _wav = fetch_call(app, officer)
         VoicePack(data / "voice-pack").save("loket", tone_wav(1000.0, 0.3, 0.5, 22050, 1, 2))

@@ -106,3 +106,58 @@ def audit_entries(conn: sqlite3.Connection, limit: int = 200) -> list[dict]:
         }
         for r in rows
     ]
+
+
+# ---- signed-in sessions (a hash of the id the cookie carries) ---------------------------------
+
+#: How long a session lasts from signing in.
+SESSION_HOURS = 9
+
+
+def open_session(
+    conn: sqlite3.Connection, session_hash: str, username: str, counter_id: int | None, at: float
+) -> None:
+    """Record a new session (and forget sessions older than a session's lifetime)."""
+    conn.execute("DELETE FROM sessions WHERE created_at < ?", (at - SESSION_HOURS * 3600,))
+    conn.execute(
+        "INSERT INTO sessions (id, username, created_at, counter_id) VALUES (?, ?, ?, ?)",
+        (session_hash, username, at, counter_id),
+    )
+
+
+def end_session(conn: sqlite3.Connection, session_hash: str, at: float) -> None:
+    """Signing out: the session stops being valid; its counter counts as left at ``at``."""
+    conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", (at, session_hash))
+
+
+def session_username(conn: sqlite3.Connection, session_hash: str) -> str | None:
+    """The user of a session that is still open, else None."""
+    row = conn.execute(
+        "SELECT username FROM sessions WHERE id = ? AND ended_at IS NULL", (session_hash,)
+    ).fetchone()
+    return row["username"] if row is not None else None
+
+
+def sessions_at_counters(conn: sqlite3.Connection, since: float) -> list[tuple[int, str, float]]:
+    """(counter, username, signed in at) of the open sessions opened since ``since`` at a
+    counter, the latest session of each user only, oldest first."""
+    rows = conn.execute(
+        "SELECT counter_id, username, created_at AS at FROM ("
+        " SELECT counter_id, username, created_at, rowid AS n, ROW_NUMBER() OVER"
+        " (PARTITION BY username ORDER BY created_at DESC, rowid DESC) AS latest"
+        " FROM sessions WHERE ended_at IS NULL AND created_at >= ?"
+        ") WHERE latest = 1 ORDER BY at, n",
+        (since,),
+    ).fetchall()
+    # A user's latest sign-in wins: signing in elsewhere (or without a counter) moves them.
+    return [(row["counter_id"], row["username"], row["at"]) for row in rows if row["counter_id"] is not None]
+
+
+def counters_left(conn: sqlite3.Connection, since: float) -> dict[int, float]:
+    """When each counter's officer last signed out (since ``since``)."""
+    rows = conn.execute(
+        "SELECT counter_id, MAX(ended_at) AS at FROM sessions "
+        "WHERE ended_at IS NOT NULL AND counter_id IS NOT NULL AND ended_at >= ? GROUP BY counter_id",
+        (since,),
+    ).fetchall()
+    return {row["counter_id"]: row["at"] for row in rows}

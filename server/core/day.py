@@ -49,7 +49,7 @@ def close_earlier_days(conn: sqlite3.Connection, today: str, tz: ZoneInfo, now: 
     """Close tickets of days before ``today`` at their day's end (local midnight): still waiting →
     expired; still called or being served → unfinished (no service time, out of the averages).
     Call inside a write transaction."""
-    outcome = Outcome()
+    closed = []
     for ticket in tickets.stale_open_tickets(conn, today):
         day_end = datetime.combine(date.fromisoformat(ticket.day) + timedelta(days=1), time(), tz)
         at = min(now, day_end).timestamp()
@@ -66,6 +66,5 @@ def close_earlier_days(conn: sqlite3.Connection, today: str, tz: ZoneInfo, now: 
                 ticket.counter_id,
                 detail={"day": ticket.day, "was": ticket.status},
             )
-        outcome.changed.append(tickets.get_ticket(conn, ticket.id))
-        outcome.queue_changed = True
-    return outcome
+        closed.append(tickets.get_ticket(conn, ticket.id))
+    return Outcome(changed=closed, queue_changed=bool(closed))

@@ -20,6 +20,7 @@ from server.core import estimate as forecast
 from server.core import learning
 from server.core.estimate import PRIOR_WEIGHT, CallTime, CounterNow, Estimate, ServiceTime, Waiting
 from server.core.rules import Candidate, Status
+from server.core.staffing import staffed_counters
 from server.core.storage import Store
 from server.core.tickets import TicketRow
 from server.core.waiting import at_counters, priority_streak
@@ -65,8 +66,7 @@ def _pace(today: list[tuple], usual: list[tuple]) -> float:
 class Estimator:
     """Estimates for one office's queue.
 
-    ``staffing()`` tells which counters are staffed now and by whom (``{counter_id:
-    username or None}``); the web layer knows who is signed in.
+    Which counters are staffed now is :func:`server.core.staffing.staffed_counters`.
     """
 
     def __init__(
@@ -74,12 +74,10 @@ class Estimator:
         store: Store,
         config: Callable[[], Config],
         clock: Callable[[], datetime],
-        staffing: Callable[[], dict[int, str | None]] | None = None,
     ):
         self.store = store
         self._config = config  # the office's configuration changes live (admin)
         self.clock = clock
-        self.staffing = staffing or self.recently_active
         self._lock = threading.Lock()
         self._model: Model | None = None
         self._run: tuple[tuple, dict[int, CallTime]] | None = None
@@ -179,11 +177,10 @@ class Estimator:
 
     # ---- the queue as it stands --------------------------------------------------------------
 
-    def recently_active(self) -> dict[int, str | None]:
-        """Counters that called someone in the last session's time (when nobody says who is
-        signed in): a stand-in for the web layer's knowledge."""
-        since = self.clock().timestamp() - self.config.security.idle_minutes * 60
-        return {cid: who for cid, (who, _) in learning.last_calls(self.store.read(), since).items()}
+    def staffing(self) -> dict[int, str | None]:
+        """Counters with an officer now (``{counter_id: username}``)."""
+        idle = self.config.security.idle_minutes * 60
+        return staffed_counters(self.store.read(), self.clock().timestamp(), idle)
 
     def _counters(self, conn, model: Model, now: float) -> list[CounterNow]:
         staffed = self.staffing()

@@ -217,7 +217,7 @@ def m006_estimates(db):
 
 @migrations()
 def m015_clock_state(db):
-    """The clock guard's memory (server/unattended/clock_guard.py): the latest moment seen with a sane clock,
+    """The clock guard's memory (server/core/clock.py): the latest moment seen with a sane clock,
     and the admin's confirmation that the clock is right although data lies in its future."""
     db.execute(
         """
@@ -288,3 +288,12 @@ def m012_sessions(db):
         "WHEN NEW.password_hash IS NOT OLD.password_hash OR NEW.active = 0 "
         "BEGIN DELETE FROM sessions WHERE username = NEW.username; END"
     )
+
+
+@migrations()
+def m021_session_counters(db):
+    """A session knows the counter it was opened at and when it ended (signing out keeps the row
+    until it is older than a session): who staffs a counter is read from here."""
+    db.execute("ALTER TABLE sessions ADD COLUMN counter_id INTEGER")
+    db.execute("ALTER TABLE sessions ADD COLUMN ended_at REAL")
+    db.execute("CREATE INDEX sessions_counter ON sessions (counter_id, created_at)")

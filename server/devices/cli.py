@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from server.config.data_folder import add_action
 from server.devices.registry import KINDS
-from server.serve.data_folder import add_action
 
 
 def add_arguments(commands) -> None:
@@ -23,10 +23,10 @@ def add_arguments(commands) -> None:
 
 def run(args: argparse.Namespace, data_dir) -> int:
     """Enroll the device (the same as approving it in /admin) and print its token once."""
+    from server.config.data_dir import DB_NAME, prepare_data_dir
     from server.core.rules import utc_now
     from server.core.storage import Store
     from server.devices.registry import COOKIE, Devices
-    from server.office import DB_NAME, prepare_data_dir
 
     prepare_data_dir(data_dir)
     store = Store(data_dir / DB_NAME)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from server.core.actions import Actor
+from server.core.actor import Actor
 from server.core.errors import LoketError
 from server.devices.registry import COOKIE, COOKIE_DAYS, KINDS, is_local, token_from
-from server.web import openapi
-from server.web.api import field, json_body
-from server.web.guard import current_loket, requires
+from server.webbase import openapi
+from server.webbase.body import field, json_body
+from server.webbase.guard import current_runtime, requires
 
 bp = Blueprint("devices", __name__)
 
@@ -29,7 +29,7 @@ AUTO_ENROLL = {"/kiosk": "kiosk", "/display": "display"}
 def current_device() -> dict | None:
     """The enrolled device of this request; in demo mode, this machine counts as one."""
     if "device" not in g:
-        device = current_loket().devices.lookup(token_from(request.environ))
+        device = current_runtime().devices.lookup(token_from(request.environ))
         if device is None and current_app.config.get("LOKET_DEMO") and is_local(request.environ):
             device = LOCAL
         g.device = device
@@ -73,11 +73,11 @@ def _auto_enroll(response):
         and response.status_code == 200
         and current_app.config.get("LOKET_DEMO")
         and is_local(request.environ)
-        and current_loket().devices.lookup(token_from(request.environ)) is None
+        and current_runtime().devices.lookup(token_from(request.environ)) is None
     ):
-        loket = current_loket()
-        now = loket.queue.now().timestamp()
-        _device, token = loket.devices.add(f"{kind} demo (PC server)", kind, now, by="demo")
+        runtime = current_runtime()
+        now = runtime.queue.now().timestamp()
+        _device, token = runtime.devices.add(f"{kind} demo (PC server)", kind, now, by="demo")
         _set_cookie(response, token)
     return response
 
@@ -88,7 +88,7 @@ def me():
     device = current_device()
     if device is not None:
         return jsonify({"device": {"name": device["name"], "kind": device["kind"]}, "pending": None})
-    pending = current_loket().devices.pending_code(token_from(request.environ))
+    pending = current_runtime().devices.pending_code(token_from(request.environ))
     return jsonify({"device": None, "pending": pending})
 
 
@@ -98,9 +98,9 @@ def enroll():
     kind = field(json_body(), "kind", str, required=True)
     if kind not in KINDS:
         raise LoketError("invalid_kind", "Jenis perangkat harus kiosk, display atau tablet.", 422)
-    loket, address = current_loket(), request.remote_addr or ""
-    loket.enroll_guard.check(address)
-    token, code = loket.devices.request(kind, address, loket.queue.now().timestamp())
+    runtime, address = current_runtime(), request.remote_addr or ""
+    runtime.enroll_limit.check(address)
+    token, code = runtime.devices.request(kind, address, runtime.queue.now().timestamp())
     return _set_cookie(jsonify({"pending": {"code": code, "kind": kind}}), token), 201
 
 
@@ -108,7 +108,7 @@ def enroll():
 @requires("admin")
 def listing(actor: Actor):
     """Every device, pending requests first."""
-    return jsonify({"devices": current_loket().devices.listing()})
+    return jsonify({"devices": current_runtime().devices.listing()})
 
 
 @bp.post("/api/admin/devices")
@@ -116,10 +116,10 @@ def listing(actor: Actor):
 def add(actor: Actor):
     """Enroll a device by hand; its token is shown once."""
     data = json_body()
-    device, token = current_loket().devices.add(
+    device, token = current_runtime().devices.add(
         field(data, "name", str, required=True),
         field(data, "kind", str, required=True),
-        current_loket().queue.now().timestamp(),
+        current_runtime().queue.now().timestamp(),
         by=actor.username,
     )
     return jsonify({"device": device, "token": token}), 201
@@ -130,10 +130,10 @@ def add(actor: Actor):
 def approve(actor: Actor):
     """Approve the code a screen shows, giving the device its name."""
     data = json_body()
-    device = current_loket().devices.approve(
+    device = current_runtime().devices.approve(
         field(data, "code", str, required=True),
         field(data, "name", str, required=True),
-        current_loket().queue.now().timestamp(),
+        current_runtime().queue.now().timestamp(),
         actor.username,
     )
     return jsonify({"device": device})
@@ -143,7 +143,7 @@ def approve(actor: Actor):
 @requires("admin")
 def revoke(device_id: int, actor: Actor):
     """Withdraw a device."""
-    current_loket().devices.revoke(device_id)
+    current_runtime().devices.revoke(device_id)
     return jsonify({"ok": True})
 
 

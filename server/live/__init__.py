@@ -1,8 +1,45 @@
 """Socket.IO, the live side of Loket (default namespace): the one server object and its rooms
-(:mod:`~server.live.hub`), every handler of an event a client sends (:mod:`~server.live.handlers`),
-every event the server sends, each behind a named function (:mod:`~server.live.events`; the
-admin's and sign-in changes in :mod:`~server.live.staff`; the over-time alerts in
-:mod:`~server.live.alerts`), and the bounds on anonymous sockets: connections
-(:mod:`~server.live.capacity`), frames (:mod:`~server.live.wsguard`) and event rate (handlers).
-Other packages call these functions; none of them calls ``socketio.emit`` or registers a handler
-itself. It holds no SQL and no queue rules: payloads come from :mod:`server.core.present`."""
+(:mod:`~server.live.socketserver`), every handler of an event a client sends
+(:mod:`~server.live.handlers`), every event the server sends, each behind a named function or a
+method of :class:`~server.live.events.Live` (:mod:`~server.live.events`; the admin's and sign-in
+changes in :mod:`~server.live.staff`), and the bounds on anonymous sockets: connections
+(:mod:`~server.live.capacity`), frames (:mod:`~server.live.frames`) and event rate (handlers).
+
+It imports only :mod:`server.core` (the queue and its JSON views) and the serving loop
+(:mod:`server.eventloop`). What it needs to know of a client — is it an enrolled device or
+signed-in staff? — is handed to :func:`attach` as a callable; the announcements of the calls are
+handed to :meth:`~server.live.events.Live.publish` with the outcome. Other packages call these
+functions; none of them calls ``socketio.emit`` or registers a handler itself. It holds no SQL
+and no queue rules: payloads come from :mod:`server.core.views`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from server.eventloop import loop
+from server.live import handlers  # noqa: F401  (registers the handlers on socketio)
+from server.live.capacity import SocketGate
+from server.live.events import Live
+from server.live.frames import MAX_MESSAGE_BYTES
+from server.live.socketserver import socketio
+
+__all__ = ["Live", "attach", "socketio"]
+
+
+def attach(app, live: Live, trusted: Callable[[dict], bool], limits: Callable[[], tuple[int, int]]):
+    """Attach the Socket.IO server and its handlers to ``app`` for the office that ``live``
+    speaks for, behind the cap on anonymous connections; returns the WSGI app to serve (the
+    cap in front of ``app.wsgi_app``) and the cap itself, for the admin's figures.
+
+    ``trusted(environ)``: whether a request comes from an enrolled device or signed-in staff;
+    ``limits()``: (sockets per address, anonymous sockets in all), read at each request.
+    """
+    # Long-polling bodies are refused by their length too (websocket frames: frames.py).
+    socketio.init_app(
+        app,
+        async_mode="gevent" if loop.gevent_active() else "threading",
+        max_http_buffer_size=MAX_MESSAGE_BYTES,
+    )  # Origin: this server's own only
+    app.extensions["live"] = live
+    gate = SocketGate(app.wsgi_app, trusted, limits)
+    return gate

@@ -16,7 +16,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from server.live import wsguard
+from server.live import frames
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class SocketGate:
     def __call__(self, environ, start_response):
         if not environ.get("PATH_INFO", "").startswith(self.prefix):
             return self.wsgi_app(environ, start_response)
-        wsguard.guard(environ)  # everyone's websocket messages are small
+        frames.check_frames(environ)  # everyone's websocket messages are small
         if self.trusted(environ):
             return self.wsgi_app(environ, start_response)
         address = environ.get("REMOTE_ADDR", "")
@@ -112,28 +112,3 @@ class SocketGate:
                 "limit_per_address": per_address,
                 "refused": self.refused,
             }
-
-
-def trusted_client(app, loket) -> Callable[[dict], bool]:
-    """Whether a Socket.IO request comes from an enrolled device, signed-in staff (their session
-    cookie, still open on the server) or, in the demo, this machine's own browser."""
-    from werkzeug.http import parse_cookie
-
-    from server.devices.registry import is_local, token_from
-    from server.web.auth import session_alive
-
-    serializer = app.session_interface.get_signing_serializer(app)
-
-    def trusted(environ) -> bool:
-        if loket.devices.lookup(token_from(environ)) is not None:
-            return True
-        if app.config["LOKET_DEMO"] and is_local(environ):
-            return True
-        cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(app.config["SESSION_COOKIE_NAME"])
-        try:
-            data = serializer.loads(cookie, max_age=9 * 3600) if cookie else {}
-        except Exception:  # a forged or expired cookie is just anonymous
-            return False
-        return session_alive(loket.store, data.get("sid"), data.get("username"))
-
-    return trusted

@@ -3,7 +3,7 @@ budget of events one connection may send.
 
 Screens never poll: they take the ``state`` snapshot on connect (and whenever they ask), then
 follow the pushes of :mod:`server.live.events`. A screen joins the room
-:data:`~server.live.hub.SCREENS`; a visitor's phone (``?screen=status``) joins no shared room,
+:data:`~server.live.socketserver.SCREENS`; a visitor's phone (``?screen=status``) joins no shared room,
 only its own ticket's once it sends ``watch_ticket``.
 """
 
@@ -13,19 +13,24 @@ import logging
 import threading
 import time
 
-from flask import request
+from flask import current_app, request
 from flask_socketio import disconnect, emit, join_room
 
 from server.core.errors import LoketError
-from server.core.present import state_json, ticket_with_position
+from server.core.ticket_queue import TicketQueue
+from server.core.views import state_json, ticket_with_position
 from server.eventloop import loop
-from server.live.hub import SCREENS, socketio, status_room, watchers
-from server.web.guard import current_loket
+from server.live.socketserver import SCREENS, socketio, status_room, watchers
 
 log = logging.getLogger(__name__)
 
 EVENTS_PER_WINDOW = 20
 WINDOW_SECONDS = 10.0
+
+
+def _queue() -> TicketQueue:
+    """The queue of the office whose app serves this connection (:func:`server.live.attach`)."""
+    return current_app.extensions["live"].queue
 
 
 def _is_phone() -> bool:
@@ -41,7 +46,7 @@ def on_connect(auth=None):
     if _is_phone():
         return None
     join_room(SCREENS)
-    emit("state", loop.run_blocking(state_json, current_loket().queue))
+    emit("state", loop.run_blocking(state_json, _queue()))
     return None
 
 
@@ -56,7 +61,7 @@ def on_disconnect(reason=None):
 def on_state_request(_data=None):
     """A screen asks for a fresh ``state`` (e.g. after its tab woke up)."""
     if budget_ok():
-        emit("state", loop.run_blocking(state_json, current_loket().queue))
+        emit("state", loop.run_blocking(state_json, _queue()))
 
 
 @socketio.on("watch_ticket")
@@ -68,7 +73,7 @@ def on_watch_ticket(data):
     if not isinstance(token, str) or len(token) > 100:
         emit("error", {"code": "invalid_token", "message": "Token tiket tidak valid."})
         return
-    queue = current_loket().queue
+    queue = _queue()
     try:
         ticket, body = loop.run_blocking(_ticket_status, queue, token)
     except LoketError as exc:

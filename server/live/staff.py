@@ -1,5 +1,5 @@
-"""What the staff's own screens change, told to every screen: the admin's settings and users, and
-who signs in at which counter.
+"""What the staff's own screens change, told to every screen: the admin's users, and who signs
+in at which counter (the configuration's change is :meth:`server.live.events.Live.settings_changed`).
 
 The payloads are small on purpose: every screen hears these events, visitors' screens included,
 so they carry no names; a screen that needs more asks the API again (the board asks
@@ -8,16 +8,7 @@ so they carry no names; a screen that needs more asks the API again (the board a
 
 from __future__ import annotations
 
-from server.core.present import state_json
-from server.live.events import broadcast, queue_changed
-
-
-def settings_changed(loket) -> None:
-    """The office's configuration changed (loket.toml, the logo, the TV's media): kiosks, displays
-    and consoles redraw from the new configuration without a reload."""
-    broadcast("config_changed", {})
-    broadcast("state", state_json(loket.queue))
-    queue_changed(loket)
+from server.live.events import broadcast
 
 
 def users_changed() -> None:

@@ -11,7 +11,7 @@ printer is opened or bytes are built (see ``devices.py``).
 from server.config.printer import PrinterSettings
 from server.printing.cli import printer_test_command
 from server.printing.devices import PrinterUnavailable, open_printer
-from server.printing.job import PrintFailure, print_ticket, ticket_bytes
+from server.printing.job import PrintFailure, ticket_bytes, write_ticket
 from server.printing.spool import NOT_PRINTED, NullPrintQueue, PrintQueue, PrintResult
 from server.printing.ticket import TicketPrint, render_png, render_ticket
 
@@ -25,9 +25,9 @@ __all__ = [
     "PrinterUnavailable",
     "TicketPrint",
     "open_printer",
-    "print_ticket",
     "printer_test_command",
     "render_png",
     "render_ticket",
     "ticket_bytes",
+    "write_ticket",
 ]

@@ -54,7 +54,7 @@ def ticket_bytes(image: Image.Image, profile) -> bytes:
     return buffer.output
 
 
-def print_ticket(
+def write_ticket(
     printer, image: Image.Image, *, deadline: float | None = None, data: bytes | None = None
 ) -> None:
     """Print ``image`` on ``printer`` and cut, then close the connection.
@@ -108,7 +108,7 @@ def print_with_deadline(
     def work() -> None:
         try:
             box["printer"] = opener(settings)
-            print_ticket(box["printer"], image, deadline=deadline, data=data)
+            write_ticket(box["printer"], image, deadline=deadline, data=data)
         except BaseException as exc:  # handed over to the waiting thread below
             box["error"] = exc
 

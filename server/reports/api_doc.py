@@ -3,7 +3,7 @@ ticket's times as inaccurate. :mod:`server.reports.routes` exposes it as its ``O
 
 from __future__ import annotations
 
-from server.web import openapi
+from server.webbase import openapi
 
 _TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _ERROR = openapi.error("Galat")

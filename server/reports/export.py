@@ -11,10 +11,10 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from server.core.present import iso
+from server.core.views import iso
 from server.reports.format import Formats
-from server.reports.ikm import ELEMENT_CODES, ELEMENTS
 from server.reports.stats import seconds_between, within_standard
+from server.survey.ikm import ELEMENT_CODES, ELEMENTS
 
 EXPORT_COLUMNS = (
     "id",

@@ -17,10 +17,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from server.reports import ikm, queries
+from server.reports import queries
 from server.reports.assemble import DIMENSIONS, Report, Standard, assemble_report, times_by_dimension
 from server.reports.periods import Period, month_period
 from server.reports.stats import SortedRuns, estimate_accuracy
+from server.survey import ikm
 from server.survey import queries as survey_queries
 
 # Two threads for every app: the report's queries use the second core, and no more.

@@ -212,30 +212,3 @@ def flag_state(conn: sqlite3.Connection, ticket_id: int) -> dict | None:
 
 
 # ---- over-time alerts ----------------------------------------------------------------------
-
-
-def overtime_candidates(conn: sqlite3.Connection) -> list[tuple[tickets.TicketRow, str]]:
-    """Tickets that may be over time and were not alerted for it yet: (ticket, "wait"|"service").
-
-    Waiting tickets count until their first call (a ticket sent back after a skip was already
-    called); tickets being served count from the start of service.
-    """
-    rows = conn.execute(
-        """SELECT t.id, CASE t.status WHEN 'waiting' THEN 'wait' ELSE 'service' END AS kind
-           FROM tickets t
-           LEFT JOIN overtime_alerts a
-             ON a.ticket_id = t.id AND a.kind = CASE t.status WHEN 'waiting' THEN 'wait' ELSE 'service' END
-           WHERE ((t.status = 'waiting' AND t.called_at IS NULL)
-                  OR (t.status = 'serving' AND t.started_at IS NOT NULL))
-             AND a.ticket_id IS NULL"""
-    ).fetchall()
-    return [(tickets.get_ticket(conn, r["id"]), r["kind"]) for r in rows]
-
-
-def record_alert(conn: sqlite3.Connection, ticket_id: int, kind: str, at: float, minutes: int) -> bool:
-    """Remember that a ticket was announced over time; False if it already was (once per kind)."""
-    cursor = conn.execute(
-        "INSERT OR IGNORE INTO overtime_alerts (ticket_id, kind, at, minutes) VALUES (?, ?, ?, ?)",
-        (ticket_id, kind, at, minutes),
-    )
-    return cursor.rowcount == 1

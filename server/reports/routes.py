@@ -16,17 +16,17 @@ from flask import Blueprint, Response, current_app, jsonify, request, stream_wit
 
 from server.core import accounts
 from server.core.errors import LoketError
-from server.core.present import iso, ticket_json
+from server.core.views import iso, ticket_json
 from server.reports import export, queries
 from server.reports.api_doc import OPENAPI_PATHS  # noqa: F401  (this blueprint's part of the OpenAPI document)
 from server.reports.figures import Figures
 from server.reports.format import Formats, chart_data
-from server.reports.ikm import ELEMENTS, SMILEYS
 from server.reports.periods import Period, PeriodError, parse_date, parse_period, range_period, within_years
 from server.reports.stats import Spread, seconds_between
 from server.survey import routes as survey
-from server.web.api import field, json_body
-from server.web.guard import SUPERVISORS, current_loket, page, requires
+from server.survey.ikm import ELEMENTS, SMILEYS
+from server.webbase.body import field, json_body
+from server.webbase.guard import SUPERVISORS, current_runtime, page, requires
 
 bp = Blueprint("reporting", __name__)
 bp.register_blueprint(survey.bp)
@@ -40,13 +40,13 @@ def app_figures() -> Figures:
 
 
 def _today() -> date:
-    queue = current_loket().queue
+    queue = current_runtime().queue
     return queue.now().astimezone(queue.config.office.tz).date()
 
 
 def _figures(period: Period, exceeded_limit: int = 25) -> dict:
-    loket = current_loket()
-    return app_figures().compute(loket.store, loket.config, period, exceeded_limit)
+    runtime = current_runtime()
+    return app_figures().compute(runtime.store, runtime.config, period, exceeded_limit)
 
 
 # ---- pages ---------------------------------------------------------------------------------
@@ -54,10 +54,10 @@ def _figures(period: Period, exceeded_limit: int = 25) -> dict:
 
 def _render(template: str, status: int = 200, **context):
     """A reports page: the office's logo and the Indonesian formats beside the usual context."""
-    loket = current_loket()
-    logo_url = url_for("admin.logo") if (loket.data_dir / "logo.png").exists() else None
-    names = accounts.full_names(loket.store.read())
-    return page(template, status, fmt=Formats(loket.config, names), logo_url=logo_url, **context)
+    runtime = current_runtime()
+    logo_url = url_for("admin.logo") if (runtime.data_dir / "logo.png").exists() else None
+    names = accounts.full_names(runtime.store.read())
+    return page(template, status, fmt=Formats(runtime.config, names), logo_url=logo_url, **context)
 
 
 def _invalid_period(actor, error: PeriodError):
@@ -78,7 +78,7 @@ def reports_page(actor):
         "reports.html",
         actor=actor,
         today=_today(),
-        data=chart_data(current_loket().config, figures),
+        data=chart_data(current_runtime().config, figures),
         elements=ELEMENTS,
         smileys=SMILEYS,
         **figures,
@@ -129,7 +129,7 @@ def report_json(actor):
                 by: {str(k): v.as_dict() for k, v in results.items()}
                 for by, results in figures["survey"].items()
             },
-            "charts": chart_data(current_loket().config, figures),
+            "charts": chart_data(current_runtime().config, figures),
             "estimates": figures["estimates"],
         }
     )
@@ -140,7 +140,7 @@ def _plain(row: dict) -> dict:
 
 
 def _ticket_brief(ticket: dict) -> dict:
-    tz = current_loket().config.office.tz
+    tz = current_runtime().config.office.tz
     return {
         "id": ticket["id"],
         "number": ticket["number"],
@@ -177,12 +177,12 @@ def _export_period() -> Period:
 def _export_rows(period: Period) -> Iterator[dict]:
     """The period's tickets as export rows, read as they are written out (on the thread that
     writes the response: a SQLite connection stays on its thread)."""
-    loket = current_loket()
+    runtime = current_runtime()
 
     def rows():
         first, last = period.start.isoformat(), period.end.isoformat()
-        for ticket in queries.export_rows(loket.store.read(), first, last):
-            yield export.export_row(ticket, loket.config)
+        for ticket in queries.export_rows(runtime.store.read(), first, last):
+            yield export.export_row(ticket, runtime.config)
 
     return rows()
 
@@ -210,7 +210,7 @@ def export_csv(actor):
 def export_xlsx(actor):
     """The same tickets as the CSV plus a summary per service and the survey, as an Excel file."""
     period = _export_period()
-    config = current_loket().config
+    config = current_runtime().config
     content = export.workbook_bytes(
         config, _figures(period), _export_rows(period), export.EXPORT_COLUMNS, Formats(config)
     )
@@ -222,27 +222,27 @@ def export_xlsx(actor):
 
 
 def _flag_response(ticket_id: int):
-    loket = current_loket()
-    ticket = loket.queue.get(ticket_id)
-    state = queries.flag_state(loket.store.read(), ticket_id)
+    runtime = current_runtime()
+    ticket = runtime.queue.get(ticket_id)
+    state = queries.flag_state(runtime.store.read(), ticket_id)
     return jsonify(
         {
             "ticket": {
-                **ticket_json(ticket, loket.queue),
+                **ticket_json(ticket, runtime.queue),
                 "flagged": bool(state["flagged"]),
                 "flag_reason": state["flag_reason"],
                 "flagged_by": state["flagged_by"],
-                "flagged_at": iso(state["flagged_at"], loket.config.office.tz),
+                "flagged_at": iso(state["flagged_at"], runtime.config.office.tz),
             }
         }
     )
 
 
 def _set_flag(ticket_id: int, reason: str | None, actor):
-    loket = current_loket()
-    loket.queue.get(ticket_id)
-    with loket.store.write() as conn:
-        queries.set_flag(conn, ticket_id, reason, actor.username, loket.queue.now().timestamp())
+    runtime = current_runtime()
+    runtime.queue.get(ticket_id)
+    with runtime.store.write() as conn:
+        queries.set_flag(conn, ticket_id, reason, actor.username, runtime.queue.now().timestamp())
     return _flag_response(ticket_id)
 
 

@@ -1,5 +1,4 @@
 """Serving all day: gunicorn with one gevent worker and its deadlines (``runner``, ``gworker``),
-the data folder on the command line and its lock (``data_folder``), :mod:`server.eventloop.loop`,
-which runs blocking work (SQLite, espeak-ng, printers) in real threads and hands results back to
-the event loop, and handing memory back after a burst (``memory``). It knows nothing of the
-queue's rules."""
+serving the app that :func:`server.assembly.create_app` builds. Blocking work off the event
+loop is :mod:`server.eventloop`'s; the data folder's lock is :mod:`server.config.data_folder`'s.
+It knows nothing of the queue's rules."""

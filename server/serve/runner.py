@@ -15,7 +15,9 @@ import socket
 import sys
 from pathlib import Path
 
-from server.web.app import create_app
+from server.assembly import create_app
+from server.config.data_dir import prepare_data_dir
+from server.live import socketio
 
 
 def page_urls(host: str, port: int) -> list[tuple[str, str]]:
@@ -57,21 +59,18 @@ def serve(data_dir: Path, host: str, port: int, dev: bool = False, demo: bool = 
 
 
 def _serve_werkzeug(data_dir, host, port, demo, ready) -> int:
-    from server.live.events import socketio
-
     app = create_app(data_dir, demo=demo)
     ready()
     try:
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, use_reloader=False)
     finally:
-        app.extensions["loket"].close()
+        app.extensions["runtime"].close()
     return 0
 
 
 def _serve_gunicorn(data_dir, host, port, demo, ready) -> int:
-    from gunicorn.app.base import BaseApplication
+    from gunicorn.app.base import BaseApplication  # not on Windows: only where gunicorn serves
 
-    from server.office import prepare_data_dir
     from server.serve import gworker
 
     security = prepare_data_dir(data_dir).security
@@ -106,6 +105,6 @@ def _serve_gunicorn(data_dir, host, port, demo, ready) -> int:
 
 def _close_worker(server, worker) -> None:
     app = getattr(worker, "wsgi", None)
-    loket = getattr(app, "extensions", {}).get("loket") if app is not None else None
-    if loket is not None:
-        loket.close()
+    runtime = getattr(app, "extensions", {}).get("runtime") if app is not None else None
+    if runtime is not None:
+        runtime.close()

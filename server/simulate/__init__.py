@@ -5,7 +5,7 @@ server through its public HTTP API (:mod:`.http_office`) and the queue's rules i
 :mod:`.records`) and the command
 (:mod:`.cli`). It owns no state of the office and may not change it behind the server's back: a
 live run reaches a running server only through its public HTTP API; ``--history`` opens the data
-folder with :mod:`server.office`'s helpers and writes only through :mod:`.records`,
+folder with :mod:`server.config.data_dir`'s helpers and writes only through :mod:`.records`,
 skipping days that already have tickets.
 """
 

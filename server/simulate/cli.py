@@ -142,9 +142,9 @@ def _officers(given: list[str], counters: list[int]) -> list[tuple[str, int]]:
 
 def run_history(args: argparse.Namespace) -> int:
     """``loket simulate --history DAYS``: write past days into the data folder's database."""
+    from server.config.data_dir import DB_NAME, default_data_dir, prepare_data_dir
     from server.core.rules import utc_now
     from server.core.storage import Store
-    from server.office import DB_NAME, default_data_dir, prepare_data_dir
 
     if hasattr(os, "nice"):
         os.nice(10)  # a batch job beside a live office: the server's requests go first

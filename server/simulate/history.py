@@ -10,6 +10,8 @@ import time
 from datetime import date, timedelta
 
 from server.config.loader import Config
+from server.simulate import records
+from server.simulate.records import HISTORY_TICKET_COLUMNS
 
 from .day import Simulation
 from .memory_office import MemoryOffice
@@ -45,8 +47,6 @@ def write_history(
     own, with a passive checkpoint after it, so a running server's kiosk waits at most for one
     day's insert and the WAL file stays small. Returns the number of tickets written.
     """
-    from server.simulate import records
-
     model = Model.for_config(config, visitors)
     staff = staff_per_counter(config, model)
     officers, n = [], itertools.count(1)
@@ -74,9 +74,6 @@ def _write_day(store, office: MemoryOffice) -> int:
     events and survey answers, beside a server that may be issuing numbers meanwhile: SQLite
     gives each ticket its id, and the simulated ids are mapped to them. Transfers are linked and
     the day's sequences set in the last transaction. Returns the number of tickets written."""
-    from server.simulate import records
-    from server.simulate.records import HISTORY_TICKET_COLUMNS
-
     tickets, events, sequences, surveys = _history_rows(office)
     linked = [HISTORY_TICKET_COLUMNS.index(c) for c in ("transferred_from", "transferred_to")]
     ids: dict[int, int] = {}
@@ -107,8 +104,6 @@ def _write_day(store, office: MemoryOffice) -> int:
 def _history_rows(office: MemoryOffice) -> tuple[list, list, list, list]:
     """A simulated day's ticket rows (HISTORY_TICKET_COLUMNS order), events, day sequences and
     survey answers, with the simulated ticket ids."""
-    from server.simulate.records import HISTORY_TICKET_COLUMNS
-
     tickets = [tuple(t[c] for c in HISTORY_TICKET_COLUMNS) for t in office.tickets.values()]
     events = sorted(office.events, key=lambda e: e[2])
     sequences = [(office.day, code, last) for code, last in office.sequences.items()]

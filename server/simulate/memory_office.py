@@ -8,6 +8,7 @@ import random
 from datetime import date, datetime
 
 from server.config.loader import Config
+from server.core import rules
 
 from .model import Visitor
 
@@ -32,8 +33,6 @@ class MemoryOffice:
     """One office day in memory, with the queue's own rules; rows ready for a bulk insert."""
 
     def __init__(self, config: Config, day: date, rng: random.Random):
-        from server.core import rules
-
         self.rules = rules
         self.config = config
         self.day = day.isoformat()

@@ -3,7 +3,7 @@ answered, storing an answer, the counter tablet's pending ticket, and the sums a
 reports read.
 
 Times are UTC epoch seconds (REAL), days are office-local ISO dates, as stored by
-:mod:`server.core.storage`. The IKM arithmetic on the sums lives in :mod:`server.reports.ikm`.
+:mod:`server.core.storage`. The IKM arithmetic on the sums lives in :mod:`server.survey.ikm`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Mapping
 
 from server.core import tickets
-from server.reports.ikm import ELEMENT_CODES
+from server.survey.ikm import ELEMENT_CODES
 
 #: The columns of a stored response, in the order :data:`INSERT_RESPONSE` takes them.
 RESPONSE_COLUMNS = (
@@ -86,7 +86,7 @@ def latest_finished(conn: sqlite3.Connection, counter_id: int, since: float) -> 
 
 def survey_sums(conn: sqlite3.Connection, first_day: str, last_day: str) -> list[dict]:
     """Per (service, counter, kind): respondents, the sum of each element's scores, the sum of the
-    smiley ratings and how many gave each rating (:func:`server.reports.ikm.survey_results` rolls
+    smiley ratings and how many gave each rating (:func:`server.survey.ikm.survey_results` rolls
     them up)."""
     sums = ", ".join(f"TOTAL({code}) AS {code}" for code in ELEMENT_CODES)
     rows = conn.execute(

@@ -18,11 +18,11 @@ from flask import Blueprint, jsonify, request
 
 from server.core.errors import Conflict, LoketError
 from server.core.tickets import TicketRow
-from server.reports.ikm import ELEMENT_CODES, ELEMENTS, SMILEYS
 from server.survey import queries
-from server.web import openapi
-from server.web.api import field, json_body
-from server.web.guard import current_loket, page, require, requires, signed_in
+from server.survey.ikm import ELEMENT_CODES, ELEMENTS, SMILEYS
+from server.webbase import openapi
+from server.webbase.body import field, json_body
+from server.webbase.guard import current_runtime, page, require, requires, signed_in
 
 bp = Blueprint("survey", __name__)
 
@@ -39,7 +39,7 @@ def survey_mode(channel: str) -> str:
     asked = request.args.get("mode")
     if asked in MODES:
         return asked
-    configured = getattr(getattr(current_loket().config, "survey", None), "mode", None)
+    configured = getattr(getattr(current_runtime().config, "survey", None), "mode", None)
     return configured if configured in MODES else DEFAULT_MODES[channel]
 
 
@@ -48,7 +48,7 @@ def _page(template: str, status: int = 200, **context):
 
 
 def _service_name(ticket: TicketRow) -> str:
-    service = current_loket().config.service(ticket.service)
+    service = current_runtime().config.service(ticket.service)
     return service.name if service else ticket.service
 
 
@@ -56,9 +56,9 @@ def _state(ticket: TicketRow, within_seconds: float) -> str:
     """form | not_done | answered | too_late."""
     if ticket.status != "done":
         return "not_done"
-    if queries.survey_answered(current_loket().store.read(), ticket.id):
+    if queries.survey_answered(current_runtime().store.read(), ticket.id):
         return "answered"
-    if current_loket().queue.now().timestamp() - (ticket.finished_at or 0) > within_seconds:
+    if current_runtime().queue.now().timestamp() - (ticket.finished_at or 0) > within_seconds:
         return "too_late"
     return "form"
 
@@ -70,7 +70,7 @@ def _state(ticket: TicketRow, within_seconds: float) -> str:
 def status_page_survey(token: str):
     """The survey reached from the ticket's status page."""
     try:
-        ticket = current_loket().queue.get_by_token(token)
+        ticket = current_runtime().queue.get_by_token(token)
     except LoketError:
         return _page("survey.html", 404, state="missing", ticket=None, mode="ikm", token=token)
     return _page(
@@ -89,7 +89,7 @@ def answer_by_token(token: str):
     Staff may not answer for visitors (it would inflate the office's own score)."""
     if signed_in() is not None:
         raise LoketError("staff_cannot_answer", "Petugas tidak dapat mengisi survei untuk pengunjung.", 403)
-    ticket = current_loket().queue.get_by_token(token)
+    ticket = current_runtime().queue.get_by_token(token)
     return _answer(ticket, "status_page", ANSWER_DAYS * 86400)
 
 
@@ -99,7 +99,7 @@ def answer_by_token(token: str):
 def _check_tablet(counter_id: int) -> None:
     """The API's 404 (unknown counter), 401 or 403 unless this counter's officer (or a
     supervisor) signed the tablet in."""
-    counter = current_loket().queue.counter(counter_id)
+    counter = current_runtime().queue.counter(counter_id)
     if not require().may_use_counter(counter_id):
         raise LoketError("forbidden", f"Tablet ini harus dimasuki oleh petugas {counter.name}.", 403)
 
@@ -107,8 +107,8 @@ def _check_tablet(counter_id: int) -> None:
 @bp.get("/survei/loket/<int:counter_id>")
 def tablet_page(counter_id: int):
     """The tablet on a counter: waits for the next visitor served there, then asks."""
-    loket = current_loket()
-    counter = loket.config.counter(counter_id)
+    runtime = current_runtime()
+    counter = runtime.config.counter(counter_id)
     if counter is None:
         return _page("survey.html", 404, state="missing", ticket=None, mode="smiley", token=None)
     # Signed in by an officer of this counter (or a supervisor): a role alone is not enough.
@@ -122,9 +122,9 @@ def tablet_page(counter_id: int):
 def pending(counter_id: int):
     """The ticket just finished at this counter that has no answer yet, or null."""
     _check_tablet(counter_id)
-    loket = current_loket()
-    since = loket.queue.now().timestamp() - TABLET_MINUTES * 60
-    ticket = queries.latest_finished(loket.store.read(), counter_id, since)
+    runtime = current_runtime()
+    since = runtime.queue.now().timestamp() - TABLET_MINUTES * 60
+    ticket = queries.latest_finished(runtime.store.read(), counter_id, since)
     if ticket is None:
         return jsonify({"ticket": None})
     return jsonify(
@@ -143,7 +143,7 @@ def pending(counter_id: int):
 @requires()  # a signed-in tablet first; the counter is checked below
 def answer_at_counter(ticket_id: int, actor):
     """The visitor answers on the counter's tablet."""
-    ticket = current_loket().queue.get(ticket_id)
+    ticket = current_runtime().queue.get(ticket_id)
     if ticket.counter_id is None:
         raise Conflict("not_done", "Survei dapat diisi setelah layanan selesai.")
     _check_tablet(ticket.counter_id)
@@ -190,12 +190,12 @@ def _answer(ticket: TicketRow, channel: str, within_seconds: float):
         raise Conflict("already_answered", "Survei untuk nomor antrian ini sudah diisi. Terima kasih.")
     if state == "too_late":
         raise Conflict("survey_closed", "Waktu pengisian survei untuk nomor antrian ini sudah berakhir.")
-    loket = current_loket()
-    loket.queue.guard.check()  # no answer recorded on a wrong day (server/unattended/clock_guard.py)
+    runtime = current_runtime()
+    runtime.queue.guard.check()  # no answer recorded on a wrong day (server/core/clock.py)
     try:
-        with loket.store.write() as conn:
+        with runtime.store.write() as conn:
             queries.insert_survey_response(
-                conn, ticket, kind, channel, answers, rating, comment, loket.queue.now().timestamp()
+                conn, ticket, kind, channel, answers, rating, comment, runtime.queue.now().timestamp()
             )
     except sqlite3.IntegrityError:
         raise Conflict(

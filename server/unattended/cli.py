@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from server.serve import data_folder
-from server.serve.data_folder import add_data_argument
+from server.config import data_folder
+from server.config.data_folder import add_data_argument
 
 COMMANDS = ("restore", "service")
 
@@ -90,13 +90,13 @@ def cmd_restore(args, data_dir: Path) -> int:
     print(f"Cadangan {source} dipulihkan ke {data_dir.resolve()}.")
     if aside:
         print(f"Berkas yang diganti disimpan di {aside}.")
-    print("Jalankan server lagi (loket serve, atau: sudo systemctl start loket).")
+    print("Jalankan server lagi (loket serve, atau: sudo systemctl start runtime).")
     return 0
 
 
 def cmd_service_install(args, data_dir: Path) -> int:
     """``loket service install``: write (and enable) loket.service."""
-    from server.office import prepare_data_dir
+    from server.config.data_dir import prepare_data_dir
     from server.unattended import service_unit
 
     prepare_data_dir(data_dir)

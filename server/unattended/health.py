@@ -27,7 +27,7 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 #: What an error of each part of Loket means for the office, in its words (first match wins).
 _SUMMARIES = (
-    ("server.unattended.clock_guard", "Jam komputer tidak benar; pengambilan nomor dihentikan."),
+    ("server.core.clock", "Jam komputer tidak benar; pengambilan nomor dihentikan."),
     ("server.unattended.backup", "Cadangan basis data gagal dibuat."),
     ("server.core.upgrade", "Masalah saat memperbarui basis data."),
     ("server.printing", "Printer tiket bermasalah."),

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from server.core.actions import Actor
+from server.core.actor import Actor
 from server.core.errors import LoketError
 from server.unattended.backup_schedule import BackupFailed
-from server.web import openapi
-from server.web.api import field, json_body
-from server.web.guard import current_loket, requires, signed_in
+from server.webbase import openapi
+from server.webbase.body import field, json_body
+from server.webbase.guard import current_runtime, requires, signed_in
 
 bp = Blueprint("system", __name__)
 
@@ -25,14 +25,14 @@ bp = Blueprint("system", __name__)
 def system_status():
     """The clock for every screen; the disk too for signed-in staff."""
     staff = signed_in() is not None
-    return jsonify(current_loket().unattended.screen_status(staff=staff))
+    return jsonify(current_runtime().unattended.screen_status(staff=staff))
 
 
 @bp.get("/api/admin/system")
 @requires("admin")
 def admin_system(actor: Actor):
     """Clock, backups, disk and the latest errors."""
-    return jsonify(current_loket().unattended.admin_status())
+    return jsonify(current_runtime().unattended.admin_status())
 
 
 @bp.post("/api/admin/clock/confirm")
@@ -43,7 +43,7 @@ def confirm_clock(actor: Actor):
         raise LoketError(
             "confirmation_required", "Centang konfirmasi bahwa jam sekarang sudah benar terlebih dahulu.", 422
         )
-    clock = current_loket().unattended.guard.override(actor.username)
+    clock = current_runtime().unattended.guard.override(actor.username)
     return jsonify({"clock": clock})
 
 
@@ -51,7 +51,7 @@ def confirm_clock(actor: Actor):
 @requires("admin")
 def backup_now(actor: Actor):
     """A backup now, into the configured folder."""
-    scheduler = current_loket().unattended.backups
+    scheduler = current_runtime().unattended.backups
     try:
         path = scheduler.make("manual")
     except BackupFailed as exc:

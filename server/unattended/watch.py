@@ -1,5 +1,5 @@
 """Running for years without an IT person: the clock guard, daily backups, free disk space and
-the log file, put together for one running office (:class:`server.office.Loket`).
+the log file, put together for one running office (built by :mod:`server.assembly`).
 
 A background thread looks at them every half minute (at once on start-up): it saves the clock
 guard's latest moment, makes the daily backup when due, and tells the screens (``system_status``)
@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 
-from server.live.events import broadcast, queue_changed
+from server.core.ticket_queue import TicketQueue
+from server.live.events import Live, broadcast
 from server.unattended.backup_schedule import BackupScheduler
 from server.unattended.health import LogFiles, disk_status
 
@@ -23,14 +25,15 @@ INTERVAL_SECONDS = 30.0
 class Unattended:
     """The office's guards and chores; see the module docstring."""
 
-    def __init__(self, loket):
-        self.loket = loket
-        self.guard = loket.queue.guard
-        self.backups = BackupScheduler(loket.data_dir, lambda: loket.config, loket.queue.clock, loket.store)
-        self.logs = LogFiles(loket.data_dir)
+    def __init__(self, data_dir: Path, queue: TicketQueue, live: Live):
+        self.data_dir = data_dir
+        self.queue = queue
+        self.live = live
+        self.guard = queue.guard
+        self.backups = BackupScheduler(data_dir, lambda: queue.config, queue.clock, queue.store)
+        self.logs = LogFiles(data_dir)
         self.logs.install()
         self._disk_low: bool | None = None
-        self.guard.on_change = self._clock_changed
 
     def start(self, stop: threading.Event, interval: float = INTERVAL_SECONDS) -> threading.Thread:
         """The background thread: a first look now, then every ``interval`` seconds."""
@@ -62,7 +65,7 @@ class Unattended:
 
     def disk(self) -> dict:
         """Free space on the data folder's disk."""
-        return disk_status(self.loket.data_dir, self.loket.config.backup.min_free_mb)
+        return disk_status(self.data_dir, self.queue.config.backup.min_free_mb)
 
     def _disk(self) -> None:
         status = self.disk()
@@ -77,10 +80,12 @@ class Unattended:
                 broadcast("system_status", self.screen_status(staff=False))
             self._disk_low = status["low"]
 
-    def _clock_changed(self, ok: bool) -> None:
-        # Kiosks reload their services on queue_changed: each button then says why it is closed.
+    def clock_changed(self, ok: bool) -> None:
+        """The clock turned wrong or right again (the clock guard's ``on_change``): tell every
+        screen. Kiosks reload their services on queue_changed: each button then says why it is
+        closed."""
         broadcast("system_status", self.screen_status(staff=False))
-        queue_changed(self.loket)
+        self.live.queue_changed()
 
     # ---- what the pages show ---------------------------------------------------------------
 

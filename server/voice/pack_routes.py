@@ -13,18 +13,18 @@ import string
 from flask import Blueprint, jsonify, request, send_file
 
 from server.core import accounts
-from server.core.actions import Actor
+from server.core.actor import Actor
 from server.core.errors import LoketError
 from server.voice.pack import FOLDER, MAX_ZIP_BYTES, PackError, VoicePack, check_name, needed
-from server.web import openapi
-from server.web.guard import current_loket, page, requires
+from server.webbase import openapi
+from server.webbase.guard import current_runtime, page, requires
 
 bp = Blueprint("voice_pack", __name__)
 
 
 def _pack() -> VoicePack:
-    announcer_pack = getattr(current_loket().announcer, "pack", None)
-    return announcer_pack if announcer_pack is not None else VoicePack(current_loket().data_dir / FOLDER)
+    announcer_pack = getattr(current_runtime().announcer, "pack", None)
+    return announcer_pack if announcer_pack is not None else VoicePack(current_runtime().data_dir / FOLDER)
 
 
 def _refused(exc: PackError, status: int = 400) -> LoketError:
@@ -33,15 +33,15 @@ def _refused(exc: PackError, status: int = 400) -> LoketError:
 
 def _changed(actor, action: str, target: str, after: dict | None) -> None:
     """Audit the change and let the prefetcher make the next calls with the new pack."""
-    loket = current_loket()
-    with loket.store.write() as conn:
-        accounts.add_audit(conn, loket.queue.now().timestamp(), actor.username, action, target, None, after)
-    loket.prefetch_announcements()
+    runtime = current_runtime()
+    with runtime.store.write() as conn:
+        accounts.add_audit(conn, runtime.queue.now().timestamp(), actor.username, action, target, None, after)
+    runtime.prefetch_announcements()
 
 
 def word_list() -> list[dict]:
     """The words of a complete pack for this office, each with whether the pack covers it."""
-    config = current_loket().config
+    config = current_runtime().config
     literals = [literal for literal, *_rest in string.Formatter().parse(config.voice.template)]
     pack = _pack()
     clips = pack.clips()

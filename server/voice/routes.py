@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, jsonify, send_file
+from flask import Blueprint, jsonify, send_file
+
+from server.webbase.guard import current_runtime
 
 bp = Blueprint("sounds", __name__, url_prefix="/sounds")
 
@@ -46,10 +48,7 @@ def announcement(key: str):
     voice failed)."""
     if not _KEY_RE.match(key):
         return _not_found()
-    announcer = current_app.extensions.get("loket_announcer")
-    if announcer is None:
-        return _not_found()
-    path = announcer.wait_for(key, WAIT_SECONDS)
+    path = current_runtime().announcer.wait_for(key, WAIT_SECONDS)
     if path is None or not path.exists():
         return _not_found()
     # the chime stands in when the voice failed: don't let the browser keep that for ever

@@ -1,64 +1,29 @@
-"""The JSON API (documented in the README): parse input, call one action, return and broadcast."""
+"""The JSON API (documented in docs/api.md): parse input, call one action, answer, and hand
+the outcome to the running office (:meth:`server.runtime.Runtime.react`)."""
 
 from __future__ import annotations
-
-import json
 
 from flask import Blueprint, jsonify, request, url_for
 
 from server.core.actor import Actor
 from server.core.errors import LoketError
-from server.core.present import services_json, state_json, ticket_json, ticket_with_position
-from server.live import events
-from server.web import auth
+from server.core.views import issued_ticket, services_json, state_json, ticket_json, ticket_with_position
+from server.devices.routes import device_key, require_kiosk
+from server.live import staff
 from server.web.api_doc import OPENAPI_PATHS  # noqa: F401  (this blueprint's part of the OpenAPI document)
-from server.web.guard import current_loket, requires
+from server.webbase import auth
+from server.webbase.body import field, json_body
+from server.webbase.guard import current_runtime, requires
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def json_body(required: bool = True) -> dict:
-    """The request's JSON object, or a 400 in Indonesian."""
-    if not request.get_data(cache=True):
-        if required:
-            raise LoketError("invalid_json", "Isi permintaan harus berupa objek JSON.", 400)
-        return {}
-    try:
-        if not request.is_json:
-            raise ValueError("not JSON")
-        # NaN and Infinity are not JSON (Python's parser takes them); deep nesting would
-        # exhaust the parser's recursion.
-        data = json.loads(request.get_data(cache=True), parse_constant=_no_constant)
-    except (ValueError, RecursionError, UnicodeDecodeError):
-        data = None
-    if not isinstance(data, dict):
-        raise LoketError("invalid_json", "Isi permintaan harus berupa objek JSON.", 400)
-    return data
-
-
-def _no_constant(name: str):
-    raise ValueError(f"{name} is not JSON")
-
-
-def field(data: dict, name: str, kind: type, required: bool = False, default=None):
-    """One typed field of a JSON body; wrong type or missing → 422 naming the field."""
-    if name not in data or data[name] is None:
-        if required:
-            raise LoketError("missing_field", f"Kolom '{name}' wajib diisi.", 422)
-        return default
-    value = data[name]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        names = {str: "teks", bool: "true/false", int: "bilangan bulat"}
-        raise LoketError(
-            "invalid_field", f"Kolom '{name}' harus berupa {names.get(kind, kind.__name__)}.", 422
-        )
-    return value
-
-
 def respond(outcome, status: int = 200):
-    """Broadcast what changed, answer with the outcome's ticket."""
-    events.publish(outcome)
-    ticket = ticket_json(outcome.ticket, current_loket().queue, reason=True) if outcome.ticket else None
+    """Hand what changed to the running office (announced, broadcast), answer with the
+    outcome's ticket."""
+    runtime = current_runtime()
+    runtime.react(outcome)
+    ticket = ticket_json(outcome.ticket, runtime.queue, reason=True) if outcome.ticket else None
     return jsonify({"ticket": ticket}), status
 
 
@@ -68,33 +33,30 @@ def services():
 
     Anyone may ask, as often as they like: the answer is computed at most once per second and
     per committed write, and shared."""
-    office = current_loket()
-    key = (office.store.generation, id(office.config), int(office.queue.now().timestamp()))
-    cached = getattr(office, "services_cache", None)
-    if cached is None or cached[0] != key:
-        cached = office.services_cache = (key, {"services": services_json(office.queue)})
-    return jsonify(cached[1])
+    runtime = current_runtime()
+    key = (runtime.store.generation, id(runtime.config), int(runtime.queue.now().timestamp()))
+    return jsonify(runtime.shared_answer("services", key, lambda: {"services": services_json(runtime.queue)}))
 
 
 @bp.post("/tickets")
 def issue_ticket():
     """The kiosk takes a number for a visitor."""
-    from server.devices.routes import device_key, require_kiosk
-
-    loket = current_loket()
+    runtime = current_runtime()
     # Per device, not per address: the simulator and the kiosk on one PC count apart.
-    loket.kiosk_guard.check(device_key(require_kiosk()))
+    runtime.kiosk_limit.check(device_key(require_kiosk()))
     data = json_body()
     service = field(data, "service", str, required=True)
     priority = field(data, "priority", bool, default=False)
     reason = field(data, "priority_reason", str) if priority else None
-    outcome = loket.queue.issue(service, priority, reason)
-    events.publish(outcome)
+    outcome = runtime.queue.issue(service, priority, reason)
+    runtime.react(outcome)
     ticket = outcome.ticket
-    body = ticket_with_position(ticket, loket.queue, at_issue=True)
-    body["status_url"] = url_for("pages.ticket_status", token=ticket.token, _external=True)
+    issued = issued_ticket(
+        ticket, runtime.queue, url_for("pages.ticket_status", token=ticket.token, _external=True)
+    )
+    body = dict(issued.json)
     body["preview_url"] = url_for("pages.ticket_image", token=ticket.token)
-    body["print"] = loket.print_ticket(ticket, body)
+    body["print"] = runtime.print_ticket(issued)
     return jsonify({"ticket": body}), 201
 
 
@@ -102,14 +64,14 @@ def issue_ticket():
 @requires()
 def get_ticket(ticket_id: int, actor: Actor):
     """One ticket, for signed-in staff (visitors read theirs by token: /api/status/<token>)."""
-    queue = current_loket().queue
+    queue = current_runtime().queue
     return jsonify({"ticket": ticket_with_position(queue.get(ticket_id), queue)})
 
 
 @bp.get("/status/<token>")
 def ticket_status(token: str):
     """The visitor's ticket from the QR code, following transfers."""
-    queue = current_loket().queue
+    queue = current_runtime().queue
     ticket = queue.get_by_token(token)
     return jsonify({"ticket": ticket_with_position(ticket, queue)})
 
@@ -117,7 +79,7 @@ def ticket_status(token: str):
 @bp.get("/state")
 def state():
     """What every screen needs to draw itself."""
-    return jsonify(state_json(current_loket().queue))
+    return jsonify(state_json(current_runtime().queue))
 
 
 @bp.post("/login")
@@ -127,28 +89,31 @@ def login():
     username = field(data, "username", str, required=True)
     password = field(data, "password", str, required=True)
     counter_id = field(data, "counter", int)
-    loket = current_loket()
-    store = loket.store
-    guard, address = loket.login_guard, request.remote_addr or ""
-    with guard.attempt(username, address):
+    runtime = current_runtime()
+    store = runtime.store
+    limit, address = runtime.login_limit, request.remote_addr or ""
+    with limit.attempt(username, address):
         user = auth.authenticate(store, username, password)
     if user is None:
         raise LoketError("invalid_credentials", "Nama pengguna atau kata sandi salah.", 401)
     if counter_id is not None:
-        if loket.queue.config.counter(counter_id) is None:
+        if runtime.config.counter(counter_id) is None:
             raise LoketError("unknown_counter", f"Loket {counter_id} tidak dikenal.", 422)
         allowed = user.get("counters")
         if user["role"] == "officer" and allowed and counter_id not in allowed:
             raise LoketError("forbidden", f"Anda tidak terdaftar untuk Loket {counter_id}.", 403)
-    guard.succeeded(username, address)
-    auth.sign_in(user, counter_id, loket.queue.now().timestamp(), store)
+    limit.succeeded(username, address)
+    auth.sign_in(user, counter_id, runtime.queue.now().timestamp(), store)
+    staff.presence_changed()
     return jsonify({"user": {"username": user["username"], "role": user["role"], "counter": counter_id}})
 
 
 @bp.post("/logout")
 def logout():
     """Sign out."""
-    auth.sign_out(current_loket().store)
+    runtime = current_runtime()
+    if auth.sign_out(runtime.store, runtime.queue.now().timestamp()):
+        staff.presence_changed()
     return jsonify({"ok": True})
 
 
@@ -163,23 +128,45 @@ def me(actor: Actor):
 @requires()
 def call_next(counter_id: int, actor: Actor):
     """Call the next visitor to this counter."""
-    current_loket().queue.counter(counter_id)
+    current_runtime().queue.counter(counter_id)
     if not actor.may_use_counter(counter_id):
         raise LoketError("forbidden", f"Anda tidak bertugas di Loket {counter_id}.", 403)
-    return respond(current_loket().queue.call_next(counter_id, actor))
+    return respond(current_runtime().queue.call_next(counter_id, actor))
 
 
-def _ticket_action(name: str):
-    def view(ticket_id: int, actor: Actor):
-        return respond(getattr(current_loket().queue, name)(ticket_id, actor))
-
-    view.__name__ = f"ticket_{name}"
-    view.__doc__ = f"Apply '{name}' to a ticket the caller's counter holds."
-    return requires()(view)
+@bp.post("/tickets/<int:ticket_id>/recall")
+@requires()
+def recall(ticket_id: int, actor: Actor):
+    """Call the same visitor again (announced again)."""
+    return respond(current_runtime().queue.recall(ticket_id, actor))
 
 
-for _action in ("recall", "skip", "start", "finish", "cancel"):
-    bp.post(f"/tickets/<int:ticket_id>/{_action}")(_ticket_action(_action))
+@bp.post("/tickets/<int:ticket_id>/skip")
+@requires()
+def skip(ticket_id: int, actor: Actor):
+    """The visitor did not come: back in the queue while returns remain, else a no-show."""
+    return respond(current_runtime().queue.skip(ticket_id, actor))
+
+
+@bp.post("/tickets/<int:ticket_id>/start")
+@requires()
+def start(ticket_id: int, actor: Actor):
+    """The visitor is at the counter: service starts."""
+    return respond(current_runtime().queue.start(ticket_id, actor))
+
+
+@bp.post("/tickets/<int:ticket_id>/finish")
+@requires()
+def finish(ticket_id: int, actor: Actor):
+    """Service is done."""
+    return respond(current_runtime().queue.finish(ticket_id, actor))
+
+
+@bp.post("/tickets/<int:ticket_id>/cancel")
+@requires()
+def cancel(ticket_id: int, actor: Actor):
+    """Withdraw a ticket that has not been served."""
+    return respond(current_runtime().queue.cancel(ticket_id, actor))
 
 
 @bp.post("/tickets/<int:ticket_id>/transfer")
@@ -187,4 +174,4 @@ for _action in ("recall", "skip", "start", "finish", "cancel"):
 def transfer(ticket_id: int, actor: Actor):
     """Send the visitor to another service; answers with the new waiting ticket."""
     target = field(json_body(), "service", str, required=True)
-    return respond(current_loket().queue.transfer(ticket_id, target, actor))
+    return respond(current_runtime().queue.transfer(ticket_id, target, actor))

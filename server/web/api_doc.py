@@ -4,7 +4,7 @@ kiosk's and the officer's endpoints; the shared schemas are in :mod:`server.web.
 from __future__ import annotations
 
 from server.core.rules import PRIORITY_REASONS
-from server.web.openapi import error, json_body, json_response, ref
+from server.webbase.openapi import error, json_body, json_response, ref
 
 TICKET_ID = {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 BAD_JSON = error("Isi bukan objek JSON (invalid_json)")

@@ -1,93 +1,49 @@
-"""The application factory: the Flask app of one office, its hooks, blueprints and error pages."""
+"""The Flask app of one office: its blueprints, hooks and error pages (:func:`register`), and who
+counts as a trusted Socket.IO client (:func:`trusted_client`). The app itself is built by
+:func:`server.assembly.create_app`."""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from importlib import resources
-from pathlib import Path
 
 from flask import Flask, jsonify, request
 from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_cookie
 
-from server.core import rules
 from server.core.errors import LoketError
-from server.office import Loket, default_data_dir, prepare_data_dir, secret_key
-from server.web.guard import current_loket
+from server.devices import routes as devices_api
+from server.devices.registry import is_local, token_from
+from server.reports import routes as reporting
+from server.unattended import routes as system
+from server.unattended.health import why_writes_fail
+from server.voice.pack_routes import bp as voice_pack_bp
+from server.voice.routes import bp as sounds_bp
+from server.web import admin, api, console, openapi, pages
+from server.web.guide import bp as guide_bp
+from server.web.labels import context as labels_context
+from server.webbase.auth import session_alive
+from server.webbase.guard import current_runtime
 
 log = logging.getLogger(__name__)
 
 
-def create_app(
-    data_dir: Path | str | None = None,
-    test_config: dict | None = None,
-    clock: Callable[[], datetime] = rules.utc_now,
-    announcer=None,
-    printer=None,
-    background: bool = True,
-    demo: bool = False,
-) -> Flask:
-    """Build the Flask app for the office in ``data_dir`` (created on first use).
+#: Where the pages' templates are: the staff pages, the kiosk's and the TV's.
+TEMPLATE_PACKAGES = ("server", "kiosk", "display")
 
-    ``demo``: browsers on this machine are enrolled as devices by themselves (``loket serve
-    --demo``). Under gevent (``loket serve``) plain requests run in real threads, off the loop.
-    """
-    # Absolute: Flask's send_file takes a relative path as relative to the package, not the
-    # working folder (`loket serve` from a clone runs on ./loket-data).
-    data_dir = (Path(data_dir) if data_dir else default_data_dir()).resolve()
-    config = prepare_data_dir(data_dir, demo)
-    app = Flask("server")  # templates and static files of the server package
-    app.config.update(
-        SECRET_KEY=secret_key(data_dir),
-        SESSION_COOKIE_NAME="loket_session",
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Strict",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=9),
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
-        JSON_SORT_KEYS=False,
+
+def templates() -> ChoiceLoader:
+    """The templates of the staff pages, the kiosk and the TV."""
+    return ChoiceLoader(
+        [FileSystemLoader(str(resources.files(package) / "templates")) for package in TEMPLATE_PACKAGES]
     )
-    app.config["LOKET_DEMO"] = demo
-    if test_config:
-        app.config.update(test_config)
-    loket = Loket(data_dir, config, clock, announcer, printer)
-    loket.app = app
-    loket.queue.estimator.staffing = loket.staffed_counters
-    app.extensions["loket"] = loket
-    app.extensions["loket_announcer"] = loket.announcer
-    _register(app)
-    from server.eventloop import loop
-    from server.live import hub
-
-    loop.init()
-    hub.init_app(app, loket)  # Socket.IO, behind the cap on anonymous sockets
-    app.wsgi_app = loop.OffLoopRequests(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
-    from server.web import proxy
-
-    proxy.wrap(app, config.security)
-    loket.queue.expire_stale()
-    if background:
-        loket.start_background()
-    return app
 
 
-def _register(app: Flask) -> None:
-    from server.devices import routes as devices_api
-    from server.reports import routes as reporting
-    from server.unattended import routes as system
-    from server.voice.pack_routes import bp as voice_pack_bp
-    from server.voice.routes import bp as sounds_bp
-    from server.web import admin, api, console, openapi, pages
-    from server.web.guide import bp as guide_bp
-
-    app.jinja_loader = ChoiceLoader(
-        [
-            FileSystemLoader(str(resources.files(package) / "templates"))
-            for package in ("server", "kiosk", "display")
-        ]
-    )
+def register(app: Flask) -> None:
+    """Every blueprint, hook and error page of the office's app."""
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(pages.bp)
@@ -100,8 +56,6 @@ def _register(app: Flask) -> None:
     app.register_blueprint(guide_bp)  # /bantuan, the office's guide
     app.register_blueprint(devices_api.bp)
     app.before_request(_same_origin_only)
-    from server.web.labels import context as labels_context
-
     app.context_processor(labels_context)  # the server's words for the pages' scripts
     app.after_request(_security_headers)
     app.register_error_handler(LoketError, _loket_error)
@@ -158,14 +112,12 @@ def _http_error(error: HTTPException):
 
 def _database_error(error: sqlite3.OperationalError):
     # A full disk or a read-only file: nothing was written, the caller may retry.
-    from server.unattended.health import why_writes_fail
-
     log.error(
         "database error on %s %s: %s (%s)",
         request.method,
         request.path,
         error,
-        why_writes_fail(current_loket().data_dir, error),
+        why_writes_fail(current_runtime().data_dir, error),
     )
     body = {
         "error": {
@@ -182,3 +134,25 @@ def _unexpected_error(error: Exception):
         "error": {"code": "internal_error", "message": "Terjadi kesalahan pada server. Silakan coba lagi."}
     }
     return jsonify(body), 500
+
+
+def trusted_client(app: Flask, runtime) -> Callable[[dict], bool]:
+    """Whether a Socket.IO request comes from an enrolled device, signed-in staff (their session
+    cookie, still open on the server) or, in the demo, this machine's own browser; handed to
+    :func:`server.live.attach`."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    max_age = app.permanent_session_lifetime.total_seconds()
+
+    def trusted(environ) -> bool:
+        if runtime.devices.lookup(token_from(environ)) is not None:
+            return True
+        if app.config["LOKET_DEMO"] and is_local(environ):
+            return True
+        cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(app.config["SESSION_COOKIE_NAME"])
+        try:
+            data = serializer.loads(cookie, max_age=max_age) if cookie else {}
+        except Exception:  # a forged or expired cookie is just anonymous
+            return False
+        return session_alive(runtime.store, data.get("sid"), data.get("username"))
+
+    return trusted

@@ -7,9 +7,9 @@ from importlib import resources
 from flask import Blueprint, Response, abort, send_from_directory, url_for
 
 from server.core.errors import LoketError
-from server.core.present import ticket_with_position
 from server.core.rules import PRIORITY_REASONS
-from server.web.guard import current_loket, page
+from server.core.views import ticket_with_position
+from server.webbase.guard import current_runtime, page
 
 bp = Blueprint("pages", __name__)
 
@@ -18,7 +18,7 @@ STATIC_PACKAGES = {"kiosk": "kiosk", "display": "display", "common": "server"}
 
 def _page(template: str, status: int = 200, **context):
     """A public page: with the office's logo and the priority reasons the kiosk offers."""
-    has_logo = (current_loket().data_dir / "logo.png").exists()
+    has_logo = (current_runtime().data_dir / "logo.png").exists()
     logo_url = url_for("admin.logo") if has_logo else None
     return page(template, status, logo_url=logo_url, priority_reasons=PRIORITY_REASONS, **context)
 
@@ -44,7 +44,7 @@ def display():
 @bp.get("/t/<token>")
 def ticket_status(token: str):
     """The visitor's status page, reached from the QR code on the ticket."""
-    queue = current_loket().queue
+    queue = current_runtime().queue
     try:
         ticket = queue.get_by_token(token)
     except LoketError:
@@ -55,24 +55,24 @@ def ticket_status(token: str):
 @bp.get("/t/<token>/ticket.png")
 def ticket_image(token: str):
     """The ticket as printed: the same image the printer receives."""
-    loket = current_loket()
+    runtime = current_runtime()
     try:
-        ticket = loket.queue.get_by_token(token)
+        ticket = runtime.queue.get_by_token(token)
     except LoketError:
         abort(404)
-    body = ticket_with_position(ticket, loket.queue)
+    body = ticket_with_position(ticket, runtime.queue)
     body["status_url"] = url_for("pages.ticket_status", token=token, _external=True)
-    png = loket.preview_png(ticket, body)
+    png = runtime.preview_png(ticket, body)
     return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 
 @bp.get("/media/<name>")
 def media(name: str):
     """An image or video for the TV, from the data folder's media/ (only files in [display] media)."""
-    loket = current_loket()
-    if name not in loket.config.display.media:
+    runtime = current_runtime()
+    if name not in runtime.config.display.media:
         abort(404)
-    return send_from_directory(str(loket.data_dir / "media"), name, max_age=3600)
+    return send_from_directory(str(runtime.data_dir / "media"), name, max_age=3600)
 
 
 @bp.get("/favicon.ico")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from server.web.guard import page, requires
+from server.webbase.guard import page, requires
 
 bp = Blueprint("admin", __name__)
 

@@ -7,15 +7,15 @@ from flask import jsonify, request
 from server.core import accounts
 from server.core.actor import Actor
 from server.core.errors import LoketError
-from server.core.present import iso
-from server.web import openapi
+from server.core.views import iso
 from server.web.admin import bp
-from server.web.guard import current_loket, requires
+from server.webbase import openapi
+from server.webbase.guard import current_runtime, requires
 
 
 def record(conn, actor: Actor, action: str, target: str, before, after) -> None:
     """Write one change to the audit log, inside the caller's write (``conn``)."""
-    now = current_loket().queue.now().timestamp()
+    now = current_runtime().queue.now().timestamp()
     accounts.add_audit(conn, now, actor.username, action, target, before, after)
 
 
@@ -26,10 +26,10 @@ def audit(actor):
     limit = request.args.get("limit", "200")
     if not limit.isdigit() or not 1 <= int(limit) <= 1000:
         raise LoketError("invalid_limit", "Parameter 'limit' harus angka 1–1000.", 400)
-    loket = current_loket()
-    entries = accounts.audit_entries(loket.store.read(), int(limit))
+    runtime = current_runtime()
+    entries = accounts.audit_entries(runtime.store.read(), int(limit))
     for item in entries:
-        item["at"] = iso(item["at"], loket.queue.config.office.tz)
+        item["at"] = iso(item["at"], runtime.queue.config.office.tz)
     return jsonify({"entries": entries})
 
 

@@ -14,10 +14,9 @@ from server.config.loader import CONFIG_NAME
 from server.config.store import config_to_raw, save_config
 from server.core.actor import Actor
 from server.core.errors import LoketError
-from server.live import staff
-from server.web import openapi
 from server.web.admin import audit
-from server.web.guard import current_loket
+from server.webbase import openapi
+from server.webbase.guard import current_runtime
 
 OK = openapi.json_response({"type": "object"})
 DENIED = openapi.denied("admin")
@@ -36,17 +35,17 @@ def apply_change(actor: Actor, action: str, target: str, change: Callable[[dict]
     """Edit a copy of the TOML-shaped configuration with ``change(raw) -> (before, after)``,
     validate and save it (422 ``invalid_settings`` naming the key), apply it live, tell every
     screen and write ``before`` → ``after`` to the audit log; return the new configuration."""
-    loket = current_loket()
-    raw = copy.deepcopy(config_to_raw(loket.config))
+    runtime = current_runtime()
+    raw = copy.deepcopy(config_to_raw(runtime.config))
     before, after = change(raw)
     try:
-        config = save_config(loket.data_dir / CONFIG_NAME, raw)
+        config = save_config(runtime.data_dir / CONFIG_NAME, raw)
     except ConfigError as exc:
         raise LoketError("invalid_settings", f"Pengaturan tidak valid: {exc}", 422) from None
-    loket.reconfigure(config)
-    with loket.store.write() as conn:
+    runtime.reconfigure(config)
+    with runtime.store.write() as conn:
         audit.record(conn, actor, action, target, before, after)
-    staff.settings_changed(loket)
+    runtime.live.settings_changed()
     return config_to_raw(config)
 
 

@@ -9,11 +9,10 @@ from flask import jsonify, request, send_file, url_for
 from PIL import Image, UnidentifiedImageError
 
 from server.core.errors import LoketError
-from server.live import staff
-from server.web import openapi
 from server.web.admin import audit, bp
 from server.web.admin.changes import DENIED, OK, upload_body
-from server.web.guard import current_loket, requires
+from server.webbase import openapi
+from server.webbase.guard import current_runtime, requires
 
 LOGO_NAME = "logo.png"
 LOGO_MAX_PIXELS_SIDE = 4000
@@ -23,7 +22,7 @@ LOGO_MAX_SIDE = 800
 
 def has_logo() -> bool:
     """Whether the admin has uploaded a logo."""
-    return (current_loket().data_dir / LOGO_NAME).exists()
+    return (current_runtime().data_dir / LOGO_NAME).exists()
 
 
 @bp.get("/logo.png")
@@ -31,7 +30,7 @@ def logo():
     """The office logo uploaded by the admin (404 when there is none)."""
     if not has_logo():
         raise LoketError("no_logo", "Logo kantor belum diunggah.", 404)
-    return send_file(current_loket().data_dir / LOGO_NAME, mimetype="image/png", max_age=60)
+    return send_file(current_runtime().data_dir / LOGO_NAME, mimetype="image/png", max_age=60)
 
 
 @bp.post("/api/admin/logo")
@@ -46,14 +45,14 @@ def upload_logo(actor):
         raise LoketError("file_too_large", "Logo terlalu besar; maksimal 1 MB.", 413)
     image = _decoded(data)
     image.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
-    loket = current_loket()
-    target: Path = loket.data_dir / LOGO_NAME
+    runtime = current_runtime()
+    target: Path = runtime.data_dir / LOGO_NAME
     temp = target.with_suffix(".tmp")
     image.convert("RGBA").save(temp, "PNG")
     temp.replace(target)
-    with loket.store.write() as conn:
+    with runtime.store.write() as conn:
         audit.record(conn, actor, "upload_logo", "logo", None, {"width": image.width, "height": image.height})
-    staff.settings_changed(loket)
+    runtime.live.settings_changed()
     return jsonify({"ok": True, "url": url_for("admin.logo")})
 
 

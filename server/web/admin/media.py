@@ -17,10 +17,10 @@ from flask import jsonify, request
 from PIL import Image, UnidentifiedImageError
 
 from server.core.errors import LoketError
-from server.web import openapi
 from server.web.admin import bp
 from server.web.admin.changes import DENIED, OK, apply_change, upload_body
-from server.web.guard import current_loket, requires
+from server.webbase import openapi
+from server.webbase.guard import current_runtime, requires
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 VIDEO_MAX_BYTES = 200 * 1024 * 1024
@@ -84,14 +84,14 @@ def _save_checked_upload(temp: Path) -> str:
 @requires("admin")
 def upload_media(actor):
     """Add an image or video at the end of the TV's media."""
-    loket = current_loket()
-    if len(loket.config.display.media) >= MAX_FILES:
+    runtime = current_runtime()
+    if len(runtime.config.display.media) >= MAX_FILES:
         raise LoketError(
             "too_many_media", f"Paling banyak {MAX_FILES} media; hapus yang tidak dipakai lagi.", 409
         )
     # This route alone takes more than the app's 2 MB request limit (Flask 3.1: per request).
     request.max_content_length = VIDEO_MAX_BYTES + 1024 * 1024
-    folder = loket.data_dir / "media"
+    folder = runtime.data_dir / "media"
     folder.mkdir(exist_ok=True)
     temp = folder / f".upload-{secrets.token_hex(8)}.tmp"
     try:
@@ -101,7 +101,7 @@ def upload_media(actor):
         raise
     stem = _safe_stem(request.files["media"].filename)
     name, number = f"{stem}{suffix}", 1
-    while (folder / name).exists() or name in loket.config.display.media:
+    while (folder / name).exists() or name in runtime.config.display.media:
         number += 1
         name = f"{stem}-{number}{suffix}"
     temp.replace(folder / name)
@@ -117,11 +117,11 @@ def upload_media(actor):
 @requires("admin")
 def delete_media(name: str, actor):
     """Take a file off the TV and delete it."""
-    loket = current_loket()
-    if name not in loket.config.display.media:
+    runtime = current_runtime()
+    if name not in runtime.config.display.media:
         raise LoketError("unknown_media", f"Media {name} tidak ditemukan.", 404)
     settings = _edit_media(actor, "delete_media", name, lambda media: [m for m in media if m != name])
-    (loket.data_dir / "media" / name).unlink(missing_ok=True)
+    (runtime.data_dir / "media" / name).unlink(missing_ok=True)
     return jsonify({"settings": settings})
 
 

@@ -9,7 +9,6 @@ from flask import jsonify
 
 from server.core import waiting
 from server.core.errors import LoketError
-from server.web import openapi
 from server.web.admin import bp
 from server.web.admin.changes import (
     DENIED,
@@ -22,8 +21,9 @@ from server.web.admin.changes import (
     find,
     merge_entry,
 )
-from server.web.api import field, json_body
-from server.web.guard import current_loket, requires
+from server.webbase import openapi
+from server.webbase.body import field, json_body
+from server.webbase.guard import current_runtime, requires
 
 
 def _unknown_service(code: str) -> LoketError:
@@ -79,7 +79,7 @@ def update_service(code: str, actor):
 @requires("admin")
 def retire_service(code: str, actor):
     """Retire a service: kept for past reports, taken off every screen and counter."""
-    if current_loket().queue.waiting_counts().get(code, 0):
+    if current_runtime().queue.waiting_counts().get(code, 0):
         raise LoketError(
             "service_busy",
             f"Masih ada pengunjung yang menunggu layanan {code}; istirahatkan setelah antrian habis.",
@@ -121,7 +121,7 @@ def _set_retired(raw: dict, code: str, retired: bool) -> tuple[dict, dict]:
 @bp.post("/api/admin/counters")
 @requires("admin")
 def add_counter(actor):
-    """Add a counter (loket)."""
+    """Add a counter (runtime)."""
     data = json_body()
     counter_id = field(data, "id", int, required=True)
 
@@ -151,7 +151,7 @@ def update_counter(counter_id: int, actor):
 @requires("admin")
 def delete_counter(counter_id: int, actor):
     """Remove a counter that holds no visitor."""
-    if waiting.held_by_counter(current_loket().store.read(), counter_id):
+    if waiting.held_by_counter(current_runtime().store.read(), counter_id):
         raise LoketError("counter_busy", f"Loket {counter_id} sedang melayani pengunjung.", 409)
 
     def change(raw):

@@ -10,12 +10,12 @@ from flask import jsonify
 from server.config.store import config_to_raw
 from server.core.errors import LoketError
 from server.voice.announcement import render
-from server.web import openapi
 from server.web.admin import bp
 from server.web.admin.changes import DENIED, INVALID, NOT_JSON, OBJECT_BODY, OK, apply_change
 from server.web.admin.logo import has_logo
-from server.web.api import field, json_body
-from server.web.guard import current_loket, requires
+from server.webbase import openapi
+from server.webbase.body import field, json_body
+from server.webbase.guard import current_runtime, requires
 
 SECTIONS = ("office", "queue", "printer", "voice", "display", "security", "survey")
 
@@ -24,12 +24,12 @@ SECTIONS = ("office", "queue", "printer", "voice", "display", "security", "surve
 @requires("admin")
 def get_settings(actor):
     """The whole configuration, TOML-shaped, plus printer and voice status."""
-    loket = current_loket()
+    runtime = current_runtime()
     return jsonify(
         {
-            "settings": config_to_raw(loket.config),
-            "printer_status": loket.printer.status(),
-            "voice_status": loket.announcer.status(),
+            "settings": config_to_raw(runtime.config),
+            "printer_status": runtime.print_queue.status(),
+            "voice_status": runtime.announcer.status(),
             "has_logo": has_logo(),
         }
     )
@@ -55,11 +55,11 @@ def put_section(section: str, actor):
 @requires("admin")
 def printer_test(actor):
     """Queue a test ticket on the configured printer; the result arrives as printer status."""
-    loket = current_loket()
-    if loket.config.printer.kind == "none":
+    runtime = current_runtime()
+    if runtime.config.printer.kind == "none":
         raise LoketError("no_printer", "Printer belum diatur (kind = none).", 409)
-    loket.print_test()
-    return jsonify({"queued": True, "printer_status": loket.printer.status()}), 202
+    runtime.print_test()
+    return jsonify({"queued": True, "printer_status": runtime.print_queue.status()}), 202
 
 
 @bp.post("/api/admin/voice/preview")
@@ -67,12 +67,12 @@ def printer_test(actor):
 def voice_preview(actor):
     """A sample call ("A012" to the first counter) spoken with the given, unsaved, template and
     number reading; answers the URL of the WAV."""
-    loket = current_loket()
+    runtime = current_runtime()
     data = json_body()
-    voice = loket.config.voice
+    voice = runtime.config.voice
     template = field(data, "template", str) or voice.template
     reading = field(data, "number_reading", str) or voice.number_reading
-    counter = loket.config.counters[0].name if loket.config.counters else "Loket 1"
+    counter = runtime.config.counters[0].name if runtime.config.counters else "Loket 1"
     try:
         text = render("A012", counter, template, reading)
     except (ValueError, KeyError, IndexError):
@@ -81,7 +81,7 @@ def voice_preview(actor):
             "Kalimat pengumuman tidak valid: gunakan {prefix}, {number}, {counter} atau {ticket}.",
             422,
         ) from None
-    url = loket.announcer.sample(text)
+    url = runtime.announcer.sample(text)
     if url is None:
         raise LoketError(
             "voice_unavailable",

@@ -9,18 +9,18 @@ from server.core import accounts
 from server.core.actor import ROLES
 from server.core.errors import LoketError
 from server.live import staff
-from server.web import auth, openapi
 from server.web.admin import audit, bp
 from server.web.admin.changes import DENIED, INVALID, NOT_JSON, OBJECT_BODY, OK
-from server.web.api import field, json_body
-from server.web.guard import current_loket, requires
+from server.webbase import auth, openapi
+from server.webbase.body import field, json_body
+from server.webbase.guard import current_runtime, requires
 
 
 @bp.get("/api/admin/users")
 @requires("admin")
 def list_users(actor):
     """Every user (never the password hashes)."""
-    return jsonify({"users": accounts.list_users(current_loket().store.read())})
+    return jsonify({"users": accounts.list_users(current_runtime().store.read())})
 
 
 @bp.post("/api/admin/users")
@@ -33,13 +33,13 @@ def add_user(actor):
     role = field(data, "role", str, required=True)
     counters = _counters_field(data)
     profile = _profile_fields(data)
-    loket = current_loket()
-    auth.create_user(loket.store, username, password, role, loket.queue.now())
-    with loket.store.write() as conn:
+    runtime = current_runtime()
+    auth.create_user(runtime.store, username, password, role, runtime.queue.now())
+    with runtime.store.write() as conn:
         if counters or profile:
             accounts.update_user(conn, username, **({"counters": counters} if counters else {}), **profile)
         audit.record(conn, actor, "add_user", username, None, {"role": role, "counters": counters, **profile})
-    return jsonify({"user": accounts.get_user_public(loket.store.read(), username)}), 201
+    return jsonify({"user": accounts.get_user_public(runtime.store.read(), username)}), 201
 
 
 @bp.patch("/api/admin/users/<username>")
@@ -47,8 +47,8 @@ def add_user(actor):
 def update_user(username: str, actor):
     """Change a user's role, allowed counters, active flag, or reset the password."""
     data = json_body()
-    loket = current_loket()
-    before = accounts.get_user_public(loket.store.read(), username)
+    runtime = current_runtime()
+    before = accounts.get_user_public(runtime.store.read(), username)
     if before is None:
         raise LoketError("unknown_user", f"Pengguna {username} tidak ditemukan.", 404)
     changes: dict = _profile_fields(data)
@@ -69,7 +69,7 @@ def update_user(username: str, actor):
         changes["password_hash"] = auth.hash_password(password)
     if not changes:
         raise LoketError("nothing_to_change", "Tidak ada perubahan yang dikirim.", 422)
-    with loket.store.write() as conn:
+    with runtime.store.write() as conn:
         accounts.update_user(conn, username, **changes)
         after = accounts.get_user_public(conn, username)
         audit.record(
@@ -89,7 +89,7 @@ def _counters_field(data: dict) -> list[int] | None:
     ):
         raise LoketError("invalid_field", "Kolom 'counters' harus berupa daftar nomor loket.", 422)
     for counter_id in counters:
-        if current_loket().config.counter(counter_id) is None:
+        if current_runtime().config.counter(counter_id) is None:
             raise LoketError("unknown_counter", f"Loket {counter_id} tidak dikenal.", 422)
     return counters
 
@@ -128,7 +128,7 @@ OPENAPI_PATHS = {
     },
     "/api/admin/users/{username}": {
         "patch": {
-            "summary": "Ubah peran, loket, status aktif atau kata sandi",
+            "summary": "Ubah peran, runtime, status aktif atau kata sandi",
             "parameters": [
                 {"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}
             ],

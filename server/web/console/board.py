@@ -3,15 +3,14 @@ waits, and the tickets left unfinished at the last day change."""
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import jsonify
 
-from server.core import accounts, queries
-from server.core.present import iso, ticket_json
-from server.web import openapi
+from server.core import accounts, queries, staffing
+from server.core.views import iso, ticket_json
 from server.web.console import bp
 from server.web.console.clock import server_time, today
-from server.web.console.presence import presence
-from server.web.guard import SUPERVISORS, current_loket, page, requires
+from server.webbase import openapi
+from server.webbase.guard import SUPERVISORS, current_runtime, page, requires
 
 
 @bp.get("/board")
@@ -25,7 +24,7 @@ def board(actor):
 @requires(*SUPERVISORS)
 def board_state(actor):
     """Everything the supervisor's board draws: counters, who is there, services and waits."""
-    conn, day = current_loket().store.read(), today()
+    conn, day = current_runtime().store.read(), today()
     return jsonify(
         {
             "counters": _counters(conn, day),
@@ -37,21 +36,20 @@ def board_state(actor):
 
 
 def _counters(conn, day: queries.Day) -> list[dict]:
-    loket = current_loket()
-    tz = loket.config.office.tz
+    runtime = current_runtime()
+    tz = runtime.config.office.tz
     at_counters = queries.counter_figures(conn, day)
-    lifetime = current_app.permanent_session_lifetime.total_seconds()
-    present = presence().by_counter(loket.queue.now().timestamp() - lifetime)
+    present = staffing.officers_at_counters(conn, runtime.queue.now().timestamp())
     names = accounts.full_names(conn)  # the board shows people by their full name when known
     counters = []
-    for counter, ticket in loket.queue.counters_overview():
+    for counter, ticket in runtime.queue.counters_overview():
         figures = at_counters.get(counter.id, {})
         counters.append(
             {
                 "id": counter.id,
                 "name": counter.name,
                 "services": list(counter.services),
-                "current": ticket_json(ticket, loket.queue, reason=True) if ticket else None,
+                "current": ticket_json(ticket, runtime.queue, reason=True) if ticket else None,
                 "officers": [
                     {"username": u, "full_name": names.get(u, ""), "since": iso(at, tz)}
                     for u, at in present.get(counter.id, [])
@@ -66,7 +64,7 @@ def _counters(conn, day: queries.Day) -> list[dict]:
 
 
 def _services(conn, day: queries.Day) -> list[dict]:
-    config = current_loket().config
+    config = current_runtime().config
     by_service = queries.service_figures(conn, day)
     services = []
     for service in config.services:
@@ -88,7 +86,7 @@ def _services(conn, day: queries.Day) -> list[dict]:
 
 def _unfinished(conn, day: queries.Day) -> list[dict]:
     """Tickets still called or being served when a day closed, over the last day."""
-    tz = current_loket().config.office.tz
+    tz = current_runtime().config.office.tz
     return [
         {
             "number": t.number,
@@ -111,7 +109,7 @@ def _pick(values: dict, *keys: str) -> dict:
 OPENAPI_PATHS = {
     "/api/board": {
         "get": {
-            "summary": "Papan pemantauan: semua loket, petugas, layanan dan tunggu terlama",
+            "summary": "Papan pemantauan: semua runtime, petugas, layanan dan tunggu terlama",
             "responses": {
                 "200": openapi.json_response(
                     {

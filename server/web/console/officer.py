@@ -8,11 +8,11 @@ from flask import jsonify
 from server.config.services import Service
 from server.core import queries
 from server.core.errors import LoketError
-from server.core.present import iso, ticket_json
-from server.web import openapi
+from server.core.views import iso, ticket_json
 from server.web.console import bp
 from server.web.console.clock import server_time, today
-from server.web.guard import current_loket, login_page, page, requires, signed_in
+from server.webbase import openapi
+from server.webbase.guard import current_runtime, login_page, page, requires, signed_in
 
 # More waiting tickets than this are counted but not listed: nobody reads row 201.
 QUEUE_LIST_LIMIT = 200
@@ -23,7 +23,7 @@ def officer():
     """The officer's console at a counter; the login form (200: the console's own front page)
     until signed in at a counter."""
     actor = signed_in()
-    config = current_loket().config
+    config = current_runtime().config
     counter = config.counter(actor.counter_id) if actor and actor.counter_id else None
     if counter is None:
         return login_page("officer", 200, actor=actor)
@@ -45,17 +45,17 @@ def counter_queue(counter_id: int, actor):
 
     Officers may read only the counter they signed in at; supervisors and admins any.
     """
-    loket = current_loket()
-    counter = loket.queue.counter(counter_id)
+    runtime = current_runtime()
+    counter = runtime.queue.counter(counter_id)
     if not actor.may_use_counter(counter_id):
         raise LoketError("forbidden", f"Anda tidak bertugas di {counter.name}.", 403)
     tickets = queries.counter_queue(
-        loket.store.read(), counter.services, counter.id, loket.config.queue.max_priority_in_row
+        runtime.store.read(), counter.services, counter.id, runtime.config.queue.max_priority_in_row
     )
-    tz = loket.config.office.tz
+    tz = runtime.config.office.tz
     listed = [
         {
-            **ticket_json(t, loket.queue, reason=True),
+            **ticket_json(t, runtime.queue, reason=True),
             "position": i + 1,
             "waiting_since": iso(queries.waiting_since(t), tz),
         }
@@ -75,7 +75,7 @@ def counter_queue(counter_id: int, actor):
 @requires()
 def officer_summary(actor):
     """The signed-in user's own figures for today (tickets they called)."""
-    figures = queries.officer_figures(current_loket().store.read(), actor.username, today())
+    figures = queries.officer_figures(current_runtime().store.read(), actor.username, today())
     return jsonify(
         {
             "user": {"username": actor.username, "role": actor.role, "counter": actor.counter_id},

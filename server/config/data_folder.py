@@ -8,6 +8,8 @@ import fcntl
 import os
 from pathlib import Path
 
+from server.config.data_dir import default_data_dir
+
 DATA_HELP = "data folder (default $LOKET_DATA, else ./loket-data)"
 
 
@@ -28,8 +30,6 @@ def add_action(commands, command: str, action: str, help: str, action_help: str)
 
 def data_dir(value: str | None) -> Path:
     """The data folder a command works on: ``value`` (its ``--data``), else the default."""
-    from server.office import default_data_dir
-
     return Path(value) if value else default_data_dir()
 
 

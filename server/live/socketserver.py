@@ -1,8 +1,9 @@
 """The office's one Socket.IO server (:data:`socketio`, default namespace) and where its messages
 go: the screens' room, each visitor's own room, and which connection follows which ticket.
 
-:func:`init_app` attaches it to the Flask app (with its handlers, :mod:`server.live.handlers`) and
-puts the cap on anonymous connections (:mod:`server.live.capacity`) in front of it. Every emit is
+:func:`server.live.attach` attaches it to the Flask app (with its handlers,
+:mod:`server.live.handlers`) and puts the cap on anonymous connections
+(:mod:`server.live.capacity`) in front of it. Every emit is
 made on the event loop (:func:`send`), since requests run in pool threads under gevent.
 """
 
@@ -56,25 +57,3 @@ class Watchers:
 
 
 watchers = Watchers()
-
-
-def init_app(app, loket) -> None:
-    """Attach the Socket.IO server and its handlers to ``app``, behind the cap on anonymous
-    connections (``app.extensions["loket_sockets"]``)."""
-    from server.live import handlers  # noqa: F401  (registers the handlers on socketio)
-    from server.live.capacity import SocketGate, trusted_client
-    from server.live.wsguard import MAX_MESSAGE_BYTES
-
-    # Long-polling bodies are refused by their length too (websocket frames: wsguard.py).
-    socketio.init_app(
-        app,
-        async_mode="gevent" if loop.gevent_active() else "threading",
-        max_http_buffer_size=MAX_MESSAGE_BYTES,
-    )  # Origin: this server's own only
-
-    def limits() -> tuple[int, int]:  # read at each request: a changed configuration applies at once
-        security = loket.config.security
-        return security.sockets_per_address, security.anonymous_sockets
-
-    app.extensions["loket_sockets"] = gate = SocketGate(app.wsgi_app, trusted_client(app, loket), limits)
-    app.wsgi_app = gate

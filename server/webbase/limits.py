@@ -1,5 +1,5 @@
 """Slowing down guessing and floods from the office Wi-Fi: password guesses per name and address
-(:class:`LoginGuard`), and requests per minute from one client (:class:`FloodGuard`, the kiosk's
+(:class:`LoginLimit`), and requests per minute from one client (:class:`FloodLimit`, the kiosk's
 numbers and the devices' enrollment requests)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from server.core.errors import LoketError
 BUSY_SECONDS = 5.0  # how long a login waits for its turn to have its password checked
 
 
-class LoginGuard:
+class LoginLimit:
     """Slows password guessing: after ``limit`` failures for a name *from one address* within
     ``window`` seconds, that name is refused from that address for ``lockout`` seconds; after four
     times as many from one address, whatever the names, the address is refused.
@@ -104,7 +104,7 @@ TOO_MANY_ENROLMENTS = (
 )
 
 
-class FloodGuard:
+class FloodLimit:
     """Refuses more than ``limit`` requests a minute from one address (0 = no limit)."""
 
     def __init__(self, clock, limit_per_minute: Callable[[], int], message: str = TOO_MANY_TICKETS):

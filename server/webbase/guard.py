@@ -24,6 +24,7 @@ from flask import current_app, render_template
 
 from server.core.actor import ROLES, Actor
 from server.core.errors import LoketError
+from server.webbase import auth
 
 SUPERVISORS = ("supervisor", "admin")
 
@@ -31,16 +32,17 @@ MESSAGE_SIGN_IN = "Silakan masuk terlebih dahulu."
 MESSAGE_FORBIDDEN = "Anda tidak berhak melakukan tindakan ini."
 
 
-def current_loket():
-    """The running office (:class:`server.office.Loket`) of the app serving this request."""
-    return current_app.extensions["loket"]
+def current_runtime():
+    """The running office (:class:`server.runtime.Runtime`) of the app serving this request."""
+    return current_app.extensions["runtime"]
 
 
 def signed_in() -> Actor | None:
     """The signed-in actor of this request, or None."""
-    from server.web import auth
-
-    return auth.current_actor(current_loket().store)
+    runtime = current_runtime()
+    return auth.current_actor(
+        runtime.store, runtime.queue.now().timestamp(), runtime.config.security.idle_minutes
+    )
 
 
 def require(*roles: str) -> Actor:
@@ -56,7 +58,7 @@ def require(*roles: str) -> Actor:
 
 def page(template: str, status: int = 200, **context):
     """Render a staff page with the office and its configuration in the context."""
-    config = current_loket().config
+    config = current_runtime().config
     return render_template(template, office=config.office, config=config, **context), status
 
 

@@ -38,11 +38,11 @@ class HostCheck:
         return self.wsgi_app(environ, start_response)
 
 
-def wrap(app, security) -> None:
-    """Apply the ``[security]`` proxy, host and cookie settings to ``app`` (outermost layers)."""
-    app.config["SESSION_COOKIE_SECURE"] = security.secure_cookies
-    loket = app.extensions["loket"]
-    app.wsgi_app = HostCheck(app.wsgi_app, lambda: loket.config.security.allowed_hosts)
+def wrap(wsgi_app, security, allowed_hosts):
+    """The ``[security]`` host check and proxy settings around ``wsgi_app`` (outermost layers);
+    ``allowed_hosts()`` is read at each request, so a changed configuration applies at once."""
+    wsgi_app = HostCheck(wsgi_app, allowed_hosts)
     if security.trusted_proxies:
         count = security.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        wsgi_app = ProxyFix(wsgi_app, x_for=count, x_proto=count, x_host=count)
+    return wsgi_app

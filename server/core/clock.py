@@ -10,8 +10,8 @@ accepted (the queue then rolls the day as at any midnight).
 A clock once set in the future poisons "the latest": the admin confirms on /admin that the clock
 is now right (:meth:`ClockGuard.override`), and the data recorded up to then no longer counts.
 
-It sits in front of :class:`server.core.actions.QueueService` as a subclass (:func:`guarded_queue`),
-so the queue's own module knows nothing of it.
+The queue (:class:`server.core.ticket_queue.TicketQueue`) checks it in its one write path and
+shows every service closed while the clock is wrong.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from datetime import datetime, timedelta, timezone
 from babel.dates import format_datetime
 
 from server.core import accounts
-from server.core.actions import Availability, Outcome, QueueService
 from server.core.errors import LoketError
 
 log = logging.getLogger(__name__)
@@ -38,7 +37,6 @@ PERSIST_EVERY = timedelta(minutes=5)
 #: Queue writes refused while the clock is wrong (reads and the admin's pages still work).
 #: On each service button of the kiosk (the bar above it says more).
 KIOSK_MESSAGE = "Jam komputer tidak benar. Pengambilan nomor dihentikan sementara; silakan hubungi petugas."
-GUARDED = ("issue", "call_next", "recall", "start", "finish", "skip", "transfer", "cancel")
 
 
 class ClockWrong(LoketError):
@@ -93,7 +91,13 @@ def _save(conn: sqlite3.Connection, latest: float, **override) -> None:
 class ClockGuard:
     """Whether the clock can be trusted now; see the module docstring."""
 
-    def __init__(self, store, clock: Callable[[], datetime], tz_name: Callable[[], str]):
+    def __init__(
+        self,
+        store,
+        clock: Callable[[], datetime],
+        tz_name: Callable[[], str],
+        on_change: Callable[[bool], None] | None = None,
+    ):
         self.store = store
         self.clock = clock
         self._tz_name = tz_name
@@ -102,7 +106,7 @@ class ClockGuard:
         self._saved = self._latest
         self._wrong = False
         #: Called with (now_ok: bool) when the clock turns wrong or right again.
-        self.on_change: Callable[[bool], None] | None = None
+        self.on_change = on_change
 
     def problem(self, now: datetime | None = None, advance: bool = False) -> str | None:
         """None when the clock may be trusted at ``now`` (default: the clock), else the message
@@ -120,9 +124,10 @@ class ClockGuard:
             self._changed(wrong, now, latest)
         return self.message(now, latest) if wrong else None
 
-    def check(self) -> datetime:
-        """The current moment, or :class:`ClockWrong` when the clock cannot be trusted."""
-        now = self.clock()
+    def check(self, now: datetime | None = None) -> datetime:
+        """``now`` (default: the clock), or :class:`ClockWrong` when the clock cannot be trusted;
+        a write will record ``now``."""
+        now = now or self.clock()
         message = self.problem(now, advance=True)
         if message:
             raise ClockWrong(message)
@@ -212,45 +217,3 @@ class ClockGuard:
             self._saved = at
         self.problem(now)
         return self.status()
-
-
-class GuardedQueueService(QueueService):
-    """The queue, with every write refused while the clock is wrong and every service shown
-    closed with the clock's message."""
-
-    guard: ClockGuard
-
-    def availability(self, service, now: datetime, issued_today: int) -> Availability:
-        """Closed with the clock's message while the clock is wrong; else the queue's rules."""
-        if self.guard.problem(now):
-            return Availability(False, "clock_wrong", KIOSK_MESSAGE)
-        return super().availability(service, now, issued_today)
-
-    def expire_stale(self) -> Outcome:
-        """Nothing is expired on a wrong day."""
-        if self.guard.problem() is not None:
-            return Outcome()
-        return super().expire_stale()
-
-
-def _guarded(name: str):
-    action = getattr(QueueService, name)
-
-    def run(self, *args, **kwargs):
-        self.guard.check()
-        return action(self, *args, **kwargs)
-
-    run.__name__ = name
-    run.__doc__ = f"{action.__doc__} Refused while the clock is wrong."
-    return run
-
-
-for _name in GUARDED:
-    setattr(GuardedQueueService, _name, _guarded(_name))
-
-
-def guarded_queue(store, config, clock: Callable[[], datetime]) -> GuardedQueueService:
-    """The office's queue behind a clock guard."""
-    queue = GuardedQueueService(store, config, clock)
-    queue.guard = ClockGuard(store, clock, lambda: queue.config.office.timezone)
-    return queue

@@ -1,15 +1,18 @@
-"""Turning stored rows into the JSON shapes of the public API (documented in the README)."""
+"""Views of the queue: stored rows turned into the JSON shapes of the public API (documented in
+the README), and :class:`IssuedTicket`, the one value a kiosk tap produces for the kiosk's
+answer, the printed ticket and its preview."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from server.core.actions import QueueService
 from server.core.estimate import Estimate
 from server.core.outcome import Call
 from server.core.rules import PRIORITY_REASONS, STATUS_LABELS, Status
+from server.core.ticket_queue import TicketQueue
 from server.core.tickets import TicketRow
 
 
@@ -20,16 +23,21 @@ def iso(at: float | None, tz: ZoneInfo) -> str | None:
     return datetime.fromtimestamp(at, tz).isoformat(timespec="seconds")
 
 
-def ticket_json(ticket: TicketRow, queue: QueueService, reason: bool = False) -> dict:
+_UNSET = object()
+
+
+def ticket_json(ticket: TicketRow, queue: TicketQueue, reason: bool = False, live=_UNSET) -> dict:
     """The public ticket object. The status-page token is never part of it; the priority
     *reason* only when ``reason`` (staff, the issuing kiosk, the visitor's own page) — screens
-    and anything anonymous see only that a ticket is a priority one."""
+    and anything anonymous see only that a ticket is a priority one. ``live``: the ticket's live
+    estimate when the caller has already worked it out."""
     config = queue.config
     tz = config.office.tz
     service = config.service(ticket.service)
     counter = config.counter(ticket.counter_id) if ticket.counter_id else None
     wait = ticket.called_at - ticket.issued_at if ticket.called_at else None
-    live = queue.estimator.now_for(ticket)
+    if live is _UNSET:
+        live = queue.estimator.now_for(ticket)
     served = (
         ticket.finished_at - ticket.started_at
         if ticket.finished_at is not None and ticket.started_at is not None
@@ -76,13 +84,13 @@ def told_estimate(ticket: TicketRow) -> dict | None:
 
 
 def ticket_with_position(
-    ticket: TicketRow, queue: QueueService, at_issue: bool = False, reason: bool = True
+    ticket: TicketRow, queue: TicketQueue, at_issue: bool = False, reason: bool = True
 ) -> dict:
     """The ticket plus people ahead and the wait estimate in words while it waits: the live one,
     or (``at_issue``) the one just stored with it, which the kiosk shows and prints. For its
     holder or staff, so with the priority reason unless told otherwise."""
-    ahead, _ = queue.position(ticket)
-    body = ticket_json(ticket, queue, reason)
+    ahead, live = queue.position(ticket)
+    body = ticket_json(ticket, queue, reason, live=live)
     shown = body["estimate"] if at_issue else body["estimate_now"]
     words = None
     if ticket.status == Status.WAITING:
@@ -95,11 +103,48 @@ def ticket_with_position(
     return {**body, "ahead": ahead, "estimate_minutes": _minutes(shown), "estimate_text": words}
 
 
+@dataclass(frozen=True)
+class IssuedTicket:
+    """A ticket as a kiosk tap issued it, built once: the kiosk's answer (:attr:`json`), the
+    printed ticket and its on-screen preview all read it."""
+
+    ticket: TicketRow
+    office_name: str
+    service_name: str
+    issued_at: datetime  # aware, office local time
+    ahead: int
+    estimate_minutes: int | None
+    estimate_text: str | None
+    priority_label: str
+    status_url: str
+    json: dict  # the public ticket with the people ahead and the estimate given at issue
+
+
+def issued_ticket(ticket: TicketRow, queue: TicketQueue, status_url: str) -> IssuedTicket:
+    """The :class:`IssuedTicket` of a ticket the kiosk has just issued (or, for a preview drawn
+    again later, as it was issued)."""
+    body = ticket_with_position(ticket, queue, at_issue=True)
+    body["status_url"] = status_url
+    config = queue.config
+    return IssuedTicket(
+        ticket=ticket,
+        office_name=config.office.name,
+        service_name=body["service_name"],
+        issued_at=datetime.fromtimestamp(ticket.issued_at, config.office.tz),
+        ahead=body["ahead"],
+        estimate_minutes=body["estimate_minutes"],
+        estimate_text=body["estimate_text"],
+        priority_label=PRIORITY_REASONS.get(ticket.priority_reason or "", "Prioritas"),
+        status_url=status_url,
+        json=body,
+    )
+
+
 def _minutes(estimate: dict | None) -> int | None:
     return None if estimate is None else math.ceil(estimate["seconds"] / 60)
 
 
-def services_json(queue: QueueService) -> list[dict]:
+def services_json(queue: TicketQueue) -> list[dict]:
     """``GET /api/services`` items."""
     items = []
     for entry in queue.services_overview():
@@ -125,7 +170,7 @@ def services_json(queue: QueueService) -> list[dict]:
     return items
 
 
-def call_json(call: Call, queue: QueueService, announcement: dict) -> dict:
+def call_json(call: Call, queue: TicketQueue, announcement: dict) -> dict:
     """The ``ticket_called`` payload."""
     return {
         "ticket": ticket_json(call.ticket, queue),
@@ -136,7 +181,7 @@ def call_json(call: Call, queue: QueueService, announcement: dict) -> dict:
     }
 
 
-def state_json(queue: QueueService) -> dict:
+def state_json(queue: TicketQueue) -> dict:
     """``GET /api/state`` and the socket ``state`` event: what every screen needs to redraw."""
     tz = queue.config.office.tz
     counters = [

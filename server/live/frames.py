@@ -25,7 +25,7 @@ class MessageTooBig(ConnectionError):
     """A client declared a websocket message above the limit (the connection is dropped)."""
 
 
-class FrameGuard:
+class FrameCheck:
     """A socket whose ``recv`` checks every client frame header (RFC 6455 §5.2)."""
 
     def __init__(self, sock, limit: int = MAX_MESSAGE_BYTES):
@@ -41,7 +41,7 @@ class FrameGuard:
         return getattr(self._sock, name)
 
     def dup(self):
-        return FrameGuard(self._sock.dup(), self._limit)
+        return FrameCheck(self._sock.dup(), self._limit)
 
     def recv(self, size: int, *flags) -> bytes:
         data = self._sock.recv(size, *flags)
@@ -98,8 +98,8 @@ class FrameGuard:
         self._payload_left = length
 
 
-def guard(environ: dict) -> None:
-    """Make the websocket upgrade in ``environ`` read through a :class:`FrameGuard` (gevent's
+def check_frames(environ: dict) -> None:
+    """Make the websocket upgrade in ``environ`` read through a :class:`FrameCheck` (gevent's
     server: the websocket library takes the socket from ``wsgi.input``)."""
     if environ.get("HTTP_UPGRADE", "").lower() != "websocket":
         return
@@ -110,7 +110,7 @@ def guard(environ: dict) -> None:
     sock = getattr(raw, "_sock", None)
     if sock is None:
         return  # another server (Werkzeug): the library's own message limit still applies
-    environ["wsgi.input"] = _Input(_Raw(FrameGuard(sock)))
+    environ["wsgi.input"] = _Input(_Raw(FrameCheck(sock)))
 
 
 class _Raw:

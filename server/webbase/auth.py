@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import sqlite3
 from datetime import datetime
 
-from flask import current_app, session
+from flask import session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.core import accounts
@@ -112,56 +114,47 @@ def authenticate(store: Store, username: str, password: str) -> dict | None:
     return user
 
 
-SESSION_HOURS = 9
-
-
 def _session_hash(session_id: str) -> str:
-    import hashlib
-
     return hashlib.sha256(session_id.encode()).hexdigest()
 
 
-def sign_in(user: dict, counter_id: int | None, now: float, store: Store | None = None) -> None:
+def sign_in(user: dict, counter_id: int | None, now: float, store: Store) -> None:
     """Start a fresh session (a new cookie, so a planted one is useless), recorded on the server
-    so that signing out, a new password or a disabled account end it for good."""
-    import secrets
-
+    with its counter, so that signing out, a new password or a disabled account end it for good
+    and the board and the wait estimate know who sits where."""
     session.clear()
     session.permanent = True
-    if store is not None:
-        session_id = secrets.token_urlsafe(24)
-        with store.write() as conn:
-            conn.execute("DELETE FROM sessions WHERE created_at < ?", (now - SESSION_HOURS * 3600,))
-            conn.execute(
-                "INSERT INTO sessions (id, username, created_at) VALUES (?, ?, ?)",
-                (_session_hash(session_id), user["username"], now),
-            )
-        session["sid"] = session_id
+    session_id = secrets.token_urlsafe(24)
+    with store.write() as conn:
+        accounts.open_session(conn, _session_hash(session_id), user["username"], counter_id, now)
+    session["sid"] = session_id
     session["seen"] = now
     session["username"] = user["username"]
     session["role"] = user["role"]
     session["counter_id"] = counter_id
 
 
-def sign_out(store: Store | None = None) -> None:
-    """End the session, on the server too (a copy of the cookie is worthless afterwards)."""
+def sign_out(store: Store, now: float) -> bool:
+    """End the session, on the server too (a copy of the cookie is worthless afterwards); True
+    when a session was open."""
     session_id = session.get("sid")
-    if store is not None and session_id:
+    if session_id:
         with store.write() as conn:
-            conn.execute("DELETE FROM sessions WHERE id = ?", (_session_hash(session_id),))
+            accounts.end_session(conn, _session_hash(session_id), now)
     session.clear()
+    return bool(session_id)
 
 
-def current_actor(store: Store) -> Actor | None:
+def current_actor(store: Store, now: float, idle_minutes: int) -> Actor | None:
     """The signed-in user of this request, checked against the database (disabled → None)."""
     username = session.get("username")
     if not username:
         return None
-    if not _still_active():
+    if not _still_active(now, idle_minutes):
         session.clear()
         return None
     user = accounts.get_user(store.read(), username)
-    if user is None or not user["active"] or not _session_recorded(store, username):
+    if user is None or not user["active"] or not session_alive(store, session.get("sid"), username):
         session.clear()
         return None
     counter_id = session.get("counter_id")
@@ -173,40 +166,18 @@ def current_actor(store: Store) -> Actor | None:
     return Actor(user["username"], user["role"], counter_id)
 
 
-def _session_recorded(store: Store, username: str) -> bool:
-    return session_alive(store, session.get("sid"), username)
-
-
 def session_alive(store: Store, session_id: str | None, username: str | None) -> bool:
     """Whether a session id (from a signed cookie) is still open on the server for ``username``."""
     if not session_id or not username:
         return False
-    row = (
-        store.read()
-        .execute("SELECT username FROM sessions WHERE id = ?", (_session_hash(session_id),))
-        .fetchone()
-    )
-    return row is not None and row["username"] == username
+    return accounts.session_username(store.read(), _session_hash(session_id)) == username
 
 
-def _still_active() -> bool:
+def _still_active(now: float, idle_minutes: int) -> bool:
     """False once the session has been idle longer than [security] idle_minutes."""
-    loket = current_app.extensions.get("loket")
-    if loket is None:
-        return True
-    now = loket.queue.now().timestamp()
     seen = session.get("seen", now)
-    if now - seen > loket.config.security.idle_minutes * 60:
+    if now - seen > idle_minutes * 60:
         return False
     if now - seen > 30:  # refresh the cookie at most every 30 s
         session["seen"] = now
     return True
-
-
-def require_actor(store: Store, roles: tuple[str, ...] = ROLES) -> Actor:
-    """The signed-in actor with one of ``roles``: 401 without a session, 403 with the wrong role.
-    The same as :func:`server.web.guard.require` (``store`` is the running office's); views say
-    it with :func:`server.web.guard.requires`."""
-    from server.web.guard import require
-
-    return require(*roles)
