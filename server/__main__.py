@@ -1,4 +1,7 @@
-"""Allow ``python -m server``."""
+"""Allow ``python -m server``.
+
+May import: cli.
+"""
 
 import sys
 

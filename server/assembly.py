@@ -5,6 +5,8 @@ devices, the unattended chores, the voice, the print queue and the rate limits, 
 to :class:`server.runtime.Runtime`; :func:`create_app` builds the Flask app around it (its
 blueprints from :func:`server.web.app.register`, Socket.IO from :func:`server.live.attach`).
 Nothing outside this module sets an attribute on another object.
+
+May import: config, core, devices, eventloop, live, printing, runtime, server, unattended, voice, web, webbase.
 """
 
 from __future__ import annotations

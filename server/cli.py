@@ -1,4 +1,7 @@
-"""The ``loket`` command line (documented in the README): serve, user add, printer test, say."""
+"""The ``loket`` command line (documented in the README): serve, user add, printer test, say.
+
+May import: any package (the command line, started first).
+"""
 
 from __future__ import annotations
 

@@ -5,6 +5,8 @@ printer, devices, rate limits and background work, each given to it ready-made b
 Routes reach it through :func:`server.webbase.guard.current_runtime`; after an action they hand
 the :class:`~server.core.outcome.Outcome` to :meth:`Runtime.react`: announcing the calls and
 telling the screens is the office's reaction to what the queue did.
+
+May import: config, core, devices, eventloop, live, printing, unattended, webbase.
 """
 
 from __future__ import annotations

@@ -10,7 +10,10 @@ It imports only :mod:`server.core` (the queue and its JSON views) and the servin
 signed-in staff? — is handed to :func:`attach` as a callable; the announcements of the calls are
 handed to :meth:`~server.live.events.Live.publish` with the outcome. Other packages call these
 functions; none of them calls ``socketio.emit`` or registers a handler itself. It holds no SQL
-and no queue rules: payloads come from :mod:`server.core.views`."""
+and no queue rules: payloads come from :mod:`server.core.views`.
+
+May import: core, eventloop.
+"""
 
 from __future__ import annotations
 

@@ -6,6 +6,8 @@ the ``[printer]`` settings and ``loket printer test``. It may not touch the queu
 or Flask: it is handed a :class:`TicketPrint` and answers with a :class:`PrintResult`. The
 names the rest of Loket uses are re-exported here. python-escpos itself is imported only when a
 printer is opened or bytes are built (see ``devices.py``).
+
+May import: config, eventloop.
 """
 
 from server.config.printer import PrinterSettings

@@ -71,7 +71,7 @@ def _serve_werkzeug(data_dir, host, port, demo, ready) -> int:
 def _serve_gunicorn(data_dir, host, port, demo, ready) -> int:
     from gunicorn.app.base import BaseApplication  # not on Windows: only where gunicorn serves
 
-    from server.serve import gworker
+    from server.serve import gworker  # gevent and gunicorn: not installed on Windows
 
     security = prepare_data_dir(data_dir).security
     gworker.CONNECTIONS_PER_ADDRESS["limit"] = security.connections_per_address

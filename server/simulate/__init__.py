@@ -7,6 +7,8 @@ server through its public HTTP API (:mod:`.http_office`) and the queue's rules i
 live run reaches a running server only through its public HTTP API; ``--history`` opens the data
 folder with :mod:`server.config.data_dir`'s helpers and writes only through :mod:`.records`,
 skipping days that already have tickets.
+
+May import: config, core, survey.
 """
 
 from .cli import add_arguments, run

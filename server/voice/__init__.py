@@ -8,6 +8,8 @@ modules it may not touch Flask, the queue or the database: it is handed a ticket
 counter name and answers with an :class:`Announcement`, never raising to its caller because of
 the voice. :class:`Announcer` speaks; :class:`NullAnnouncer` is used when
 ``[voice] enabled = false``.
+
+May import: config, core, eventloop, webbase.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""The HTTP side: the app factory and its hooks, one blueprint per audience (visitor pages and the
-JSON API, the officer's console and board, the admin), sign-in and the one page guard
-(:func:`server.webbase.guard.requires`), and the OpenAPI description. Blueprints parse input, call one
-action of :mod:`server.core` and publish through :mod:`server.live`; they hold no SQL."""
+"""The HTTP side: the app's blueprints, hooks and error pages (``app``), one blueprint per
+audience (visitor pages and the JSON API, the officer's console and board, the admin), the guide
+at /bantuan and the OpenAPI document. Blueprints parse input (:mod:`server.webbase`), call one
+action of :mod:`server.core` and hand its outcome to the running office
+(:meth:`server.runtime.Runtime.react`); they hold no SQL. The app itself is built by
+:func:`server.assembly.create_app`.
+
+May import: config, core, devices, live, reports, survey, unattended, voice, webbase.
+"""
