@@ -51,6 +51,7 @@ def _ticket(conn, seq=1, **extra):
         issued_at=1.0,
         arrived_at=1.0,
         queued_at=1.0,
+        queue_seq=seq,
     )
     values.update(extra)
     return tickets.insert_ticket(conn, **values)
@@ -99,6 +100,7 @@ def test_the_dispatch_heads_choose_what_the_whole_queue_would(store):
     from server.core import rules
 
     rng = random.Random(7)
+    places = rng.sample(range(1, 1000), 119)  # the queue order, shuffled against the numbers
     with store.write() as conn:
         for seq in range(1, 120):
             ticket_id = _ticket(
@@ -107,6 +109,7 @@ def test_the_dispatch_heads_choose_what_the_whole_queue_would(store):
                 service=rng.choice("AB"),
                 priority=int(rng.random() < 0.3),
                 queued_at=float(rng.randint(1, 40)),
+                queue_seq=places[seq - 1],
                 status=rng.choice(["waiting", "waiting", "waiting", "done"]),
             )
             if rng.random() < 0.1:
@@ -119,5 +122,5 @@ def test_the_dispatch_heads_choose_what_the_whole_queue_would(store):
             assert rules.pick_next(heads, streak, 3) == rules.dispatch_order(candidates, streak, 3)[0]
     for service in "AB":
         candidates = [t.candidate() for t in waiting.waiting_tickets(conn, (service,))]
-        order = sorted(candidates, key=lambda c: (not c.priority, c.queued_at, c.id))
+        order = sorted(candidates, key=lambda c: (not c.priority, c.order))
         assert [t.id for t in waiting.next_waiting(conn, (service,), 5)] == [c.id for c in order[:5]]

@@ -119,7 +119,7 @@ class _Lanes:
 def _oldest(lanes: Iterable[deque[Candidate]]) -> Candidate | None:
     best = None
     for lane in lanes:
-        if lane and (best is None or (lane[0].queued_at, lane[0].id) < (best.queued_at, best.id)):
+        if lane and (best is None or (lane[0].order, lane[0].id) < (best.order, best.id)):
             best = lane[0]
     return best
 
@@ -138,7 +138,7 @@ def play_forward(
     """
     by_service: dict[str, _Lanes] = {}
     service_of: dict[int, str] = {}
-    for item in sorted(waiting, key=lambda w: (w.candidate.queued_at, w.candidate.id)):
+    for item in sorted(waiting, key=lambda w: (w.candidate.order, w.candidate.id)):
         lanes = by_service.setdefault(item.service, _Lanes())
         lanes.lane(item.candidate).append(item.candidate)
         service_of[item.candidate.id] = item.service

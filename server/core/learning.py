@@ -20,7 +20,7 @@ def waiting_for_dispatch(conn: sqlite3.Connection) -> list[tuple[Candidate, str]
     cursor = conn.cursor()
     cursor.row_factory = None
     rows = cursor.execute(
-        "SELECT id, priority, queued_at, skip_count, service FROM tickets WHERE status = 'waiting'"
+        "SELECT id, priority, queue_seq, skip_count, service FROM tickets WHERE status = 'waiting'"
     )
     return [(Candidate(i, bool(p), q, s > 0), service) for i, p, q, s, service in rows]
 

@@ -297,3 +297,19 @@ def m021_session_counters(db):
     db.execute("ALTER TABLE sessions ADD COLUMN counter_id INTEGER")
     db.execute("ALTER TABLE sessions ADD COLUMN ended_at REAL")
     db.execute("CREATE INDEX sessions_counter ON sessions (counter_id, created_at)")
+
+
+@migrations()
+def m022_queue_order(db):
+    """The queue is ordered by a sequence given each time a ticket enters it, not by a clock time
+    (a clock stepped back must not put a new ticket first): waiting tickets keep the order they
+    had, by their queue time then id."""
+    db.execute("ALTER TABLE tickets ADD COLUMN queue_seq INTEGER")
+    db.execute(
+        "UPDATE tickets SET queue_seq = (SELECT n FROM (SELECT id, ROW_NUMBER() OVER "
+        "(ORDER BY queued_at, id) AS n FROM tickets WHERE status = 'waiting') AS ranked "
+        "WHERE ranked.id = tickets.id) WHERE status = 'waiting'"
+    )
+    db.execute("CREATE INDEX tickets_queue_seq ON tickets (queue_seq)")
+    db.execute("DROP INDEX IF EXISTS tickets_waiting")
+    db.execute("CREATE INDEX tickets_waiting_order ON tickets (status, service, priority, queue_seq)")

@@ -98,13 +98,15 @@ def format_number(prefix: str, sequence: int, digits: int = 3) -> str:
 class Candidate:
     """A waiting ticket as the dispatcher sees it.
 
+    ``order``: its place in the office's queue order (a sequence given when it entered the queue,
+    never a clock time, so a clock stepped back cannot put a new ticket first).
     ``returned``: sent back to the queue by a skip; it then waits behind every ticket queued
     before it, whatever their lane, and no ticket queued after it passes it.
     """
 
     id: int
     priority: bool
-    queued_at: float
+    order: int
     returned: bool = False
 
 
@@ -122,7 +124,7 @@ def dispatch_order(
     Call-next takes the first element, "people ahead" the index and the wait estimate plays the
     whole order forward, so all three always agree.
     """
-    ordered = sorted(candidates, key=lambda c: (c.queued_at, c.id))
+    ordered = sorted(candidates, key=lambda c: (c.order, c.id))
     regular_left = sum(1 for c in ordered if not c.priority)
     streak = priority_streak
     result: list[Candidate] = []

@@ -43,19 +43,19 @@ def _done(at: float) -> dict:
 
 
 # What each step sets on a ticket (see :meth:`QueueWriter._step`).
-def _recalled(ticket: TicketRow, at: float) -> Change:
+def _recalled(conn: sqlite3.Connection, ticket: TicketRow, at: float) -> Change:
     return {"last_called_at": at, "call_count": ticket.call_count + 1}, None
 
 
-def _started(ticket: TicketRow, at: float) -> Change:
+def _started(conn: sqlite3.Connection, ticket: TicketRow, at: float) -> Change:
     return {"status": Status.SERVING, "started_at": at}, None
 
 
-def _finished(ticket: TicketRow, at: float) -> Change:
+def _finished(conn: sqlite3.Connection, ticket: TicketRow, at: float) -> Change:
     return _done(at), None
 
 
-def _cancelled(ticket: TicketRow, at: float) -> Change:
+def _cancelled(conn: sqlite3.Connection, ticket: TicketRow, at: float) -> Change:
     return {"status": Status.CANCELLED, "closed_at": at}, None
 
 
@@ -271,20 +271,20 @@ class TicketQueue:
         actor: Actor,
         action: str,
         kind: str,
-        change: Callable[[TicketRow, float], Change],
+        change: Callable[[sqlite3.Connection, TicketRow, float], Change],
         holder: Callable[[sqlite3.Connection, int, Actor], TicketRow] | None = None,
         queue_changed: bool = False,
     ) -> Outcome:
         """One step on one ticket, in one write transaction: check that ``actor`` may act on it
         (``holder``, by default :meth:`_held`) and that ``action`` is legal in its status, then
-        set the columns ``change(ticket, at)`` returns and log the event ``kind`` with its
+        set the columns ``change(conn, ticket, at)`` returns and log the event ``kind`` with its
         detail. The outcome carries the ticket as changed, after the day change's own."""
         now = self.now()
         at = now.timestamp()
         with self._write(now) as (conn, rolled):
             ticket = (holder or self._held)(conn, ticket_id, actor)
             rules.check_transition(action, ticket.status, ticket.number)
-            columns, detail = change(ticket, at)
+            columns, detail = change(conn, ticket, at)
             tickets.update_ticket(conn, ticket.id, **columns)
             tickets.add_event(conn, ticket.id, kind, at, ticket.counter_id, actor.username, detail)
             ticket = tickets.get_ticket(conn, ticket.id)
@@ -332,6 +332,7 @@ class TicketQueue:
                 issued_at=at,
                 arrived_at=at,
                 queued_at=at,
+                queue_seq=tickets.next_queue_seq(conn),
                 **told,
             )
             tickets.add_event(conn, ticket_id, "issued", at, detail={"priority": bool(priority)})
@@ -417,10 +418,14 @@ class TicketQueue:
     def skip(self, ticket_id: int, actor: Actor) -> Outcome:
         """The visitor did not come: back to the end of the queue while returns remain, else no-show."""
 
-        def change(ticket: TicketRow, at: float) -> Change:
+        def change(conn: sqlite3.Connection, ticket: TicketRow, at: float) -> Change:
             status = rules.after_skip(ticket.skip_count, self.config.queue.skip_returns)
             returned = status == Status.WAITING
-            after = {"counter_id": None, "queued_at": at} if returned else {"closed_at": at}
+            after = (
+                {"counter_id": None, "queued_at": at, "queue_seq": tickets.next_queue_seq(conn)}
+                if returned
+                else {"closed_at": at}
+            )
             return {"status": status, "skip_count": ticket.skip_count + 1, **after}, {"returned": returned}
 
         return self._step(ticket_id, actor, "skip", "skipped", change, queue_changed=True)
@@ -452,6 +457,7 @@ class TicketQueue:
                 issued_at=at,
                 arrived_at=old.arrived_at,
                 queued_at=at,
+                queue_seq=tickets.next_queue_seq(conn),
                 transferred_from=old.id,
             )
             finished = {"finished_at": at} if old.status == Status.SERVING else {}

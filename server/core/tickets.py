@@ -49,8 +49,12 @@ ESTIMATE_COLUMNS = (
     "estimate_forward_seconds",
     "estimate_spread_seconds",
 )
+#: The ticket's place in the office's queue order (migration m022): a number given each time the
+#: ticket enters a queue — issued, sent back after a skip, transferred — from one sequence for the
+#: whole office, never a clock time; None once it has left the queue for good in an earlier day.
+ORDER_COLUMNS = ("queue_seq",)
 #: The columns of :class:`TicketRow`, in its order.
-TICKET_COLUMNS = RECORD_COLUMNS + ESTIMATE_COLUMNS
+TICKET_COLUMNS = RECORD_COLUMNS + ESTIMATE_COLUMNS + ORDER_COLUMNS
 
 
 @dataclass
@@ -87,6 +91,7 @@ class TicketRow:
     estimate_high_seconds: float | None = None
     estimate_forward_seconds: float | None = None
     estimate_spread_seconds: float | None = None
+    queue_seq: int | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> "TicketRow":
@@ -97,7 +102,7 @@ class TicketRow:
 
     def candidate(self) -> Candidate:
         """This waiting ticket as the dispatcher sees it (a skipped ticket has been sent back)."""
-        return Candidate(self.id, self.priority, self.queued_at, self.skip_count > 0)
+        return Candidate(self.id, self.priority, self.queue_seq, self.skip_count > 0)
 
 
 SELECT_TICKETS = f"SELECT {', '.join(TICKET_COLUMNS)} FROM tickets"
@@ -121,6 +126,11 @@ def issued_count(conn: sqlite3.Connection, service: str, day: str) -> int:
         "SELECT last FROM day_sequences WHERE day = ? AND service = ?", (day, service)
     ).fetchone()
     return row[0] if row else 0
+
+
+def next_queue_seq(conn: sqlite3.Connection) -> int:
+    """The next place in the office's queue order (an index lookup: the largest so far + 1)."""
+    return conn.execute("SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM tickets").fetchone()[0]
 
 
 def insert_ticket(conn: sqlite3.Connection, **values) -> int:

@@ -12,28 +12,28 @@ from server.core.tickets import SELECT_TICKETS, SQLITE_MAX_INTEGER, TicketRow
 def waiting_tickets(conn: sqlite3.Connection, services: tuple[str, ...] | None = None) -> list[TicketRow]:
     """Waiting tickets, oldest in the queue first, optionally of some services only."""
     if services is None:
-        rows = conn.execute(f"{SELECT_TICKETS} WHERE status = 'waiting' ORDER BY queued_at, id")
+        rows = conn.execute(f"{SELECT_TICKETS} WHERE status = 'waiting' ORDER BY queue_seq")
     else:
         marks = ", ".join("?" for _ in services)
         rows = conn.execute(
-            f"{SELECT_TICKETS} WHERE status = 'waiting' AND service IN ({marks}) ORDER BY queued_at, id",
+            f"{SELECT_TICKETS} WHERE status = 'waiting' AND service IN ({marks}) ORDER BY queue_seq",
             services,
         )
     return [TicketRow.from_row(r) for r in rows]
 
 
 def _first_waiting(conn: sqlite3.Connection, service: str, priority: bool, limit: int) -> list[TicketRow]:
-    """The oldest waiting tickets of one service and one kind: a range of ``tickets_waiting``."""
+    """The first waiting tickets of one service and one kind: a range of ``tickets_waiting_order``."""
     rows = conn.execute(
-        f"{SELECT_TICKETS} WHERE status = 'waiting' AND service = ? AND priority = ? ORDER BY queued_at, id LIMIT ?",
+        f"{SELECT_TICKETS} WHERE status = 'waiting' AND service = ? AND priority = ? ORDER BY queue_seq LIMIT ?",
         (service, int(priority), limit),
     )
     return [TicketRow.from_row(r) for r in rows]
 
 
 def queue_order(ticket: TicketRow) -> tuple:
-    """Calling order within some services: priority first, then the oldest."""
-    return (not ticket.priority, ticket.queued_at, ticket.id)
+    """Calling order within some services: priority first, then the earliest in the queue."""
+    return (not ticket.priority, ticket.queue_seq)
 
 
 def next_waiting(conn: sqlite3.Connection, services: tuple[str, ...], limit: int = 2) -> list[TicketRow]:
@@ -63,13 +63,13 @@ def dispatch_heads(conn: sqlite3.Connection, services: tuple[str, ...]) -> list[
         for service in services:
             row = conn.execute(
                 f"{SELECT_TICKETS} WHERE status = 'waiting' AND service = ? AND {condition} "
-                "ORDER BY queued_at, id LIMIT 1",
+                "ORDER BY queue_seq LIMIT 1",
                 (service,),
             ).fetchone()
             if row is not None:
                 found.append(TicketRow.from_row(row))
         if found:
-            heads.append(min(found, key=lambda t: (t.queued_at, t.id)))
+            heads.append(min(found, key=lambda t: t.queue_seq))
     return heads
 
 

@@ -44,6 +44,12 @@ class MemoryOffice:
         self.events: list[tuple] = []
         self.sequences: dict[str, int] = {}
         self.streaks: dict[int, int] = {}
+        self.queue_seq = 0  # the queue order, as the server numbers it
+
+    def _enter_queue(self) -> int:
+        """The next place in the queue order (issued, sent back after a skip, transferred)."""
+        self.queue_seq += 1
+        return self.queue_seq
 
     def describe(self, ticket_id: int) -> tuple[str, str]:
         """The number and service of a ticket."""
@@ -69,6 +75,7 @@ class MemoryOffice:
             "issued_at": at,
             "arrived_at": at,
             "queued_at": at,
+            "queue_seq": self._enter_queue(),
             "called_at": None,
             "last_called_at": None,
             "started_at": None,
@@ -105,7 +112,7 @@ class MemoryOffice:
         streak = self.streaks.get(counter_id, 0)
         chosen = self.rules.pick_next(
             [
-                self.rules.Candidate(x["id"], bool(x["priority"]), x["queued_at"], x["skip_count"] > 0)
+                self.rules.Candidate(x["id"], bool(x["priority"]), x["queue_seq"], x["skip_count"] > 0)
                 for x in waiting
             ],
             streak,
@@ -154,7 +161,11 @@ class MemoryOffice:
         at = self.midnight + t
         if returned:
             ticket.update(
-                status="waiting", counter_id=None, queued_at=at, skip_count=ticket["skip_count"] + 1
+                status="waiting",
+                counter_id=None,
+                queued_at=at,
+                queue_seq=self._enter_queue(),
+                skip_count=ticket["skip_count"] + 1,
             )
             self.waiting[ticket_id] = ticket
         else:
