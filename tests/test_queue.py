@@ -92,7 +92,7 @@ def test_dispatch_order_applies_the_cap_only_while_regular_visitors_wait():
     r = Candidate(40, False, 2.5)
     # cap 3: three priority calls while r waits, then r, then the rest of the priority lane
     assert ids(rules.dispatch_order([*p, r], 0, 3)) == [30, 31, 32, 40, 33, 34, 35]
-    assert rules.ahead_of(r, [*p, r], 0, 3) == 3
+    assert ahead_of(r, [*p, r], 0, 3) == 3
 
 
 def test_a_skipped_priority_ticket_goes_behind_everyone_waiting_then():
@@ -103,7 +103,7 @@ def test_a_skipped_priority_ticket_goes_behind_everyone_waiting_then():
     r3, p3 = Candidate(3, False, 60.0), Candidate(13, True, 70.0)
     assert ids(rules.dispatch_order([r1, r2, skipped, r3, p3], 0, 3)) == [1, 2, 11, 13, 3]
     assert rules.pick_next([r1, skipped], 0, 3) == r1
-    assert rules.ahead_of(skipped, [r1, r2, skipped, r3, p3]) == 2
+    assert ahead_of(skipped, [r1, r2, skipped, r3, p3]) == 2
 
 
 @pytest.mark.parametrize(
@@ -157,4 +157,9 @@ def test_transitions(action, status):
     ],
 )
 def test_ahead_of(ticket, waiting, expected):
-    assert rules.ahead_of(ticket, waiting) == expected
+    assert ahead_of(ticket, waiting) == expected
+
+
+def ahead_of(ticket, waiting, streak=0, cap=0):
+    """People ahead of ``ticket`` at one counter serving its one service."""
+    return rules.ahead_at_counters(ticket, [(c, "A") for c in waiting], [(("A",), streak)], cap)

@@ -186,14 +186,40 @@ def after_skip(skip_count: int, skip_returns: int) -> Status:
     return Status.WAITING if skip_count < skip_returns else Status.NO_SHOW
 
 
-def ahead_of(
-    ticket: Candidate, waiting: Sequence[Candidate], priority_streak: int = 0, max_priority_in_row: int = 0
+def ahead_at_counters(
+    ticket: Candidate,
+    waiting: Sequence[tuple[Candidate, str]],
+    counters: Sequence[tuple[tuple[str, ...], int]],
+    max_priority_in_row: int = 0,
 ) -> int:
-    """How many of ``waiting`` (the ticket's own service) the dispatcher calls before ``ticket``."""
-    order = dispatch_order(
-        [c for c in waiting if c.id != ticket.id] + [ticket], priority_streak, max_priority_in_row
-    )
-    return next(i for i, c in enumerate(order) if c.id == ticket.id)
+    """The one "people ahead": how many tickets the counters that serve ``ticket`` call before it,
+    if nobody else arrives and those counters call in turn, in the order given (the lowest
+    loket number first).
+
+    ``waiting``: every waiting ticket with its service; ``counters``: (services, priority
+    streak) of each counter that serves the ticket's service. Each call is the dispatcher's
+    (:func:`pick_next`), so a ticket of another service called at a shared counter counts, and a
+    returned ticket holds back the tickets queued after it, exactly as call-next does.
+    """
+    left = list(waiting)
+    streaks = [streak for _services, streak in counters]
+    called = 0
+    while True:
+        progressed = False
+        for index, (services, _streak) in enumerate(counters):
+            mine = [candidate for candidate, service in left if service in services]
+            chosen = pick_next(mine, streaks[index], max_priority_in_row)
+            if chosen is None:
+                continue
+            if chosen.id == ticket.id:
+                return called
+            regular = any(not c.priority for c in mine)
+            streaks[index] = next_priority_streak(streaks[index], chosen.priority, regular)
+            left = [(c, s) for c, s in left if c.id != chosen.id]
+            called += 1
+            progressed = True
+        if not progressed:  # no counter serves it: nobody is ahead of it that a counter would call
+            return called
 
 
 def utc_now() -> datetime:

@@ -155,20 +155,19 @@ class TicketQueue:
         return dict(cached[1])
 
     def ahead(self, ticket: TicketRow) -> int:
-        """Waiting tickets of the same service the dispatcher calls before this one, with the
-        priority streak of the counter serving the service that has the fewest priority calls
-        in a row (the order least favourable to a regular visitor: never a promise too good)."""
+        """People ahead of a waiting ticket: the tickets the counters that serve its service call
+        before it, taking turns in loket order, if nobody else arrives
+        (:func:`server.core.rules.ahead_at_counters`). The ticket, the phone, the kiosk and the
+        printed ticket all say this number. A service no counter serves is counted as one
+        counter of its own."""
         conn = self.store.read()
-        line = waiting.waiting_tickets(conn, (ticket.service,))
-        streaks = [
-            waiting.priority_streak(conn, c.id) for c in self.config.counters if ticket.service in c.services
+        counters = [c for c in self.config.counters if ticket.service in c.services]
+        lanes = [(c.services, waiting.priority_streak(conn, c.id)) for c in counters] or [
+            ((ticket.service,), 0)
         ]
-        return rules.ahead_of(
-            ticket.candidate(),
-            [t.candidate() for t in line],
-            min(streaks, default=0),
-            self.config.queue.max_priority_in_row,
-        )
+        services = tuple({code for lane, _streak in lanes for code in lane})
+        line = [(t.candidate(), t.service) for t in waiting.waiting_tickets(conn, services)]
+        return rules.ahead_at_counters(ticket.candidate(), line, lanes, self.config.queue.max_priority_in_row)
 
     def position(self, ticket: TicketRow) -> tuple[int, Estimate | None]:
         """People ahead of a waiting ticket and its live wait estimate (None when it does not
