@@ -1,4 +1,4 @@
-"""The ``loket`` command line (documented in the README): serve, user add, printer test, say.
+"""The ``loket`` command line (documented in docs/setup.md): serve, user add, printer test, say.
 
 May import: any package (the command line, started first).
 """

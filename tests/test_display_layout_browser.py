@@ -1,6 +1,6 @@
 """The TV's layout for a large office (12 counters, 16 services with long names) in real headless
 Chromium at 1366x768, 1920x1080 and 3840x2160: no element overflows its box or cuts its text, the
-text a visitor reads is at least the README's sizes (scaled with the screen), the waiting panel
+text a visitor reads is at least the sizes in docs/screens.md (scaled with the screen), the waiting panel
 pages through services that do not fit, and while the browser blocks sound the current call and
 the counters stay in full view."""
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "rahasia-123"
 SIZES = [(1366, 768), (1920, 1080), (3840, 2160)]
-# The smallest size of each class of text at 1080p (README, "The TV layout").
+# The smallest size of each class of text at 1080p (docs/screens.md, "The TV layout").
 MINIMUM_PX = {
     ".hero-number": 48,
     ".hero-counter": 48,

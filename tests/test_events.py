@@ -1,4 +1,4 @@
-"""Socket.IO events through Flask-SocketIO's test client (the events the README documents)."""
+"""Socket.IO events through Flask-SocketIO's test client (the events docs/api.md documents)."""
 
 from conftest import issue
 

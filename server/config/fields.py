@@ -4,7 +4,7 @@ A table is a frozen dataclass deriving from :class:`Section`; each of its keys i
 declared once with :func:`setting`: its default, its bounds or choices, and at most one check of
 its own. :func:`build` reads a TOML table into the dataclass and raises :class:`Invalid` naming
 the key and what is wrong ("printer.port: must be between 1 and 65535 (got 0)"); the admin API
-runs the same checks (:func:`server.config.loader.validate_section`), and the README's tables
+runs the same checks (:func:`server.config.loader.validate_section`), and the tables of docs/configuration.md
 are tested against these declarations.
 
     @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def setting(default: Any = _NO_DEFAULT, **rule: Any) -> Any:
     a text; ``strip``: surrounding blanks dropped; ``empty=False``: blank text refused; ``check``:
     takes the value (a list arrives as a tuple), returns what is kept, raises ValueError with what
     is wrong; ``derive``: the default computed from the table's other values, with ``doc_default``
-    saying it for the README; ``dump``: the value back to TOML; ``quiet``: not written back while
+    saying it for docs/configuration.md; ``dump``: the value back to TOML; ``quiet``: not written back while
     it is the default.
     """
     return dataclasses.field(default=default, metadata={"rule": Rule(**rule)})

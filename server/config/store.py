@@ -19,7 +19,7 @@ from server.config.fields import to_toml
 from server.config.loader import TABLES, Config, parse_config
 
 HEADER = (
-    "# Loket: configuration of this office. Every key is described in the README.\n"
+    "# Loket: configuration of this office. Every key is described in docs/configuration.md.\n"
     "# Written by the admin page; you may also edit it by hand and restart the server.\n\n"
 )
 

@@ -1,5 +1,5 @@
 """Views of the queue: stored rows turned into the JSON shapes of the public API (documented in
-the README), and :class:`IssuedTicket`, the one value a kiosk tap produces for the kiosk's
+docs/api.md), and :class:`IssuedTicket`, the one value a kiosk tap produces for the kiosk's
 answer, the printed ticket and its preview."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``loket device add NAME --kind kiosk|display|tablet [--data DIR]`` (documented in the README)."""
+"""``loket device add NAME --kind kiosk|display|tablet [--data DIR]`` (documented in docs/setup.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The exports of the reports: every ticket of a period as CSV rows (streamed) or as an XLSX
-workbook with a summary per service and the survey. The columns are listed in the README.
+workbook with a summary per service and the survey. The columns are listed in docs/reports.md.
 
 A cell that begins like a spreadsheet formula is written as text: office and service names and
 flag reasons are typed by people.
@@ -48,7 +48,7 @@ EXPORT_COLUMNS = (
 
 
 def export_row(ticket: dict, config) -> dict:
-    """One ticket as an export row: the CSV's and the XLSX's columns (listed in the README)."""
+    """One ticket as an export row: the CSV's and the XLSX's columns (listed in docs/reports.md)."""
     tz = config.office.tz
     service = config.service(ticket["service"])
     wait = seconds_between(ticket["called_at"], ticket["issued_at"])

@@ -199,7 +199,7 @@ def _download(content, period: Period, extension: str, mimetype: str) -> Respons
 @bp.get("/reports/export.csv")
 @requires(*SUPERVISORS)
 def export_csv(actor):
-    """Every ticket of ``from``..``to``, one row each (the README lists the columns), streamed."""
+    """Every ticket of ``from``..``to``, one row each (docs/reports.md lists the columns), streamed."""
     period = _export_period()
     chunks = export.csv_chunks(_export_rows(period))
     return _download(stream_with_context(chunks), period, "csv", "text/csv")

@@ -19,7 +19,7 @@ class SimulationError(Exception):
 
 
 class HttpOffice:
-    """A running Loket server, driven through the public JSON API (documented in the README)."""
+    """A running Loket server, driven through the public JSON API (documented in docs/api.md)."""
 
     def __init__(self, url: str, session_factory=None, device: str | None = None):
         import requests

@@ -1,7 +1,7 @@
 """``loket service install``: a systemd unit that starts Loket at boot and restarts it if it dies.
 
 After a power cut the PC boots, systemd starts ``loket serve``, and the kiosk and TV browsers
-(started by their own autostart, see the README) reconnect by themselves: the room comes back
+(started by their own autostart, see docs/running.md) reconnect by themselves: the room comes back
 without anyone touching a keyboard.
 """
 

@@ -1,5 +1,5 @@
-"""The README's tables of loket.toml and what the loader accepts are the same: every key accepted
-is documented, every documented key is accepted, and the defaults agree."""
+"""The tables of loket.toml in docs/configuration.md and what the loader accepts are the same: every
+key accepted is documented, every documented key is accepted, and the defaults agree."""
 
 import re
 import tomllib
@@ -9,25 +9,28 @@ from server.config.fields import keys
 from server.config.loader import TABLES
 from server.config.services import Counter, Service
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "configuration.md"
 DECLARED = {f"[{name}]": section for name, section in TABLES.items()} | {
     "[[services]]": Service,
     "[[counters]]": Counter,
 }
-_HEADING = re.compile(r"^### `(\[\[?[a-z_]+\]\]?)`")
+_HEADING = re.compile(r"^## `(\[\[?[a-z_]+\]\]?)`")
 _ROW = re.compile(r"^\| `([a-z_]+)` \| (.+?) \| .+ \|$")
 
 
-def readme_tables(text: str) -> dict[str, dict[str, str]]:
-    """{"[office]": {"name": "—", "timezone": '`"Asia/Jakarta"`', ...}, ...} from the README's
-    configuration section: the first two cells of every row under a "### `[table]`" heading."""
-    section = text.split("## Configuration: `loket.toml`", 1)[1].split("\n## ", 1)[0]
+def documented_tables(text: str) -> dict[str, dict[str, str]]:
+    """{"[office]": {"name": "—", "timezone": '`"Asia/Jakarta"`', ...}, ...} from the configuration
+    page: the first two cells of every row under a "## `[table]`" heading."""
+    assert text.startswith("# Configuration: `loket.toml`\n"), "not the configuration page"
+    section = text
     tables: dict[str, dict[str, str]] = {}
     current = None
     for line in section.splitlines():
         heading = _HEADING.match(line)
         if heading:
             current = tables.setdefault(heading.group(1), {})
+        elif line.startswith("#"):
+            current = None
         elif current is not None and line.startswith("| `"):
             row = _ROW.match(line)
             assert row, f"{line!r} is not a '| `key` | default | meaning |' row"
@@ -49,8 +52,8 @@ def _default_problem(key, cell: str) -> str | None:
 
 
 def differences(tables: dict[str, dict[str, str]]) -> list[str]:
-    """Where the README's tables and the loader's declarations disagree."""
-    found = [f"{table}: not in the README" for table in DECLARED if table not in tables]
+    """Where the page's tables and the loader's declarations disagree."""
+    found = [f"{table}: not documented" for table in DECLARED if table not in tables]
     found += [f"{table}: not a table of loket.toml" for table in tables if table not in DECLARED]
     for table, section in DECLARED.items():
         if table not in tables:
@@ -66,24 +69,26 @@ def differences(tables: dict[str, dict[str, str]]) -> list[str]:
     return sorted(found)
 
 
-def test_the_readme_documents_what_the_loader_accepts():
-    assert differences(readme_tables(README.read_text(encoding="utf-8"))) == []
+def test_the_page_documents_what_the_loader_accepts():
+    assert differences(documented_tables(PAGE.read_text(encoding="utf-8"))) == []
 
 
-def test_a_readme_that_differs_is_caught():
-    text = README.read_text(encoding="utf-8")
+def test_a_page_that_differs_is_caught():
+    text = PAGE.read_text(encoding="utf-8")
     for old, new in (
         ("| `keep` | `14` |", "| `keep` | `7` |"),
         ("| `rate` | `150` |", "| `speed` | `150` |"),
         ("| `code` | — |", '| `code` | `"A"` |'),
-        ("### `[survey]`", "### `[surveys]`"),
+        ("## `[survey]`", "## `[surveys]`"),
+        ("| `slide_seconds` | `10` | how long each image stays (at least 3) |\n", ""),
     ):
         assert old in text
         text = text.replace(old, new)
-    assert differences(readme_tables(text)) == [
+    assert differences(documented_tables(text)) == [
         "[[services]] code: required, so its default is written —",
         "[backup] keep: default is 14",
-        "[survey]: not in the README",
+        "[display] slide_seconds: accepted, not documented",
+        "[survey]: not documented",
         "[surveys]: not a table of loket.toml",
         "[voice] rate: accepted, not documented",
         "[voice] speed: documented, not accepted",
