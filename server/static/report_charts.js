@@ -2,6 +2,7 @@
    from the server in the page's #report-data; this module only draws them. */
 
 import { number } from "./lib/format.js";
+import { $ } from "./lib/dom.js";
 
 const PALETTE = ["#0b6b3a", "#1f6fb2", "#d98c00", "#8e44ad", "#c0392b", "#138d90", "#6d4c41", "#546e7a"];
 const GOOD = "#2e8b57";
@@ -237,7 +238,7 @@ function complianceConfig(data, kind) {
 }
 
 export function setUpCharts() {
-  const source = document.getElementById("report-data");
+  const source = $("#report-data");
   if (!source || typeof window.Chart === "undefined") return;
   const data = JSON.parse(source.textContent);
   window.Chart.defaults.font.family = "'DejaVu Sans', 'Noto Sans', 'Segoe UI', Roboto, Arial, sans-serif";
@@ -245,11 +246,11 @@ export function setUpCharts() {
   const charts = {};
   function draw(name, config) {
     if (charts[name]) charts[name].destroy();
-    const canvas = document.querySelector('[data-chart="' + name + '"]');
+    const canvas = $('[data-chart="' + name + '"]');
     charts[name] = new window.Chart(canvas, config);
   }
-  const serviceSelect = document.querySelector("[data-histogram-service]");
-  const kindSelect = document.querySelector("[data-compliance-kind]");
+  const serviceSelect = $("[data-histogram-service]");
+  const kindSelect = $("[data-compliance-kind]");
   draw("histogram", histogramConfig(data, serviceSelect.value));
   draw("arrivals", arrivalsConfig(data));
   draw("compliance", complianceConfig(data, parseInt(kindSelect.value, 10)));
