@@ -30,10 +30,10 @@ function card(settings, counter) {
     ]),
     checks,
     element("div", { className: "row" }, [
-      element("button", { type: "submit", text: "Simpan" }),
+      element("button", { type: "submit", className: "button button-primary", text: "Simpan" }),
       element("button", {
         type: "button",
-        className: "quiet",
+        className: "button button-quiet",
         text: "Hapus",
         onclick: () => {
           if (window.confirm("Hapus " + counter.name + "?"))

@@ -50,7 +50,7 @@ A.section("media", {
           element("span", { className: "media-name", text: name }),
           element("button", {
             type: "button",
-            className: "quiet",
+            className: "button button-quiet",
             text: "Naik",
             disabled: index === 0,
             "aria-label": "Naikkan " + name,
@@ -58,7 +58,7 @@ A.section("media", {
           }),
           element("button", {
             type: "button",
-            className: "quiet",
+            className: "button button-quiet",
             text: "Turun",
             disabled: index === media.length - 1,
             "aria-label": "Turunkan " + name,
@@ -66,7 +66,7 @@ A.section("media", {
           }),
           element("button", {
             type: "button",
-            className: "quiet",
+            className: "button button-quiet",
             text: "Hapus",
             onclick: () => {
               if (window.confirm("Hapus " + name + " dari layar TV?")) {

@@ -60,6 +60,7 @@ function card(settings, service) {
           ? [
               element("button", {
                 type: "button",
+                className: "button button-primary",
                 text: "Aktifkan kembali",
                 onclick: () =>
                   A.run(
@@ -69,10 +70,10 @@ function card(settings, service) {
               }),
             ]
           : [
-              element("button", { type: "submit", text: "Simpan" }),
+              element("button", { type: "submit", className: "button button-primary", text: "Simpan" }),
               element("button", {
                 type: "button",
-                className: "quiet",
+                className: "button button-quiet",
                 text: "Istirahatkan",
                 onclick: () => {
                   if (

@@ -64,7 +64,7 @@ function card(settings, user) {
       ]),
     ]),
     checks,
-    element("button", { type: "submit", text: "Simpan" }),
+    element("button", { type: "submit", className: "button button-primary", text: "Simpan" }),
   ]);
   form.addEventListener("submit", (event) => {
     event.preventDefault();

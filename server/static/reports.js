@@ -1,9 +1,9 @@
-/* Reports page: printing, longer lists, flagging tickets; the charts are report_charts.js and
+/* Reports page: printing, longer lists, flagging tickets; the charts are reports.charts.js and
    signing in and out lib/session.js. The server computes every figure. */
 
 import { api } from "./lib/api.js";
 import "./lib/session.js";
-import { setUpCharts } from "./report_charts.js";
+import { setUpCharts } from "./reports.charts.js";
 import { $, $$ } from "./lib/dom.js";
 /* ---- print and longer lists (signing in and out: lib/session.js) ---- */
 

@@ -124,14 +124,14 @@ function renderList(state) {
     const actions = document.createElement("td");
     const pick = document.createElement("button");
     pick.type = "button";
-    pick.className = "quiet";
+    pick.className = "button button-quiet";
     pick.textContent = "Pilih";
     pick.addEventListener("click", () => show(i));
     actions.append(pick);
     if (item.recorded) {
       const remove = document.createElement("button");
       remove.type = "button";
-      remove.className = "quiet";
+      remove.className = "button button-quiet";
       remove.textContent = "Hapus";
       remove.addEventListener("click", () => removeClip(item.name));
       actions.append(remove);

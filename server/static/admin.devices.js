@@ -35,7 +35,7 @@ async function render() {
       if (device.status === "active") {
         const revoke = document.createElement("button");
         revoke.textContent = "Cabut";
-        revoke.className = "quiet";
+        revoke.className = "button button-quiet";
         revoke.addEventListener("click", async () => {
           if (!window.confirm(`Cabut ${device.name}? Perangkat ini harus didaftarkan ulang.`)) return;
           await api("POST", `/api/admin/devices/${device.id}/revoke`).catch((error) => say(error.message));
