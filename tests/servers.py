@@ -208,3 +208,49 @@ def wait_for_hero(page, number: str, timeout: float = DISPLAY_WAIT_MS, recall: b
         " return h.dataset.number === n && (r === null || h.dataset.recall === String(r)); }"
     )
     page.wait_for_function(expression, arg=[number, recall], timeout=timeout, polling="raf")
+
+
+# ---- a server whose clock is not the PC's --------------------------------------------------
+
+CLOCKED_SERVER = """
+import sys, time
+from datetime import datetime, timedelta, timezone
+
+from server.live.events import socketio
+from server.web.app import create_app
+
+data, port, start = sys.argv[1], int(sys.argv[2]), datetime.fromisoformat(sys.argv[3])
+began = time.monotonic()
+
+
+def clock():
+    # The injected clock: it starts at `start` and runs at the normal pace from there.
+    return start + timedelta(seconds=time.monotonic() - began)
+
+
+app = create_app(data, clock=clock, demo=True)
+print("Loket siap", flush=True)
+socketio.run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True, use_reloader=False)
+"""
+
+
+class ClockedServer(Server):
+    """The app with an injected clock (starting at ``start``, an aware datetime), served by
+    Werkzeug in a child process: the office's time is not the PC's, as on a PC whose clock is
+    wrong while the server's is right."""
+
+    def __init__(self, data: Path, port: int, start):
+        self.data, self.port, self.start = data, port, start
+        self.demo, self.extra = True, ()
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", CLOCKED_SERVER, str(data), str(port), start.isoformat()],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        self.output = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()

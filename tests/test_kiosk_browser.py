@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
 from conftest import write_config
 from playwright.sync_api import Page, expect
-from servers import ALWAYS_OPEN, Server, free_port
+from servers import ALWAYS_OPEN, ClockedServer, Server, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -370,3 +372,48 @@ def test_runs_for_days_without_growing(office, page: Page):
         expect(page.locator("#ticket-screen")).to_be_hidden()
         page.wait_for_timeout(1050)
     assert page.evaluate("document.getElementsByTagName('*').length") == before
+
+
+# ---- the clock on the kiosk is the server's, not the PC's --------------------------------------
+
+DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+          "Oktober", "November", "Desember"]
+
+
+def office_clock(at: datetime) -> tuple[str, str]:
+    """The kiosk's two lines for the moment `at` in Jakarta: ("Senin, 30 November 2026", "09.41 WIB")."""
+    local = at.astimezone(ZoneInfo("Asia/Jakarta"))
+    return (
+        f"{DAYS[local.weekday()]}, {local.day} {MONTHS[local.month - 1]} {local.year}",
+        f"{local:%H.%M} WIB",
+    )
+
+
+@pytest.fixture
+def clocked_office(tmp_path):
+    """A server whose injected clock runs 3 days, 5 hours and 17 minutes ahead of this PC's."""
+    data = tmp_path / "clocked"
+    write_config(data, ALWAYS_OPEN)
+    start = datetime.now(timezone.utc) + timedelta(days=3, hours=5, minutes=17)
+    server = ClockedServer(data, free_port(), start)
+    server.wait_ready()
+    yield server
+    server.stop()
+
+
+def test_the_kiosk_shows_the_servers_clock_not_the_pcs(clocked_office, page: Page, artifacts):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_kiosk(page, clocked_office.url)
+    told = requests.get(clocked_office.url + "/api/state", timeout=5).json()["server_time"]
+    server_now = datetime.fromisoformat(told)
+    date, _time = office_clock(server_now)
+    pc_date, _ = office_clock(datetime.now(timezone.utc))
+    assert date != pc_date  # the two clocks really disagree
+    expect(page.locator("#kiosk-date")).to_have_text(date, timeout=WAIT_MS)
+    # The minute may turn while the test looks: this one or the next.
+    minutes = {office_clock(server_now + timedelta(minutes=m))[1] for m in (0, 1)}
+    shown = page.locator("#kiosk-time").inner_text().strip()
+    assert shown in minutes, (shown, minutes)
+    page.screenshot(path=str(artifacts / "kiosk-server-clock-1920x1080.png"))
+

@@ -148,4 +148,4 @@ def test_every_screen_that_shows_the_clock_loads_the_system_bar(client, login):
     assert b"system.js" in boss.get("/board").data
     admin = login("admin", None)
     page = admin.get("/admin").data
-    assert b"system.js" in page and b"admin_system.js" in page and b'id="tab-system"' in page
+    assert b"system.js" in page and b"admin.system.js" in page and b'id="tab-system"' in page

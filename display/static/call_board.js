@@ -6,20 +6,15 @@
 // are keyed by id/code, the history is a fixed pool of rows, and one timer ends the highlights
 // (highlights.js).
 
+import { now } from "../common/lib/clock.js";
 import { clockFormat } from "../common/lib/format.js";
 import { Pager, fitRows } from "./fit.js";
 import { Highlights } from "./highlights.js";
+import { $, $$, element } from "../common/lib/dom.js";
 
 const HISTORY_SIZE = 8;
 const ACTIVE_STATUSES = new Set(["called", "serving"]);
 const DASH = "\u2014";
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** One call as the board shows it, from a `recent_calls` item or a `ticket_called` push. */
 function callView(call) {
@@ -43,32 +38,32 @@ export class CallBoard {
     this.history = [];
     this.setTimezone("Asia/Jakarta");
 
-    const hero = root.querySelector("#hero");
+    const hero = $("#hero", root);
     this.hero = {
       el: hero,
-      number: hero.querySelector("#hero-number"),
-      counter: hero.querySelector("#hero-counter-name"),
-      service: hero.querySelector("#hero-service"),
+      number: $("#hero-number", hero),
+      counter: $("#hero-counter-name", hero),
+      service: $("#hero-service", hero),
     };
     this.emptyHero = { counter: this.hero.counter.textContent, service: this.hero.service.textContent };
 
-    this.boardEl = root.querySelector("#board");
-    this.counterGrid = root.querySelector("#counter-grid");
+    this.boardEl = $("#board", root);
+    this.counterGrid = $("#counter-grid", root);
     this.tiles = new Map();
-    for (const el of this.counterGrid.querySelectorAll(".counter-tile")) {
+    for (const el of $$(".counter-tile", this.counterGrid)) {
       this.tiles.set(Number(el.dataset.counterId), this._tileParts(el));
     }
 
     this.historyRows = [];
-    this.historyEmpty = root.querySelector("#history-empty");
-    const list = root.querySelector("#history-list");
+    this.historyEmpty = $("#history-empty", root);
+    const list = $("#history-list", root);
     for (let i = 0; i < HISTORY_SIZE; i += 1) {
-      const row = element("li", "history-row");
-      const number = element("span", "history-number");
-      const counter = element("span", "history-counter");
-      const meta = element("span", "history-meta");
-      const time = element("span", "history-time");
-      const recall = element("span", "history-recall", "ulang");
+      const row = element("li", { className: "history-row" });
+      const number = element("span", { className: "history-number" });
+      const counter = element("span", { className: "history-counter" });
+      const meta = element("span", { className: "history-meta" });
+      const time = element("span", { className: "history-time" });
+      const recall = element("span", { className: "history-recall", text: "ulang" });
       meta.append(time, recall);
       row.append(number, counter, meta);
       row.hidden = true;
@@ -76,13 +71,13 @@ export class CallBoard {
       this.historyRows.push({ row, number, counter, time });
     }
 
-    this.waitingList = root.querySelector("#waiting-list");
+    this.waitingList = $("#waiting-list", root);
     this.waitingItems = new Map();
-    for (const el of this.waitingList.querySelectorAll(".waiting-item")) {
+    for (const el of $$(".waiting-item", this.waitingList)) {
       this.waitingItems.set(el.dataset.service, this._waitingParts(el));
     }
     this.historyList = list;
-    this.pager = new Pager(this.waitingList, root.querySelector("#waiting-page"));
+    this.pager = new Pager(this.waitingList, $("#waiting-page", root));
   }
 
   /** Fit the recent calls and page the waiting panel again (size, fonts or rows changed). */
@@ -105,7 +100,7 @@ export class CallBoard {
 
   /** Redraw everything from a `state` snapshot (on every connect and reconnect). */
   applyState(state) {
-    const serverNow = Date.parse(state.server_time) || Date.now();
+    const serverNow = Date.parse(state.server_time) || now();
     this._renderCounters(state.counters || []);
     this._renderServices(state.services || []);
     this.setWaiting(state.waiting || {});
@@ -202,9 +197,9 @@ export class CallBoard {
     return {
       id: Number(el.dataset.counterId),
       el,
-      name: el.querySelector(".counter-name"),
-      number: el.querySelector(".counter-number"),
-      services: el.querySelector(".counter-services"),
+      name: $(".counter-name", el),
+      number: $(".counter-number", el),
+      services: $(".counter-services", el),
       ticketId: null,
     };
   }
@@ -215,9 +210,13 @@ export class CallBoard {
       seen.add(counter.id);
       let tile = this.tiles.get(counter.id);
       if (!tile) {
-        const el = element("article", "counter-tile");
+        const el = element("article", { className: "counter-tile" });
         el.dataset.counterId = String(counter.id);
-        el.append(element("p", "counter-name"), element("p", "counter-number"), element("p", "counter-services"));
+        el.append(
+          element("p", { className: "counter-name" }),
+          element("p", { className: "counter-number" }),
+          element("p", { className: "counter-services" }),
+        );
         tile = this._tileParts(el);
         this.tiles.set(counter.id, tile);
       }
@@ -268,8 +267,8 @@ export class CallBoard {
   _waitingParts(el) {
     return {
       el,
-      name: el.querySelector(".waiting-name"),
-      count: el.querySelector(".waiting-count"),
+      name: $(".waiting-name", el),
+      count: $(".waiting-count", el),
     };
   }
 
@@ -280,12 +279,12 @@ export class CallBoard {
       seen.add(service.code);
       let item = this.waitingItems.get(service.code);
       if (!item) {
-        const el = element("li", "waiting-item");
+        const el = element("li", { className: "waiting-item" });
         el.dataset.service = service.code;
         el.append(
-          element("span", "waiting-code", service.code),
-          element("span", "waiting-name"),
-          element("span", "waiting-count", "0"),
+          element("span", { className: "waiting-code", text: service.code }),
+          element("span", { className: "waiting-name" }),
+          element("span", { className: "waiting-count", text: "0" }),
         );
         item = this._waitingParts(el);
         this.waitingItems.set(service.code, item);

@@ -3,57 +3,22 @@
 //
 // Live by push only: on every (re)connect the server sends the `state` snapshot, then
 // `ticket_called`, `ticket_updated` and `queue_changed`. Nothing is polled. While the socket is
-// down a small "Offline" mark shows and socket.io keeps reconnecting (every 0.5-2 s), so a
-// restarted server is shown again within seconds, without reloading the page.
+// down a small "Offline" mark shows and the socket keeps reconnecting (lib/socket.js: every
+// 0.5-3 s), so a restarted server is shown again within seconds, without reloading the page.
+// The clock is the server's (lib/clock.js): the TV PC's own clock may be wrong.
 //
 // Sound: see audio.js. On a TV PC start Chromium with
 //   chromium --kiosk --autoplay-policy=no-user-gesture-required http://SERVER:8000/display
 // so that announcements play without anyone clicking "Aktifkan suara".
 
-import { now, syncClock } from "../common/lib/clock.js";
-import { clockFormat, dateFormat, zoneName } from "../common/lib/format.js";
+import { now, startClock } from "../common/lib/clock.js";
 import { AnnouncementPlayer } from "./audio.js";
 import { CallBoard } from "./call_board.js";
 import { MediaArea } from "./media.js";
+import { $ } from "../common/lib/dom.js";
+import { openSocket } from "../common/lib/socket.js";
 
 const TICKER_SPEED_REM_PER_SECOND = 7;
-
-/** "Sabtu, 28 November 2026 · 09.41 WIB", minute by minute, in the office's time zone. */
-class Clock {
-  constructor(dateEl, timeEl) {
-    this.dateEl = dateEl;
-    this.timeEl = timeEl;
-    this.timer = null;
-    this.setTimezone("Asia/Jakarta");
-  }
-
-  setTimezone(timeZone) {
-    if (timeZone === this.timeZone) return;
-    try {
-      this.dateFormat = dateFormat(timeZone);
-    } catch {
-      return; // an unknown zone keeps the previous one
-    }
-    this.timeZone = timeZone;
-    this.timeFormat = clockFormat(timeZone);
-    this.zoneName = zoneName(timeZone);
-    this.tick();
-  }
-
-  /** Follow the server's clock: the TV PC's own clock may be wrong. */
-  setServerTime(iso) {
-    syncClock(iso);
-    this.tick();
-  }
-
-  tick() {
-    clearTimeout(this.timer); // one timer only, re-armed for the next minute
-    const at = new Date(now());
-    this.dateEl.textContent = this.dateFormat.format(at);
-    this.timeEl.textContent = `${this.timeFormat.format(at)} ${this.zoneName}`.trim();
-    this.timer = setTimeout(() => this.tick(), 60000 - (at.getTime() % 60000) + 50);
-  }
-}
 
 /** The running text: a CSS animation whose duration keeps a steady, readable speed. */
 class Ticker {
@@ -104,7 +69,7 @@ class Logo {
 
   /** Fetch the logo again (the admin may have uploaded a new one). */
   reload() {
-    this.image.src = `${this.image.dataset.src}?v=${Date.now()}`;
+    this.image.src = `${this.image.dataset.src}?v=${now()}`;
   }
 }
 
@@ -115,14 +80,14 @@ function mediaArea(root) {
   } catch {
     urls = [];
   }
-  const area = new MediaArea(document.getElementById("media"), urls, root.dataset.slideSeconds);
+  const area = new MediaArea($("#media"), urls, root.dataset.slideSeconds);
   area.start();
   return area;
 }
 
 /** The announcement player and its "Aktifkan suara" banner beside the running text. */
 function soundPlayer(root, media) {
-  const banner = document.getElementById("sound-unlock");
+  const banner = $("#sound-unlock");
   const player = new AnnouncementPlayer({
     chimeUrl: root.dataset.chimeUrl,
     onSound: (sound) => {
@@ -149,8 +114,8 @@ function soundPlayer(root, media) {
 
 /** What each server push does to the screen. */
 function pushHandlers({ board, clock, ticker, logo, player, media, debug }) {
-  const officeName = document.getElementById("office-name");
-  const officeFullName = document.getElementById("office-full-name");
+  const officeName = $("#office-name");
+  const officeFullName = $("#office-full-name");
   return {
     state(state) {
       debug.states += 1;
@@ -162,7 +127,6 @@ function pushHandlers({ board, clock, ticker, logo, player, media, debug }) {
         board.setTimezone(state.office.timezone);
       }
       if (state.display) media.update(state.display.media, state.display.slide_seconds);
-      clock.setServerTime(state.server_time);
       board.setHighlightSeconds(state.highlight_seconds);
       board.applyState(state);
     },
@@ -189,20 +153,14 @@ function pushHandlers({ board, clock, ticker, logo, player, media, debug }) {
 
 /** The socket: the snapshot on every (re)connect, the pushes, and the "Offline" mark. */
 function connect(root, handlers) {
-  const offlineMark = document.getElementById("offline-mark");
-  const setOnline = (online) => {
-    root.dataset.online = online ? "online" : "offline";
-    offlineMark.hidden = online;
-  };
-  const socket = window.io({
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 2000,
-    randomizationFactor: 0.25,
-    timeout: 5000,
+  const offlineMark = $("#offline-mark");
+  const socket = openSocket({
+    onOnline: (online) => {
+      root.dataset.online = online ? "online" : "offline";
+      offlineMark.hidden = online;
+    },
   });
-  socket.on("connect", () => setOnline(true));
-  socket.on("disconnect", () => setOnline(false));
-  socket.on("connect_error", () => setOnline(false));
+  if (!socket) return null;
   for (const [name, handler] of Object.entries(handlers)) socket.on(name, handler);
   // A tab that slept (screen saver, power saving) may have missed pushes: ask for the truth.
   document.addEventListener("visibilitychange", () => {
@@ -212,14 +170,13 @@ function connect(root, handlers) {
 }
 
 function start() {
-  const root = document.getElementById("display");
+  const root = $("#display");
   const board = new CallBoard(root);
   board.setTimezone(root.dataset.timezone);
   board.setHighlightSeconds(root.dataset.highlightSeconds);
-  const clock = new Clock(document.getElementById("clock-date"), document.getElementById("clock-time"));
-  clock.setTimezone(root.dataset.timezone);
-  const ticker = new Ticker(document.getElementById("ticker"), document.getElementById("ticker-text"));
-  const logo = new Logo(document.getElementById("brand-logo"), document.getElementById("brand-mark"));
+  const clock = startClock({ date: $("#clock-date"), time: $("#clock-time") }, root.dataset.timezone);
+  const ticker = new Ticker($("#ticker"), $("#ticker-text"));
+  const logo = new Logo($("#brand-logo"), $("#brand-mark"));
   const media = mediaArea(root);
   const player = soundPlayer(root, media);
   const refit = () => board.fit();
@@ -227,7 +184,7 @@ function start() {
   document.fonts.ready.then(refit);
 
   // Read by the browser tests, and handy in the devtools console of a TV that misbehaves.
-  const debug = { loadedAt: Date.now(), states: 0, calls: 0, announced: [], player, board };
+  const debug = { loadedAt: now(), states: 0, calls: 0, announced: [], player, board };
   Object.defineProperty(debug, "online", { get: () => root.dataset.online === "online" });
   Object.defineProperty(debug, "audioLog", { get: () => player.log.filter((entry) => entry.kind !== "probe") });
   const handlers = pushHandlers({ board, clock, ticker, logo, player, media, debug });

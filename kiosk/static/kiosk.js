@@ -1,19 +1,22 @@
 /* The kiosk: one tap on a service takes a number.
  *
  * It runs for days without a reload, so every element is created once and reused, every listener
- * is registered once, and a single interval drives the clock and all time-outs. It renders what
- * the server says and never decides queue rules itself.
+ * is registered once, and a single interval drives all time-outs. The clock on screen is the
+ * server's (lib/clock.js, set by every `state` the socket receives), not the PC's. Time-outs are
+ * durations, measured on the monotonic performance.now(): a clock set right meanwhile does not
+ * stretch or cut them. It renders what the server says and never decides queue rules itself.
  */
 import { api } from "../common/lib/api.js";
-import { screenSocket } from "../common/lib/connection.js";
-import { byIds, setText } from "../common/lib/dom.js";
-import { clockFormat, dateFormat, zoneName } from "../common/lib/format.js";
+import { now, startClock } from "../common/lib/clock.js";
+import { $, setText } from "../common/lib/dom.js";
+import { clockFormat, zoneName } from "../common/lib/format.js";
 import { priorityLabel } from "../common/lib/labels.js";
+import { openSocket } from "../common/lib/socket.js";
 import { serviceGrid } from "./services.js";
 import { t } from "./text.js";
 import { ticketScreen } from "./ticket.js";
 
-const root = document.getElementById("kiosk");
+const root = $("#kiosk");
 if (root) startKiosk(root);
 
 function startKiosk(root) {
@@ -28,32 +31,32 @@ function startKiosk(root) {
   const REQUEST_TIMEOUT_MS = 10000;
   const TICK_MS = 500;
 
-  const el = byIds({
-    time: "kiosk-time",
-    date: "kiosk-date",
-    banner: "offline-banner",
-    services: "services",
-    loading: "services-loading",
-    message: "kiosk-message",
-    priorityToggle: "priority-toggle",
-    priorityPanel: "priority-panel",
-    priorityClose: "priority-close",
-    priorityCancel: "priority-cancel",
-    priorityChosen: "priority-chosen",
-    ticketScreen: "ticket-screen",
-    ticketNumber: "ticket-number",
-    ticketService: "ticket-service",
-    ticketPriority: "ticket-priority",
-    ticketAhead: "ticket-ahead",
-    ticketEstimate: "ticket-estimate",
-    ticketTime: "ticket-time",
-    ticketPrint: "ticket-print",
-    ticketPrintFailed: "ticket-print-failed",
-    previewBox: "ticket-preview-box",
-    preview: "ticket-preview",
-    done: "ticket-done",
-    countdown: "ticket-countdown",
-  });
+  const el = {
+    time: $("#kiosk-time"),
+    date: $("#kiosk-date"),
+    banner: $("#offline-banner"),
+    services: $("#services"),
+    loading: $("#services-loading"),
+    message: $("#kiosk-message"),
+    priorityToggle: $("#priority-toggle"),
+    priorityPanel: $("#priority-panel"),
+    priorityClose: $("#priority-close"),
+    priorityCancel: $("#priority-cancel"),
+    priorityChosen: $("#priority-chosen"),
+    ticketScreen: $("#ticket-screen"),
+    ticketNumber: $("#ticket-number"),
+    ticketService: $("#ticket-service"),
+    ticketPriority: $("#ticket-priority"),
+    ticketAhead: $("#ticket-ahead"),
+    ticketEstimate: $("#ticket-estimate"),
+    ticketTime: $("#ticket-time"),
+    ticketPrint: $("#ticket-print"),
+    ticketPrintFailed: $("#ticket-print-failed"),
+    previewBox: $("#ticket-preview-box"),
+    preview: $("#ticket-preview"),
+    done: $("#ticket-done"),
+    countdown: $("#ticket-countdown"),
+  };
 
   const state = {
     busy: false, // a ticket request is in flight
@@ -61,7 +64,6 @@ function startKiosk(root) {
     priority: null, // the chosen priority group, or null
     priorityUntil: 0,
     messageUntil: 0,
-    minute: "",
     loading: false,
     reloadAgain: false,
   };
@@ -73,11 +75,12 @@ function startKiosk(root) {
   // The groups' names are the server's (lib/labels.js): one source of words.
   const groupName = (reason) => priorityLabel(reason) || reason || "";
 
-  // ---- clock: the one interval of the page -----------------------------------------------------
+  // ---- clock and time-outs ----------------------------------------------------------------------
 
-  const dates = dateFormat(TIMEZONE);
+  // Opening hours start and end without any event from the server: ask again each minute.
+  startClock({ date: el.date, time: el.time }, TIMEZONE, { onMinute: () => loadServices() });
   const times = clockFormat(TIMEZONE);
-  const zone = zoneName(TIMEZONE);
+  const zone = zoneName(TIMEZONE, new Date(now()));
 
   function clockTime(date) {
     return t("time_at", { time: times.format(date), zone }).trim();
@@ -88,24 +91,15 @@ function startKiosk(root) {
     clockTime,
     groupName,
     onClose: () => {
-      state.lockedUntil = Date.now() + LOCKOUT_MS;
+      state.lockedUntil = performance.now() + LOCKOUT_MS;
     },
   });
 
   function tick() {
-    const now = Date.now();
-    const date = new Date(now);
-    setText(el.time, clockTime(date));
-    setText(el.date, dates.format(date));
-    const minute = el.time.textContent;
-    if (minute !== state.minute) {
-      // Opening hours start and end without any event from the server: ask again each minute.
-      if (state.minute) loadServices();
-      state.minute = minute;
-    }
-    ticket.tick(now);
-    if ((state.priority || !el.priorityPanel.hidden) && now > state.priorityUntil) resetPriority();
-    if (!el.message.hidden && now > state.messageUntil) el.message.hidden = true;
+    const at = performance.now();
+    ticket.tick(at);
+    if ((state.priority || !el.priorityPanel.hidden) && at > state.priorityUntil) resetPriority();
+    if (!el.message.hidden && at > state.messageUntil) el.message.hidden = true;
   }
 
   // ---- services --------------------------------------------------------------------------------
@@ -138,12 +132,11 @@ function startKiosk(root) {
   function showMessage(message) {
     el.message.textContent = message;
     el.message.hidden = false;
-    state.messageUntil = Date.now() + MESSAGE_MS;
+    state.messageUntil = performance.now() + MESSAGE_MS;
   }
 
   function takeTicket(button) {
-    const now = Date.now();
-    if (state.busy || ticket.showing || now < state.lockedUntil) return;
+    if (state.busy || ticket.showing || performance.now() < state.lockedUntil) return;
     state.busy = true;
     root.classList.add("is-busy");
     button.classList.add("is-pressed");
@@ -167,7 +160,7 @@ function startKiosk(root) {
       })
       .then(() => {
         state.busy = false;
-        state.lockedUntil = Date.now() + LOCKOUT_MS;
+        state.lockedUntil = performance.now() + LOCKOUT_MS;
         root.classList.remove("is-busy");
         button.classList.remove("is-pressed");
       });
@@ -177,13 +170,13 @@ function startKiosk(root) {
 
   function openPriorityPanel() {
     if (ticket.showing) return;
-    state.priorityUntil = Date.now() + PRIORITY_IDLE_MS;
+    state.priorityUntil = performance.now() + PRIORITY_IDLE_MS;
     el.priorityPanel.hidden = false;
   }
 
   function choosePriority(reason) {
     state.priority = reason;
-    state.priorityUntil = Date.now() + PRIORITY_IDLE_MS;
+    state.priorityUntil = performance.now() + PRIORITY_IDLE_MS;
     setText(el.priorityChosen, groupName(reason));
     el.priorityPanel.hidden = true;
     root.classList.add("is-priority");
@@ -207,7 +200,7 @@ function startKiosk(root) {
 
   /** Fetch the office logo again; it shows when there is one and hides when there is none. */
   function reloadLogo() {
-    const logo = document.getElementById("kiosk-logo");
+    const logo = $("#kiosk-logo");
     if (!logo) return;
     logo.onload = () => {
       logo.hidden = false;
@@ -215,15 +208,12 @@ function startKiosk(root) {
     logo.onerror = () => {
       logo.hidden = true;
     };
-    logo.src = logo.dataset.src + "?v=" + Date.now();
+    logo.src = logo.dataset.src + "?v=" + now();
   }
 
   function connect() {
-    if (typeof window.io !== "function") {
-      setOnline(false);
-      return;
-    }
-    const socket = screenSocket({}, setOnline);
+    const socket = openSocket({ onOnline: setOnline });
+    if (!socket) return;
     socket.on("connect", loadServices);
     socket.on("queue_changed", (data) => {
       grid.applyWaiting(data && data.waiting);
@@ -244,7 +234,7 @@ function startKiosk(root) {
     if (button && !button.disabled) takeTicket(button);
   });
   el.done.addEventListener("click", () => {
-    if (Date.now() - ticket.shownAt >= DONE_GUARD_MS) ticket.close();
+    if (performance.now() - ticket.shownAt >= DONE_GUARD_MS) ticket.close();
   });
   el.ticketScreen.addEventListener("click", (event) => {
     // Any tap on the ticket keeps it up a little longer for someone still reading.

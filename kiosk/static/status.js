@@ -1,10 +1,11 @@
 /* The visitor's status page (the QR target): follows one ticket over the socket. */
-import { screenSocket } from "../common/lib/connection.js";
-import { byIds, setText } from "../common/lib/dom.js";
+import { now } from "../common/lib/clock.js";
+import { $, setText } from "../common/lib/dom.js";
 import { clockFormat, zoneName } from "../common/lib/format.js";
+import { openSocket } from "../common/lib/socket.js";
 import { estimate, t } from "./text.js";
 
-const root = document.getElementById("status");
+const root = $("#status");
 if (root) followTicket(root);
 
 function followTicket(root) {
@@ -12,25 +13,25 @@ function followTicket(root) {
   const TIMEZONE = root.dataset.timezone || "Asia/Jakarta";
   const VIBRATION = [400, 200, 400, 200, 600];
 
-  const el = byIds({
-    banner: "offline-banner",
-    number: "status-number",
-    service: "status-service",
-    priority: "status-priority",
-    note: "status-note",
-    headline: "status-headline-text",
-    counter: "status-counter",
-    sub: "status-sub",
-    facts: "status-facts",
-    ahead: "status-ahead",
-    estimate: "status-estimate",
-    updated: "status-updated",
-    hint: "status-hint",
-    survey: "status-survey",
-  });
+  const el = {
+    banner: $("#offline-banner"),
+    number: $("#status-number"),
+    service: $("#status-service"),
+    priority: $("#status-priority"),
+    note: $("#status-note"),
+    headline: $("#status-headline-text"),
+    counter: $("#status-counter"),
+    sub: $("#status-sub"),
+    facts: $("#status-facts"),
+    ahead: $("#status-ahead"),
+    estimate: $("#status-estimate"),
+    updated: $("#status-updated"),
+    hint: $("#status-hint"),
+    survey: $("#status-survey"),
+  };
 
   const timeFormat = clockFormat(TIMEZONE);
-  const zone = zoneName(TIMEZONE);
+  const zone = zoneName(TIMEZONE, new Date(now()));
   const baseTitle = document.title;
   let lastCall = null; // the call (see callId) we already alerted for
   let current = null;
@@ -135,7 +136,7 @@ function followTicket(root) {
     setText(
       el.updated,
       t("status_updated", {
-        time: (timeFormat.format(new Date()) + " " + zone).trim(),
+        time: (timeFormat.format(new Date(now())) + " " + zone).trim(),
       }),
     );
   }
@@ -153,12 +154,9 @@ function followTicket(root) {
     /* the server-rendered text stays */
   }
 
-  if (typeof window.io !== "function") {
-    setOnline(false);
-    return;
-  }
   // `screen=status`: the server keeps visitors' phones to a share of its connections of their own.
-  const socket = screenSocket({ query: { screen: "status" } }, setOnline);
+  const socket = openSocket({ query: { screen: "status" }, onOnline: setOnline });
+  if (!socket) return;
   const HIDDEN_RELEASE_MS = 60000;
   let hiddenTimer = null;
   let watchPending = false;

@@ -2,7 +2,9 @@
  *
  * Print results may beat the HTTP answer (they come over the socket), so the last few are kept
  * by ticket id. The kiosk's one interval calls tick(); nothing here keeps a timer of its own.
+ * Its times are durations on the monotonic performance.now() (see kiosk.js).
  */
+import { now as serverNow } from "../common/lib/clock.js";
 import { setText } from "../common/lib/dom.js";
 import { estimate, t } from "./text.js";
 
@@ -21,14 +23,15 @@ export function ticketScreen(root, el, { seconds, clockTime, groupName, onClose 
     el.ticketPrintFailed.hidden = ok;
     el.ticketPrint.hidden = !ok;
     if (!ok) {
-      state.until = Math.max(state.until, Date.now() + NOT_PRINTED_SECONDS * 1000);
+      state.until = Math.max(state.until, performance.now() + NOT_PRINTED_SECONDS * 1000);
     } else {
       setText(el.ticketPrint, t("printed"));
     }
   }
 
   function show(ticket) {
-    const now = Date.now();
+    const now = performance.now();
+    const today = new Date(serverNow());
     state.ticket = ticket;
     state.shownAt = now;
     state.until = now + seconds * 1000;
@@ -41,8 +44,8 @@ export function ticketScreen(root, el, { seconds, clockTime, groupName, onClose 
     );
     setText(el.ticketAhead, ticket.ahead ? t("people", { n: ticket.ahead }) : t("people_none"));
     setText(el.ticketEstimate, estimate(ticket));
-    const issued = ticket.issued_at ? new Date(ticket.issued_at) : new Date(now);
-    setText(el.ticketTime, clockTime(isNaN(issued.getTime()) ? new Date(now) : issued));
+    const issued = ticket.issued_at ? new Date(ticket.issued_at) : today;
+    setText(el.ticketTime, clockTime(isNaN(issued.getTime()) ? today : issued));
 
     const print = ticket.print || {};
     setText(el.ticketPrint, print.queued ? t("printing") : t("no_printer"));
@@ -90,7 +93,7 @@ export function ticketScreen(root, el, { seconds, clockTime, groupName, onClose 
 
   /** Keep the ticket up at least `ms` longer (someone is still reading it). */
   function extend(ms) {
-    if (state.ticket) state.until = Math.max(state.until, Date.now() + ms);
+    if (state.ticket) state.until = Math.max(state.until, performance.now() + ms);
   }
 
   return {

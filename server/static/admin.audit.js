@@ -1,6 +1,7 @@
 // Admin section: the audit log in the office's words — what was done, to what, and which
 // values changed (before → after), instead of raw JSON.
 import * as A from "./admin.js";
+import { $, element } from "./lib/dom.js";
 
 const ACTIONS = {
   add_service: "Menambah layanan",
@@ -90,7 +91,7 @@ function changes(before, after) {
 async function load() {
   const data = await A.api("GET", "/api/admin/audit?limit=200").catch(() => ({ entries: [] }));
   // The office's clock, whatever the admin's browser is set to.
-  const timeZone = document.getElementById("office-name").dataset.timezone || undefined;
+  const timeZone = $("#office-name").dataset.timezone || undefined;
   const time = new Intl.DateTimeFormat("id-ID", {
     timeZone,
     day: "numeric",
@@ -100,22 +101,22 @@ async function load() {
     minute: "2-digit",
     hourCycle: "h23",
   });
-  document.getElementById("audit-body").replaceChildren(
+  $("#audit-body").replaceChildren(
     ...data.entries.map((entry) => {
       const lines = changes(entry.before, entry.after);
-      return A.el("tr", {}, [
-        A.el("td", { text: time.format(new Date(entry.at)) }),
-        A.el("td", { text: entry.username }),
-        A.el("td", {
+      return element("tr", {}, [
+        element("td", { text: time.format(new Date(entry.at)) }),
+        element("td", { text: entry.username }),
+        element("td", {
           text:
             (ACTIONS[entry.action] || entry.action) +
             (entry.target && entry.action !== "update_" + entry.target ? " " + entry.target : ""),
         }),
-        A.el("td", {}, [
-          A.el(
+        element("td", {}, [
+          element(
             "ul",
             { className: "changes" },
-            (lines.length ? lines : ["tidak ada perubahan"]).map((line) => A.el("li", { text: line })),
+            (lines.length ? lines : ["tidak ada perubahan"]).map((line) => element("li", { text: line })),
           ),
         ]),
       ]);

@@ -1,5 +1,6 @@
 // Admin section: counters — name and the services each one serves, picked from the list.
 import * as A from "./admin.js";
+import { $, element } from "./lib/dom.js";
 
 /** A checkbox per service in use; `chosen` are ticked. */
 function serviceChecks(settings, chosen) {
@@ -11,15 +12,14 @@ function serviceChecks(settings, chosen) {
 }
 
 function card(settings, counter) {
-  const { el } = A;
-  const checks = el("fieldset", { className: "checks" }, [
-    el("legend", { text: "Layanan yang dilayani" }),
+  const checks = element("fieldset", { className: "checks" }, [
+    element("legend", { text: "Layanan yang dilayani" }),
     ...serviceChecks(settings, counter.services),
   ]);
-  const form = el("form", { className: "card", novalidate: true }, [
-    el("div", { className: "card-head" }, [
-      el("span", { className: "code", text: String(counter.id) }),
-      el("input", {
+  const form = element("form", { className: "card", novalidate: true }, [
+    element("div", { className: "card-head" }, [
+      element("span", { className: "code", text: String(counter.id) }),
+      element("input", {
         name: "name",
         value: counter.name,
         required: true,
@@ -29,11 +29,11 @@ function card(settings, counter) {
       }),
     ]),
     checks,
-    el("div", { className: "row" }, [
-      el("button", { type: "submit", text: "Simpan" }),
-      el("button", {
+    element("div", { className: "row" }, [
+      element("button", { type: "submit", className: "button button-primary", text: "Simpan" }),
+      element("button", {
         type: "button",
-        className: "quiet",
+        className: "button button-quiet",
         text: "Hapus",
         onclick: () => {
           if (window.confirm("Hapus " + counter.name + "?"))
@@ -60,8 +60,8 @@ function card(settings, counter) {
 A.section("counters", {
   serviceChecks,
   bind() {
-    A.onSubmit(document.getElementById("counter-add"), (values, form) => {
-      values.services = A.ticked(form.querySelector("[data-service-checks]"));
+    A.onSubmit($("#counter-add"), (values, form) => {
+      values.services = A.ticked($("[data-service-checks]", form));
       if (!values.services.length) {
         A.notify("Pilih minimal satu layanan untuk loket baru.", true);
         return;
@@ -73,10 +73,8 @@ A.section("counters", {
     });
   },
   render(settings) {
-    document
-      .getElementById("counters-list")
-      .replaceChildren(...settings.counters.map((counter) => card(settings, counter)));
-    const add = document.querySelector("#counter-add [data-service-checks]");
-    add.replaceChildren(A.el("legend", { text: "Layanan yang dilayani" }), ...serviceChecks(settings, []));
+    $("#counters-list").replaceChildren(...settings.counters.map((counter) => card(settings, counter)));
+    const add = $("#counter-add [data-service-checks]");
+    add.replaceChildren(element("legend", { text: "Layanan yang dilayani" }), ...serviceChecks(settings, []));
   },
 });

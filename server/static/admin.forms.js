@@ -3,6 +3,7 @@
 //   required / data-required (file)  data-pattern="^regex$"  data-number="min-max"  data-minlength="8"
 // and data-message says what is wrong, in the office's words. A form that fails is not submitted:
 // this check runs in the capture phase, before the section's own submit handler.
+import { $, $$ } from "./lib/dom.js";
 function problem(field) {
   const value = field.type === "file" ? (field.files.length ? "x" : "") : String(field.value || "").trim();
   const message = field.dataset.message;
@@ -25,7 +26,7 @@ function problem(field) {
 
 function show(field, message) {
   const holder = field.closest("label, .file-field") || field.parentElement;
-  let note = holder.querySelector(":scope > .field-error");
+  let note = $(":scope > .field-error", holder);
   if (!message) {
     if (note) note.remove();
     field.removeAttribute("aria-invalid");
@@ -44,7 +45,7 @@ function show(field, message) {
 /** Check every field of `root`; show the messages; true when all is well. */
 export function validate(root) {
   let first = null;
-  root.querySelectorAll("input, select, textarea").forEach((field) => {
+  $$("input, select, textarea", root).forEach((field) => {
     const message = problem(field);
     show(field, message);
     if (message && !first) first = field;
@@ -72,7 +73,7 @@ document.addEventListener("input", (event) => {
 document.addEventListener("change", (event) => {
   const field = event.target;
   if (field.type !== "file") return;
-  const name = field.closest("[data-file-field]").querySelector("[data-file-name]");
+  const name = $("[data-file-name]", field.closest("[data-file-field]"));
   name.textContent = field.files.length ? field.files[0].name : "Belum ada berkas dipilih.";
   show(field, null);
 });

@@ -4,8 +4,9 @@
 // its tab is opened. Another admin's change arrives live (config_changed).
 
 import { staffApi } from "./lib/api.js";
-import { notice } from "./lib/dom.js";
+import { $, $$, element, notice } from "./lib/dom.js";
 import { logout } from "./lib/session.js";
+import { openSocket } from "./lib/socket.js";
 
 const sections = new Map();
 export const state = { settings: null, data: null };
@@ -14,7 +15,7 @@ export { staffApi as api };
 
 /** A notice on top of the page, red when `isError`; it goes away by itself. */
 export function notify(message, isError) {
-  notice(document.getElementById("notice"), message, isError, isError ? 9000 : 6000);
+  notice($("#notice"), message, isError, isError ? 9000 : 6000);
 }
 
 /** Run an API call; on success show `success` (and the server's warning, if any) and redraw. */
@@ -33,34 +34,19 @@ export async function run(action, success) {
   }
 }
 
-/** An element with attributes (`text`, `className`, `on<event>`, …) and children. */
-export function el(tag, attrs, children) {
-  const node = document.createElement(tag);
-  Object.entries(attrs || {}).forEach(([key, value]) => {
-    if (value === undefined || value === null || value === false) return;
-    if (key === "text") node.textContent = value;
-    else if (key === "className") node.className = value;
-    else if (key === "checked") node.checked = Boolean(value);
-    else if (key === "value") node.value = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : value);
-  });
-  (children || []).forEach((child) => {
-    if (child !== null && child !== undefined) node.append(child);
-  });
-  return node;
-}
-
 /** A ticked-or-not checkbox per choice `[value, label, checked]`, each in its label. */
 export function checkboxes(choices, name) {
   return choices.map(([value, label, checked]) =>
-    el("label", { className: "check" }, [el("input", { type: "checkbox", name, value, checked }), " " + label]),
+    element("label", { className: "check" }, [
+      element("input", { type: "checkbox", name, value, checked }),
+      " " + label,
+    ]),
   );
 }
 
 /** The values of the ticked checkboxes inside `root`. */
 export function ticked(root) {
-  return Array.from(root.querySelectorAll("input[type=checkbox]:checked")).map((box) => box.value);
+  return $$("input[type=checkbox]:checked", root).map((box) => box.value);
 }
 
 /** On submit (checked by admin.forms.js first), call `handler(values, form)` with the form's values. */
@@ -72,22 +58,21 @@ export function onSubmit(form, handler) {
 }
 
 export function fillForm(form, values) {
-  Array.from(form.elements).forEach((element) => {
-    if (!element.name || !(element.name in values)) return;
-    if (element.type === "checkbox") element.checked = Boolean(values[element.name]);
-    else if (element.type !== "file") element.value = values[element.name] === null ? "" : values[element.name];
+  Array.from(form.elements).forEach((field) => {
+    if (!field.name || !(field.name in values)) return;
+    if (field.type === "checkbox") field.checked = Boolean(values[field.name]);
+    else if (field.type !== "file") field.value = values[field.name] === null ? "" : values[field.name];
   });
 }
 
 export function formValues(form) {
   const values = {};
-  Array.from(form.elements).forEach((element) => {
-    if (!element.name || element.type === "file" || element.closest("[data-service-checks], [data-counter-checks]"))
-      return;
-    if (element.type === "checkbox") values[element.name] = element.checked;
-    else if (element.dataset.number !== undefined)
-      values[element.name] = element.value.trim() === "" ? undefined : Number(element.value);
-    else values[element.name] = element.value;
+  Array.from(form.elements).forEach((field) => {
+    if (!field.name || field.type === "file" || field.closest("[data-service-checks], [data-counter-checks]")) return;
+    if (field.type === "checkbox") values[field.name] = field.checked;
+    else if (field.dataset.number !== undefined)
+      values[field.name] = field.value.trim() === "" ? undefined : Number(field.value);
+    else values[field.name] = field.value;
   });
   return values;
 }
@@ -99,7 +84,7 @@ export function statusLine(target, status) {
 }
 
 function render() {
-  document.getElementById("office-name").textContent = state.settings.office.name;
+  $("#office-name").textContent = state.settings.office.name;
   sections.forEach((section) => {
     if (section.render) section.render(state.settings, state.data);
   });
@@ -114,8 +99,8 @@ export async function load() {
 }
 
 function showTab(name) {
-  document.querySelectorAll(".admin-tabs button").forEach((b) => b.classList.toggle("active", b.dataset.tab === name));
-  document.querySelectorAll(".tab").forEach((tab) => {
+  $$(".admin-tabs button").forEach((b) => b.classList.toggle("active", b.dataset.tab === name));
+  $$(".tab").forEach((tab) => {
     tab.hidden = tab.id !== "tab-" + name;
   });
   const section = sections.get(name);
@@ -129,17 +114,16 @@ export function section(name, parts) {
 
 // Every section module has run by now (modules run in order, before DOMContentLoaded).
 document.addEventListener("DOMContentLoaded", () => {
-  document.querySelectorAll(".admin-tabs button").forEach((tab) => {
+  $$(".admin-tabs button").forEach((tab) => {
     tab.addEventListener("click", () => showTab(tab.dataset.tab));
   });
-  document.getElementById("logout").addEventListener("click", logout);
+  $("#logout").addEventListener("click", logout);
   sections.forEach((part) => {
     if (part.bind) part.bind();
   });
   load()
-    .then(() => showTab(document.querySelector(".admin-tabs button.active").dataset.tab))
+    .then(() => showTab($(".admin-tabs button.active").dataset.tab))
     .catch((error) => notify(error.message, true));
-  if (window.io) {
-    window.io({ transports: ["websocket", "polling"] }).on("config_changed", () => load().catch(() => null));
-  }
+  const socket = openSocket();
+  if (socket) socket.on("config_changed", () => load().catch(() => null));
 });

@@ -2,27 +2,27 @@
 // retire and restore; says when a service is on no counter (and so not on the kiosk).
 import * as A from "./admin.js";
 import { hoursPicker } from "./admin.forms.js";
+import { $, element } from "./lib/dom.js";
 
 function served(settings, code) {
   return settings.counters.filter((counter) => counter.services.includes(code)).map((counter) => counter.name);
 }
 
 function card(settings, service) {
-  const { el } = A;
   const counters = served(settings, service.code);
   const number = (name, value, label) =>
-    el("label", {}, [
+    element("label", {}, [
       label,
-      el("input", { name, value, inputmode: "numeric", "data-number": "0-100000", className: "short" }),
+      element("input", { name, value, inputmode: "numeric", "data-number": "0-100000", className: "short" }),
     ]);
   const hours = hoursPicker(service.hours || "", settings.office.hours);
-  const form = el(
+  const form = element(
     "form",
     { className: "card" + (service.retired ? " retired" : ""), novalidate: true, "data-service": service.code },
     [
-      el("div", { className: "card-head" }, [
-        el("span", { className: "code", text: service.code }),
-        el("input", {
+      element("div", { className: "card-head" }, [
+        element("span", { className: "code", text: service.code }),
+        element("input", {
           name: "name",
           value: service.name,
           required: true,
@@ -30,33 +30,37 @@ function card(settings, service) {
           "aria-label": "Nama layanan " + service.code,
           "data-message": "Nama layanan wajib diisi.",
         }),
-        service.retired ? el("span", { className: "badge", text: "Diistirahatkan" }) : null,
+        service.retired ? element("span", { className: "badge", text: "Diistirahatkan" }) : null,
         !service.retired && counters.length === 0
-          ? el("span", { className: "badge warn", text: "Belum dilayani loket mana pun: tertutup di kiosk" })
+          ? element("span", { className: "badge warn", text: "Belum dilayani loket mana pun: tertutup di kiosk" })
           : null,
       ]),
-      el("label", {}, [
+      element("label", {}, [
         "Keterangan",
-        el("input", { name: "description", value: service.description || "", maxlength: 120 }),
+        element("input", { name: "description", value: service.description || "", maxlength: 120 }),
       ]),
-      el("div", { className: "row" }, [
+      element("div", { className: "row" }, [
         number("standard_wait_minutes", service.standard_wait_minutes, "Standar tunggu (menit)"),
         number("standard_service_minutes", service.standard_service_minutes, "Standar layanan (menit)"),
         number("daily_quota", service.daily_quota, "Kuota/hari (0 = tanpa batas)"),
-        el("div", { className: "field" }, [el("span", { className: "label", text: "Jam layanan" }), hours.node]),
-        el("label", { className: "check" }, [
-          el("input", { type: "checkbox", name: "enabled", checked: service.enabled }),
+        element("div", { className: "field" }, [
+          element("span", { className: "label", text: "Jam layanan" }),
+          hours.node,
+        ]),
+        element("label", { className: "check" }, [
+          element("input", { type: "checkbox", name: "enabled", checked: service.enabled }),
           " Buka di kiosk",
         ]),
       ]),
-      el("p", { className: "hint", text: counters.length ? "Dilayani di: " + counters.join(", ") : "" }),
-      el(
+      element("p", { className: "hint", text: counters.length ? "Dilayani di: " + counters.join(", ") : "" }),
+      element(
         "div",
         { className: "row" },
         service.retired
           ? [
-              el("button", {
+              element("button", {
                 type: "button",
+                className: "button button-primary",
                 text: "Aktifkan kembali",
                 onclick: () =>
                   A.run(
@@ -66,10 +70,10 @@ function card(settings, service) {
               }),
             ]
           : [
-              el("button", { type: "submit", text: "Simpan" }),
-              el("button", {
+              element("button", { type: "submit", className: "button button-primary", text: "Simpan" }),
+              element("button", {
                 type: "button",
-                className: "quiet",
+                className: "button button-quiet",
                 text: "Istirahatkan",
                 onclick: () => {
                   if (
@@ -107,7 +111,7 @@ function card(settings, service) {
 
 A.section("services", {
   bind() {
-    A.onSubmit(document.getElementById("service-add"), (values, form) => {
+    A.onSubmit($("#service-add"), (values, form) => {
       values.code = values.code.trim().toUpperCase();
       A.run(() => A.api("POST", "/api/admin/services", values), "Layanan " + values.code + " ditambahkan.").then(
         (ok) => ok && form.reset(),
@@ -115,7 +119,7 @@ A.section("services", {
     });
   },
   render(settings) {
-    const list = document.getElementById("services-list");
+    const list = $("#services-list");
     list.replaceChildren(...settings.services.map((service) => card(settings, service)));
   },
 });

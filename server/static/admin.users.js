@@ -1,6 +1,7 @@
 // Admin section: users — full name and NIP (shown on the board and in the reports), role, the
 // counters an officer may sit at (picked, not typed), active, a new password.
 import * as A from "./admin.js";
+import { $, element } from "./lib/dom.js";
 const ROLES = [
   ["officer", "Petugas"],
   ["supervisor", "Supervisor"],
@@ -15,17 +16,16 @@ function counterChecks(settings, chosen) {
 const picked = (root) => A.ticked(root).map(Number);
 
 function card(settings, user) {
-  const { el } = A;
-  const role = el(
+  const role = element(
     "select",
     { name: "role", "aria-label": "Peran" },
     ROLES.map(([value, label]) => new Option(label, value, false, value === user.role)),
   );
-  const checks = el("fieldset", { className: "checks" }, [
-    el("legend", { text: "Loket (tidak ada yang dicentang = semua)" }),
+  const checks = element("fieldset", { className: "checks" }, [
+    element("legend", { text: "Loket (tidak ada yang dicentang = semua)" }),
     ...counterChecks(settings, user.counters),
   ]);
-  const password = el("input", {
+  const password = element("input", {
     name: "password",
     type: "password",
     autocomplete: "new-password",
@@ -33,10 +33,10 @@ function card(settings, user) {
     "data-message": "Kata sandi minimal 8 karakter.",
     placeholder: "tidak diganti",
   });
-  const form = el("form", { className: "card" + (user.active ? "" : " retired"), novalidate: true }, [
-    el("div", { className: "card-head" }, [
-      el("span", { className: "code wide", text: user.username }),
-      el("input", {
+  const form = element("form", { className: "card" + (user.active ? "" : " retired"), novalidate: true }, [
+    element("div", { className: "card-head" }, [
+      element("span", { className: "code wide", text: user.username }),
+      element("input", {
         name: "full_name",
         value: user.full_name || "",
         maxlength: 80,
@@ -44,10 +44,10 @@ function card(settings, user) {
         "aria-label": "Nama lengkap " + user.username,
       }),
     ]),
-    el("div", { className: "row" }, [
-      el("label", {}, [
+    element("div", { className: "row" }, [
+      element("label", {}, [
         "NIP",
-        el("input", {
+        element("input", {
           name: "nip",
           value: user.nip || "",
           inputmode: "numeric",
@@ -56,15 +56,15 @@ function card(settings, user) {
           "data-message": "NIP harus 18 angka.",
         }),
       ]),
-      el("label", {}, ["Peran", role]),
-      el("label", {}, ["Kata sandi baru", password]),
-      el("label", { className: "check" }, [
-        el("input", { type: "checkbox", name: "active", checked: user.active }),
+      element("label", {}, ["Peran", role]),
+      element("label", {}, ["Kata sandi baru", password]),
+      element("label", { className: "check" }, [
+        element("input", { type: "checkbox", name: "active", checked: user.active }),
         " Aktif",
       ]),
     ]),
     checks,
-    el("button", { type: "submit", text: "Simpan" }),
+    element("button", { type: "submit", className: "button button-primary", text: "Simpan" }),
   ]);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -96,13 +96,13 @@ async function load() {
   });
   const settings = A.state.settings;
   data.users.sort((a, b) => a.username.localeCompare(b.username, "id", { numeric: true }));
-  document.getElementById("users-list").replaceChildren(...data.users.map((user) => card(settings, user)));
+  $("#users-list").replaceChildren(...data.users.map((user) => card(settings, user)));
 }
 
 A.section("users", {
   bind() {
-    A.onSubmit(document.getElementById("user-add"), (values, form) => {
-      values.counters = picked(form.querySelector("[data-counter-checks]"));
+    A.onSubmit($("#user-add"), (values, form) => {
+      values.counters = picked($("[data-counter-checks]", form));
       A.run(() => A.api("POST", "/api/admin/users", values), "Pengguna " + values.username + " ditambahkan.").then(
         (ok) => {
           if (ok) {
@@ -114,13 +114,11 @@ A.section("users", {
     });
   },
   render(settings) {
-    document
-      .querySelector("#user-add [data-counter-checks]")
-      .replaceChildren(
-        A.el("legend", { text: "Loket yang boleh dipakai (tidak ada yang dicentang = semua)" }),
-        ...counterChecks(settings, []),
-      );
-    if (!document.getElementById("tab-users").hidden) load();
+    $("#user-add [data-counter-checks]").replaceChildren(
+      element("legend", { text: "Loket yang boleh dipakai (tidak ada yang dicentang = semua)" }),
+      ...counterChecks(settings, []),
+    );
+    if (!$("#tab-users").hidden) load();
   },
   show: load,
 });

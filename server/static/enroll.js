@@ -3,13 +3,14 @@
 // kind of device it is in its script tag's data-device-kind.
 
 import { api } from "./lib/api.js";
+import { $ } from "./lib/dom.js";
 
 const POLL_MS = 5000;
-const script = document.querySelector("script[data-device-kind]");
+const script = $("script[data-device-kind]");
 const kind = script && script.dataset.deviceKind;
 
 function panel() {
-  let box = document.getElementById("enroll-panel");
+  let box = $("#enroll-panel");
   if (box) return box;
   box = document.createElement("div");
   box.id = "enroll-panel";
@@ -25,7 +26,7 @@ function panel() {
 }
 
 function show(code) {
-  panel().querySelector("[data-enroll-code]").textContent = code;
+  $("[data-enroll-code]", panel()).textContent = code;
   document.body.classList.add("is-unenrolled");
 }
 
@@ -40,7 +41,7 @@ async function check() {
     show(made.pending.code);
     window.setTimeout(check, POLL_MS);
   } catch (error) {
-    const note = document.querySelector("[data-enroll-note]");
+    const note = $("[data-enroll-note]");
     if (note) note.textContent = error.message;
     window.setTimeout(check, POLL_MS * 3);
   }

@@ -1,14 +1,15 @@
 /* The console's two questions before anything that cannot be undone: "are you sure?" and
    "to which service?". Both are native <dialog>s; Escape or "Batal" answers no. */
-for (const cancel of document.querySelectorAll("[data-dialog-cancel]")) {
+import { $, $$ } from "./lib/dom.js";
+for (const cancel of $$("[data-dialog-cancel]")) {
   cancel.addEventListener("click", () => cancel.closest("dialog").close("cancel"));
 }
 
 /** Resolve with true when the officer confirms. */
 export function confirm(dialog, title, text, okLabel) {
-  dialog.querySelector("[data-confirm-title]").textContent = title;
-  dialog.querySelector("[data-confirm-text]").textContent = text;
-  const ok = dialog.querySelector("[data-confirm-ok]");
+  $("[data-confirm-title]", dialog).textContent = title;
+  $("[data-confirm-text]", dialog).textContent = text;
+  const ok = $("[data-confirm-ok]", dialog);
   ok.textContent = okLabel;
   return new Promise((resolve) => {
     dialog.returnValue = "";
@@ -21,9 +22,9 @@ export function confirm(dialog, title, text, okLabel) {
 /** Resolve with the chosen service code for a transfer, or null. The ticket's own service
       and closed services cannot be chosen. */
 export function chooseService(dialog, ticket, services) {
-  const ok = dialog.querySelector("[data-transfer-ok]");
-  const radios = Array.from(dialog.querySelectorAll('input[name="service"]'));
-  dialog.querySelector("[data-transfer-number]").textContent = ticket.number;
+  const ok = $("[data-transfer-ok]", dialog);
+  const radios = $$('input[name="service"]', dialog);
+  $("[data-transfer-number]", dialog).textContent = ticket.number;
   for (const radio of radios) {
     radio.checked = false;
     radio.disabled = radio.value === ticket.service || (services[radio.value] || {}).enabled === false;

@@ -1,17 +1,20 @@
 /* The officer's console: the ticket at this counter, the actions on it, the waiting list and the
    officer's own figures. It renders what the server says; the queue rules stay on the server. */
 import { api } from "./lib/api.js";
-import { startClock, syncClock } from "./lib/clock.js";
+import { startClock } from "./lib/clock.js";
 import { connectionBadge } from "./lib/connection.js";
 import { statusLabel } from "./lib/labels.js";
+import { overtimeMessage } from "./lib/overtime.js";
 import "./lib/session.js";
+import { openSocket } from "./lib/socket.js";
 import { chooseService, confirm } from "./officer.dialogs.js";
 import { MESSAGES } from "./officer.messages.js";
 import { WaitingList } from "./officer.queue.js";
 import { officerSummary } from "./officer.summary.js";
 import { drawTimers, Versions } from "./officer.ticket.js";
+import { $, $$ } from "./lib/dom.js";
 
-const root = document.querySelector("[data-console]");
+const root = $("[data-console]");
 if (root) startConsole(root);
 
 function startConsole(root) {
@@ -19,31 +22,28 @@ function startConsole(root) {
   const skipReturns = Number(root.dataset.skipReturns || 0);
   const counterServices = JSON.parse(root.dataset.counterServices);
   const services = Object.fromEntries(JSON.parse(root.dataset.services).map((s) => [s.code, s]));
-  const $ = (selector) => root.querySelector(selector);
 
   const el = {
-    conn: $("[data-conn]"),
-    clock: $("[data-clock]"),
-    empty: $("[data-current-empty]"),
-    current: $("[data-current]"),
-    number: $("[data-current-number]"),
-    status: $("[data-current-status]"),
-    priority: $("[data-current-priority]"),
-    service: $("[data-current-service]"),
-    calls: $("[data-current-calls]"),
+    conn: $("[data-conn]", root),
+    clock: $("[data-clock]", root),
+    empty: $("[data-current-empty]", root),
+    current: $("[data-current]", root),
+    number: $("[data-current-number]", root),
+    status: $("[data-current-status]", root),
+    priority: $("[data-current-priority]", root),
+    service: $("[data-current-service]", root),
+    calls: $("[data-current-calls]", root),
     timers: {
-      wait: $('[data-timer="wait"]'),
-      called: $('[data-timer="called"]'),
-      service: $('[data-timer="service"]'),
+      wait: $('[data-timer="wait"]', root),
+      called: $('[data-timer="called"]', root),
+      service: $('[data-timer="service"]', root),
     },
-    hint: $("[data-action-hint]"),
-    message: $("[data-message]"),
-    confirm: $("[data-confirm-dialog]"),
-    transfer: $("[data-transfer-dialog]"),
+    hint: $("[data-action-hint]", root),
+    message: $("[data-message]", root),
+    confirm: $("[data-confirm-dialog]", root),
+    transfer: $("[data-transfer-dialog]", root),
   };
-  const buttons = Object.fromEntries(
-    Array.from(root.querySelectorAll("[data-action]")).map((b) => [b.dataset.action, b]),
-  );
+  const buttons = Object.fromEntries($$("[data-action]", root).map((b) => [b.dataset.action, b]));
 
   /** A request failed: say why; signed out (401) means the page shows the login form again. */
   function failed(err) {
@@ -222,8 +222,8 @@ function startConsole(root) {
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.altKey || event.metaKey || event.repeat) return;
     if (event.target.closest("input, select, textarea, dialog")) return;
-    if (document.querySelector("dialog[open]")) return;
-    const button = root.querySelector(`[data-key="${CSS.escape(event.key.toLowerCase())}"]`);
+    if ($("dialog[open]")) return;
+    const button = $(`[data-key="${CSS.escape(event.key.toLowerCase())}"]`, root);
     if (!button) return;
     event.preventDefault();
     act(button.dataset.action);
@@ -233,14 +233,13 @@ function startConsole(root) {
   const { load: loadSummary, refresh: refreshSummary } = officerSummary(root);
 
   // ---- live updates ---------------------------------------------------------------------
-  const socket = window.io({ transports: ["websocket", "polling"] });
+  const socket = openSocket(); // its `state` sets the clock (lib/clock.js)
   connectionBadge(el.conn, socket);
   socket.on("connect", () => {
     queue.refresh();
     refreshSummary();
   });
   socket.on("state", (snapshot) => {
-    syncClock(snapshot.server_time);
     const mine = (snapshot.counters || []).find((c) => c.id === counterId);
     const current = mine ? mine.current : null;
     if (current) state.versions.remember(current);
@@ -267,12 +266,7 @@ function startConsole(root) {
     const here = ticket.counter && ticket.counter.id === counterId;
     const mine = counterServices.some((s) => s.code === ticket.service);
     if (alert.kind === "service" ? !here : !mine) return;
-    const what = alert.kind === "service" ? "dilayani" : "menunggu";
-    say(
-      `Perhatian: ${ticket.number} sudah ${what} ${alert.minutes} menit ` +
-        `(standar ${alert.standard_minutes} menit).`,
-      "warning",
-    );
+    say(overtimeMessage(alert), "warning");
     queue.refresh();
   });
 

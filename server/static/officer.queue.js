@@ -2,7 +2,7 @@
    would call them (the server decides the order), each with its wait against the standard. */
 import { api } from "./lib/api.js";
 import { secondsSince, syncClock } from "./lib/clock.js";
-import { debounce } from "./lib/dom.js";
+import { debounce, $, $$ } from "./lib/dom.js";
 import { duration, level } from "./lib/format.js";
 
 const TEXT = {
@@ -31,11 +31,11 @@ export class WaitingList {
     this.total = 0;
     this.waiting = {};
     this.el = {
-      count: root.querySelector("[data-queue-count]"),
-      services: root.querySelector("[data-queue-services]"),
-      list: root.querySelector("[data-queue-list]"),
-      empty: root.querySelector("[data-queue-empty]"),
-      more: root.querySelector("[data-queue-more]"),
+      count: $("[data-queue-count]", root),
+      services: $("[data-queue-services]", root),
+      list: $("[data-queue-list]", root),
+      empty: $("[data-queue-empty]", root),
+      more: $("[data-queue-more]", root),
     };
     this.refresh = debounce(() => this.load(), 120);
   }
@@ -116,7 +116,7 @@ export class WaitingList {
 
   /** Advance every wait and recolour it against its service's standard. */
   tick() {
-    for (const wait of this.el.list.querySelectorAll(".q-wait")) {
+    for (const wait of $$(".q-wait", this.el.list)) {
       const seconds = secondsSince(wait.dataset.since);
       wait.textContent = duration(seconds);
       wait.dataset.level = level(seconds, Number(wait.dataset.standard));

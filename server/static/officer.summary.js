@@ -1,6 +1,6 @@
 // "Hari ini": the officer's own figures of the day, asked again (debounced) after each action.
 import { api } from "./lib/api.js";
-import { debounce } from "./lib/dom.js";
+import { debounce, $ } from "./lib/dom.js";
 import { minutes } from "./lib/format.js";
 
 export function officerSummary(root) {
@@ -8,7 +8,7 @@ export function officerSummary(root) {
     try {
       const body = await api("GET", "/api/officer/summary");
       for (const [key, value] of Object.entries(body.today)) {
-        const cell = root.querySelector(`[data-figure="${key}"]`);
+        const cell = $(`[data-figure="${key}"]`, root);
         if (cell) cell.textContent = key.endsWith("_seconds") ? minutes(value) : String(value);
       }
     } catch {

@@ -3,6 +3,7 @@
 
 import { secondsSince } from "./lib/clock.js";
 import { duration, level } from "./lib/format.js";
+import { $ } from "./lib/dom.js";
 
 const CLOSED = 3;
 
@@ -48,10 +49,10 @@ export class Versions {
 const standard = (minutes) => `standar ${minutes} mnt`;
 
 function setTimer(timer, seconds, standardMinutes, note) {
-  timer.querySelector("[data-timer-value]").textContent = duration(seconds);
+  $("[data-timer-value]", timer).textContent = duration(seconds);
   timer.dataset.level = seconds === null ? "idle" : level(seconds, standardMinutes);
-  timer.querySelector("[data-timer-note]").textContent = note || "";
-  const meter = timer.querySelector("[data-meter]");
+  $("[data-timer-note]", timer).textContent = note || "";
+  const meter = $("[data-meter]", timer);
   if (meter) {
     const share = seconds === null || !standardMinutes ? 0 : seconds / (standardMinutes * 60);
     meter.style.width = Math.min(100, share * 100).toFixed(1) + "%";

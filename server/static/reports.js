@@ -1,23 +1,24 @@
-/* Reports page: printing, longer lists, flagging tickets; the charts are report_charts.js and
+/* Reports page: printing, longer lists, flagging tickets; the charts are reports.charts.js and
    signing in and out lib/session.js. The server computes every figure. */
 
 import { api } from "./lib/api.js";
 import "./lib/session.js";
-import { setUpCharts } from "./report_charts.js";
+import { setUpCharts } from "./reports.charts.js";
+import { $, $$ } from "./lib/dom.js";
 /* ---- print and longer lists (signing in and out: lib/session.js) ---- */
 
 function setUpButtons() {
-  document.querySelectorAll("[data-print]").forEach((button) => {
+  $$("[data-print]").forEach((button) => {
     button.addEventListener("click", () => {
       window.print();
     });
   });
   // Long lists: the rows past the first few wait behind a button, and fold back on a second click.
-  document.querySelectorAll("[data-show-more]").forEach((button) => {
+  $$("[data-show-more]").forEach((button) => {
     const label = button.textContent;
     button.addEventListener("click", () => {
       const open = button.getAttribute("aria-expanded") !== "true";
-      button.previousElementSibling.querySelectorAll("tr.r-extra").forEach((row) => {
+      $$("tr.r-extra", button.previousElementSibling).forEach((row) => {
         row.hidden = !open;
       });
       button.setAttribute("aria-expanded", String(open));
@@ -29,21 +30,21 @@ function setUpButtons() {
 /* ---- flags ---- */
 
 function setUpFlags() {
-  const dialog = document.querySelector("[data-flag-dialog]");
+  const dialog = $("[data-flag-dialog]");
   if (!dialog) return;
-  const form = dialog.querySelector("[data-flag-form]");
-  const error = dialog.querySelector("[data-flag-error]");
+  const form = $("[data-flag-form]", dialog);
+  const error = $("[data-flag-error]", dialog);
   let ticketId = null;
-  document.querySelectorAll("[data-flag]").forEach((button) => {
+  $$("[data-flag]").forEach((button) => {
     button.addEventListener("click", () => {
       ticketId = button.dataset.flag;
-      dialog.querySelector("[data-flag-number]").textContent = button.dataset.number;
+      $("[data-flag-number]", dialog).textContent = button.dataset.number;
       form.reason.value = "";
       error.hidden = true;
       dialog.showModal();
     });
   });
-  dialog.querySelector("[data-flag-cancel]").addEventListener("click", () => {
+  $("[data-flag-cancel]", dialog).addEventListener("click", () => {
     dialog.close();
   });
   form.addEventListener("submit", (event) => {
@@ -64,7 +65,7 @@ function setUpFlags() {
         error.hidden = false;
       });
   });
-  document.querySelectorAll("[data-unflag]").forEach((button) => {
+  $$("[data-unflag]").forEach((button) => {
     button.addEventListener("click", () => {
       if (!window.confirm("Hitung lagi waktu tiket " + button.dataset.number + " dalam rata-rata?")) return;
       api("POST", "/api/tickets/" + button.dataset.unflag + "/unflag", {})

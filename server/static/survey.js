@@ -2,18 +2,20 @@
    visitor finished at this counter (Socket.IO "ticket_updated") and ask them. */
 
 import { api } from "./lib/api.js";
+import { $, $$ } from "./lib/dom.js";
+import { openSocket } from "./lib/socket.js";
 
 function collect(form) {
   const body = {};
   const comment = form.comment.value.trim();
   if (comment) body.comment = comment;
   if (form.dataset.mode === "smiley") {
-    const rating = form.querySelector('input[name="rating"]:checked');
+    const rating = $('input[name="rating"]:checked', form);
     if (rating) body.rating = parseInt(rating.value, 10);
     return body;
   }
   body.answers = {};
-  form.querySelectorAll('input[type="radio"]:checked').forEach((input) => {
+  $$('input[type="radio"]:checked', form).forEach((input) => {
     body.answers[input.name] = parseInt(input.value, 10);
   });
   return body;
@@ -21,13 +23,13 @@ function collect(form) {
 
 function missing(form, body) {
   if (form.dataset.mode === "smiley") return body.rating ? null : "Silakan pilih salah satu wajah.";
-  const unanswered = form.querySelectorAll("fieldset.s-element").length - Object.keys(body.answers).length;
+  const unanswered = $$("fieldset.s-element", form).length - Object.keys(body.answers).length;
   return unanswered ? "Mohon jawab semua unsur (" + unanswered + " belum dijawab)." : null;
 }
 
 function setUpForm(form, onDone) {
-  const error = form.querySelector("[data-survey-error]");
-  const thanks = form.parentNode.querySelector("[data-survey-thanks]");
+  const error = $("[data-survey-error]", form);
+  const thanks = $("[data-survey-thanks]", form.parentNode);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const body = collect(form);
@@ -53,10 +55,10 @@ function setUpForm(form, onDone) {
 
 function setUpTablet(main) {
   const counter = parseInt(main.dataset.counter, 10);
-  const idle = main.querySelector("[data-idle]");
-  const ask = main.querySelector("[data-ask]");
-  const form = ask.querySelector("[data-survey-form]");
-  const thanks = ask.querySelector("[data-survey-thanks]");
+  const idle = $("[data-idle]", main);
+  const ask = $("[data-ask]", main);
+  const form = $("[data-survey-form]", ask);
+  const thanks = $("[data-survey-thanks]", ask);
   let current = null;
   function show(ticket) {
     if (!ticket) {
@@ -72,8 +74,8 @@ function setUpTablet(main) {
     form.hidden = false;
     thanks.hidden = true;
     form.dataset.action = main.dataset.actionBase + ticket.id;
-    ask.querySelector("[data-ticket-number]").textContent = ticket.number;
-    ask.querySelector("[data-ticket-service]").textContent = ticket.service_name;
+    $("[data-ticket-number]", ask).textContent = ticket.number;
+    $("[data-ticket-service]", ask).textContent = ticket.service_name;
     idle.hidden = true;
     ask.hidden = false;
   }
@@ -90,8 +92,8 @@ function setUpTablet(main) {
     }, 6000);
   });
   refresh();
-  if (typeof window.io === "function") {
-    const socket = window.io({ transports: ["websocket", "polling"] });
+  const socket = openSocket();
+  if (socket) {
     socket.on("ticket_updated", (payload) => {
       const ticket = payload && payload.ticket;
       if (ticket && ticket.status === "done" && ticket.counter && ticket.counter.id === counter) refresh();
@@ -100,10 +102,10 @@ function setUpTablet(main) {
   }
 }
 
-const tablet = document.querySelector("[data-tablet]");
+const tablet = $("[data-tablet]");
 if (tablet) {
   setUpTablet(tablet);
 } else {
-  const form = document.querySelector("[data-survey-form]");
+  const form = $("[data-survey-form]");
   if (form) setUpForm(form);
 }

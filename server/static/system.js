@@ -1,11 +1,12 @@
 // The PC's state on the kiosk and the staff pages: a red bar while the computer's clock is wrong
 // (the server then refuses numbers and other queue changes) and, for signed-in staff, while the
-// disk is nearly full. It follows the page's own Socket.IO connection: window.io is wrapped so
-// that every socket the page opens also asks again on `connect` and on `system_status` — no
-// second connection, no polling. Load it after socket.io and before the page's own script.
+// disk is nearly full. It follows the page's own Socket.IO connection (lib/socket.js tells it of
+// every socket the page opens): it asks again on `connect` and on `system_status` — no second
+// connection, no polling.
 
 import { api } from "./lib/api.js";
 import { showLines } from "./lib/dom.js";
+import { onEverySocket } from "./lib/socket.js";
 
 const STATUS_URL = "/api/system/status";
 let bar = null;
@@ -46,15 +47,8 @@ export async function refresh() {
   }
 }
 
-const original = window.io;
-if (typeof original === "function") {
-  const wrapped = function (...args) {
-    const socket = original.apply(this, args);
-    socket.on("connect", refresh);
-    socket.on("system_status", refresh);
-    return socket;
-  };
-  Object.assign(wrapped, original);
-  window.io = wrapped;
-}
+onEverySocket((socket) => {
+  socket.on("connect", refresh);
+  socket.on("system_status", refresh);
+});
 refresh();

@@ -3,10 +3,10 @@
 // and sends a 16-bit mono WAV, so the server needs no codec.
 
 import { staffApi as api } from "./lib/api.js";
-import { notice } from "./lib/dom.js";
+import { now } from "./lib/clock.js";
+import { notice, $, $$ } from "./lib/dom.js";
 import { encodeWav } from "./lib/wav.js";
 
-const $ = (selector) => document.querySelector(selector);
 const MAX_SECONDS = 8;
 const KINDS = { kalimat: "Kalimat", loket: "Nama loket", huruf: "Huruf", angka: "Angka" };
 
@@ -105,7 +105,7 @@ function show(at) {
   $("#take").hidden = true;
   take = null;
   setState(item.recorded ? "Sudah direkam." : "Belum direkam.");
-  document.querySelectorAll("#words-body tr").forEach((row, i) => row.classList.toggle("current", i === index));
+  $$("#words-body tr").forEach((row, i) => row.classList.toggle("current", i === index));
 }
 
 function renderList(state) {
@@ -124,14 +124,14 @@ function renderList(state) {
     const actions = document.createElement("td");
     const pick = document.createElement("button");
     pick.type = "button";
-    pick.className = "quiet";
+    pick.className = "button button-quiet";
     pick.textContent = "Pilih";
     pick.addEventListener("click", () => show(i));
     actions.append(pick);
     if (item.recorded) {
       const remove = document.createElement("button");
       remove.type = "button";
-      remove.className = "quiet";
+      remove.className = "button button-quiet";
       remove.textContent = "Hapus";
       remove.addEventListener("click", () => removeClip(item.name));
       actions.append(remove);
@@ -182,7 +182,7 @@ async function removeClip(name) {
 
 function playSaved() {
   const player = $("#take");
-  player.src = `/api/admin/voice-pack/clips/${encodeURIComponent(items[index].name)}.wav?t=${Date.now()}`;
+  player.src = `/api/admin/voice-pack/clips/${encodeURIComponent(items[index].name)}.wav?t=${now()}`;
   player.hidden = false;
   player.play().catch(() => {});
 }

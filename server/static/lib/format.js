@@ -9,12 +9,15 @@ const ZONE_NAMES = {
   "Asia/Jayapura": "WIT",
 };
 
-/** The zone's short name: WIB/WITA/WIT in Indonesia, else the browser's (e.g. "GMT+7"), or "". */
-export function zoneName(timeZone) {
+/**
+ * The zone's short name: WIB/WITA/WIT in Indonesia, else the browser's (e.g. "GMT+7", or "CEST"
+ * on a summer `at`, a Date), or "".
+ */
+export function zoneName(timeZone, at) {
   if (ZONE_NAMES[timeZone]) return ZONE_NAMES[timeZone];
   try {
     const part = new Intl.DateTimeFormat("id-ID", { timeZone, timeZoneName: "short" })
-      .formatToParts(new Date())
+      .formatToParts(at)
       .find((item) => item.type === "timeZoneName");
     return part ? part.value : "";
   } catch {

@@ -1,11 +1,12 @@
 // The server's words for codes (priority groups, ticket statuses), from the page's data-labels
 // (server/web/labels.py): one source, never a copy in a script.
+import { $ } from "./dom.js";
 
 let cache = null;
 
 function all() {
   if (cache === null) {
-    const holder = document.querySelector("[data-labels]");
+    const holder = $("[data-labels]");
     try {
       cache = JSON.parse(holder ? holder.dataset.labels : "{}");
     } catch {

@@ -2,14 +2,15 @@
 // form marked data-login-form and every button marked data-logout on the page.
 
 import { api } from "./api.js";
+import { $, $$ } from "./dom.js";
 
 /** The sign-in form: the counter comes from its select (officer) or its data-counter (tablet). */
 function setUpLogin(form) {
-  const error = form.querySelector("[data-login-error]");
-  const select = form.querySelector("[data-counter-select]");
-  const submit = form.querySelector("button[type=submit]");
+  const error = $("[data-login-error]", form);
+  const select = $("[data-counter-select]", form);
+  const submit = $("button[type=submit]", form);
   const remembered = new URLSearchParams(location.search).get("loket") || localStorage.getItem("loket.counter");
-  if (select && remembered && select.querySelector(`option[value="${CSS.escape(remembered)}"]`)) {
+  if (select && remembered && $(`option[value="${CSS.escape(remembered)}"]`, select)) {
     select.value = remembered;
   }
   const show = (message) => {
@@ -53,5 +54,5 @@ export async function logout() {
   }
 }
 
-for (const form of document.querySelectorAll("[data-login-form]")) setUpLogin(form);
-for (const button of document.querySelectorAll("[data-logout]")) button.addEventListener("click", logout);
+for (const form of $$("[data-login-form]")) setUpLogin(form);
+for (const button of $$("[data-logout]")) button.addEventListener("click", logout);

@@ -1,19 +1,23 @@
 /* The supervisor's board: every counter and every service, live. It asks /api/board for the
-   picture and redraws whenever the queue moves; timers tick locally between pushes. */
+   whole picture when the socket (re)connects, then applies the server's pushes to it in place
+   (board.live.js), as the TV does; timers tick locally between pushes. */
+import { BoardPicture } from "./board.live.js";
 import { api } from "./lib/api.js";
 import { secondsSince, startClock, syncClock } from "./lib/clock.js";
 import { connectionBadge } from "./lib/connection.js";
-import { debounce } from "./lib/dom.js";
+import { $, $$, debounce, element } from "./lib/dom.js";
 import { clockFormat, duration, level, minutes } from "./lib/format.js";
 import { statusLabel } from "./lib/labels.js";
+import { overtimeMessage } from "./lib/overtime.js";
 import "./lib/session.js";
+import { openSocket } from "./lib/socket.js";
 
-const root = document.querySelector("[data-board]");
+const FIGURES_MS = 10000; // the figures no push carries are asked again at most this often
+
+const root = $("[data-board]");
 if (root) startBoard(root);
 
 function startBoard(root) {
-  const $ = (selector) => document.querySelector(selector);
-
   const TEXT = {
     nobody: "Belum ada petugas hari ini",
     lastCaller: (time) => `panggilan terakhir ${time}`,
@@ -33,12 +37,14 @@ function startBoard(root) {
   };
   const timeFormat = clockFormat(root.dataset.timezone);
 
+  const picture = new BoardPicture();
   let board = null;
 
   async function load() {
     const error = $("[data-board-error]");
     try {
       board = await api("GET", "/api/board");
+      picture.load(board);
       syncClock(board.server_time);
       error.hidden = true;
       render();
@@ -51,12 +57,19 @@ function startBoard(root) {
   }
   const refresh = debounce(load, 150);
 
+  // The figures no push carries: one fetch at most every FIGURES_MS, however busy the office.
+  let figuresTimer = null;
+  function figuresStale() {
+    if (figuresTimer !== null) return;
+    figuresTimer = setTimeout(() => {
+      figuresTimer = null;
+      load();
+    }, FIGURES_MS);
+  }
+
   // ---- drawing --------------------------------------------------------------------------
   function node(tag, className, text) {
-    const element = document.createElement(tag);
-    if (className) element.className = className;
-    if (text !== undefined) element.textContent = text;
-    return element;
+    return element(tag, { className, text });
   }
 
   function render() {
@@ -85,7 +98,7 @@ function startBoard(root) {
     const services = Object.fromEntries(board.services.map((s) => [s.code, s]));
     const cards = board.counters.map((counter) => {
       const card = template.content.firstElementChild.cloneNode(true);
-      const field = (name) => card.querySelector(`[data-field="${name}"]`);
+      const field = (name) => $(`[data-field="${name}"]`, card);
       card.dataset.counter = String(counter.id);
       field("name").textContent = counter.name;
       field("services").replaceChildren(
@@ -177,18 +190,18 @@ function startBoard(root) {
   function tick() {
     if (!board) return;
     let alerts = 0;
-    for (const row of document.querySelectorAll("[data-services] tr")) {
-      const wait = row.querySelector(".wait-value");
+    for (const row of $$("[data-services] tr")) {
+      const wait = $(".wait-value", row);
       const seconds = wait.dataset.since ? secondsSince(wait.dataset.since) : null;
       const mark = seconds === null ? "none" : level(seconds, Number(wait.dataset.standard));
       wait.textContent = seconds === null ? TEXT.nobodyWaiting : duration(seconds);
       row.dataset.level = mark;
       const share = seconds === null ? 0 : seconds / (Number(wait.dataset.standard) * 60);
-      row.querySelector(".meter > span").style.width = Math.min(100, share * 100).toFixed(1) + "%";
+      $(".meter > span", row).style.width = Math.min(100, share * 100).toFixed(1) + "%";
       if (mark === "over") alerts += 1;
     }
-    for (const card of document.querySelectorAll("[data-counters] .counter-card")) {
-      const timer = card.querySelector('[data-field="timer"]');
+    for (const card of $$("[data-counters] .counter-card")) {
+      const timer = $('[data-field="timer"]', card);
       if (!timer.dataset.since) {
         timer.textContent = "";
         card.dataset.level = "none";
@@ -207,29 +220,25 @@ function startBoard(root) {
 
   // ---- live updates ---------------------------------------------------------------------
   const conn = $("[data-conn]");
-  const socket = window.io({ transports: ["websocket", "polling"] });
+  const socket = openSocket();
   connectionBadge(conn, socket);
-  socket.on("connect", refresh);
-  for (const name of [
-    "ticket_called",
-    "ticket_updated",
-    "queue_changed",
-    "presence_changed",
-    "ticket_overtime",
-    "config_changed",
-  ]) {
-    socket.on(name, refresh);
-  }
-  // The server's over-time alerts, newest first, kept short.
+  // Every (re)connect brings a `state`: the whole picture again (what was missed meanwhile).
+  socket.on("state", refresh);
+  // These two say only that something changed (who sits where, a user's name, the settings).
+  socket.on("presence_changed", refresh);
+  socket.on("config_changed", refresh);
+  const apply = (changed) => {
+    if (changed === "stale") figuresStale();
+    if (changed) render();
+  };
+  socket.on("ticket_called", (call) => apply(picture.ticket(call && call.ticket)));
+  socket.on("ticket_updated", (message) => apply(picture.ticket(message && message.ticket)));
+  socket.on("queue_changed", (message) => apply(picture.waiting(message && message.waiting)));
+  // The server's over-time alerts, newest first, kept short; the timers colour themselves.
   const alertList = $("[data-overtime]");
   socket.on("ticket_overtime", (alert) => {
     if (!alertList) return;
-    const ticket = alert.ticket || {};
-    const item = document.createElement("li");
-    const what = alert.kind === "service" ? "dilayani" : "menunggu";
-    const where = ticket.counter ? ` di ${ticket.counter.name}` : "";
-    item.textContent = `${ticket.number}${where} sudah ${what} ${alert.minutes} menit (standar ${alert.standard_minutes} menit)`;
-    alertList.prepend(item);
+    alertList.prepend(element("li", { text: overtimeMessage(alert) }));
     while (alertList.children.length > 8) alertList.lastElementChild.remove();
     alertList.hidden = false;
   });

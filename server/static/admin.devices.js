@@ -1,6 +1,7 @@
 // The admin page's Devices tab (admin_devices.html): list, approve a screen's code, enroll by
 // hand (the token is shown once), withdraw.
 import { api } from "./admin.js";
+import { $ } from "./lib/dom.js";
 
 const KINDS = { kiosk: "Kiosk", display: "Layar TV", tablet: "Tablet loket" };
 const STATUS = { pending: "Menunggu persetujuan", active: "Terdaftar" };
@@ -12,13 +13,13 @@ function cell(text) {
 }
 
 function say(message) {
-  const box = document.getElementById("device-token");
+  const box = $("#device-token");
   box.textContent = message;
   box.hidden = false;
 }
 
 async function render() {
-  const body = document.getElementById("devices-body");
+  const body = $("#devices-body");
   const { devices } = await api("GET", "/api/admin/devices");
   body.replaceChildren(
     ...devices.map((device) => {
@@ -34,7 +35,7 @@ async function render() {
       if (device.status === "active") {
         const revoke = document.createElement("button");
         revoke.textContent = "Cabut";
-        revoke.className = "quiet";
+        revoke.className = "button button-quiet";
         revoke.addEventListener("click", async () => {
           if (!window.confirm(`Cabut ${device.name}? Perangkat ini harus didaftarkan ulang.`)) return;
           await api("POST", `/api/admin/devices/${device.id}/revoke`).catch((error) => say(error.message));
@@ -49,12 +50,12 @@ async function render() {
 }
 
 function setUp() {
-  const section = document.getElementById("tab-devices");
+  const section = $("#tab-devices");
   if (!section) return;
-  document
-    .querySelector('.admin-tabs button[data-tab="devices"]')
-    .addEventListener("click", () => render().catch((error) => say(error.message)));
-  document.getElementById("device-approve").addEventListener("submit", async (event) => {
+  $('.admin-tabs button[data-tab="devices"]').addEventListener("click", () =>
+    render().catch((error) => say(error.message)),
+  );
+  $("#device-approve").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.target;
     try {
@@ -69,7 +70,7 @@ function setUp() {
     }
     render();
   });
-  document.getElementById("device-add").addEventListener("submit", async (event) => {
+  $("#device-add").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.target;
     try {

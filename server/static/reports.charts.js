@@ -2,10 +2,19 @@
    from the server in the page's #report-data; this module only draws them. */
 
 import { number } from "./lib/format.js";
+import { $ } from "./lib/dom.js";
 
-const PALETTE = ["#0b6b3a", "#1f6fb2", "#d98c00", "#8e44ad", "#c0392b", "#138d90", "#6d4c41", "#546e7a"];
-const GOOD = "#2e8b57";
-const BAD = "#c0392b";
+// The colours are the design tokens' (tokens.css): a canvas cannot use var(--…) itself.
+const token = (name) => getComputedStyle(document.documentElement).getPropertyValue(`--${name}`).trim();
+// Read once the page's styles apply (setUpCharts), before any chart is drawn.
+const C = { series: [], good: "", bad: "", ink: "", label: "" };
+function readColours() {
+  C.series = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => token(`chart-${n}`));
+  C.good = token("chart-good");
+  C.bad = token("chart-bad");
+  C.ink = token("ink");
+  C.label = token("chart-label");
+}
 
 // Vertical dashed lines at the standard(s) on the histogram's minute axis.
 const standardLines = {
@@ -20,7 +29,7 @@ const standardLines = {
       const right = x.getPixelForValue(line.minutes);
       const px = (left + right) / 2;
       ctx.save();
-      ctx.strokeStyle = "#14202b";
+      ctx.strokeStyle = C.ink;
       ctx.lineWidth = 2;
       ctx.setLineDash([6, 4]);
       ctx.beginPath();
@@ -32,9 +41,9 @@ const standardLines = {
       ctx.textAlign = "left";
       const y = area.top + 12 + 16 * (line.row || 0);
       const width = ctx.measureText(line.label).width;
-      ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
+      ctx.fillStyle = C.label;
       ctx.fillRect(px + 2, y - 11, width + 6, 15);
-      ctx.fillStyle = "#14202b";
+      ctx.fillStyle = C.ink;
       ctx.fillText(line.label, px + 5, y);
       ctx.restore();
     });
@@ -65,7 +74,7 @@ function colourOf(data, code) {
   const index = data.services.findIndex((s) => {
     return s.code === code;
   });
-  return PALETTE[(index < 0 ? 0 : index) % PALETTE.length];
+  return C.series[(index < 0 ? 0 : index) % C.series.length];
 }
 
 function histogramConfig(data, code) {
@@ -107,14 +116,14 @@ function histogramConfig(data, code) {
     const standard = service ? service.standard_wait_minutes : 0;
     datasets.push({
       label: "Dalam standar",
-      backgroundColor: GOOD,
+      backgroundColor: C.good,
       data: counts.map((n, i) => {
         return i + 1 <= standard ? n : 0;
       }),
     });
     datasets.push({
       label: "Melebihi standar",
-      backgroundColor: BAD,
+      backgroundColor: C.bad,
       data: counts.map((n, i) => {
         return i + 1 > standard ? n : 0;
       }),
@@ -237,19 +246,20 @@ function complianceConfig(data, kind) {
 }
 
 export function setUpCharts() {
-  const source = document.getElementById("report-data");
+  const source = $("#report-data");
   if (!source || typeof window.Chart === "undefined") return;
   const data = JSON.parse(source.textContent);
-  window.Chart.defaults.font.family = "'DejaVu Sans', 'Noto Sans', 'Segoe UI', Roboto, Arial, sans-serif";
-  window.Chart.defaults.color = "#14202b";
+  readColours();
+  window.Chart.defaults.font.family = token("font");
+  window.Chart.defaults.color = C.ink;
   const charts = {};
   function draw(name, config) {
     if (charts[name]) charts[name].destroy();
-    const canvas = document.querySelector('[data-chart="' + name + '"]');
+    const canvas = $('[data-chart="' + name + '"]');
     charts[name] = new window.Chart(canvas, config);
   }
-  const serviceSelect = document.querySelector("[data-histogram-service]");
-  const kindSelect = document.querySelector("[data-compliance-kind]");
+  const serviceSelect = $("[data-histogram-service]");
+  const kindSelect = $("[data-compliance-kind]");
   draw("histogram", histogramConfig(data, serviceSelect.value));
   draw("arrivals", arrivalsConfig(data));
   draw("compliance", complianceConfig(data, parseInt(kindSelect.value, 10)));

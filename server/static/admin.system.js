@@ -2,10 +2,9 @@
 // Warnings (a wrong clock, a failed or missing backup, a nearly full disk) are also shown in red
 // above every tab, so the admin sees them without looking for them.
 import { api } from "./admin.js";
-import { showLines } from "./lib/dom.js";
+import { showLines, $ } from "./lib/dom.js";
 import { refresh } from "./system.js";
 
-const $ = (selector) => document.querySelector(selector);
 const section = $("[data-system]");
 if (section) startSystemTab(section);
 
