@@ -216,8 +216,8 @@ CLOCKED_SERVER = """
 import sys, time
 from datetime import datetime, timedelta, timezone
 
-from server.live.events import socketio
-from server.web.app import create_app
+from server.assembly import create_app
+from server.live import socketio
 
 data, port, start = sys.argv[1], int(sys.argv[2]), datetime.fromisoformat(sys.argv[3])
 began = time.monotonic()

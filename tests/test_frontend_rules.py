@@ -60,7 +60,14 @@ def test_only_lib_clock_reads_the_time():
 
 def test_the_rules_catch_what_they_forbid():
     # The patterns themselves: each forbidden form is seen, the allowed ones are not.
-    for bad in ["window.io({})", "const s = io();", "Date.now()", "new Date()", "new Date", "x = new Date ( )"]:
+    for bad in [
+        "window.io({})",
+        "const s = io();",
+        "Date.now()",
+        "new Date()",
+        "new Date",
+        "x = new Date ( )",
+    ]:
         assert SOCKET_OPEN.search(bad) or CLOCK_READ.search(bad), bad
     for fine in [
         "new Date(now())",
@@ -110,7 +117,15 @@ def test_no_literal_colour_outside_the_tokens():
 
 def test_the_colour_rule_sees_each_kind_of_literal(tmp_path):
     sheet = tmp_path / "x.css"
-    for bad in ["#fff", "#0b6b3a", "rgb(0 0 0 / 40%)", "rgba(0, 0, 0, 0.2)", "hsl(120 50% 50%)", "white", "Black"]:
+    for bad in [
+        "#fff",
+        "#0b6b3a",
+        "rgb(0 0 0 / 40%)",
+        "rgba(0, 0, 0, 0.2)",
+        "hsl(120 50% 50%)",
+        "white",
+        "Black",
+    ]:
         sheet.write_text(f".a {{\n  color: {bad};\n}}\n")
         assert colour_offences_at(sheet), bad
     sheet.write_text(

@@ -377,8 +377,20 @@ def test_runs_for_days_without_growing(office, page: Page):
 # ---- the clock on the kiosk is the server's, not the PC's --------------------------------------
 
 DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
-MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-          "Oktober", "November", "Desember"]
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 
 
 def office_clock(at: datetime) -> tuple[str, str]:
@@ -417,3 +429,18 @@ def test_the_kiosk_shows_the_servers_clock_not_the_pcs(clocked_office, page: Pag
     assert shown in minutes, (shown, minutes)
     page.screenshot(path=str(artifacts / "kiosk-server-clock-1920x1080.png"))
 
+
+def test_the_status_page_says_when_it_was_updated_by_the_servers_clock(clocked_office, page: Page):
+    """The phone's own clock may be anything: "Diperbarui pukul …" is the office's time."""
+    ticket = requests.post(clocked_office.url + "/api/tickets", json={"service": "A"}, timeout=10).json()[
+        "ticket"
+    ]
+    told = requests.get(clocked_office.url + "/api/state", timeout=5).json()["server_time"]
+    server_now = datetime.fromisoformat(told)
+    page.goto(ticket["status_url"])
+    minutes = {office_clock(server_now + timedelta(minutes=m))[1] for m in (0, 1)}
+    pc_minute = office_clock(datetime.now(timezone.utc))[1]
+    assert pc_minute not in minutes  # the two clocks really disagree
+    updated = page.locator("#status-updated")
+    expect(updated).to_contain_text("WIB", timeout=WAIT_MS)
+    assert any(minute in updated.inner_text() for minute in minutes), (updated.inner_text(), minutes)

@@ -1,4 +1,4 @@
-// The waiting-room display: wires the socket, the board, the clock, the running text, the sound
+// The waiting-room display: wires the socket, the calls panel, the clock, the running text, the sound
 // and the media area together.
 //
 // Live by push only: on every (re)connect the server sends the `state` snapshot, then
@@ -13,7 +13,7 @@
 
 import { now, startClock } from "../common/lib/clock.js";
 import { AnnouncementPlayer } from "./audio.js";
-import { CallBoard } from "./call_board.js";
+import { CallsPanel } from "./calls.js";
 import { MediaArea } from "./media.js";
 import { $ } from "../common/lib/dom.js";
 import { openSocket } from "../common/lib/socket.js";
@@ -113,7 +113,7 @@ function soundPlayer(root, media) {
 }
 
 /** What each server push does to the screen. */
-function pushHandlers({ board, clock, ticker, logo, player, media, debug }) {
+function pushHandlers({ calls, clock, ticker, logo, player, media, debug }) {
   const officeName = $("#office-name");
   const officeFullName = $("#office-full-name");
   return {
@@ -124,15 +124,15 @@ function pushHandlers({ board, clock, ticker, logo, player, media, debug }) {
         officeFullName.textContent = state.office.name;
         ticker.setText(state.office.running_text);
         clock.setTimezone(state.office.timezone);
-        board.setTimezone(state.office.timezone);
+        calls.setTimezone(state.office.timezone);
       }
       if (state.display) media.update(state.display.media, state.display.slide_seconds);
-      board.setHighlightSeconds(state.highlight_seconds);
-      board.applyState(state);
+      calls.setHighlightSeconds(state.highlight_seconds);
+      calls.applyState(state);
     },
     ticket_called(payload) {
       debug.calls += 1;
-      board.showCall(payload);
+      calls.showCall(payload);
       const number = payload.ticket ? payload.ticket.number : "";
       const audioUrl = (payload.announcement && payload.announcement.audio_url) || null;
       debug.announced.push({ number, audioUrl, recall: Boolean(payload.recall) });
@@ -140,10 +140,10 @@ function pushHandlers({ board, clock, ticker, logo, player, media, debug }) {
       player.enqueue(audioUrl, number);
     },
     ticket_updated(payload) {
-      board.updateTicket(payload && payload.ticket);
+      calls.updateTicket(payload && payload.ticket);
     },
     queue_changed(payload) {
-      board.setWaiting((payload && payload.waiting) || {});
+      calls.setWaiting((payload && payload.waiting) || {});
     },
     config_changed() {
       logo.reload(); // a fresh `state` follows this event
@@ -171,23 +171,23 @@ function connect(root, handlers) {
 
 function start() {
   const root = $("#display");
-  const board = new CallBoard(root);
-  board.setTimezone(root.dataset.timezone);
-  board.setHighlightSeconds(root.dataset.highlightSeconds);
+  const calls = new CallsPanel(root);
+  calls.setTimezone(root.dataset.timezone);
+  calls.setHighlightSeconds(root.dataset.highlightSeconds);
   const clock = startClock({ date: $("#clock-date"), time: $("#clock-time") }, root.dataset.timezone);
   const ticker = new Ticker($("#ticker"), $("#ticker-text"));
   const logo = new Logo($("#brand-logo"), $("#brand-mark"));
   const media = mediaArea(root);
   const player = soundPlayer(root, media);
-  const refit = () => board.fit();
+  const refit = () => calls.fit();
   window.addEventListener("resize", refit);
   document.fonts.ready.then(refit);
 
   // Read by the browser tests, and handy in the devtools console of a TV that misbehaves.
-  const debug = { loadedAt: now(), states: 0, calls: 0, announced: [], player, board };
+  const debug = { loadedAt: now(), states: 0, calls: 0, announced: [], player, panel: calls };
   Object.defineProperty(debug, "online", { get: () => root.dataset.online === "online" });
   Object.defineProperty(debug, "audioLog", { get: () => player.log.filter((entry) => entry.kind !== "probe") });
-  const handlers = pushHandlers({ board, clock, ticker, logo, player, media, debug });
+  const handlers = pushHandlers({ calls, clock, ticker, logo, player, media, debug });
   debug.media = media;
   debug.dispatch = (name, payload) => handlers[name](payload); // the same path as a push
   window.loketDisplay = debug;

@@ -1,5 +1,5 @@
-// Fitting whole rows into a panel without ever shrinking their text (see "The TV layout" in the
-// README): the recent calls show as many rows as fit, and the waiting panel pages through the
+// Fitting whole rows into a panel without ever shrinking their text (see "The TV layout" in
+// docs/screens.md): the recent calls show as many rows as fit, and the waiting panel pages through the
 // services when they do not all fit, a few seconds a page.
 //
 // Both measure the rows as laid out, so a service name that wraps onto two lines simply takes the

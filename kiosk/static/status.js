@@ -1,5 +1,5 @@
 /* The visitor's status page (the QR target): follows one ticket over the socket. */
-import { now } from "../common/lib/clock.js";
+import { now, syncClock } from "../common/lib/clock.js";
 import { $, setText } from "../common/lib/dom.js";
 import { clockFormat, zoneName } from "../common/lib/format.js";
 import { openSocket } from "../common/lib/socket.js";
@@ -9,6 +9,8 @@ const root = $("#status");
 if (root) followTicket(root);
 
 function followTicket(root) {
+  // The page was drawn at the server's time: "Diperbarui pukul …" follows it, not the phone's.
+  syncClock(root.dataset.serverTime);
   const TOKEN = root.dataset.token;
   const TIMEZONE = root.dataset.timezone || "Asia/Jakarta";
   const VIBRATION = [400, 200, 400, 200, 600];

@@ -49,7 +49,10 @@ def ticket_status(token: str):
         ticket = queue.get_by_token(token)
     except LoketError:
         return _page("status_missing.html", 404)
-    return _page("status.html", token=token, ticket=ticket_with_position(ticket, queue))
+    server_time = queue.now().astimezone(queue.config.office.tz).isoformat(timespec="seconds")
+    return _page(
+        "status.html", token=token, ticket=ticket_with_position(ticket, queue), server_time=server_time
+    )
 
 
 @bp.get("/t/<token>/ticket.png")

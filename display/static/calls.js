@@ -16,7 +16,7 @@ const HISTORY_SIZE = 8;
 const ACTIVE_STATUSES = new Set(["called", "serving"]);
 const DASH = "\u2014";
 
-/** One call as the board shows it, from a `recent_calls` item or a `ticket_called` push. */
+/** One call as the panel shows it, from a `recent_calls` item or a `ticket_called` push. */
 function callView(call) {
   const ticket = call.ticket || {};
   return {
@@ -30,7 +30,7 @@ function callView(call) {
   };
 }
 
-export class CallBoard {
+export class CallsPanel {
   constructor(root) {
     this.highlightMs = 30000;
     this.highlights = new Highlights();
