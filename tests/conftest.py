@@ -3,6 +3,14 @@ signed-in clients and Socket.IO test clients."""
 
 from __future__ import annotations
 
+import os
+
+# Test-only: one round of PBKDF2 instead of scrypt for every password the tests create, here and
+# in the servers they start (they inherit the environment). Set before server.web.auth is
+# imported, which hashes its dummy password at import. Production keeps scrypt
+# (test_security.py::test_passwords_are_hashed_with_scrypt_outside_the_tests).
+os.environ["LOKET_TEST_FAST_PASSWORD_HASH"] = "1"
+
 import io
 import math
 import random
