@@ -130,14 +130,6 @@ def anonymous(app):
 
 
 @pytest.fixture
-def reports_app(app):
-    """The app, for tests of the reports (its blueprint and figure cache belong to the app, so no
-    earlier test's figures are served)."""
-    assert "reporting" in app.blueprints
-    return app
-
-
-@pytest.fixture
 def make_user(loket, clock):
     def make(username: str, role: str = "officer", password: str = "rahasia-123") -> str:
         create_user(loket.store, username, password, role, clock())
