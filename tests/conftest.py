@@ -15,6 +15,7 @@ import io
 import math
 import random
 import threading
+import time
 import wave
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -178,6 +179,15 @@ def issue(client, service: str = "A", priority: bool = False, **extra):
     response = client.post("/api/tickets", json={"service": service, "priority": priority, **extra})
     assert response.status_code == 201, response.get_json()
     return response.get_json()["ticket"]
+
+
+def wait_until(condition, timeout: float = 10.0, what: str = "the condition") -> None:
+    """Poll ``condition()`` until it is true. ``timeout`` only turns a hang into a failure: it is
+    no measure of speed, and the tests assert none."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} still false after {timeout} s"
+        time.sleep(0.02)
 
 
 def dummy_printer(profile: str = PrinterSettings.profile):
