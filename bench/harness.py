@@ -137,6 +137,16 @@ def run_selected(
 # ---- the office under test -------------------------------------------------------------------
 
 
+def production_passwords() -> None:
+    """Undo what importing tests/conftest.py (for its helpers) sets up for the test suite only:
+    the cheap password hash (LOKET_TEST_FAST_PASSWORD_HASH). A benchmark runs with scrypt, here
+    and in the servers it starts."""
+    os.environ.pop("LOKET_TEST_FAST_PASSWORD_HASH", None)
+    from server.webbase import auth
+
+    auth.PASSWORD_METHOD = "scrypt"
+
+
 def start_server(tmp: Path, voice: bool = True):
     """The demo office as ``loket serve`` writes it, open all day, with the kiosk flood guard off
     (a benchmark's kiosks issue far more than 30 numbers a minute each; the guard is tested in
@@ -144,6 +154,8 @@ def start_server(tmp: Path, voice: bool = True):
     header) and one enrolled TV (``server.tv``) shared by the benchmark's clients."""
     from conftest import write_config
     from servers import ALWAYS_OPEN, Server, free_port
+
+    production_passwords()
 
     from server.core.rules import utc_now
     from server.core.storage import Store

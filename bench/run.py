@@ -6,9 +6,10 @@ Prints a table (median and p99 of several runs) and writes bench/RESULTS.md with
 (bench/RESULTS-<names>.md for a run with --only).
 Every load goes to 127.0.0.1 only, bounded in count and time.
 
-The server benchmarks are here; ``voice`` and ``voice_pack`` are in bench/voice.py, ``history``
-in bench/history_stall.py, ``reports`` times bench/bench_reports.py; what they share (the office
-under test, clients, percentiles, the results table) is bench/harness.py.
+The server benchmarks are here; ``voice`` and ``voice_pack`` are in bench/voice.py, ``printing``
+in bench/printing.py, ``history`` in bench/history_stall.py, ``reports`` times
+bench/bench_reports.py; what they share (the office under test, clients, percentiles, the
+results table) is bench/harness.py.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import history_stall, voice  # noqa: E402
+from bench import history_stall, printing, voice  # noqa: E402
 from bench.harness import (  # noqa: E402
     RESULTS,
     caller,
@@ -227,6 +228,7 @@ BENCHES = {
     "durability": bench_durability,
     "voice": voice.bench_voice,
     "voice_pack": voice.bench_voice_pack,
+    "printing": printing.bench_printing,
     "reports": bench_reports,
     "memory": bench_memory,
     "history": history_stall.bench_history_stall,

@@ -3,10 +3,19 @@ signed-in clients and Socket.IO test clients."""
 
 from __future__ import annotations
 
+import os
+
+# Test-only: one round of PBKDF2 instead of scrypt for every password the tests create, here and
+# in the servers they start (they inherit the environment). Set before server.webbase.auth is
+# imported, which hashes its dummy password at import. Production keeps scrypt
+# (test_security.py::test_passwords_are_hashed_with_scrypt_outside_the_tests).
+os.environ["LOKET_TEST_FAST_PASSWORD_HASH"] = "1"
+
 import io
 import math
 import random
 import threading
+import time
 import wave
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -122,14 +131,6 @@ def anonymous(app):
 
 
 @pytest.fixture
-def reports_app(app):
-    """The app, for tests of the reports (its blueprint and figure cache belong to the app, so no
-    earlier test's figures are served)."""
-    assert "reporting" in app.blueprints
-    return app
-
-
-@pytest.fixture
 def make_user(loket, clock):
     def make(username: str, role: str = "officer", password: str = "rahasia-123") -> str:
         create_user(loket.store, username, password, role, clock())
@@ -178,6 +179,15 @@ def issue(client, service: str = "A", priority: bool = False, **extra):
     response = client.post("/api/tickets", json={"service": service, "priority": priority, **extra})
     assert response.status_code == 201, response.get_json()
     return response.get_json()["ticket"]
+
+
+def wait_until(condition, timeout: float = 10.0, what: str = "the condition") -> None:
+    """Poll ``condition()`` until it is true. ``timeout`` only turns a hang into a failure: it is
+    no measure of speed, and the tests assert none."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} still false after {timeout} s"
+        time.sleep(0.02)
 
 
 def dummy_printer(profile: str = PrinterSettings.profile):

@@ -67,18 +67,23 @@ def test_board_shows_counters_officers_and_the_longest_wait(client, login, clock
     assert board["counters"][0]["officers"] == [] and board["counters"][0]["last_caller"] == "officer1"
 
 
-def _officers(supervisor) -> dict[int, list[str]]:
+def officers_by_counter(supervisor) -> dict[int, list[str]]:
+    """The board's answer: who is signed in at each counter."""
     board = supervisor.get("/api/board").get_json()
-    return {c["id"]: [o["username"] for o in c["officers"]] for c in board["counters"] if c["officers"]}
+    return {c["id"]: [o["username"] for o in c["officers"]] for c in board["counters"]}
 
 
 def test_logging_in_elsewhere_moves_the_officer(app, make_user, login):
+    supervisor = login("supervisor", None)
     make_user("siti")
-    supervisor = login("supervisor", counter=None)
     client = app.test_client()
     for counter in (1, 3):
-        client.post("/api/login", json={"username": "siti", "password": "rahasia-123", "counter": counter})
-    assert _officers(supervisor) == {3: ["siti"]}
+        answer = client.post(
+            "/api/login", json={"username": "siti", "password": "rahasia-123", "counter": counter}
+        )
+        assert answer.status_code == 200
+        officers = officers_by_counter(supervisor)
+        assert {c: names for c, names in officers.items() if names} == {counter: ["siti"]}
 
 
 def test_logins_and_logouts_are_announced_without_names(app, login, socket_client):
@@ -91,10 +96,13 @@ def test_logins_and_logouts_are_announced_without_names(app, login, socket_clien
 
 
 def test_a_failed_login_changes_nobody(app, make_user, login, socket_client):
+    supervisor = login("supervisor", None)
     make_user("siti")
-    supervisor = login("supervisor", counter=None)
     watcher = socket_client()
     watcher.get_received()
-    app.test_client().post("/api/login", json={"username": "siti", "password": "salah-sekali", "counter": 1})
+    refused = app.test_client().post(
+        "/api/login", json={"username": "siti", "password": "salah-sekali", "counter": 1}
+    )
+    assert refused.status_code == 401
     assert not [m for m in watcher.get_received() if m["name"] == "presence_changed"]
-    assert _officers(supervisor) == {}
+    assert not any(officers_by_counter(supervisor).values())

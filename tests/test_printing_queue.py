@@ -1,7 +1,8 @@
 """The print queue against a real TCP listener standing in for a LAN printer, and its faults.
 
-Every fault must cost one failed job within the deadline (never a hung worker), ``submit()``
-must return at once, and the next job must print once the printer is back.
+Every fault must cost one failed job of the kind that says which limit fired (never a hung
+worker), ``submit()`` must return while the printer is busy, and the next job must print once
+the printer is back. How long these take is measured by bench/printing.py, not asserted here.
 """
 
 import io
@@ -12,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import dummy_printer
+from conftest import dummy_printer, wait_until
 from PIL import Image, ImageOps
 
 from server.printing import (
@@ -27,15 +28,10 @@ from server.printing import (
     render_png,
 )
 from server.printing.devices import escpos_printer_module
-from server.printing.job import WATCHDOG_GRACE_SECONDS
 
 RASTER = b"\x1dv0"
 CUT = b"\x1dV"
 TIMEOUT = 1.0  # the deadline per ticket in these tests
-#: Drawing the ticket and encoding it as ESC/POS come before the deadline (which is the
-#: printer's time): room for them on a busy test machine.
-CPU_SLACK = 0.5
-SUBMIT_LIMIT = 0.05
 
 
 def slow_printer(raw):
@@ -129,17 +125,15 @@ def closed_port() -> int:
 
 
 class Results:
-    """Collects on_result calls and says how long after submit each one came."""
+    """Collects on_result calls."""
 
     def __init__(self):
         self.results = []
-        self.arrived = []
         self._condition = threading.Condition()
 
     def __call__(self, result) -> None:
         with self._condition:
             self.results.append(result)
-            self.arrived.append(time.monotonic())
             self._condition.notify_all()
 
     def wait(self, count: int, timeout: float = 10.0):
@@ -151,14 +145,6 @@ class Results:
 def network(port: int, **changes) -> PrinterSettings:
     values = {"kind": "network", "host": "127.0.0.1", "port": port, "timeout_seconds": TIMEOUT}
     return PrinterSettings(**{**values, **changes})
-
-
-def submit_timed(queue: PrintQueue, job_id: str, ticket: TicketPrint) -> float:
-    started = time.monotonic()
-    queue.submit(job_id, ticket)
-    elapsed = time.monotonic() - started
-    assert elapsed < SUBMIT_LIMIT, f"submit took {elapsed * 1000:.1f} ms"
-    return started
 
 
 @pytest.fixture
@@ -194,7 +180,7 @@ def print_queue():
 def test_ticket_reaches_a_lan_printer(lan_printer, print_queue):
     printer = lan_printer("print")
     queue, results = print_queue(network(printer.port))
-    started = submit_timed(queue, "1", sample())
+    queue.submit("1", sample())
     result = results.wait(1)
     assert result.ok and result.printed and result.job_id == "1"
     assert result.error is None
@@ -204,7 +190,6 @@ def test_ticket_reaches_a_lan_printer(lan_printer, print_queue):
     # The default profile (TM-T88V) prints 512 dots: 64 bytes per raster row.
     start = data.index(RASTER)
     assert data[start + 4] + 256 * data[start + 5] == 64
-    assert results.arrived[0] - started < TIMEOUT + CPU_SLACK
     status = queue.status()
     assert status["ok"] is True and status["printed"] == 1 and status["failed"] == 0
     assert status["pending"] == 0 and status["last_success_at"]
@@ -245,19 +230,18 @@ def test_paper_is_the_preview(lan_printer, print_queue, width_mm, profile):
 def test_refused_connection_fails_fast_and_next_job_prints(lan_printer, print_queue):
     port = closed_port()
     queue, results = print_queue(network(port))
-    started = submit_timed(queue, "1", sample())
+    queue.submit("1", sample())
     failed = results.wait(1)
     assert not failed.ok and not failed.printed
     assert failed.message == NOT_PRINTED == "Tiket tidak tercetak — silakan catat/foto nomor Anda"
     assert "ConnectionRefusedError" in failed.error
-    assert results.arrived[0] - started < TIMEOUT + CPU_SLACK
     status = queue.status()
     assert status["ok"] is False and status["failed"] == 1
     assert status["message"] == f"Printer bermasalah: Koneksi ke printer 127.0.0.1:{port} ditolak"
     assert "ConnectionRefusedError" in status["last_error"] and status["last_error_at"]
 
     printer = lan_printer("print", port)  # the printer is switched back on
-    submit_timed(queue, "2", sample("A002"))
+    queue.submit("2", sample("A002"))
     assert results.wait(2).ok
     assert RASTER in printer.wait_for_ticket()
     assert queue.status()["ok"] is True
@@ -266,16 +250,14 @@ def test_refused_connection_fails_fast_and_next_job_prints(lan_printer, print_qu
 def test_printer_that_never_reads_fails_within_the_deadline(lan_printer, print_queue):
     printer = lan_printer("stall")
     queue, results = print_queue(network(printer.port))
-    started = submit_timed(queue, "1", sample())
+    queue.submit("1", sample())
     failed = results.wait(1)
-    elapsed = results.arrived[0] - started
-    assert not failed.ok
+    assert not failed.ok and failed.error.startswith("send: ")
     assert "TimeoutError" in failed.error or "JobTimeout" in failed.error
-    assert TIMEOUT * 0.8 < elapsed < TIMEOUT + CPU_SLACK, elapsed
     assert "tidak menerima tiket dalam 1 detik" in queue.status()["message"]
 
     printer.mode = "print"  # paper refilled
-    submit_timed(queue, "2", sample("A002"))
+    queue.submit("2", sample("A002"))
     assert results.wait(2).ok
     assert CUT in printer.wait_for_ticket()
 
@@ -283,25 +265,29 @@ def test_printer_that_never_reads_fails_within_the_deadline(lan_printer, print_q
 def test_printer_that_hangs_up_mid_ticket_fails_and_recovers(lan_printer, print_queue):
     printer = lan_printer("hangup")
     queue, results = print_queue(network(printer.port))
-    started = submit_timed(queue, "1", sample())
+    queue.submit("1", sample())
     failed = results.wait(1)
-    assert not failed.ok
-    assert results.arrived[0] - started < TIMEOUT + CPU_SLACK
+    assert not failed.ok and "Timeout" not in failed.error  # the hang-up, not the deadline
     assert (
         "terputus saat mencetak" in queue.status()["message"]
         or "tidak menerima tiket" in queue.status()["message"]
     )
 
     printer.mode = "print"
-    submit_timed(queue, "2", sample("A002"))
+    queue.submit("2", sample("A002"))
     assert results.wait(2).ok
     assert RASTER in printer.wait_for_ticket()
 
 
 def test_device_blocked_in_the_kernel_is_abandoned_by_the_watchdog(print_queue):
-    release = threading.Event()
+    release, returned = threading.Event(), threading.Event()
     shared = dummy_printer()
-    jammed = slow_printer(lambda msg: release.wait(30))  # like a write to /dev/usb/lp0 that never returns
+
+    def jam(msg):  # like a write to /dev/usb/lp0 that never returns
+        release.wait(30)
+        returned.set()
+
+    jammed = slow_printer(jam)
     calls = []
 
     def opener(settings):
@@ -312,11 +298,11 @@ def test_device_blocked_in_the_kernel_is_abandoned_by_the_watchdog(print_queue):
         PrinterSettings(kind="file", path="/dev/null", timeout_seconds=0.5), opener=opener
     )
     try:
-        started = submit_timed(queue, "1", sample())
-        assert not results.wait(1).ok
-        assert results.arrived[0] - started < 0.5 + WATCHDOG_GRACE_SECONDS + CPU_SLACK
-        assert "JobTimeout" in results.results[0].error
-        submit_timed(queue, "2", sample("A002"))
+        queue.submit("1", sample())
+        failed = results.wait(1)
+        assert not returned.is_set(), "the job failed only once the device came back"
+        assert not failed.ok and "JobTimeout: device still busy after 0.5 s" in failed.error
+        queue.submit("2", sample("A002"))
         assert results.wait(2).ok
         assert RASTER in shared.output
     finally:
@@ -331,10 +317,11 @@ def test_full_queue_fails_the_job_at_once(print_queue):
         max_pending=2,
     )
     try:
-        submit_timed(queue, "1", sample())
-        submit_timed(queue, "2", sample("A002"))
-        submit_timed(queue, "3", sample("A003"))
-        refused = results.wait(1, timeout=1)
+        queue.submit("1", sample())
+        queue.submit("2", sample("A002"))
+        assert results.results == [], "submit() returned while the printer was jammed"
+        queue.submit("3", sample("A003"))
+        [refused] = results.results  # told before submit() returned, from the kiosk's thread
         assert refused.job_id == "3" and not refused.ok
         assert "queue full" in refused.error
         assert queue.status()["pending"] == 2
@@ -351,8 +338,8 @@ def test_ticket_that_waited_too_long_is_dropped_not_printed(print_queue):
         opener=slow_printer(lambda msg: time.sleep(0.4)),
         stale_after_seconds=0.2,
     )
-    submit_timed(queue, "1", sample())
-    submit_timed(queue, "2", sample("A002"))
+    queue.submit("1", sample())
+    queue.submit("2", sample("A002"))
     assert results.wait(1).ok
     dropped = results.wait(2)
     assert not dropped.ok and "dropped after waiting" in dropped.error
@@ -361,7 +348,7 @@ def test_ticket_that_waited_too_long_is_dropped_not_printed(print_queue):
 def test_file_printer_writes_the_bytes(tmp_path, print_queue):
     path = tmp_path / "printer-output.bin"
     queue, results = print_queue(PrinterSettings(kind="file", path=str(path), width_mm=58))
-    submit_timed(queue, "7", sample())
+    queue.submit("7", sample())
     assert results.wait(1).ok
     data = path.read_bytes()
     assert RASTER in data and data.endswith(CUT + b"\x00")
@@ -385,10 +372,7 @@ def test_results_and_status_survive_a_failing_handler(tmp_path):
     queue.start()
     queue.submit("1", sample())
     queue.submit("2", sample("A002"))
-    deadline = time.monotonic() + 5
-    while queue.status()["printed"] < 2 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert queue.status()["printed"] == 2
+    wait_until(lambda: queue.status()["printed"] == 2, what="both tickets printed")
     queue.close()
 
 
@@ -438,10 +422,8 @@ def test_printer_test_command_reports_success(lan_printer):
 def test_printer_test_command_reports_the_exact_failure():
     port = closed_port()
     out, err = io.StringIO(), io.StringIO()
-    started = time.monotonic()
     code = printer_test_command(network(port), "PTSP Kemenag Kab. Pekalongan", out=out, err=err)
     assert code == 1
-    assert time.monotonic() - started < TIMEOUT + CPU_SLACK
     assert err.getvalue().splitlines()[0] == f"Printer gagal: Koneksi ke printer 127.0.0.1:{port} ditolak"
 
 

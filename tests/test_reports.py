@@ -24,7 +24,7 @@ T0 = START.timestamp()  # Monday 30 November 2026, 09:00 WIB
 
 
 @pytest.fixture
-def supervisor(reports_app, login):
+def supervisor(login):
     return login("supervisor", counter=None)
 
 
@@ -72,7 +72,7 @@ def add_ticket(
 
 
 @pytest.fixture
-def day_of_tickets(reports_app, loket):
+def day_of_tickets(loket):
     """The hand-computed day (standards: A wait 15 / service 15 min, E 10 / 10 min)."""
     ids = {}
     with loket.store.write() as conn:
@@ -299,7 +299,7 @@ def test_xlsx_export_reads_back(supervisor, day_of_tickets):
     assert a_line[2:5] == (8, 5, 1)
 
 
-def test_exports_need_a_supervisor(reports_app, client, login):
+def test_exports_need_a_supervisor(client, login):
     assert client.get(f"/reports/export.csv?from={DAY}&to={DAY}").status_code == 401
     officer = login("officer", counter=1)
     assert officer.get(f"/reports/export.csv?from={DAY}&to={DAY}").status_code == 403
@@ -321,7 +321,7 @@ def test_flag_and_unflag_change_the_averages(supervisor, loket, day_of_tickets):
     assert by_key(figures(loket)["report"].groups["service"])["A"]["wait"].count == 6
 
 
-def test_flag_needs_a_reason_and_a_supervisor(supervisor, reports_app, login, client, day_of_tickets):
+def test_flag_needs_a_reason_and_a_supervisor(supervisor, login, client, day_of_tickets):
     ticket_id = day_of_tickets["A001"]
     assert supervisor.post(f"/api/tickets/{ticket_id}/flag", json={"reason": "  "}).status_code == 422
     assert supervisor.post(f"/api/tickets/{ticket_id}/flag", json={}).status_code == 422
@@ -335,7 +335,7 @@ def test_flag_needs_a_reason_and_a_supervisor(supervisor, reports_app, login, cl
 # ---- pages ---------------------------------------------------------------------------------
 
 
-def test_pages_for_each_role(reports_app, client, login, supervisor, day_of_tickets):
+def test_pages_for_each_role(client, login, supervisor, day_of_tickets):
     page = client.get("/reports")
     assert page.status_code == 401 and "Masuk" in page.get_data(as_text=True)
     officer = login("officer", counter=1)
@@ -359,9 +359,9 @@ def test_pages_load_nothing_from_elsewhere(supervisor, day_of_tickets):
     assert supervisor.get("/assets/common/vendor/chart.umd.min.js").status_code == 200
 
 
-def test_openapi_paths_cover_the_json_routes(reports_app):
+def test_openapi_paths_cover_the_json_routes(app):
     documented = {**reporting.OPENAPI_PATHS, **survey_routes.OPENAPI_PATHS}
-    for rule in reports_app.url_map.iter_rules():
+    for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("reporting.") and rule.rule.startswith("/api/"):
             path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
             for method in rule.methods - {"HEAD", "OPTIONS"}:

@@ -77,7 +77,7 @@ def test_print_view_has_the_logo_and_every_column(supervisor, loket, day_of_tick
     assert "Ditandai</th>" in html
 
 
-def test_every_staff_page_links_to_the_reports(reports_app, client, login):  # noqa: F811
+def test_every_staff_page_links_to_the_reports(client, login):
     assert 'href="/reports"' in client.get("/").get_data(as_text=True)
     staff = login("admin", counter=None)
     for page in ("/board", "/admin"):

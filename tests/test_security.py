@@ -143,3 +143,31 @@ def test_screens_never_receive_tokens_or_secrets(app, client, login, socket_clie
         app.secret_key if isinstance(app.secret_key, str) else app.secret_key.hex(),
     ):
         assert secret not in received
+
+
+def test_passwords_are_hashed_with_scrypt_outside_the_tests(tmp_path, make_user, loket):
+    """The suite's cheap hash (conftest.py) is the suite's only: a real ``loket user add`` uses scrypt."""
+    import os
+    import subprocess
+    import sys
+
+    from servers import ROOT
+
+    from server.core.accounts import get_user
+    from server.core.storage import Store
+
+    make_user("siti")
+    assert get_user(loket.store.read(), "siti")["password_hash"].startswith("pbkdf2:sha256:1$")
+
+    env = {k: v for k, v in os.environ.items() if k != "LOKET_TEST_FAST_PASSWORD_HASH"}
+    data = tmp_path / "office"
+    command = [sys.executable, "-m", "server", "user", "add", "budi", "--role", "admin", "--data", str(data)]
+    done = subprocess.run(
+        command, cwd=ROOT, env={**env, "LOKET_PASSWORD": "rahasia-123"}, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    store = Store(data / "loket.db")
+    try:
+        assert get_user(store.read(), "budi")["password_hash"].startswith("scrypt:")
+    finally:
+        store.close()

@@ -17,7 +17,7 @@ ALL_FOUR = {f"u{i}": 4 for i in range(1, 10)}
 
 
 @pytest.fixture
-def officer(reports_app, login):
+def officer(login):
     return login("officer", counter=1)
 
 
@@ -121,7 +121,7 @@ def test_survey_results_roll_up_groups():
 # ---- the visitor's phone -------------------------------------------------------------------
 
 
-def test_one_response_per_ticket_from_the_status_page(reports_app, client, officer, loket):
+def test_one_response_per_ticket_from_the_status_page(client, officer, loket):
     ticket, token = serve(client, officer)
     page = client.get(f"/t/{token}/survei")
     assert page.status_code == 200 and "Persyaratan" in page.get_data(as_text=True)
@@ -138,7 +138,7 @@ def test_one_response_per_ticket_from_the_status_page(reports_app, client, offic
     assert figures["comments"][0]["comment"] == "Cepat sekali"
 
 
-def test_survey_opens_only_after_service(reports_app, client, officer):
+def test_survey_opens_only_after_service(client, officer):
     ticket = issue(client, "A")
     token = ticket["status_url"].rsplit("/t/", 1)[1]
     assert "belum dibuka" in client.get(f"/t/{token}/survei").get_data(as_text=True)
@@ -162,13 +162,13 @@ def test_survey_opens_only_after_service(reports_app, client, officer):
         {"answers": [4] * 9},
     ],
 )
-def test_invalid_answers_are_refused(reports_app, client, officer, body):
+def test_invalid_answers_are_refused(client, officer, body):
     _, token = serve(client, officer)
     response = client.post(f"/api/survey/{token}", json=body)
     assert response.status_code == 422 and response.get_json()["error"]["message"]
 
 
-def test_survey_page_mode(reports_app, client, officer):
+def test_survey_page_mode(client, officer):
     _, token = serve(client, officer)
     smileys = client.get(f"/t/{token}/survei?mode=smiley").get_data(as_text=True)
     assert "Sangat puas" in smileys and "Persyaratan" not in smileys
@@ -176,7 +176,7 @@ def test_survey_page_mode(reports_app, client, officer):
     assert "style=" not in html and "<script>" not in html
 
 
-def test_status_page_survey_closes_after_a_week(reports_app, client, officer, clock):
+def test_status_page_survey_closes_after_a_week(client, officer, clock):
     _, token = serve(client, officer)
     clock.advance(days=8)
     response = client.post(f"/api/survey/{token}", json={"rating": 4})
@@ -186,7 +186,7 @@ def test_status_page_survey_closes_after_a_week(reports_app, client, officer, cl
 # ---- the counter tablet --------------------------------------------------------------------
 
 
-def test_tablet_asks_the_visitor_just_served(reports_app, client, officer, login, clock):
+def test_tablet_asks_the_visitor_just_served(client, officer, login, clock):
     assert officer.get("/api/survey/counters/1/pending").get_json() == {"ticket": None}
     ticket, _ = serve(client, officer)
     pending = officer.get("/api/survey/counters/1/pending").get_json()["ticket"]

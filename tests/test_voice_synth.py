@@ -86,13 +86,22 @@ def test_chime_has_both_tones_one_after_the_other():
 # ---- real speech ----------------------------------------------------------------------------
 
 
-def test_announcement_wav_is_real_indonesian_speech(announcer):
-    started = time.perf_counter()
+def test_announcement_wav_is_real_indonesian_speech(announcer, monkeypatch):
+    spoken, gate = [], threading.Event()
+    real = synth._speak_to
+
+    def speak(engine, text, voice, rate, target):
+        gate.wait(10)
+        spoken.append(text)
+        real(engine, text, voice, rate, target)
+
+    monkeypatch.setattr(synth, "_speak_to", speak)
     result = announcer.announce("A012", "Loket 3")
-    returned_ms = (time.perf_counter() - started) * 1000
     assert result.text == "Nomor antrian, a, dua belas, silakan menuju Loket 3"
     assert result.audio_url == f"/sounds/announcements/{result.key}.wav"
-    assert returned_ms < 100, "announce() must not wait for the synthesis"
+    # announce() returned while its synthesis is held back: it does not wait for it
+    assert result.text not in spoken and not announcer.path_for(result.key).exists()
+    gate.set()
     path = announcer.wait_for(result.key, timeout=10)
     assert path == announcer.cache_dir / f"{result.key}.wav"
 
@@ -112,10 +121,11 @@ def test_announcement_wav_is_real_indonesian_speech(announcer):
         assert sox_stat(path)["RMS amplitude"] > 0.03
 
     # cached: the same call again is a file lookup, not a synthesis
-    started = time.perf_counter()
+    hits = announcer.status()["cache_hits"]
     again = announcer.announce("A012", "Loket 3")
-    assert (time.perf_counter() - started) * 1000 < 20
-    assert again.key == result.key and announcer.status()["cache_hits"] >= 1
+    assert announcer.wait_for(again.key, timeout=10) == path
+    assert again.key == result.key and announcer.status()["cache_hits"] == hits + 1
+    assert spoken.count(result.text) == 1
 
 
 def test_digits_mode_and_rate_change_the_file(tmp_path):
@@ -207,14 +217,12 @@ def test_a_burst_from_many_threads_is_made_one_at_a_time_in_order(announcer, mon
                 results.append(result)
 
     threads = [threading.Thread(target=caller, args=(w,)) for w in range(5)]
-    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     for result in results:
         assert announcer.wait_for(result.key, 20) == announcer.cache_dir / f"{result.key}.wav"
-    elapsed = time.perf_counter() - started
 
     assert len({r.key for r in results}) == 30
     assert active["most"] == 1, "two syntheses ran at once"
@@ -227,7 +235,6 @@ def test_a_burst_from_many_threads_is_made_one_at_a_time_in_order(announcer, mon
     assert all(
         starts[i][0] == "start" and starts[i + 1] == ("end", starts[i][1]) for i in range(0, len(starts), 2)
     ), "a synthesis began before the previous ended"
-    assert elapsed < 15
 
 
 def test_many_announcers_share_one_worker(tmp_path):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import secrets
 import sqlite3
 from datetime import datetime
@@ -16,8 +18,16 @@ from server.core.errors import LoketError
 from server.core.storage import Store
 
 MIN_PASSWORD_LENGTH = 8
+#: Werkzeug's method for new password hashes: scrypt. $LOKET_TEST_FAST_PASSWORD_HASH is for the
+#: test suite only (tests/conftest.py sets it, so the servers it starts inherit it): one round of
+#: PBKDF2 instead of ~0.3 s of scrypt per user. Never set it for a real office.
+PASSWORD_METHOD = "pbkdf2:sha256:1" if os.environ.get("LOKET_TEST_FAST_PASSWORD_HASH") == "1" else "scrypt"
+if PASSWORD_METHOD != "scrypt":
+    logging.getLogger(__name__).warning(
+        "LOKET_TEST_FAST_PASSWORD_HASH is set: weak password hashes (tests only)"
+    )
 # Compared against when the user does not exist, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("loket-dummy-password")
+_DUMMY_HASH = generate_password_hash("loket-dummy-password", method=PASSWORD_METHOD)
 
 
 MAX_PASSWORD_LENGTH = 200
@@ -77,7 +87,7 @@ def check_password_strength(password: str) -> None:
 def hash_password(password: str) -> str:
     """A salted hash of a new password (refuses a weak one)."""
     check_password_strength(password)
-    return generate_password_hash(password)
+    return generate_password_hash(password, method=PASSWORD_METHOD)
 
 
 def create_user(store: Store, username: str, password: str, role: str, now: datetime) -> None:
