@@ -377,3 +377,17 @@ def test_an_idle_session_ends(login, clock):
     clock.advance(minutes=31)
     error_of(officer.get("/api/me"), 401, "unauthenticated")
     error_of(officer.post("/api/counters/1/call-next"), 401, "unauthenticated")
+
+
+def test_a_priority_reason_is_read_only_at_the_counters_that_serve_it(client, login):
+    """Loket 1 serves A and C, Loket 2 serves B: an officer at Loket 2 reading a C ticket by its
+    (sequential) id sees that it is a priority one, but not why."""
+    ticket = issue(client, "C", priority=True, priority_reason="ibu_hamil")
+    path = f"/api/tickets/{ticket['id']}"
+    elsewhere = login("officer", 2).get(path).get_json()["ticket"]
+    assert elsewhere["priority"] is True
+    assert elsewhere["priority_reason"] is None and elsewhere["priority_label"] == ""
+    for reader in (login("officer", 1), login("supervisor", None), login("admin", None)):
+        seen = reader.get(path).get_json()["ticket"]
+        assert seen["priority_reason"] == "ibu_hamil" and seen["priority_label"]
+    assert login("officer", None).get(path).get_json()["ticket"]["priority_reason"] is None

@@ -63,9 +63,21 @@ def issue_ticket():
 @bp.get("/tickets/<int:ticket_id>")
 @requires()
 def get_ticket(ticket_id: int, actor: Actor):
-    """One ticket, for signed-in staff (visitors read theirs by token: /api/status/<token>)."""
+    """One ticket, for signed-in staff (visitors read theirs by token: /api/status/<token>). Its
+    priority reason only for supervisors, admins and officers at a counter that serves it."""
     queue = current_runtime().queue
-    return jsonify({"ticket": ticket_with_position(queue.get(ticket_id), queue)})
+    ticket = queue.get(ticket_id)
+    return jsonify(
+        {"ticket": ticket_with_position(ticket, queue, reason=_may_see_reason(actor, ticket.service))}
+    )
+
+
+def _may_see_reason(actor: Actor, service: str) -> bool:
+    """Why a visitor has priority (lansia, ibu hamil …) is for the counters that serve them."""
+    if actor.role in ("supervisor", "admin"):
+        return True
+    counter = current_runtime().config.counter(actor.counter_id) if actor.counter_id else None
+    return counter is not None and service in counter.services
 
 
 @bp.get("/status/<token>")
