@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import requests
 from conftest import issue
+from servers import loket_cli
 
 
 def test_a_phone_cannot_take_a_number_only_an_enrolled_kiosk_can(anonymous, client, loket, clock):
@@ -136,3 +137,44 @@ def test_strangers_asking_to_enroll_cannot_push_out_a_real_screens_code(app, log
     assert len(pending) == 13  # one waiting request per address: the strangers' latest, and the TV's
     approved = admin.post("/api/admin/devices/approve", json={"code": code, "name": "TV ruang tunggu"})
     assert approved.status_code == 200, approved.get_json()
+
+
+def test_a_full_waiting_list_refuses_new_screens_and_keeps_the_real_ones_code(app, login, data_dir):
+    """200 requests from 200 addresses: the list holds 20 and refuses the rest in Indonesian; the
+    real screen's code stays approvable, the admin sees the list full and can empty it, and
+    enrolling by hand (the admin page, ``loket device add``) works throughout."""
+    tv = app.test_client(anonymous=True)
+    code = tv.post(
+        "/api/devices/enroll", json={"kind": "display"}, environ_base={"REMOTE_ADDR": "192.168.1.20"}
+    ).get_json()["pending"]["code"]
+    answers = [
+        app.test_client(anonymous=True).post(
+            "/api/devices/enroll",
+            json={"kind": "kiosk"},
+            environ_base={"REMOTE_ADDR": f"10.0.{n // 250}.{n % 250}"},
+        )
+        for n in range(200)
+    ]
+    assert sum(a.status_code == 201 for a in answers) == 19  # 20 places, the TV holds one
+    refused = [a for a in answers if a.status_code != 201]
+    assert {a.status_code for a in refused} == {429}
+    assert {a.get_json()["error"]["code"] for a in refused} == {"enroll_full"}
+    assert "penuh" in refused[0].get_json()["error"]["message"]
+
+    admin = login("admin", None)
+    listing = admin.get("/api/admin/devices").get_json()
+    assert listing["pending"] == {"count": 20, "limit": 20, "full": True}
+    by_hand = admin.post("/api/admin/devices", json={"name": "Kiosk cadangan", "kind": "kiosk"})
+    assert by_hand.status_code == 201, by_hand.get_json()
+    added = loket_cli("device", "add", "Kiosk skrip", "--kind", "kiosk", "--data", str(data_dir))
+    assert added.returncode == 0, added.stderr
+    approved = admin.post("/api/admin/devices/approve", json={"code": code, "name": "TV ruang tunggu"})
+    assert approved.status_code == 200, approved.get_json()
+
+    assert admin.post("/api/admin/devices/pending/clear").get_json() == {"cleared": 19}
+    assert admin.get("/api/admin/devices").get_json()["pending"]["full"] is False
+    again = app.test_client(anonymous=True).post(
+        "/api/devices/enroll", json={"kind": "display"}, environ_base={"REMOTE_ADDR": "192.168.1.21"}
+    )
+    assert again.status_code == 201
+    assert app.test_client(anonymous=True).post("/api/admin/devices/pending/clear").status_code == 401

@@ -25,7 +25,13 @@ KINDS = ("kiosk", "display", "tablet")
 COOKIE = "loket_device"
 COOKIE_DAYS = 3650
 #: Screens waiting for approval at once; older requests are dropped first.
-MAX_PENDING = 200
+#: Screens that may wait for approval at once; past that new requests are refused until the
+#: admin approves or clears them (oldest requests are never pushed out by new ones).
+MAX_PENDING = 20
+ENROL_FULL = (
+    "Daftar permintaan pendaftaran perangkat sudah penuh. Minta admin menyetujui atau "
+    "mengosongkan daftar di halaman Admin, tab Perangkat."
+)
 PENDING_SECONDS = 30 * 60
 RELOAD_SECONDS = 2.0
 CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no 0/O, 1/I, 2/Z, 5/S, 8/B look-alikes
@@ -116,11 +122,9 @@ class Devices:
             # One waiting request per address (a screen asking again replaces its own): a stranger
             # cannot push a real screen's code out of the list without as many addresses.
             conn.execute("DELETE FROM devices WHERE status = 'pending' AND address = ?", (address[:64],))
-            pending = conn.execute(
-                "SELECT id FROM devices WHERE status = 'pending' ORDER BY created_at DESC"
-            ).fetchall()
-            for row in pending[MAX_PENDING - 1 :]:
-                conn.execute("DELETE FROM devices WHERE id = ?", (row["id"],))
+            waiting = conn.execute("SELECT COUNT(*) FROM devices WHERE status = 'pending'").fetchone()[0]
+            if waiting >= MAX_PENDING:  # a flood must not push a real screen's code out
+                raise LoketError("enroll_full", ENROL_FULL, 429)
             for _ in range(10):
                 code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
                 try:
@@ -181,6 +185,23 @@ class Devices:
         if not done:
             raise LoketError("unknown_device", "Perangkat tidak ditemukan.", 404)
         self._changed()
+
+    def clear_pending(self) -> int:
+        """Forget every request waiting for approval (the admin empties a flooded list); the
+        screens that were real ask again. Returns how many were forgotten."""
+        with self.store.write() as conn:
+            return conn.execute("DELETE FROM devices WHERE status = 'pending'").rowcount
+
+    def pending_count(self, now: float) -> int:
+        """Requests waiting for approval now."""
+        return (
+            self.store.read()
+            .execute(
+                "SELECT COUNT(*) FROM devices WHERE status = 'pending' AND created_at >= ?",
+                (now - PENDING_SECONDS,),
+            )
+            .fetchone()[0]
+        )
 
     def listing(self) -> list[dict]:
         """Every device, pending first (for the admin page; never a token)."""

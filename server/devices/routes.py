@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from server.core.actor import Actor
 from server.core.errors import LoketError
-from server.devices.registry import COOKIE, COOKIE_DAYS, KINDS, is_local, token_from
+from server.devices.registry import COOKIE, COOKIE_DAYS, KINDS, MAX_PENDING, is_local, token_from
 from server.webbase import openapi
 from server.webbase.body import field, json_body
 from server.webbase.guard import current_runtime, requires
@@ -107,8 +107,22 @@ def enroll():
 @bp.get("/api/admin/devices")
 @requires("admin")
 def listing(actor: Actor):
-    """Every device, pending requests first."""
-    return jsonify({"devices": current_runtime().devices.listing()})
+    """Every device, pending requests first, and whether the waiting list is full."""
+    runtime = current_runtime()
+    waiting = runtime.devices.pending_count(runtime.queue.now().timestamp())
+    return jsonify(
+        {
+            "devices": runtime.devices.listing(),
+            "pending": {"count": waiting, "limit": MAX_PENDING, "full": waiting >= MAX_PENDING},
+        }
+    )
+
+
+@bp.post("/api/admin/devices/pending/clear")
+@requires("admin")
+def clear_pending(actor: Actor):
+    """Empty the list of screens waiting for approval (after a flood of requests)."""
+    return jsonify({"cleared": current_runtime().devices.clear_pending()})
 
 
 @bp.post("/api/admin/devices")
@@ -167,7 +181,7 @@ OPENAPI_PATHS = {
                 "201": _OK,
                 "400": openapi.error("Bukan JSON"),
                 "422": openapi.error("Jenis salah"),
-                "429": openapi.error("Terlalu banyak permintaan"),
+                "429": openapi.error("Terlalu banyak permintaan, atau daftar tunggu penuh"),
             },
         }
     },
@@ -183,6 +197,12 @@ OPENAPI_PATHS = {
                 "422": openapi.error("Nama/jenis salah"),
             },
         },
+    },
+    "/api/admin/devices/pending/clear": {
+        "post": {
+            "summary": "Kosongkan daftar layar yang menunggu persetujuan",
+            "responses": {"200": _OK, **_ADMIN},
+        }
     },
     "/api/admin/devices/approve": {
         "post": {

@@ -18,9 +18,24 @@ function say(message) {
   box.hidden = false;
 }
 
+/** Say how many screens wait for approval; when the list is full, new screens are refused. */
+function showPending(pending) {
+  const box = $("#devices-pending");
+  if (!pending || !pending.count) {
+    box.hidden = true;
+    return;
+  }
+  $("#devices-pending-text").textContent = pending.full
+    ? `Daftar tunggu penuh: ${pending.count} layar menunggu persetujuan. Layar baru ditolak sampai ` +
+      "Anda menyetujui kodenya atau mengosongkan daftar (layar yang asli cukup meminta lagi)."
+    : `${pending.count} dari ${pending.limit} tempat di daftar tunggu terisi.`;
+  box.hidden = false;
+}
+
 async function render() {
   const body = $("#devices-body");
-  const { devices } = await api("GET", "/api/admin/devices");
+  const { devices, pending } = await api("GET", "/api/admin/devices");
+  showPending(pending);
   body.replaceChildren(
     ...devices.map((device) => {
       const row = document.createElement("tr");
@@ -52,6 +67,11 @@ async function render() {
 function setUp() {
   const section = $("#tab-devices");
   if (!section) return;
+  $("#devices-pending-clear").addEventListener("click", async () => {
+    if (!window.confirm("Kosongkan daftar tunggu? Layar yang belum disetujui harus meminta kode lagi.")) return;
+    await api("POST", "/api/admin/devices/pending/clear").catch((error) => say(error.message));
+    render().catch((error) => say(error.message));
+  });
   $('.admin-tabs button[data-tab="devices"]').addEventListener("click", () =>
     render().catch((error) => say(error.message)),
   );
