@@ -69,6 +69,104 @@ def test_anonymous_sockets_are_capped_per_address_and_in_all_but_trusted_ones_ar
     assert gate.status()["open"] == 0 and gate.status()["refused"] == 2
 
 
+class _Engine:
+    """Engine.IO's answers as the gate sees them: a handshake opens a session (its sid in the
+    body), a request with a known sid is served, and ``close(sid)`` ends a session."""
+
+    def __init__(self):
+        self.sessions: set[str] = set()
+        self.closed: list[str] = []
+
+    def __call__(self, environ, start_response):
+        query = environ.get("QUERY_STRING", "")
+        if "sid=" not in query:
+            sid = f"s{len(self.sessions) + len(self.closed)}"
+            self.sessions.add(sid)
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b'0{"sid":"' + sid.encode() + b'","upgrades":["websocket"],"pingInterval":25000}']
+        sid = query.split("sid=", 1)[1].split("&", 1)[0]
+        if sid not in self.sessions:
+            start_response("400 BAD REQUEST", [])
+            return [b'"Invalid session"']
+        start_response("200 OK", [])
+        return [b"2"]
+
+    def close(self, sid: str) -> None:
+        self.sessions.discard(sid)
+        self.closed.append(sid)
+
+
+class _Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+POLL = "EIO=4&transport=polling"
+
+
+def test_long_polling_sessions_count_from_their_handshake_until_they_close():
+    """A polling session holds its slot between requests (where the old count saw nothing), the
+    limits apply to it as to a websocket, and an idle one is closed to free its slot."""
+    engine, clock = _Engine(), _Clock()
+    gate = SocketGate(
+        engine,
+        trusted=lambda environ: environ["REMOTE_ADDR"] == "10.0.0.9",
+        limits=lambda: (2, 3),
+        close=engine.close,
+        clock=clock,
+    )
+    first = _call(gate, "/socket.io/", "10.0.0.5", POLL)
+    second = _call(gate, "/socket.io/", "10.0.0.5", POLL)
+    assert first[0].startswith("200") and second[0].startswith("200")
+    assert gate.status()["open"] == 2 and gate.status()["polling_sessions"] == 2
+    # No request in progress, yet both sessions still count: a third from that address is refused.
+    status, body = _call(gate, "/socket.io/", "10.0.0.5", POLL)
+    assert status.startswith("503") and json.loads(body)["error"]["code"] == "server_busy"
+    assert _call(gate, "/socket.io/", "10.0.0.6", POLL)[0].startswith("200")
+    assert _call(gate, "/socket.io/", "10.0.0.7", POLL)[0].startswith("503")  # three in all
+    assert _call(gate, "/socket.io/", "10.0.0.9", POLL)[0].startswith("200")  # trusted: never counted
+    # A session's own requests pass, whatever the limits.
+    assert _call(gate, "/socket.io/", "10.0.0.5", POLL + "&sid=s0")[0].startswith("200")
+    # Walked away: after the idle time the sessions are closed and their slots free again.
+    clock.now += 11
+    assert _call(gate, "/socket.io/", "10.0.0.7", POLL)[0].startswith("200")
+    assert {"s0", "s1", "s2"} <= set(engine.closed) and "s3" not in engine.closed  # the TV's stays
+    assert gate.status()["open"] == 1 and gate.status()["reaped"] == 3
+
+
+def test_a_polling_session_that_keeps_polling_is_never_closed():
+    engine, clock = _Engine(), _Clock()
+    gate = SocketGate(
+        engine, trusted=lambda environ: False, limits=lambda: (1, 10), close=engine.close, clock=clock
+    )
+    assert _call(gate, "/socket.io/", "10.0.0.5", POLL)[0].startswith("200")
+    for _ in range(10):
+        clock.now += 5  # a poll every 5 s (a long-poll answered by a ping, then the next one)
+        assert _call(gate, "/socket.io/", "10.0.0.5", POLL + "&sid=s0")[0].startswith("200")
+    assert engine.closed == [] and gate.status()["polling_sessions"] == 1
+
+
+def test_through_the_app_a_polling_flood_from_one_address_is_capped(app):
+    """The real Engine.IO behind the real gate: one address opening long-polling sessions and
+    never polling again gets its per-address number of them, then 503 in Indonesian."""
+    limit = app.extensions["runtime"].config.security.sockets_per_address
+    phone = app.test_client(anonymous=True)
+    answers = [
+        phone.get("/socket.io/?EIO=4&transport=polling", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+        for _ in range(limit + 5)
+    ]
+    assert [a.status_code for a in answers] == [200] * limit + [503] * 5
+    assert "Server sedang melayani" in answers[-1].get_json()["error"]["message"]
+    other = app.test_client(anonymous=True).get(
+        "/socket.io/?EIO=4&transport=polling", environ_base={"REMOTE_ADDR": "10.1.2.4"}
+    )
+    assert other.status_code == 200
+    assert app.test_client().get("/socket.io/?EIO=4&transport=polling").status_code == 200  # the kiosk
+
+
 @pytest.fixture
 def guarded_server(tmp_path):
     """``loket serve`` (not demo: nobody is trusted by address) with 5 anonymous sockets per
@@ -135,6 +233,35 @@ def test_a_phone_full_of_sockets_never_keeps_out_the_enrolled_tv_or_the_kiosk(gu
     finally:
         for ws in phones:
             ws.close()
+
+
+@pytest.mark.slow
+def test_a_long_polling_flood_never_keeps_out_the_enrolled_tv_on_either_transport(guarded_server):
+    """One address opens long-polling sessions, joins the screens' room and never polls again:
+    past 5 it is refused; the enrolled TV still connects (long-polling and websocket) and gets
+    its ``state``, and the kiosk issues."""
+    server = guarded_server
+    answers = []
+    for _ in range(40):
+        handshake = requests.get(f"{server.url}/socket.io/?EIO=4&transport=polling", timeout=5)
+        answers.append(handshake.status_code)
+        if handshake.status_code == 200:
+            sid = json.loads(handshake.text[1:])["sid"]
+            requests.post(f"{server.url}/socket.io/?EIO=4&transport=polling&sid={sid}", data="40", timeout=5)
+    assert answers.count(200) == 5 and answers.count(503) == 35
+    for transport in ("polling", "websocket"):
+        tv = socketio.Client(reconnection=False)
+        got_state = threading.Event()
+        tv.on("state", lambda _data, done=got_state: done.set())
+        tv.connect(
+            server.url,
+            transports=[transport],
+            wait_timeout=10,
+            headers={"Authorization": f"Device {server.tv}"},
+        )
+        assert got_state.wait(10), transport
+        tv.disconnect()
+    _kiosk_issues(server)
 
 
 @pytest.mark.slow

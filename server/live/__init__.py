@@ -44,5 +44,9 @@ def attach(app, live: Live, trusted: Callable[[dict], bool], limits: Callable[[]
         max_http_buffer_size=MAX_MESSAGE_BYTES,
     )  # Origin: this server's own only
     app.extensions["live"] = live
-    gate = SocketGate(app.wsgi_app, trusted, limits)
-    return gate
+    return SocketGate(app.wsgi_app, trusted, limits, close=_end_session)
+
+
+def _end_session(sid: str) -> None:
+    """End an Engine.IO session (an idle anonymous long-polling one), on the event loop."""
+    loop.on_loop(socketio.server.eio.disconnect, sid)
