@@ -82,6 +82,7 @@ class SocketGate:
         self.refused = 0
         self.reaped = 0
         self._sessions: dict[str, _Session] = {}
+        self._next_reap = 0.0
 
     def __call__(self, environ, start_response):
         if not environ.get("PATH_INFO", "").startswith(self.prefix):
@@ -170,9 +171,13 @@ class SocketGate:
                 self.per_address.pop(address, None)
 
     def _reap(self) -> None:
-        """Close the long-polling sessions that nothing has asked for in a while."""
+        """Close the long-polling sessions that nothing has asked for in a while (looked at no
+        more than once a second, however many requests arrive)."""
         now = self.clock()
         with self._lock:
+            if now < self._next_reap:
+                return
+            self._next_reap = now + 1.0
             idle = [
                 (sid, s)
                 for sid, s in self._sessions.items()
