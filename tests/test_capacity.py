@@ -167,6 +167,27 @@ def test_through_the_app_a_polling_flood_from_one_address_is_capped(app):
     assert app.test_client().get("/socket.io/?EIO=4&transport=polling").status_code == 200  # the kiosk
 
 
+def test_a_too_big_long_polling_message_is_refused_and_frees_its_place(app):
+    """Engine.IO would end the session and leave the request waiting for ever, its place taken:
+    the gate answers 413 in Indonesian before reading it, and the place is free again."""
+    gate = app.extensions["loket_sockets"]
+    phone = app.test_client(anonymous=True)
+    where = {"REMOTE_ADDR": "10.1.2.5"}
+    handshake = phone.get("/socket.io/?EIO=4&transport=polling", environ_base=where)
+    sid = json.loads(handshake.get_data(as_text=True)[1:])["sid"]
+    assert gate.status()["open"] == 1
+    big = "42" + json.dumps(["watch_ticket", {"token": "A" * 20_000}])
+    answer = phone.post(f"/socket.io/?EIO=4&transport=polling&sid={sid}", data=big, environ_base=where)
+    assert answer.status_code == 413
+    assert answer.get_json()["error"] == {
+        "code": "message_too_large",
+        "message": "Pesan terlalu besar. Muat ulang halaman.",
+    }
+    assert gate.status()["open"] == 0
+    again = phone.get("/socket.io/?EIO=4&transport=polling", environ_base=where)
+    assert again.status_code == 200
+
+
 @pytest.fixture
 def guarded_server(tmp_path):
     """``loket serve`` (not demo: nobody is trusted by address) with 5 anonymous sockets per
@@ -262,6 +283,24 @@ def test_a_long_polling_flood_never_keeps_out_the_enrolled_tv_on_either_transpor
         assert got_state.wait(10), transport
         tv.disconnect()
     _kiosk_issues(server)
+
+
+@pytest.mark.slow
+def test_too_big_long_polling_messages_do_not_use_up_the_addresss_places(guarded_server):
+    """Against the real server: 20 sessions each sent a 20 KB message get 413 at once, and the
+    address still opens sessions afterwards (the places were given back)."""
+    server = guarded_server
+    for _ in range(20):
+        handshake = requests.get(f"{server.url}/socket.io/?EIO=4&transport=polling", timeout=5)
+        assert handshake.status_code == 200
+        sid = json.loads(handshake.text[1:])["sid"]
+        url = f"{server.url}/socket.io/?EIO=4&transport=polling&sid={sid}"
+        requests.post(url, data="40", timeout=5)
+        refused = requests.post(
+            url, data="42" + json.dumps(["watch_ticket", {"token": "A" * 20_000}]), timeout=10
+        )
+        assert refused.status_code == 413
+    assert requests.get(f"{server.url}/socket.io/?EIO=4&transport=polling", timeout=5).status_code == 200
 
 
 @pytest.mark.slow

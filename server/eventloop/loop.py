@@ -59,7 +59,20 @@ def run_blocking(function, *args, **kwargs):
     (only this greenlet waits: the loop keeps serving everyone else). Elsewhere, just call it."""
     if not _on_main_loop():
         return function(*args, **kwargs)
-    return _main_hub.threadpool.apply(function, args, kwargs)
+    # The exception comes back as a value and is raised here, in the caller's greenlet: raised in
+    # the pool thread, gevent would also print it with a traceback (a refused request, e.g. an
+    # unknown ticket token, is an answer, not a server error).
+    ok, result = _main_hub.threadpool.apply(_outcome, (function, args, kwargs))
+    if ok:
+        return result
+    raise result
+
+
+def _outcome(function, args, kwargs) -> tuple[bool, object]:
+    try:
+        return True, function(*args, **kwargs)
+    except Exception as exc:
+        return False, exc
 
 
 def on_loop(function, *args) -> None:

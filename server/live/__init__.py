@@ -48,5 +48,17 @@ def attach(app, live: Live, trusted: Callable[[dict], bool], limits: Callable[[]
 
 
 def _end_session(sid: str) -> None:
-    """End an Engine.IO session (an idle anonymous long-polling one), on the event loop."""
-    loop.on_loop(socketio.server.eio.disconnect, sid)
+    """End an Engine.IO session (an idle anonymous long-polling one, or one that sent too big a
+    message), on the event loop."""
+    loop.on_loop(_abort, sid)
+
+
+def _abort(sid: str) -> None:
+    # Engine.IO's own disconnect() waits until the client has read the closing packet — for ever,
+    # from a client that stopped polling. Aborted: Socket.IO forgets the connection (its rooms,
+    # what it watched) and a late request of that session is answered 400.
+    engine = socketio.server.eio
+    session = engine.sockets.get(sid)
+    if session is not None:
+        session.close(wait=False, abort=True)
+        engine.sockets.pop(sid, None)

@@ -29,6 +29,12 @@ from server.live import frames
 
 log = logging.getLogger(__name__)
 
+TOO_BIG = {
+    "error": {
+        "code": "message_too_large",
+        "message": "Pesan terlalu besar. Muat ulang halaman.",
+    }
+}
 BUSY = {
     "error": {
         "code": "server_busy",
@@ -81,6 +87,7 @@ class SocketGate:
         self.per_address: dict[str, int] = {}
         self.refused = 0
         self.reaped = 0
+        self.too_big = 0
         self._sessions: dict[str, _Session] = {}
         self._next_reap = 0.0
 
@@ -91,6 +98,10 @@ class SocketGate:
         self._reap()
         query = parse_qs(environ.get("QUERY_STRING", ""))
         sid = (query.get("sid") or [None])[0]
+        if environ.get("REQUEST_METHOD") == "POST" and not _small_body(environ):
+            # Engine.IO would close the session and leave this request waiting for ever (and its
+            # place taken): refused here, before it reads a byte, and the session ended.
+            return self._too_big(sid, start_response)
         session = self._sessions.get(sid) if sid else None
         if session is not None:  # a request of a session already known (a poll, a post, an upgrade)
             return self._within(sid, environ, start_response)
@@ -195,6 +206,23 @@ class SocketGate:
             except Exception:  # already gone on the Engine.IO side
                 log.debug("closing idle polling session %s failed", sid, exc_info=True)
 
+    def _too_big(self, sid: str | None, start_response):
+        with self._lock:
+            session = self._sessions.pop(sid, None) if sid else None
+        if session is not None and not session.trusted:
+            self._give(session.address)
+        if sid:
+            try:
+                self.close(sid)
+            except Exception:
+                log.debug("closing session %s after a too-large message failed", sid, exc_info=True)
+        with self._lock:
+            self.too_big += 1
+            count = self.too_big
+        if count == 1 or count % 100 == 0:
+            log.warning("socket message over %d bytes refused: %d so far", frames.MAX_MESSAGE_BYTES, count)
+        return _json(start_response, "413 Request Entity Too Large", TOO_BIG, [("Connection", "close")])
+
     def _busy(self, address: str, start_response):
         with self._lock:
             refused, mine, open_now = self.refused, self.per_address.get(address, 0), self.open
@@ -206,17 +234,7 @@ class SocketGate:
                 address,
                 refused,
             )
-        body = json.dumps(BUSY).encode()
-        start_response(
-            "503 Service Unavailable",
-            [
-                ("Content-Type", "application/json"),
-                ("Content-Length", str(len(body))),
-                ("Retry-After", "5"),
-                ("Cache-Control", "no-store"),
-            ],
-        )
-        return [body]
+        return _json(start_response, "503 Service Unavailable", BUSY, [("Retry-After", "5")])
 
     def status(self) -> dict:
         """What the admin page shows: open anonymous sockets, limits, refusals."""
@@ -231,3 +249,20 @@ class SocketGate:
                 "polling_sessions": sum(1 for s in self._sessions.values() if not s.trusted),
                 "reaped": self.reaped,
             }
+
+
+def _small_body(environ) -> bool:
+    """Whether a request's body is declared, and within a socket message's limit."""
+    length = environ.get("CONTENT_LENGTH") or ""
+    return length.isdigit() and int(length) <= frames.MAX_MESSAGE_BYTES
+
+
+def _json(start_response, status: str, payload: dict, extra: list[tuple[str, str]]):
+    body = json.dumps(payload).encode()
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(body))),
+        ("Cache-Control", "no-store"),
+    ]
+    start_response(status, headers + extra)
+    return [body]
