@@ -198,24 +198,41 @@ def ahead_at_counters(
 
     ``waiting``: every waiting ticket with its service; ``counters``: (services, priority
     streak) of each counter that serves the ticket's service. Each call is the dispatcher's
-    (:func:`pick_next`), so a ticket of another service called at a shared counter counts, and a
-    returned ticket holds back the tickets queued after it, exactly as call-next does.
+    (:func:`pick_next`, which needs only the first priority, the first regular and the first
+    returned ticket of the counter's services), so a ticket of another service called at a shared
+    counter counts, and a returned ticket holds back the tickets queued after it, exactly as
+    call-next does. Each call costs a look at the counter's services' lane heads: the whole count
+    is linear in the answer, not in the length of the queue times the answer.
     """
-    left = list(waiting)
+    lanes: dict[tuple[str, str], deque[Candidate]] = {}
+    regulars: dict[str, int] = {}
+    for candidate, service in sorted(waiting, key=lambda item: (item[0].order, item[0].id)):
+        kind = "returned" if candidate.returned else "priority" if candidate.priority else "regular"
+        lanes.setdefault((service, kind), deque()).append(candidate)
+        if not candidate.priority:
+            regulars[service] = regulars.get(service, 0) + 1
     streaks = [streak for _services, streak in counters]
     called = 0
     while True:
         progressed = False
         for index, (services, _streak) in enumerate(counters):
-            mine = [candidate for candidate, service in left if service in services]
-            chosen = pick_next(mine, streaks[index], max_priority_in_row)
+            heads = {}
+            for kind in ("priority", "regular", "returned"):
+                firsts = [(lane[0], service) for service in services if (lane := lanes.get((service, kind)))]
+                if firsts:
+                    heads[kind] = min(firsts, key=lambda item: (item[0].order, item[0].id))
+            chosen = pick_next([c for c, _s in heads.values()], streaks[index], max_priority_in_row)
             if chosen is None:
                 continue
             if chosen.id == ticket.id:
                 return called
-            regular = any(not c.priority for c in mine)
+            service = next(s for c, s in heads.values() if c.id == chosen.id)
+            kind = "returned" if chosen.returned else "priority" if chosen.priority else "regular"
+            regular = any(regulars.get(s, 0) for s in services)
             streaks[index] = next_priority_streak(streaks[index], chosen.priority, regular)
-            left = [(c, s) for c, s in left if c.id != chosen.id]
+            lanes[(service, kind)].popleft()
+            if not chosen.priority:
+                regulars[service] -= 1
             called += 1
             progressed = True
         if not progressed:  # no counter serves it: nobody is ahead of it that a counter would call

@@ -19,7 +19,7 @@ from datetime import datetime, time
 
 from server.config.loader import Config
 from server.config.services import Counter, Service
-from server.core import rules, tickets, waiting
+from server.core import learning, rules, tickets, waiting
 from server.core.actor import Actor
 from server.core.clock import KIOSK_MESSAGE, ClockGuard
 from server.core.day import Availability, availability, close_earlier_days
@@ -165,8 +165,8 @@ class TicketQueue:
         lanes = [(c.services, waiting.priority_streak(conn, c.id)) for c in counters] or [
             ((ticket.service,), 0)
         ]
-        services = tuple({code for lane, _streak in lanes for code in lane})
-        line = [(t.candidate(), t.service) for t in waiting.waiting_tickets(conn, services)]
+        services = {code for lane, _streak in lanes for code in lane}
+        line = [(c, service) for c, service in learning.waiting_for_dispatch(conn) if service in services]
         return rules.ahead_at_counters(ticket.candidate(), line, lanes, self.config.queue.max_priority_in_row)
 
     def position(self, ticket: TicketRow) -> tuple[int, Estimate | None]:
