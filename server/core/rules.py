@@ -204,34 +204,62 @@ def ahead_at_counters(
     call-next does. Each call costs a look at the counter's services' lane heads: the whole count
     is linear in the answer, not in the length of the queue times the answer.
     """
-    lanes: dict[tuple[str, str], deque[Candidate]] = {}
+    # Per service, its waiting tickets in queue order by kind: 0 priority, 1 regular, 2 returned;
+    # a counter's lanes are its services' (list index per kind). Each call looks at lane heads only.
+    lanes: dict[str, tuple[deque, deque, deque]] = {}
     regulars: dict[str, int] = {}
     for candidate, service in sorted(waiting, key=lambda item: (item[0].order, item[0].id)):
-        kind = "returned" if candidate.returned else "priority" if candidate.priority else "regular"
-        lanes.setdefault((service, kind), deque()).append(candidate)
+        own = lanes.get(service)
+        if own is None:
+            own = lanes[service] = (deque(), deque(), deque())
+        own[2 if candidate.returned else 0 if candidate.priority else 1].append(
+            ((candidate.order, candidate.id), candidate)
+        )
         if not candidate.priority:
             regulars[service] = regulars.get(service, 0) + 1
-    streaks = [streak for _services, streak in counters]
+    counter_lanes = [
+        ([(s, lanes[s]) for s in services if s in lanes], streak) for services, streak in counters
+    ]
+    streaks = [streak for _lanes, streak in counter_lanes]
+    capped_at = max_priority_in_row
+    target = ticket.id
     called = 0
     while True:
         progressed = False
-        for index, (services, _streak) in enumerate(counters):
-            heads = {}
-            for kind in ("priority", "regular", "returned"):
-                firsts = [(lane[0], service) for service in services if (lane := lanes.get((service, kind)))]
-                if firsts:
-                    heads[kind] = min(firsts, key=lambda item: (item[0].order, item[0].id))
-            chosen = pick_next([c for c, _s in heads.values()], streaks[index], max_priority_in_row)
+        for index, (mine, _streak) in enumerate(counter_lanes):
+            heads = [None, None, None]  # ((order, id), candidate, service) of each kind's first
+            for service, own in mine:
+                for kind in (0, 1, 2):
+                    lane = own[kind]
+                    if lane:
+                        head = heads[kind]
+                        key, first = lane[0]
+                        if head is None or key < head[0]:
+                            heads[kind] = (key, first, service)
+            priority, regular, returned = heads
+            # The dispatcher's first choice among these heads (see dispatch_order): the tickets
+            # queued before the first returned one go first, priority unless the cap is reached
+            # while a regular one waits among them; else the returned one.
+            if returned is not None:
+                if priority is not None and priority[0] > returned[0]:
+                    priority = None
+                if regular is not None and regular[0] > returned[0]:
+                    regular = None
+            if priority is not None and (
+                regular is None or not (capped_at > 0 and streaks[index] >= capped_at)
+            ):
+                chosen = priority
+            else:
+                chosen = regular if regular is not None else returned
             if chosen is None:
                 continue
-            if chosen.id == ticket.id:
+            _key, candidate, service = chosen
+            if candidate.id == target:
                 return called
-            service = next(s for c, s in heads.values() if c.id == chosen.id)
-            kind = "returned" if chosen.returned else "priority" if chosen.priority else "regular"
-            regular = any(regulars.get(s, 0) for s in services)
-            streaks[index] = next_priority_streak(streaks[index], chosen.priority, regular)
-            lanes[(service, kind)].popleft()
-            if not chosen.priority:
+            regular_waits = any(regulars.get(s, 0) for s, _own in mine)
+            streaks[index] = next_priority_streak(streaks[index], candidate.priority, regular_waits)
+            lanes[service][2 if candidate.returned else 0 if candidate.priority else 1].popleft()
+            if not candidate.priority:
                 regulars[service] -= 1
             called += 1
             progressed = True
