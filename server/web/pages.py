@@ -57,15 +57,17 @@ def ticket_status(token: str):
 
 @bp.get("/t/<token>/ticket.png")
 def ticket_image(token: str):
-    """The ticket as printed: the same image the printer receives."""
+    """The ticket as printed: the same image the printer receives. A few a minute per ticket
+    (429 past that): the picture is kept, but nobody needs it more often."""
     runtime = current_runtime()
     try:
         ticket = runtime.queue.get_by_token(token)
     except LoketError:
         abort(404)
-    body = ticket_with_position(ticket, runtime.queue)
-    body["status_url"] = url_for("pages.ticket_status", token=token, _external=True)
-    png = runtime.preview_png(ticket, body)
+    # After the look-up, so guessed tokens cost no room in the limit's table.
+    runtime.picture_limit.check(ticket.token)
+    status_url = url_for("pages.ticket_status", token=token, _external=True)
+    png = runtime.preview_png(ticket, status_url)
     return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 

@@ -1,6 +1,6 @@
 """Slowing down guessing and floods from the office Wi-Fi: password guesses per name and address
 (:class:`LoginLimit`), and requests per minute from one client (:class:`FloodLimit`, the kiosk's
-numbers and the devices' enrollment requests)."""
+numbers and the devices' enrollment requests) or for one thing (one ticket's picture)."""
 
 from __future__ import annotations
 
@@ -103,9 +103,15 @@ TOO_MANY_ENROLMENTS = (
     "Terlalu banyak permintaan pendaftaran layar dalam satu menit. Mohon tunggu sebentar, lalu coba lagi."
 )
 
+TOO_MANY_PICTURES = (
+    "Gambar tiket ini terlalu sering diminta dalam satu menit. Mohon tunggu sebentar, lalu coba lagi."
+)
+PICTURES_PER_MINUTE = 6  # one ticket's picture: the kiosk shows it once, a visitor may save it
+
 
 class FloodLimit:
-    """Refuses more than ``limit`` requests a minute from one address (0 = no limit)."""
+    """Refuses more than ``limit`` requests a minute for one key — an address, a device, a
+    ticket's token (0 = no limit)."""
 
     def __init__(self, clock, limit_per_minute: Callable[[], int], message: str = TOO_MANY_TICKETS):
         self.clock = clock
