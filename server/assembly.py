@@ -35,6 +35,7 @@ from server.voice.pack import FOLDER as VOICE_PACK
 from server.web import app as web_app
 from server.webbase import proxy
 from server.webbase.limits import (
+    HOLD_ANSWER,
     PICTURES_PER_MINUTE,
     TOO_MANY_ENROLMENTS,
     TOO_MANY_PICTURES,
@@ -90,7 +91,7 @@ def create_app(
 
     gate = live.attach(app, runtime.live, web_app.trusted_client(app, runtime), socket_limits)
     app.extensions["loket_sockets"] = gate  # the admin's figures
-    requests = loop.OffLoopRequests(gate, app.config["MAX_CONTENT_LENGTH"])
+    requests = loop.OffLoopRequests(gate, app.config["MAX_CONTENT_LENGTH"], HOLD_ANSWER)
     app.wsgi_app = proxy.wrap(requests, config.security, lambda: runtime.config.security.allowed_hosts)
     runtime.queue.expire_stale()
     if background:

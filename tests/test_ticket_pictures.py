@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import flask
 import pytest
 import requests
 from conftest import dummy_printer, issue, write_config
@@ -19,7 +20,12 @@ from PIL import Image
 
 from server.printing import PrinterSettings, PrintQueue, RenderService, TicketPrint, render_png
 from server.printing.render import CHILD_CODE, draw
-from server.webbase.limits import PICTURES_PER_MINUTE, TOO_MANY_PICTURES
+from server.webbase.limits import (
+    HOLD_ANSWER,
+    PICTURES_PER_MINUTE,
+    REFUSED_PICTURE_HOLD_SECONDS,
+    TOO_MANY_PICTURES,
+)
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -76,7 +82,7 @@ def test_a_transferred_ticket_gets_a_new_picture(client, loket, login):
     assert loket.renderer.renders == 2
 
 
-def test_one_tickets_picture_is_limited_and_other_tickets_are_not(client, loket, clock):
+def test_one_tickets_picture_is_limited_and_other_tickets_are_not(app, client, loket, clock):
     mine, other = issue(client, "A"), issue(client, "A")
     for _ in range(PICTURES_PER_MINUTE):
         assert client.get(picture_url(mine)).status_code == 200
@@ -84,6 +90,10 @@ def test_one_tickets_picture_is_limited_and_other_tickets_are_not(client, loket,
     assert refused.status_code == 429
     assert refused.get_json()["error"] == {"code": "rate_limited", "message": TOO_MANY_PICTURES}
     assert "Mohon tunggu sebentar" in TOO_MANY_PICTURES
+    # Under loket serve the refusal is answered a second later, on the event loop.
+    with app.test_request_context(picture_url(mine)):
+        assert app.full_dispatch_request().status_code == 429
+        assert flask.request.environ[HOLD_ANSWER] == REFUSED_PICTURE_HOLD_SECONDS
     assert loket.renderer.renders == 1  # the allowed ones came from the kept picture
     assert client.get(picture_url(other)).status_code == 200
     clock.advance(seconds=61)

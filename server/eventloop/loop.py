@@ -84,6 +84,7 @@ def _logged(function, *args) -> None:
 
 
 BODY_SECONDS = 15.0
+MAX_HOLD_SECONDS = 5.0
 SOCKET_PREFIX = "/socket.io"
 
 
@@ -107,11 +108,16 @@ class OffLoopRequests:
     The body is read on the loop first (within :data:`BODY_SECONDS`, at most ``max_body`` bytes;
     a bigger one is left for Flask to refuse with 413), since the socket belongs to the loop;
     the thread gets it in memory. The response's chunks are also produced in the thread.
+
+    ``hold_key``: a request whose ``environ[hold_key]`` the app set to some seconds is answered
+    that much later, waiting on the loop (a greenlet, no thread): a client asking in a loop for
+    something refused then asks about once per hold rather than as fast as the refusals come.
     """
 
-    def __init__(self, wsgi_app, max_body: int):
+    def __init__(self, wsgi_app, max_body: int, hold_key: str | None = None):
         self.wsgi_app = wsgi_app
         self.max_body = max_body
+        self.hold_key = hold_key
 
     def __call__(self, environ, start_response):
         if not _on_main_loop() or environ.get("PATH_INFO", "").startswith(SOCKET_PREFIX):
@@ -142,6 +148,9 @@ class OffLoopRequests:
             return lambda data: answer.setdefault("written", []).append(data)
 
         result = run_blocking(self._run, environ, capture)
+        hold = environ.get(self.hold_key) if self.hold_key else None
+        if hold:
+            gevent.sleep(min(float(hold), MAX_HOLD_SECONDS))
         start_response(answer["status"], answer["headers"])
         return result
 

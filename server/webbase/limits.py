@@ -107,6 +107,16 @@ TOO_MANY_PICTURES = (
     "Gambar tiket ini terlalu sering diminta dalam satu menit. Mohon tunggu sebentar, lalu coba lagi."
 )
 PICTURES_PER_MINUTE = 6  # one ticket's picture: the kiosk shows it once, a visitor may save it
+#: The WSGI environ key through which a route asks for its answer to be held back (seconds), on
+#: the event loop (:class:`server.eventloop.loop.OffLoopRequests`): no thread waits meanwhile.
+HOLD_ANSWER = "loket.hold_answer_seconds"
+#: How long a refused picture is held: a client asking in a loop gets about one answer a second.
+REFUSED_PICTURE_HOLD_SECONDS = 1.0
+
+
+def hold_answer(environ: dict, seconds: float) -> None:
+    """Have this request answered ``seconds`` later (under ``loket serve``; at once elsewhere)."""
+    environ[HOLD_ANSWER] = seconds
 
 
 class FloodLimit:
