@@ -93,7 +93,7 @@ def test_one_tickets_picture_is_limited_and_other_tickets_are_not(app, client, l
     # Under loket serve the refusal is answered a second later, on the event loop.
     with app.test_request_context(picture_url(mine)):
         assert app.full_dispatch_request().status_code == 429
-        assert flask.request.environ[HOLD_ANSWER] == REFUSED_PICTURE_HOLD_SECONDS
+        assert flask.request.environ[HOLD_ANSWER] == {"seconds": REFUSED_PICTURE_HOLD_SECONDS}
     assert loket.renderer.renders == 1  # the allowed ones came from the kept picture
     assert client.get(picture_url(other)).status_code == 200
     clock.advance(seconds=61)

@@ -109,9 +109,10 @@ class OffLoopRequests:
     a bigger one is left for Flask to refuse with 413), since the socket belongs to the loop;
     the thread gets it in memory. The response's chunks are also produced in the thread.
 
-    ``hold_key``: a request whose ``environ[hold_key]`` the app set to some seconds is answered
-    that much later, waiting on the loop (a greenlet, no thread): a client asking in a loop for
-    something refused then asks about once per hold rather than as fast as the refusals come.
+    ``hold_key``: ``environ[hold_key]`` is a dict; a request whose app sets its ``"seconds"`` is
+    answered that much later, waiting on the loop (a greenlet, no thread): a client asking in a
+    loop for something refused then asks about once per hold rather than as fast as the
+    refusals come.
     """
 
     def __init__(self, wsgi_app, max_body: int, hold_key: str | None = None):
@@ -147,10 +148,14 @@ class OffLoopRequests:
             answer["status"], answer["headers"] = status, headers
             return lambda data: answer.setdefault("written", []).append(data)
 
+        hold: dict = {}
+        if self.hold_key:
+            # A dict the app fills in: middleware below may copy the environ (engine.io does
+            # under gunicorn), but the copy holds the same dict.
+            environ[self.hold_key] = hold
         result = run_blocking(self._run, environ, capture)
-        hold = environ.get(self.hold_key) if self.hold_key else None
-        if hold:
-            gevent.sleep(min(float(hold), MAX_HOLD_SECONDS))
+        if hold.get("seconds"):
+            gevent.sleep(min(float(hold["seconds"]), MAX_HOLD_SECONDS))
         start_response(answer["status"], answer["headers"])
         return result
 

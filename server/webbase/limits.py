@@ -115,8 +115,10 @@ REFUSED_PICTURE_HOLD_SECONDS = 1.0
 
 
 def hold_answer(environ: dict, seconds: float) -> None:
-    """Have this request answered ``seconds`` later (under ``loket serve``; at once elsewhere)."""
-    environ[HOLD_ANSWER] = seconds
+    """Have this request answered ``seconds`` later (under ``loket serve``; at once elsewhere).
+    The server puts a dict under :data:`HOLD_ANSWER` (see ``OffLoopRequests``); without one the
+    request is answered at once, and the wish is only recorded."""
+    environ.setdefault(HOLD_ANSWER, {})["seconds"] = seconds
 
 
 class FloodLimit:
