@@ -201,6 +201,7 @@ def test_without_a_render_process_tickets_are_drawn_in_the_server(printing):
     assert broken.png(sample("A002")) == render_png(sample("A002"))
     status = broken.status()
     assert status["inline"] == 2 and status["in_process"] == 0 and status["pid"] is None
+    assert status["starts"] == 2  # two that ended at once: no more tries for a while
 
 
 def test_a_render_process_that_does_not_answer_is_given_up(printing):

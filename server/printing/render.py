@@ -49,8 +49,9 @@ CACHE_SIZE = 300
 #: How long a picture may take in the render process (its start-up included) before it is
 #: given up, the process killed and the picture drawn in the calling thread instead.
 TIMEOUT_SECONDS = 10.0
-#: After the render process failed to start, pictures are drawn in the calling thread for this
-#: long before another start is tried (a broken installation must not fork on every ticket).
+#: After the render process failed to start (or two in a row ended before answering anything),
+#: pictures are drawn in the calling thread for this long before another start is tried: a
+#: broken installation must not fork on every ticket.
 RESTART_PAUSE_SECONDS = 5.0
 #: The folder that holds the ``server`` package, for the child's ``sys.path``.
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,6 +129,8 @@ class RenderService:
         self._owner: threading.Thread | None = None
         self._process: subprocess.Popen | None = None
         self._paused_until = 0.0
+        self._answered = 0  # by the current process (the owner thread's figures)
+        self._silent_ends = 0  # processes in a row that ended without answering
         self._closed = False
         self._waiting = 0
         self._counts = {"in_process": 0, "inline": 0, "cache_hits": 0, "starts": 0, "failures": 0}
@@ -281,6 +284,7 @@ class RenderService:
         except OSError:
             self._paused_until = time.monotonic() + RESTART_PAUSE_SECONDS
             raise
+        self._answered = 0
         with self._lock:
             self._process = process
             self._counts["starts"] += 1
@@ -295,7 +299,12 @@ class RenderService:
             with self._lock:
                 self._counts["failures"] += 1
             self._stop_process()
+            self._silent_ends = 0 if self._answered else self._silent_ends + 1
+            if self._silent_ends >= 2:
+                self._paused_until = time.monotonic() + RESTART_PAUSE_SECONDS
             raise _ProcessLost(f"render process lost: {exc!r}") from exc
+        self._answered += 1
+        self._silent_ends = 0
         if answer[0] != "ok":
             raise RenderUnavailable(f"render process failed: {answer[1]}")
         return answer[1]
