@@ -27,14 +27,21 @@ from server.core.ticket_queue import TicketQueue
 from server.devices.registry import Devices
 from server.eventloop import loop
 from server.live.events import Live, ticket_printed
-from server.printing import NullPrintQueue, PrintQueue
+from server.printing import NullPrintQueue, PrintQueue, RenderService
 from server.runtime import Runtime
 from server.unattended.watch import Unattended
 from server.voice import Announcer, NullAnnouncer
 from server.voice.pack import FOLDER as VOICE_PACK
 from server.web import app as web_app
 from server.webbase import proxy
-from server.webbase.limits import TOO_MANY_ENROLMENTS, FloodLimit, LoginLimit
+from server.webbase.limits import (
+    HOLD_ANSWER,
+    PICTURES_PER_MINUTE,
+    TOO_MANY_ENROLMENTS,
+    TOO_MANY_PICTURES,
+    FloodLimit,
+    LoginLimit,
+)
 
 #: Screens that may ask to be enrolled per minute, from one address.
 ENROLMENTS_PER_MINUTE = 5
@@ -84,7 +91,7 @@ def create_app(
 
     gate = live.attach(app, runtime.live, web_app.trusted_client(app, runtime), socket_limits)
     app.extensions["loket_sockets"] = gate  # the admin's figures
-    requests = loop.OffLoopRequests(gate, app.config["MAX_CONTENT_LENGTH"])
+    requests = loop.OffLoopRequests(gate, app.config["MAX_CONTENT_LENGTH"], HOLD_ANSWER)
     app.wsgi_app = proxy.wrap(requests, config.security, lambda: runtime.config.security.allowed_hosts)
     runtime.queue.expire_stale()
     if background:
@@ -110,12 +117,13 @@ def build_runtime(
     queue = TicketQueue(store, config, clock, on_clock_change=clock_changed)
     live = Live(queue)
     unattended = Unattended(data_dir, queue, live)  # clock, daily backups, disk space, log file
+    renderer = RenderService()  # the ticket's picture, for the preview and the print queue
 
     def make_announcer(settings: Config):
         return voice_announcer(data_dir, settings)
 
     def make_print_queue(settings: Config):
-        return ticket_print_queue(data_dir, settings)
+        return ticket_print_queue(data_dir, settings, renderer)
 
     return Runtime(
         data_dir=data_dir,
@@ -131,6 +139,8 @@ def build_runtime(
         login_limit=LoginLimit(clock),
         kiosk_limit=FloodLimit(clock, lambda: queue.config.queue.kiosk_limit_per_minute),
         enroll_limit=FloodLimit(clock, lambda: ENROLMENTS_PER_MINUTE, TOO_MANY_ENROLMENTS),
+        renderer=renderer,
+        picture_limit=FloodLimit(clock, lambda: PICTURES_PER_MINUTE, TOO_MANY_PICTURES),
     )
 
 
@@ -143,8 +153,8 @@ def voice_announcer(data_dir: Path, config: Config):
     return Announcer(config.voice, cache, pack_dir=data_dir / VOICE_PACK)
 
 
-def ticket_print_queue(data_dir: Path, config: Config):
-    """The print queue ``[printer]`` asks for."""
+def ticket_print_queue(data_dir: Path, config: Config, renderer=None):
+    """The print queue ``[printer]`` asks for, drawing its tickets with ``renderer``."""
     if config.printer.kind == "none":
         return NullPrintQueue(config.printer)
-    return PrintQueue(printer_settings(config, data_dir), on_result=ticket_printed)
+    return PrintQueue(printer_settings(config, data_dir), on_result=ticket_printed, renderer=renderer)

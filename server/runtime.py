@@ -26,7 +26,7 @@ from server.core.views import IssuedTicket, issued_ticket, ticket_json
 from server.devices.registry import Devices
 from server.eventloop.memory import give_memory_back
 from server.live.events import Live, broadcast
-from server.printing import TicketPrint, render_png
+from server.printing import TicketPrint
 from server.printing.spool import NOT_PRINTED
 from server.unattended.watch import Unattended
 from server.webbase.limits import FloodLimit, LoginLimit
@@ -56,6 +56,8 @@ class Runtime:
         login_limit: LoginLimit,
         kiosk_limit: FloodLimit,
         enroll_limit: FloodLimit,
+        renderer,  # draws the ticket's picture off this interpreter (printing.RenderService)
+        picture_limit: FloodLimit,  # per ticket token: GET /t/<token>/ticket.png
     ):
         self.data_dir = data_dir
         self.store = store
@@ -66,6 +68,8 @@ class Runtime:
         self.login_limit = login_limit
         self.kiosk_limit = kiosk_limit
         self.enroll_limit = enroll_limit
+        self.renderer = renderer
+        self.picture_limit = picture_limit
         self._make_announcer = make_announcer
         self._make_print_queue = make_print_queue
         self.announcer = announcer
@@ -200,13 +204,15 @@ class Runtime:
         return {"queued": True, "ok": healthy, "message": None if healthy else NOT_PRINTED}
 
     def preview_png(self, ticket, status_url: str) -> bytes:
-        """The ticket image as it was printed (drawn again from the ticket if no longer cached)."""
+        """The ticket image as it was printed (drawn again from the ticket if no longer cached;
+        a transferred ticket is a new ticket, with a new picture). The render service draws it
+        in its own process and keeps the last pictures, keyed by everything drawn."""
         with self._previews_lock:
             printed = self._previews.get(ticket.token)
         if printed is None:
             printed = self.paper(issued_ticket(ticket, self.queue, status_url))
         settings = self.config.printer
-        return render_png(printed, settings.width_mm, dots=settings.dots)
+        return self.renderer.png(printed, settings.width_mm, settings.dots)
 
     def print_test(self) -> None:
         """Queue a test ticket (from the admin page)."""
@@ -251,6 +257,7 @@ class Runtime:
         """Start the voice and printer workers, the over-time alerts, the unattended chores and
         the job that closes yesterday's queue."""
         self.announcer.start()
+        self.renderer.start()
         self.print_queue.start()
         self._jobs.append(self.unattended.start(self._stop))
         for target, name, args in (
@@ -287,7 +294,12 @@ class Runtime:
     def close(self) -> None:
         """Stop background work and close the database."""
         self._stop.set()
-        for closer in (self.announcer.close, self.print_queue.close, self.unattended.close):
+        for closer in (
+            self.announcer.close,
+            self.print_queue.close,
+            self.renderer.close,
+            self.unattended.close,
+        ):
             try:
                 closer()
             except Exception:

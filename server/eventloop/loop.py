@@ -97,6 +97,7 @@ def _logged(function, *args) -> None:
 
 
 BODY_SECONDS = 15.0
+MAX_HOLD_SECONDS = 5.0
 SOCKET_PREFIX = "/socket.io"
 
 
@@ -120,11 +121,17 @@ class OffLoopRequests:
     The body is read on the loop first (within :data:`BODY_SECONDS`, at most ``max_body`` bytes;
     a bigger one is left for Flask to refuse with 413), since the socket belongs to the loop;
     the thread gets it in memory. The response's chunks are also produced in the thread.
+
+    ``hold_key``: ``environ[hold_key]`` is a dict; a request whose app sets its ``"seconds"`` is
+    answered that much later, waiting on the loop (a greenlet, no thread): a client asking in a
+    loop for something refused then asks about once per hold rather than as fast as the
+    refusals come.
     """
 
-    def __init__(self, wsgi_app, max_body: int):
+    def __init__(self, wsgi_app, max_body: int, hold_key: str | None = None):
         self.wsgi_app = wsgi_app
         self.max_body = max_body
+        self.hold_key = hold_key
 
     def __call__(self, environ, start_response):
         if not _on_main_loop() or environ.get("PATH_INFO", "").startswith(SOCKET_PREFIX):
@@ -154,7 +161,14 @@ class OffLoopRequests:
             answer["status"], answer["headers"] = status, headers
             return lambda data: answer.setdefault("written", []).append(data)
 
+        hold: dict = {}
+        if self.hold_key:
+            # A dict the app fills in: middleware below may copy the environ (engine.io does
+            # under gunicorn), but the copy holds the same dict.
+            environ[self.hold_key] = hold
         result = run_blocking(self._run, environ, capture)
+        if hold.get("seconds"):
+            gevent.sleep(min(float(hold["seconds"]), MAX_HOLD_SECONDS))
         start_response(answer["status"], answer["headers"])
         return result
 

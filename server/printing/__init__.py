@@ -1,6 +1,7 @@
 """Ticket printing: one Pillow image for the kiosk preview and the paper, sent off the request path.
 
-This package owns the ticket's look (ticket), the printer kinds and python-escpos (devices),
+This package owns the ticket's look (ticket), the render process that draws it off the
+server's interpreter, with the pictures it keeps (render), the printer kinds and python-escpos (devices),
 one print with its deadline (job), the print queue the kiosk's requests hand tickets to (spool),
 the ``[printer]`` settings and ``loket printer test``. It may not touch the queue, the database
 or Flask: it is handed a :class:`TicketPrint` and answers with a :class:`PrintResult`. The
@@ -14,10 +15,12 @@ from server.config.printer import PrinterSettings
 from server.printing.cli import printer_test_command
 from server.printing.devices import PrinterUnavailable, open_printer
 from server.printing.job import PrintFailure, ticket_bytes, write_ticket
+from server.printing.render import InlineRenderer, RenderService
 from server.printing.spool import NOT_PRINTED, NullPrintQueue, PrintQueue, PrintResult
 from server.printing.ticket import TicketPrint, render_png, render_ticket
 
 __all__ = [
+    "InlineRenderer",
     "NOT_PRINTED",
     "NullPrintQueue",
     "PrintFailure",
@@ -25,6 +28,7 @@ __all__ = [
     "PrintResult",
     "PrinterSettings",
     "PrinterUnavailable",
+    "RenderService",
     "TicketPrint",
     "open_printer",
     "printer_test_command",

@@ -87,11 +87,14 @@ def write_ticket(
 
 def print_with_deadline(
     settings: PrinterSettings,
-    image: Image.Image,
+    image: Image.Image | None,
     opener: Callable[[PrinterSettings], object] = open_printer,
     abandoned: list[threading.Thread] | None = None,
+    *,
+    data: bytes | None = None,
 ) -> None:
-    """Open the printer and print ``image``, giving up after ``settings.timeout_seconds``.
+    """Open the printer and print ``image`` (or ``data``, its ESC/POS bytes when already
+    built), giving up after ``settings.timeout_seconds``.
 
     The device I/O runs in a throwaway thread. Socket and serial writes carry the deadline
     themselves; the watchdog is for what does not (a USB or /dev/usb/lp0 write blocked in the
@@ -100,7 +103,8 @@ def print_with_deadline(
     # The deadline is the printer's time (connect and send). Importing python-escpos (0.2 to
     # 0.5 s the first time, more on a busy machine) and building the bytes happen before it
     # starts, so a slow first ticket after start-up is not blamed on a healthy printer.
-    data = ticket_bytes(image, settings.profile)
+    if data is None:
+        data = ticket_bytes(image, settings.profile)
     timeout = settings.timeout_seconds
     deadline = time.monotonic() + timeout
     box: dict = {}

@@ -1,7 +1,8 @@
 """The print queue: tickets are printed by one worker thread, never on the request path.
 
-A kiosk request only calls :meth:`PrintQueue.submit`, which returns at once. The worker draws
-the ticket and sends it with a hard deadline per ticket (``settings.timeout_seconds``), so a
+A kiosk request only calls :meth:`PrintQueue.submit`, which returns at once. The worker has
+the ticket drawn by the render service (:mod:`server.printing.render`: another process, so the
+drawing does not compete with the requests for the GIL) and sends it with a hard deadline per ticket (``settings.timeout_seconds``), so a
 printer that refuses connections, stops reading or vanishes mid-ticket costs one failed job,
 never a hung worker. Every outcome goes to ``on_result`` (called from the worker thread) and
 into :meth:`PrintQueue.status`, which the admin page shows.
@@ -13,6 +14,7 @@ import logging
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,7 +23,8 @@ from server.config.printer import PrinterSettings
 from server.eventloop.loop import run_blocking
 from server.printing.devices import JobTimeout, escpos_printer_module, explain_failure, open_printer
 from server.printing.job import PrintFailure, print_with_deadline
-from server.printing.ticket import TicketPrint, render_ticket
+from server.printing.render import InlineRenderer
+from server.printing.ticket import TicketPrint
 
 log = logging.getLogger(__name__)
 
@@ -72,18 +75,25 @@ class PrintQueue:
         stale_after_seconds: float = 30.0,
         opener: Callable[[PrinterSettings], object] = open_printer,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        renderer=None,
     ):
         """``stale_after_seconds``: a ticket still waiting this long is dropped, not printed:
-        its visitor has left the kiosk and the next one would take the wrong paper."""
+        its visitor has left the kiosk and the next one would take the wrong paper.
+        ``max_pending``: the backlog a burst may build behind a slow printer (2–3 s a ticket);
+        past it a ticket fails at once (the kiosk says so) rather than printing minutes late.
+        ``renderer``: draws the ESC/POS bytes (a :class:`~server.printing.render.RenderService`;
+        by default the worker thread draws them itself)."""
         self.settings = settings
         self._on_result = on_result
         self._max_pending = max_pending
         self._stale_after = stale_after_seconds
         self._opener = opener
         self._clock = clock
+        self._renderer = renderer or InlineRenderer()
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._pending = 0
+        self._submitted: deque[float] = deque()  # when each waiting ticket was submitted
         self._printed = 0
         self._failed = 0
         self._last_error: str | None = None
@@ -112,6 +122,7 @@ class PrintQueue:
                 refused = f"print queue full ({self._pending} tickets waiting)"
             if not refused:
                 self._pending += 1
+                self._submitted.append(time.monotonic())
         if refused:
             problem = None if self._closed else "antrian cetak penuh (printer lambat atau macet)"
             self._finish(PrintResult(job_id, False, NOT_PRINTED, error=refused), problem)
@@ -128,6 +139,10 @@ class PrintQueue:
                 message = f"Printer bermasalah: {self._last_problem}"
             else:
                 message = f"Printer {self.settings.describe()} siap"
+            waiting = len(self._submitted)
+            if waiting and not self._closed:
+                message += f"; {waiting} tiket menunggu dicetak"
+            oldest = time.monotonic() - self._submitted[0] if self._submitted else 0.0
             return {
                 "kind": self.settings.kind,
                 "ok": not failing and not self._closed,
@@ -136,8 +151,11 @@ class PrintQueue:
                 "last_error_at": _iso(self._last_error_at),
                 "last_success_at": _iso(self._last_success_at),
                 "pending": self._pending,
+                "max_pending": self._max_pending,
+                "oldest_waiting_seconds": round(oldest, 1),
                 "printed": self._printed,
                 "failed": self._failed,
+                "renderer": self._renderer.status(),
             }
 
     def close(self, timeout: float = 5.0) -> None:
@@ -159,6 +177,9 @@ class PrintQueue:
             job = self._jobs.get()
             if job is _STOP:
                 return
+            with self._lock:
+                if self._submitted:
+                    self._submitted.popleft()
             try:
                 # Pillow and the device's I/O block in C: a real thread, not the event loop.
                 result, problem = run_blocking(self._handle, job)
@@ -179,20 +200,21 @@ class PrintQueue:
             problem = "tiket terlalu lama menunggu printer"
             return _failed(job, f"dropped after waiting {waited:.0f} s in the print queue"), problem
         try:
-            image = render_ticket(job.ticket, self.settings.width_mm, dots=self.settings.dots)
-            self._send(image)
+            settings = self.settings
+            data = self._renderer.escpos(job.ticket, settings.width_mm, settings.dots, settings.profile)
+            self._send(data)
         except Exception as exc:
             problem, detail = explain_failure(exc, self.settings)
             return _failed(job, detail, time.monotonic() - started), problem
         return PrintResult(job.job_id, True, PRINTED, printed=True, seconds=time.monotonic() - started), None
 
-    def _send(self, image) -> None:
+    def _send(self, data: bytes) -> None:
         self._stuck = [thread for thread in self._stuck if thread.is_alive()]
         if len(self._stuck) >= MAX_STUCK_DEVICE_THREADS:
             raise PrintFailure(
                 "send", JobTimeout(f"{len(self._stuck)} earlier jobs still blocked in the device")
             )
-        print_with_deadline(self.settings, image, self._opener, abandoned=self._stuck)
+        print_with_deadline(self.settings, None, self._opener, abandoned=self._stuck, data=data)
 
     def _finish(self, result: PrintResult, problem: str | None) -> None:
         now = self._clock()
@@ -249,6 +271,8 @@ class NullPrintQueue:
             "last_error_at": None,
             "last_success_at": None,
             "pending": 0,
+            "max_pending": 0,
+            "oldest_waiting_seconds": 0.0,
             "printed": 0,
             "failed": 0,
         }

@@ -96,9 +96,12 @@ def _draw(ticket: TicketPrint, width: int) -> Image.Image:
 
 
 def render_png(ticket: TicketPrint, width_mm: int = 80, *, dots: int | None = None) -> bytes:
-    """The ticket as PNG bytes (1 bit per pixel: small, and exactly what the printer gets)."""
+    """The ticket as PNG bytes (1 bit per pixel: small, and exactly what the printer gets).
+
+    Not ``optimize=True``: it took 24 ms of a 46 ms picture to save 6 % of about 6 KB.
+    """
     buffer = io.BytesIO()
-    render_ticket(ticket, width_mm, dots=dots).convert("1").save(buffer, format="PNG", optimize=True)
+    render_ticket(ticket, width_mm, dots=dots).convert("1").save(buffer, format="PNG")
     return buffer.getvalue()
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from importlib import resources
 
-from flask import Blueprint, Response, abort, send_from_directory, url_for
+from flask import Blueprint, Response, abort, request, send_from_directory, url_for
 
 from server.core.errors import LoketError
 from server.core.rules import PRIORITY_REASONS
 from server.core.views import ticket_with_position
 from server.webbase.guard import current_runtime, page
+from server.webbase.limits import REFUSED_PICTURE_HOLD_SECONDS, hold_answer
 
 bp = Blueprint("pages", __name__)
 
@@ -57,15 +58,22 @@ def ticket_status(token: str):
 
 @bp.get("/t/<token>/ticket.png")
 def ticket_image(token: str):
-    """The ticket as printed: the same image the printer receives."""
+    """The ticket as printed: the same image the printer receives. A few a minute per ticket
+    (429 past that, held back a second so that a client asking in a loop slows down): the
+    picture is kept, but nobody needs it more often."""
     runtime = current_runtime()
     try:
         ticket = runtime.queue.get_by_token(token)
     except LoketError:
         abort(404)
-    body = ticket_with_position(ticket, runtime.queue)
-    body["status_url"] = url_for("pages.ticket_status", token=token, _external=True)
-    png = runtime.preview_png(ticket, body)
+    # After the look-up, so guessed tokens cost no room in the limit's table.
+    try:
+        runtime.picture_limit.check(ticket.token)
+    except LoketError:
+        hold_answer(request.environ, REFUSED_PICTURE_HOLD_SECONDS)
+        raise
+    status_url = url_for("pages.ticket_status", token=token, _external=True)
+    png = runtime.preview_png(ticket, status_url)
     return Response(png, mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 

@@ -1,6 +1,6 @@
 """Slowing down guessing and floods from the office Wi-Fi: password guesses per name and address
 (:class:`LoginLimit`), and requests per minute from one client (:class:`FloodLimit`, the kiosk's
-numbers and the devices' enrollment requests)."""
+numbers and the devices' enrollment requests) or for one thing (one ticket's picture)."""
 
 from __future__ import annotations
 
@@ -103,9 +103,27 @@ TOO_MANY_ENROLMENTS = (
     "Terlalu banyak permintaan pendaftaran layar dalam satu menit. Mohon tunggu sebentar, lalu coba lagi."
 )
 
+TOO_MANY_PICTURES = (
+    "Gambar tiket ini terlalu sering diminta dalam satu menit. Mohon tunggu sebentar, lalu coba lagi."
+)
+PICTURES_PER_MINUTE = 6  # one ticket's picture: the kiosk shows it once, a visitor may save it
+#: The WSGI environ key through which a route asks for its answer to be held back (seconds), on
+#: the event loop (:class:`server.eventloop.loop.OffLoopRequests`): no thread waits meanwhile.
+HOLD_ANSWER = "loket.hold_answer_seconds"
+#: How long a refused picture is held: a client asking in a loop gets about one answer a second.
+REFUSED_PICTURE_HOLD_SECONDS = 1.0
+
+
+def hold_answer(environ: dict, seconds: float) -> None:
+    """Have this request answered ``seconds`` later (under ``loket serve``; at once elsewhere).
+    The server puts a dict under :data:`HOLD_ANSWER` (see ``OffLoopRequests``); without one the
+    request is answered at once, and the wish is only recorded."""
+    environ.setdefault(HOLD_ANSWER, {})["seconds"] = seconds
+
 
 class FloodLimit:
-    """Refuses more than ``limit`` requests a minute from one address (0 = no limit)."""
+    """Refuses more than ``limit`` requests a minute for one key — an address, a device, a
+    ticket's token (0 = no limit)."""
 
     def __init__(self, clock, limit_per_minute: Callable[[], int], message: str = TOO_MANY_TICKETS):
         self.clock = clock
