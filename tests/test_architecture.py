@@ -29,7 +29,6 @@ ATTRIBUTE_API = {
     ("server/core/storage.py", "self._local.conn"): "the store's threading.local",
     # sqlite3: rows by column name is set on the connection or cursor.
     ("server/core/storage.py", "conn.row_factory"): "sqlite3 API",
-    ("server/core/learning.py", "cursor.row_factory"): "sqlite3 API",
     ("server/reports/queries.py", "cursor.row_factory"): "sqlite3 API",
     # Flask and Werkzeug: per-request and per-response settings are attributes.
     ("server/devices/routes.py", "g.device"): "Flask's per-request store",

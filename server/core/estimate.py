@@ -20,11 +20,11 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from server.core.rules import Candidate, next_priority_streak, pick_next
+from server.core.rules import Candidate, dispatch_order, first_choice, next_priority_streak
 
 # The spread never drops below this (seconds): walking to the counter, a question at the door.
 SPREAD_FLOOR = 60.0
@@ -100,28 +100,144 @@ class CallTime:
     spread: float
 
 
+#: Calls played one by one; past them the rest of the queue drains at the counters' pace
+#: (:class:`ForwardRun`), so a run costs the same with 300 waiting as with 3,000.
+HORIZON = 200
+
+
 class _Lanes:
     """The waiting tickets of one service in the dispatcher's three lanes, oldest first."""
 
     __slots__ = ("priority", "regular", "returned")
 
-    def __init__(self):
-        self.priority: deque[Candidate] = deque()
-        self.regular: deque[Candidate] = deque()
-        self.returned: deque[Candidate] = deque()
+    def __init__(self, priority=(), regular=(), returned=()):
+        self.priority: deque[Candidate] = deque(priority)
+        self.regular: deque[Candidate] = deque(regular)
+        self.returned: deque[Candidate] = deque(returned)
 
     def lane(self, candidate: Candidate) -> deque[Candidate]:
         if candidate.returned:
             return self.returned
         return self.priority if candidate.priority else self.regular
 
+    def __len__(self) -> int:
+        return len(self.priority) + len(self.regular) + len(self.returned)
 
-def _oldest(lanes: Iterable[deque[Candidate]]) -> Candidate | None:
-    best = None
-    for lane in lanes:
-        if lane and (best is None or (lane[0].order, lane[0].id) < (best.order, best.id)):
-            best = lane[0]
-    return best
+    def tickets(self) -> Iterator[Candidate]:
+        yield from self.priority
+        yield from self.regular
+        yield from self.returned
+
+
+class _Pool:
+    """Counters still working past the horizon, joined by the services they share, and the
+    tickets left for them. As a flow: counter *i* is free at ``f_i`` and works at ``1 / pace_i``,
+    so work ``W`` (seconds at the usual pace) is done by ``(W + Σ f_i / pace_i) / Σ 1 / pace_i``.
+    Tickets are taken in the dispatcher's order across the pool's services
+    (:func:`server.core.rules.dispatch_order`: priority first, within the cap)."""
+
+    def __init__(
+        self,
+        services: list[tuple[str, _Lanes]],
+        counters: list[tuple[float, float, float]],
+        max_priority_in_row: int,
+    ):
+        self.services = services
+        self.cap = max_priority_in_row
+        capacity = sum(1 / pace for _free, pace, _variance in counters)
+        self.capacity = capacity
+        self.offset = sum(free / pace for free, pace, _variance in counters)
+        self.variance = sum(variance for _free, _pace, variance in counters) / len(counters)
+        self.width = len(counters)
+        self._at: dict[int, tuple[float, float]] | None = None
+
+    def call(self, work_before: float, variance_before: float) -> CallTime:
+        return CallTime(
+            (work_before + self.offset) / self.capacity,
+            math.sqrt(self.variance + variance_before / self.width),
+        )
+
+    def find(self, ticket_id: int, times: Mapping[str, ServiceTime], gap: float) -> CallTime | None:
+        """One ticket's call time; the pool's order is worked out once, when first asked."""
+        if self._at is None:
+            order = dispatch_order((c for _service, own in self.services for c in own.tickets()), 0, self.cap)
+            service_of = {c.id: service for service, own in self.services for c in own.tickets()}
+            self._at, work, variance = {}, 0.0, 0.0
+            for ticket in order:
+                self._at[ticket.id] = (work, variance)
+                time = times.get(service_of[ticket.id])
+                if time is not None:
+                    work += time.mean + gap
+                    variance += time.sd * time.sd
+        found = self._at.get(ticket_id)
+        return None if found is None else self.call(*found)
+
+    def before_last(
+        self, priority: bool, times: Mapping[str, ServiceTime], gap: float
+    ) -> tuple[float, float]:
+        """The work (and its variance) called before a ticket that is last in the queue (the
+        visitor taking a number now, counted in the lanes): every other ticket left; for a
+        priority one, every other priority ticket and the regular ones the cap lets in between."""
+        counts = [
+            (times[s], len(own.priority), len(own) - len(own.priority))
+            for s, own in self.services
+            if s in times
+        ]
+        priority_work = sum(p * (t.mean + gap) for t, p, _r in counts)
+        priority_variance = sum(p * t.sd * t.sd for t, p, _r in counts)
+        regulars = sum(r for _t, _p, r in counts)
+        regular_work = sum(r * (t.mean + gap) for t, _p, r in counts)
+        regular_variance = sum(r * t.sd * t.sd for t, _p, r in counts)
+        if not priority:
+            return priority_work + regular_work, priority_variance + regular_variance
+        ahead = sum(p for _t, p, _r in counts) - 1
+        share = min(regulars, ahead // self.cap) / regulars if self.cap and regulars else 0.0
+        return priority_work + share * regular_work, priority_variance + share * regular_variance
+
+
+class ForwardRun:
+    """Every waiting ticket's expected call time (seconds from now), by ticket id: the first
+    :data:`HORIZON` calls played one by one, the rest as a flow through the counters (:class:`_Pool`)."""
+
+    def __init__(
+        self,
+        calls: dict[int, CallTime],
+        pools: dict[str, _Pool],
+        times: Mapping[str, ServiceTime],
+        gap: float,
+        extra: Waiting | None = None,
+    ):
+        self.calls = calls
+        self._pools = pools
+        self._times = times
+        self._gap = gap
+        self._extra = extra
+
+    def get(self, ticket_id: int, service: str) -> CallTime | None:
+        """The call time of a ticket of ``service`` (None: no staffed counter serves it)."""
+        call = self.calls.get(ticket_id)
+        pool = self._pools.get(service)
+        if call is not None or pool is None:
+            return call
+        extra = self._extra
+        if extra is not None and extra.candidate.id == ticket_id:
+            # Last in the queue (or last of the priority lane): after the work of what is left.
+            work, variance = pool.before_last(extra.candidate.priority, self._times, self._gap)
+            mine = self._times.get(service)
+            if mine is not None:  # the work counted includes its own
+                work, variance = work - mine.mean - self._gap, variance - mine.sd * mine.sd
+            return pool.call(work, max(0.0, variance))
+        return pool.find(ticket_id, self._times, self._gap)
+
+    def as_dict(self) -> dict[int, CallTime]:
+        """Every ticket's call time (for tests and checks)."""
+        result = dict(self.calls)
+        for service, pool in self._pools.items():
+            for _code, own in pool.services:
+                for ticket in own.tickets():
+                    if ticket.id not in result:
+                        result[ticket.id] = self.get(ticket.id, service)
+        return result
 
 
 def play_forward(
@@ -130,22 +246,41 @@ def play_forward(
     times: Mapping[str, ServiceTime],
     gap: float,
     max_priority_in_row: int,
+    horizon: int = HORIZON,
 ) -> dict[int, CallTime]:
-    """Every waiting ticket's expected call time (seconds from now), by ticket id.
+    """:func:`play_lanes` for a plain list of waiting tickets (any order), every ticket's call
+    time by id."""
+    lanes: dict[str, tuple[list, list, list]] = {}
+    for item in sorted(waiting, key=lambda w: (w.candidate.order, w.candidate.id)):
+        three = lanes.setdefault(item.service, ([], [], []))
+        three[2 if item.candidate.returned else 0 if item.candidate.priority else 1].append(item.candidate)
+    return play_lanes(lanes, counters, times, gap, max_priority_in_row, horizon=horizon).as_dict()
 
+
+def play_lanes(
+    lanes: Mapping[str, Sequence[Iterable[Candidate]]],
+    counters: Sequence[CounterNow],
+    times: Mapping[str, ServiceTime],
+    gap: float,
+    max_priority_in_row: int,
+    extra: Waiting | None = None,
+    horizon: int = HORIZON,
+) -> ForwardRun:
+    """Every waiting ticket's expected call time.
+
+    ``lanes``: per service, its waiting tickets in queue order by kind (priority, regular,
+    returned); ``extra``: one more ticket, last in the queue (the visitor taking a number now).
     Tickets of services no staffed counter serves are left out. ``gap`` is the usual pause
     between a finish and the next call at a counter.
     """
-    by_service: dict[str, _Lanes] = {}
-    service_of: dict[int, str] = {}
-    for item in sorted(waiting, key=lambda w: (w.candidate.order, w.candidate.id)):
-        lanes = by_service.setdefault(item.service, _Lanes())
-        lanes.lane(item.candidate).append(item.candidate)
-        service_of[item.candidate.id] = item.service
+    by_service = {service: _Lanes(*three) for service, three in lanes.items()}
+    if extra is not None:
+        by_service.setdefault(extra.service, _Lanes()).lane(extra.candidate).append(extra.candidate)
+    total = sum(len(own) for own in by_service.values())
     heap: list[tuple[float, int, float]] = []
     streaks, state = {}, {}
     for index, counter in enumerate(counters):
-        served = [by_service[s] for s in counter.services if s in by_service]
+        served = [(s, by_service[s]) for s in counter.services if s in by_service]
         if not served:
             continue
         free, variance = 0.0, 0.0
@@ -160,31 +295,68 @@ def play_forward(
         streaks[index] = counter.streak
         heapq.heappush(heap, (free, index, variance))
     result: dict[int, CallTime] = {}
-    while heap and len(result) < len(service_of):
+    limit = min(total, horizon)
+    while heap and len(result) < limit:
         free, index, variance = heapq.heappop(heap)
         served = state[index]
-        heads = [
-            c
-            for c in (
-                _oldest(s.priority for s in served),
-                _oldest(s.regular for s in served),
-                _oldest(s.returned for s in served),
-            )
-            if c is not None
-        ]
-        chosen = pick_next(heads, streaks[index], max_priority_in_row)
+        heads: list[tuple[Candidate, str] | None] = [None, None, None]
+        for service, own in served:
+            for kind, lane in enumerate((own.priority, own.regular, own.returned)):
+                if lane:
+                    first, head = lane[0], heads[kind]
+                    if head is None or (first.order, first.id) < (head[0].order, head[0].id):
+                        heads[kind] = (first, service)
+        chosen = first_choice(*(h[0] if h else None for h in heads), streaks[index], max_priority_in_row)
         if chosen is None:
             continue  # nothing left for this counter
-        service = service_of[chosen.id]
+        service = next(h[1] for h in heads if h is not None and h[0] is chosen)
         by_service[service].lane(chosen).popleft()
-        regular_left = any(s.regular for s in served)
+        regular_left = any(own.regular for _s, own in served)
         streaks[index] = next_priority_streak(streaks[index], chosen.priority, regular_left)
         result[chosen.id] = CallTime(free, math.sqrt(variance))
         time = times.get(service)
         if time is not None:
             pace = counters[index].pace
             heapq.heappush(heap, (free + time.mean * pace + gap, index, variance + (time.sd * pace) ** 2))
-    return result
+    if len(result) >= total or not heap:
+        return ForwardRun(result, {}, times, gap)
+    pools = _pools(by_service, heap, state, counters, max_priority_in_row)
+    return ForwardRun(result, pools, times, gap, extra)
+
+
+def _pools(
+    by_service: dict[str, _Lanes],
+    heap: list[tuple[float, int, float]],
+    state: dict[int, list[tuple[str, _Lanes]]],
+    counters: Sequence[CounterNow],
+    max_priority_in_row: int,
+) -> dict[str, _Pool]:
+    """The counters still working, grouped by the services they share with tickets left (each
+    group a :class:`_Pool`), by service. Costs one pass over the counters and services."""
+    left = {service for service, own in by_service.items() if len(own)}
+    group: dict[str, int] = {}  # service -> its group; groups merge when a counter joins them
+    members: dict[int, tuple[set[str], list[tuple[float, float, float]]]] = {}
+    for free, index, variance in heap:
+        mine = {service for service, _own in state[index] if service in left}
+        if not mine:
+            continue
+        joined = {group[s] for s in mine if s in group}
+        target = min(joined) if joined else index
+        services, working = members.setdefault(target, (set(), []))
+        for other in joined - {target}:
+            more_services, more_counters = members.pop(other)
+            services |= more_services
+            working.extend(more_counters)
+        services |= mine
+        working.append((free, counters[index].pace, variance))
+        for service in services:
+            group[service] = target
+    pools = {}
+    for services, working in members.values():
+        pool = _Pool([(s, by_service[s]) for s in sorted(services)], working, max_priority_in_row)
+        for service in services:
+            pools[service] = pool
+    return pools
 
 
 @dataclass(frozen=True)

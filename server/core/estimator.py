@@ -18,7 +18,16 @@ from datetime import datetime, time, timedelta
 from server.config.loader import Config
 from server.core import estimate as forecast
 from server.core import learning
-from server.core.estimate import PRIOR_WEIGHT, CallTime, CounterNow, Estimate, ServiceTime, Waiting
+from server.core.estimate import (
+    PRIOR_WEIGHT,
+    CallTime,
+    CounterNow,
+    Estimate,
+    ForwardRun,
+    ServiceTime,
+    Waiting,
+)
+from server.core.line import Line
 from server.core.rules import Candidate, Status
 from server.core.staffing import staffed_counters
 from server.core.storage import Store
@@ -74,13 +83,15 @@ class Estimator:
         store: Store,
         config: Callable[[], Config],
         clock: Callable[[], datetime],
+        line: Callable[[], Line],
     ):
         self.store = store
+        self._line = line  # the waiting line, brought up to date
         self._config = config  # the office's configuration changes live (admin)
         self.clock = clock
         self._lock = threading.Lock()
         self._model: Model | None = None
-        self._run: tuple[tuple, dict[int, CallTime]] | None = None
+        self._run: tuple[tuple, ForwardRun] | None = None
         self._previews: tuple[tuple | None, dict[str, Estimate | None]] = (None, {})
 
     @property
@@ -203,25 +214,28 @@ class Estimator:
             )
         return counters
 
-    def _forward(self, extra: Waiting | None = None) -> dict[int, CallTime]:
+    def _forward(self, extra: Waiting | None = None) -> ForwardRun:
         model = self.model()
         now = self.clock().timestamp()
-        conn = self.store.read()
-        waiting = [Waiting._make(row) for row in learning.waiting_for_dispatch(conn)]
-        if extra is not None:
-            waiting.append(extra)
-        return forecast.play_forward(
-            waiting,
-            self._counters(conn, model, now),
-            model.times,
-            model.gap,
-            self.config.queue.max_priority_in_row,
-        )
+        counters = self._counters(self.store.read(), model, now)
+        served = {code for counter in counters for code in counter.services}
+        line = self._line()
+        with line.reading():
+            lanes = {code: own.queues() for code, own in line.services().items() if code in served}
+            return forecast.play_lanes(
+                lanes,
+                counters,
+                model.times,
+                model.gap,
+                self.config.queue.max_priority_in_row,
+                extra=extra,
+            )
 
-    def _current_run(self) -> dict[int, CallTime]:
-        """The forward run for the queue as it is, shared by every reader of one database
-        generation within 15 s of the clock."""
-        key = (self.store.generation, int(self.clock().timestamp() // 15), id(self.config))
+    def _current_run(self) -> ForwardRun:
+        """The forward run for the queue as it is, shared by every reader of one state of the
+        line and of the database within 15 s of the clock."""
+        line = self._line()
+        key = (line.version, self.store.generation, int(self.clock().timestamp() // 15), id(self.config))
         run = self._run
         if run is None or run[0] != key:
             run = (key, self._forward())
@@ -245,9 +259,8 @@ class Estimator:
     def for_new(self, service: str, priority: bool) -> Estimate | None:
         """The estimate for a visitor taking a number of ``service`` now (None: no staffed
         counter serves it)."""
-        now = self.clock().timestamp()
-        virtual = Waiting(Candidate(NEW_TICKET_ID, priority, now), service)
-        call = self._forward(virtual).get(NEW_TICKET_ID)
+        virtual = Waiting(Candidate(NEW_TICKET_ID, priority, NEW_TICKET_ID), service)
+        call = self._forward(virtual).get(NEW_TICKET_ID, service)
         return self._promise(call, priority)
 
     def now_for(self, ticket: TicketRow) -> Estimate | None:
@@ -255,7 +268,7 @@ class Estimator:
         serves its service)."""
         if ticket.status != Status.WAITING:
             return None
-        return self._promise(self._current_run().get(ticket.id), ticket.priority)
+        return self._promise(self._current_run().get(ticket.id, ticket.service), ticket.priority)
 
     def _promise(self, call: CallTime | None, priority: bool) -> Estimate | None:
         if call is None:

@@ -1,28 +1,14 @@
-"""What the wait estimate learns from, in SQLite: the whole queue as the dispatcher sees it,
-how long calls took each counter, arrivals, the pause between calls, how past promises turned out
-and who called last at each counter. Read by :mod:`server.core.estimator`.
+"""What the wait estimate learns from, in SQLite: how long calls took each counter, arrivals,
+the pause between calls, how past promises turned out and who called last at each counter. Read by :mod:`server.core.estimator`.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-from server.core.rules import Candidate
-
 # How long a call takes a counter: its last call (a skipped visitor is called again later) →
 # finish, or → the skip or transfer that ended it.
 _OCCUPATION = "COALESCE(finished_at, closed_at) - last_called_at"
-
-
-def waiting_for_dispatch(conn: sqlite3.Connection) -> list[tuple[Candidate, str]]:
-    """Every waiting ticket as the dispatcher sees it, with its service: only the five columns
-    it needs (the estimate reads the whole queue on every issue)."""
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    rows = cursor.execute(
-        "SELECT id, priority, queue_seq, skip_count, service FROM tickets WHERE status = 'waiting'"
-    )
-    return [(Candidate(i, bool(p), q, s > 0), service) for i, p, q, s, service in rows]
 
 
 def call_durations(conn: sqlite3.Connection, since: float) -> list[tuple]:

@@ -7,7 +7,7 @@ tested with any clock.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import StrEnum
@@ -167,6 +167,30 @@ def pick_next(
     return order[0] if order else None
 
 
+def first_choice(
+    priority: Candidate | None,
+    regular: Candidate | None,
+    returned: Candidate | None,
+    priority_streak: int,
+    max_priority_in_row: int,
+) -> Candidate | None:
+    """What :func:`pick_next` chooses, from the three heads it needs (the oldest priority, regular
+    and returned ticket of the counter's services, each None when there is none), in constant
+    time: the tickets queued before the first returned one go first, priority unless the cap is
+    reached while a regular one waits among them; else the returned one."""
+    if returned is not None:
+        barrier = (returned.order, returned.id)
+        if priority is not None and (priority.order, priority.id) > barrier:
+            priority = None
+        if regular is not None and (regular.order, regular.id) > barrier:
+            regular = None
+    if priority is not None and (
+        regular is None or not (max_priority_in_row > 0 and priority_streak >= max_priority_in_row)
+    ):
+        return priority
+    return regular if regular is not None else returned
+
+
 def next_priority_streak(streak: int, called_priority: bool, regular_waiting: bool = True) -> int:
     """The counter's count of priority calls in a row after one more call.
 
@@ -192,79 +216,95 @@ def ahead_at_counters(
     counters: Sequence[tuple[tuple[str, ...], int]],
     max_priority_in_row: int = 0,
 ) -> int:
+    """:func:`ahead_in_lanes` for a plain list of waiting tickets (each with its service), in
+    any order."""
+    lanes: dict[str, tuple[tuple[list, list, list], int]] = {}
+    for candidate, service in sorted(waiting, key=lambda item: (item[0].order, item[0].id)):
+        three, regulars = lanes.get(service, (([], [], []), 0))
+        three[2 if candidate.returned else 0 if candidate.priority else 1].append(candidate)
+        lanes[service] = (three, regulars + (not candidate.priority))
+    return ahead_in_lanes(ticket, lanes, counters, max_priority_in_row)
+
+
+def ahead_in_lanes(
+    ticket: Candidate,
+    lanes: Mapping[str, tuple[Sequence[Iterable[Candidate]], int]],
+    counters: Sequence[tuple[tuple[str, ...], int]],
+    max_priority_in_row: int = 0,
+) -> int:
     """The one "people ahead": how many tickets the counters that serve ``ticket`` call before it,
     if nobody else arrives and those counters call in turn, in the order given (the lowest
     loket number first).
 
-    ``waiting``: every waiting ticket with its service; ``counters``: (services, priority
-    streak) of each counter that serves the ticket's service. Each call is the dispatcher's
+    ``lanes``: per service, its waiting tickets in queue order by kind (priority, regular,
+    returned) and how many of them are not priority; ``counters``: (services, priority streak) of
+    each counter that serves the ticket's service. Each call is the dispatcher's
     (:func:`pick_next`, which needs only the first priority, the first regular and the first
     returned ticket of the counter's services), so a ticket of another service called at a shared
     counter counts, and a returned ticket holds back the tickets queued after it, exactly as
-    call-next does. Each call costs a look at the counter's services' lane heads: the whole count
-    is linear in the answer, not in the length of the queue times the answer.
+    call-next does. Each call costs a look at the counter's services' lane heads, and the lanes
+    are walked, never copied: the whole count is linear in the answer, not in the queue.
     """
-    # Per service, its waiting tickets in queue order by kind: 0 priority, 1 regular, 2 returned;
-    # a counter's lanes are its services' (list index per kind). Each call looks at lane heads only.
-    lanes: dict[str, tuple[deque, deque, deque]] = {}
+    # Per (service, kind) a cursor: [its first ticket not yet called, the rest].
+    cursors: dict[str, list[list]] = {}
     regulars: dict[str, int] = {}
-    for candidate, service in sorted(waiting, key=lambda item: (item[0].order, item[0].id)):
-        own = lanes.get(service)
-        if own is None:
-            own = lanes[service] = (deque(), deque(), deque())
-        own[2 if candidate.returned else 0 if candidate.priority else 1].append(
-            ((candidate.order, candidate.id), candidate)
-        )
-        if not candidate.priority:
-            regulars[service] = regulars.get(service, 0) + 1
-    counter_lanes = [
-        ([(s, lanes[s]) for s in services if s in lanes], streak) for services, streak in counters
-    ]
-    streaks = [streak for _lanes, streak in counter_lanes]
+    for services, _streak in counters:
+        for service in services:
+            if service in lanes and service not in cursors:
+                three, regular_count = lanes[service]
+                cursors[service] = [[next(it, None), it] for it in map(iter, three)]
+                regulars[service] = regular_count
+    counter_lanes = [[(s, cursors[s]) for s in services if s in cursors] for services, _streak in counters]
+    streaks = [streak for _services, streak in counters]
     capped_at = max_priority_in_row
     target = ticket.id
     called = 0
+    # The common kiosk case in constant time per round: the newest regular ticket, at counters
+    # that all serve the same services. Once no priority or returned ticket is left in their
+    # lanes, every ticket still waiting there is older and goes first, whichever counter calls it.
+    total = sum(len(lane) for three, _count in (lanes[s] for s in cursors) for lane in three)
+    newest = not ticket.priority and not ticket.returned
+    newest = newest and all(
+        not lane or _last(lane).order < ticket.order or _last(lane).id == target
+        for three, _count in (lanes[s] for s in cursors)
+        for lane in three
+    )
+    one_pool = len({frozenset(s for s, _own in mine) for mine in counter_lanes}) == 1
+    plain = [own[kind] for own in cursors.values() for kind in (0, 2)] if newest and one_pool else []
     while True:
+        if plain and all(cursor[0] is None for cursor in plain):
+            return total - 1
         progressed = False
-        for index, (mine, _streak) in enumerate(counter_lanes):
-            heads = [None, None, None]  # ((order, id), candidate, service) of each kind's first
+        for index, mine in enumerate(counter_lanes):
+            heads = [None, None, None]  # (first ticket, its cursor, service) of each kind
             for service, own in mine:
                 for kind in (0, 1, 2):
-                    lane = own[kind]
-                    if lane:
+                    first = own[kind][0]
+                    if first is not None:
                         head = heads[kind]
-                        key, first = lane[0]
-                        if head is None or key < head[0]:
-                            heads[kind] = (key, first, service)
-            priority, regular, returned = heads
-            # The dispatcher's first choice among these heads (see dispatch_order): the tickets
-            # queued before the first returned one go first, priority unless the cap is reached
-            # while a regular one waits among them; else the returned one.
-            if returned is not None:
-                if priority is not None and priority[0] > returned[0]:
-                    priority = None
-                if regular is not None and regular[0] > returned[0]:
-                    regular = None
-            if priority is not None and (
-                regular is None or not (capped_at > 0 and streaks[index] >= capped_at)
-            ):
-                chosen = priority
-            else:
-                chosen = regular if regular is not None else returned
-            if chosen is None:
+                        if head is None or (first.order, first.id) < (head[0].order, head[0].id):
+                            heads[kind] = (first, own[kind], service)
+            picked = first_choice(*(h[0] if h else None for h in heads), streaks[index], capped_at)
+            if picked is None:
                 continue
-            _key, candidate, service = chosen
+            chosen = next(h for h in heads if h is not None and h[0] is picked)
+            candidate, cursor, service = chosen
             if candidate.id == target:
                 return called
-            regular_waits = any(regulars.get(s, 0) for s, _own in mine)
+            regular_waits = any(regulars[s] for s, _own in mine)
             streaks[index] = next_priority_streak(streaks[index], candidate.priority, regular_waits)
-            lanes[service][2 if candidate.returned else 0 if candidate.priority else 1].popleft()
+            cursor[0] = next(cursor[1], None)
             if not candidate.priority:
                 regulars[service] -= 1
             called += 1
             progressed = True
         if not progressed:  # no counter serves it: nobody is ahead of it that a counter would call
             return called
+
+
+def _last(lane):
+    """The last ticket of a lane (a list or a dict's values, both reversible)."""
+    return next(reversed(lane))
 
 
 def utc_now() -> datetime:

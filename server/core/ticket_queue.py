@@ -19,13 +19,14 @@ from datetime import datetime, time
 
 from server.config.loader import Config
 from server.config.services import Counter, Service
-from server.core import learning, rules, tickets, waiting
+from server.core import rules, tickets, waiting
 from server.core.actor import Actor
 from server.core.clock import KIOSK_MESSAGE, ClockGuard
 from server.core.day import Availability, availability, close_earlier_days
 from server.core.errors import Conflict, LoketError, NotFound
 from server.core.estimate import Estimate
 from server.core.estimator import Estimator
+from server.core.line import Line
 from server.core.outcome import Call, Outcome
 from server.core.rules import Status
 from server.core.storage import Store
@@ -77,13 +78,20 @@ class TicketQueue:
         self.token_factory = token_factory
         self._rolled_day: str | None = None
         self._waiting_cache: tuple | None = None
-        self.estimator = Estimator(store, lambda: self.config, clock)
+        self._line = Line()
+        self.estimator = Estimator(store, lambda: self.config, clock, self.line)
         #: No queue writes while the clock is earlier than what is already recorded.
         self.guard = ClockGuard(store, clock, lambda: self.config.office.timezone, on_clock_change)
 
     def reconfigure(self, config: Config) -> None:
         """Use a new configuration from now on (the admin saved loket.toml)."""
         self.config = config
+
+    def line(self) -> Line:
+        """The waiting line in memory, brought up to the database's latest event
+        (:mod:`server.core.line`)."""
+        self._line.sync(self.store.read())
+        return self._line
 
     def now(self) -> datetime:
         """The current moment (aware)."""
@@ -162,12 +170,20 @@ class TicketQueue:
         counter of its own."""
         conn = self.store.read()
         counters = [c for c in self.config.counters if ticket.service in c.services]
-        lanes = [(c.services, waiting.priority_streak(conn, c.id)) for c in counters] or [
+        turns = [(c.services, waiting.priority_streak(conn, c.id)) for c in counters] or [
             ((ticket.service,), 0)
         ]
-        services = {code for lane, _streak in lanes for code in lane}
-        line = [(c, service) for c, service in learning.waiting_for_dispatch(conn) if service in services]
-        return rules.ahead_at_counters(ticket.candidate(), line, lanes, self.config.queue.max_priority_in_row)
+        line = self.line()
+        with line.reading():
+            lanes = {
+                code: (own.queues(), own.regulars)
+                for services, _streak in turns
+                for code in services
+                if (own := line.service(code)) is not None
+            }
+            return rules.ahead_in_lanes(
+                ticket.candidate(), lanes, turns, self.config.queue.max_priority_in_row
+            )
 
     def position(self, ticket: TicketRow) -> tuple[int, Estimate | None]:
         """People ahead of a waiting ticket and its live wait estimate (None when it does not

@@ -83,13 +83,32 @@ def told_estimate(ticket: TicketRow) -> dict | None:
     }
 
 
+def stored_estimate(ticket: TicketRow) -> Estimate | None:
+    """The estimate stored with a ticket at issue (None when no staffed counter served it)."""
+    if ticket.estimate_seconds is None:
+        return None
+    return Estimate(
+        round(ticket.estimate_seconds),
+        round(ticket.estimate_low_seconds),
+        round(ticket.estimate_high_seconds),
+        ticket.estimate_forward_seconds or 0.0,
+        ticket.estimate_spread_seconds or 0.0,
+    )
+
+
 def ticket_with_position(
     ticket: TicketRow, queue: TicketQueue, at_issue: bool = False, reason: bool = True
 ) -> dict:
     """The ticket plus people ahead and the wait estimate in words while it waits: the live one,
     or (``at_issue``) the one just stored with it, which the kiosk shows and prints. For its
     holder or staff, so with the priority reason unless told otherwise."""
-    ahead, live = queue.position(ticket)
+    if at_issue:
+        # Worked out once, when the ticket was issued: the answer, the print and the preview
+        # all say the estimate stored with it, on the line as it stood then.
+        ahead = queue.ahead(ticket) if ticket.status == Status.WAITING else 0
+        live = stored_estimate(ticket) if ticket.status == Status.WAITING else None
+    else:
+        ahead, live = queue.position(ticket)
     body = ticket_json(ticket, queue, reason, live=live)
     shown = body["estimate"] if at_issue else body["estimate_now"]
     words = None
