@@ -147,11 +147,12 @@ def production_passwords() -> None:
     auth.PASSWORD_METHOD = "scrypt"
 
 
-def start_server(tmp: Path, voice: bool = True):
+def start_server(tmp: Path, voice: bool = True, printer: bool = False):
     """The demo office as ``loket serve`` writes it, open all day, with the kiosk flood guard off
     (a benchmark's kiosks issue far more than 30 numbers a minute each; the guard is tested in
     tests/test_api.py), one enrolled kiosk (``server.kiosk``, its token; ``server.as_kiosk``, its
-    header) and one enrolled TV (``server.tv``) shared by the benchmark's clients."""
+    header) and one enrolled TV (``server.tv``) shared by the benchmark's clients. ``printer``:
+    every ticket is drawn and printed, as ESC/POS, to ``tickets.bin`` in the data folder."""
     from conftest import write_config
     from servers import ALWAYS_OPEN, Server, free_port
 
@@ -165,6 +166,8 @@ def start_server(tmp: Path, voice: bool = True):
     data = tmp / f"data-{len(list(tmp.iterdir()))}"
     replace = dict(ALWAYS_OPEN)
     replace["kiosk_limit_per_minute = 30"] = "kiosk_limit_per_minute = 0"
+    if printer:
+        replace['kind = "none"'] = 'kind = "file"\npath = "tickets.bin"'
     write_config(data, replace, voice=voice)
     store = Store(data / "loket.db")
     for counter in range(1, 5):

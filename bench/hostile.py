@@ -71,7 +71,7 @@ class Bare:
         self.process.wait(10)
 
 
-def _bare_caller(bare):
+def bare_caller(bare):
     session = requests.Session()
     counter = iter(range(1, 10**6))
 
@@ -113,7 +113,7 @@ def scenario_calls(tmp: Path, quick: bool) -> None:
     bare = Bare()
     try:
         with harness.crowd(bare.url) as tvs:
-            plain, _ = harness.time_calls(_bare_caller(bare), tvs, count, 50)
+            plain, _ = harness.time_calls(bare_caller(bare), tvs, count, 50)
     finally:
         bare.stop()
     ratio = harness.percentile(loket, 0.99) / harness.percentile(plain, 0.99)

@@ -26,11 +26,14 @@ sys.path.insert(0, str(ROOT))
 
 from bench import history_stall, printing, voice  # noqa: E402
 from bench.harness import (  # noqa: E402
+    KIOSK_SOURCES,
     RESULTS,
     caller,
+    crowd,
     errors,
     issue,
     machine,
+    median_p99,
     officer,
     percentile,
     record,
@@ -96,6 +99,83 @@ def bench_kiosk(tmp: Path, quick: bool) -> None:
         )
     finally:
         server.stop()
+
+
+# ---- 2a. the kiosk tap against the length of the queue ----------------------------------------
+
+
+def bench_queue_length(tmp: Path, quick: bool) -> None:
+    """Every feature on (voice, four staffed counters so the estimate runs, durable commits,
+    every ticket printed to a file): serial kiosk taps at 0, 500 and 2,000 waiting; then 20
+    kiosks at once with 2,000 waiting while 50 enrolled TVs and 500 phones are connected; then
+    call → every TV against a bare Flask-SocketIO server with the same crowd."""
+    from bench.hostile import Bare, bare_caller
+
+    taps = 60 if quick else 200
+    server = start_server(tmp, printer=True)
+    try:
+        callers = {counter: caller(server, counter) for counter in range(1, 5)}  # staffed counters
+        serial: dict[int, list[float]] = {}
+        waiting = issued = 0
+        for level in (0, 500, 2000):
+            if level > waiting:  # fill the queue with 20 kiosks at once, the six services in turn
+                filled, statuses, _s = run_kiosks(
+                    server.url, 20, (level - waiting) // 20, tokens=[server.kiosk]
+                )
+                issued += len(filled)
+                if errors(statuses):
+                    raise RuntimeError(f"{errors(statuses)} kiosk requests failed while filling the queue")
+            latencies, statuses, _elapsed = run_kiosks(server.url, 1, taps, tokens=[server.kiosk])
+            services = requests.get(f"{server.url}/api/services", timeout=10).json()["services"]
+            waiting = sum(service["waiting"] for service in services)
+            serial[level] = latencies
+            p50, p99 = statistics.median(latencies), percentile(latencies, 0.99)
+            ratio = p50 / statistics.median(serial[0])
+            record(
+                f"serial kiosk tap at {level:,} waiting",
+                latencies,
+                "p50 ≤ 5 ms, p99 ≤ 15 ms" + (", p50 ≤ 1.3× at 0" if level else ""),
+                p50 <= 5 and p99 <= 15 and ratio <= 1.3 and not errors(statuses),
+                f"{taps} taps one after another; {ratio:.2f}× the p50 at 0; {errors(statuses)} errors",
+            )
+        with crowd(server.url, token=server.tv) as tvs:
+            latencies, statuses, elapsed = run_kiosks(
+                server.url, 20, 25 if quick else 100, tokens=[server.kiosk], sources=KIOSK_SOURCES
+            )
+            rate = len(latencies) / elapsed
+            p99 = percentile(latencies, 0.99)
+            record(
+                "20 kiosks at once, 2,000 waiting, 50 TVs + 500 phones connected",
+                latencies,
+                "≥ 500 tickets/s, p99 ≤ 50 ms",
+                rate >= 500 and p99 <= 50 and not errors(statuses),
+                f"{rate:.0f} tickets/s; {errors(statuses)} errors",
+            )
+            calls = 30 if quick else 100
+            loket, missed = time_calls(callers[1], tvs, calls, 50)
+        issued += sum(len(values) for values in serial.values()) + len(latencies)
+        time.sleep(3)  # the spool drains
+        printed = sum(" printed in " in line for line in server.output)  # the spool's log
+    finally:
+        server.stop()
+    bare = Bare()
+    try:
+        with crowd(bare.url) as tvs:
+            plain, _ = time_calls(bare_caller(bare), tvs, calls, 50)
+    finally:
+        bare.stop()
+    print(
+        f"printed {printed} of the {issued} tickets (one printer: "
+        "a ticket finding 20 before it is refused at once and the kiosk says so)"
+    )
+    ratio = percentile(loket, 0.99) / percentile(plain, 0.99)
+    record(
+        "call → every TV, 2,000 waiting, 50 TVs + 500 phones",
+        loket,
+        "p99 ≤ 2× bare Flask-SocketIO",
+        ratio <= 2 and not missed,
+        f"bare {median_p99(plain)}: {ratio:.1f}× at p99; {missed} calls missed by a TV",
+    )
 
 
 # ---- 2b. the cost of durable commits: the same kiosks with synchronous=NORMAL and FULL --------
@@ -225,6 +305,7 @@ def bench_memory(tmp: Path, quick: bool) -> None:
 BENCHES = {
     "broadcast": bench_broadcast,
     "kiosk": bench_kiosk,
+    "queue_length": bench_queue_length,
     "durability": bench_durability,
     "voice": voice.bench_voice,
     "voice_pack": voice.bench_voice_pack,

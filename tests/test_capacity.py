@@ -208,7 +208,7 @@ def guarded_server(tmp_path):
     server.tv, server.kiosk = tv, kiosk
     yield server
     if server.process.poll() is None:
-        server.stop()
+        server.kill()  # the end of a test: every commit is on disk already
 
 
 def _kiosk_issues(server) -> None:

@@ -252,9 +252,7 @@ def test_past_the_horizon_the_queue_drains_at_the_counters_pace():
     one by one, the rest from the counters' pace. Past the horizon every estimate stays within
     6 % of the call-by-call run, and the spread keeps growing."""
     rng = random.Random(7)
-    waiting = [
-        Waiting(Candidate(i, rng.random() < 0.1, i), rng.choice("AAABBC")) for i in range(1, 1501)
-    ]
+    waiting = [Waiting(Candidate(i, rng.random() < 0.1, i), rng.choice("AAABBC")) for i in range(1, 1501)]
     counters = [
         CounterNow(1, ("A", "C")),
         CounterNow(2, ("A",), busy_service="A", busy_elapsed=120),

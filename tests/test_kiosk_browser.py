@@ -76,7 +76,7 @@ def office(tmp_path_factory):
     server = Server(data, free_port())
     server.wait_ready()
     yield server
-    server.stop()
+    server.kill()  # the end of a test: every commit is on disk already
 
 
 def waiting(server, service: str) -> int:
@@ -244,7 +244,7 @@ def special_office(tmp_path_factory):
     server = Server(data, free_port())
     server.wait_ready()
     yield server
-    server.stop()
+    server.kill()  # the end of a test: every commit is on disk already
 
 
 def test_closed_service_and_reached_quota_are_disabled_live(special_office, page: Page, artifacts):
@@ -411,7 +411,7 @@ def clocked_office(tmp_path):
     server = ClockedServer(data, free_port(), start)
     server.wait_ready()
     yield server
-    server.stop()
+    server.kill()  # the end of a test: every commit is on disk already
 
 
 def test_the_kiosk_shows_the_servers_clock_not_the_pcs(clocked_office, page: Page, artifacts):

@@ -117,9 +117,7 @@ heads = st.one_of(
 
 
 @settings(max_examples=400, deadline=None)
-@given(
-    priority=heads, regular=heads, returned=heads, streak=st.integers(0, 4), cap=st.integers(0, 3)
-)
+@given(priority=heads, regular=heads, returned=heads, streak=st.integers(0, 4), cap=st.integers(0, 3))
 def test_the_constant_time_choice_is_the_dispatchers(priority, regular, returned, streak, cap):
     # Heads as a counter sees them: each in its own lane, so distinct tickets.
     priority = priority and Candidate(priority.id, True, priority.order, False)

@@ -102,3 +102,24 @@ def test_no_priority_reason_for_screens_or_anonymous_readers(client, anonymous, 
     assert called["ticket"]["priority"] is True
     for text in (str(state), str(called), anonymous.get("/api/state").get_data(as_text=True)):
         assert "disabilitas" not in text and "Disabilitas" not in text
+
+
+def test_the_printers_result_goes_to_the_kiosks_only(app):
+    """One ``ticket_printed`` per ticket would otherwise go to every TV, console and board."""
+    from server.live.events import ticket_printed
+    from server.printing.spool import PrintResult
+
+    kiosk = socketio.test_client(app, flask_test_client=app.test_client(), query_string="screen=kiosk")
+    tv = socketio.test_client(app, flask_test_client=app.test_client())
+    assert kiosk.is_connected() and tv.is_connected()
+    assert "state" in names(tv.get_received()) and "state" in names(kiosk.get_received())
+    ticket_printed(PrintResult("7", False, "Printer tidak menjawab."))
+    deadline = time.monotonic() + 5
+    got = []
+    while time.monotonic() < deadline and not got:
+        got = [e["args"][0] for e in kiosk.get_received() if e["name"] == "ticket_printed"]
+        time.sleep(0.02)
+    assert got == [{"ticket_id": 7, "ok": False, "message": "Printer tidak menjawab."}]
+    assert "ticket_printed" not in names(tv.get_received())
+    kiosk.disconnect()
+    tv.disconnect()

@@ -212,7 +212,8 @@ function startKiosk(root) {
   }
 
   function connect() {
-    const socket = openSocket({ onOnline: setOnline });
+    // `screen=kiosk`: the printer's result for each ticket is sent to the kiosks only.
+    const socket = openSocket({ query: { screen: "kiosk" }, onOnline: setOnline });
     if (!socket) return;
     socket.on("connect", loadServices);
     socket.on("queue_changed", (data) => {

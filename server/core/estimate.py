@@ -110,10 +110,11 @@ class _Lanes:
 
     __slots__ = ("priority", "regular", "returned")
 
-    def __init__(self, priority=(), regular=(), returned=()):
-        self.priority: deque[Candidate] = deque(priority)
-        self.regular: deque[Candidate] = deque(regular)
-        self.returned: deque[Candidate] = deque(returned)
+    def __init__(self, priority=(), regular=(), returned=(), copy: bool = True):
+        """``copy``: into deques the run may take from; else the sequences given, read only."""
+        self.priority = deque(priority) if copy else priority
+        self.regular = deque(regular) if copy else regular
+        self.returned = deque(returned) if copy else returned
 
     def lane(self, candidate: Candidate) -> deque[Candidate]:
         if candidate.returned:
@@ -273,10 +274,13 @@ def play_lanes(
     Tickets of services no staffed counter serves are left out. ``gap`` is the usual pause
     between a finish and the next call at a counter.
     """
-    by_service = {service: _Lanes(*three) for service, three in lanes.items()}
-    if extra is not None:
+    total = sum(len(lane) for three in lanes.values() for lane in three) + (extra is not None)
+    # A regular visitor behind more than the horizon is called past it whatever happens first:
+    # the flow from now gives its time, without playing the first calls or copying the lanes.
+    behind = extra is not None and not extra.candidate.priority and total > horizon
+    by_service = {service: _Lanes(*three, copy=not behind) for service, three in lanes.items()}
+    if extra is not None and not behind:
         by_service.setdefault(extra.service, _Lanes()).lane(extra.candidate).append(extra.candidate)
-    total = sum(len(own) for own in by_service.values())
     heap: list[tuple[float, int, float]] = []
     streaks, state = {}, {}
     for index, counter in enumerate(counters):
@@ -295,6 +299,10 @@ def play_lanes(
         streaks[index] = counter.streak
         heapq.heappush(heap, (free, index, variance))
     result: dict[int, CallTime] = {}
+    if behind:
+        pool = _pools(by_service, heap, state, counters, max_priority_in_row).get(extra.service)
+        calls = {} if pool is None else {extra.candidate.id: pool.call(*pool.before_last(False, times, gap))}
+        return ForwardRun(calls, {}, times, gap)
     limit = min(total, horizon)
     while heap and len(result) < limit:
         free, index, variance = heapq.heappop(heap)

@@ -94,16 +94,14 @@ class Line:
     def sync(self, conn: sqlite3.Connection) -> None:
         """Catch up with the events committed since the last sync (any process's)."""
         latest = conn.execute("SELECT MAX(id) FROM events").fetchone()[0] or 0
-        if latest == self._last_event:
+        if self._last_event is not None and latest <= self._last_event:
             return
         with self._lock:
             if self._last_event is None or latest - self._last_event > REBUILD_AFTER:
                 self.rebuild(conn)
                 return
             if latest <= self._last_event:
-                if latest < self._last_event:  # the log went back: a restored or replaced file
-                    self.rebuild(conn)
-                return
+                return  # another thread, reading a newer snapshot, has caught up already
             rows = conn.execute(
                 "SELECT t.id, t.status, t.priority, t.queue_seq, t.skip_count, t.service FROM tickets t "
                 "WHERE t.id IN (SELECT ticket_id FROM events WHERE id > ? AND id <= ?) ORDER BY t.queue_seq, t.id",

@@ -270,10 +270,12 @@ def ahead_in_lanes(
         for lane in three
     )
     one_pool = len({frozenset(s for s, _own in mine) for mine in counter_lanes}) == 1
-    plain = [own[kind] for own in cursors.values() for kind in (0, 2)] if newest and one_pool else []
+    others = [own[kind] for own in cursors.values() for kind in (0, 2)]  # priority and returned lanes
     while True:
-        if plain and all(cursor[0] is None for cursor in plain):
-            return total - 1
+        if all(cursor[0] is None for cursor in others):
+            if newest and one_pool:
+                return total - 1
+            return _regular_turns([[own[1] for _s, own in mine] for mine in counter_lanes], target, called)
         progressed = False
         for index, mine in enumerate(counter_lanes):
             heads = [None, None, None]  # (first ticket, its cursor, service) of each kind
@@ -299,6 +301,33 @@ def ahead_in_lanes(
             called += 1
             progressed = True
         if not progressed:  # no counter serves it: nobody is ahead of it that a counter would call
+            return called
+
+
+def _regular_turns(counters: list[list[list]], target: int, called: int) -> int:
+    """The rest of :func:`ahead_in_lanes` once only regular tickets are left: no priority lane,
+    cap or returned barrier to weigh, so each turn takes the oldest head of the counter's
+    services (``counters``: per counter, the cursors of its services' regular lanes)."""
+    while True:
+        progressed = False
+        for mine in counters:
+            best = None
+            for cursor in mine:
+                first = cursor[0]
+                if first is not None and (
+                    best is None
+                    or first.order < best[0].order
+                    or (first.order == best[0].order and first.id < best[0].id)
+                ):
+                    best = cursor
+            if best is None:
+                continue
+            if best[0].id == target:
+                return called
+            best[0] = next(best[1], None)
+            called += 1
+            progressed = True
+        if not progressed:
             return called
 
 

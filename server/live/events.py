@@ -2,9 +2,11 @@
 function or a method of :class:`Live` (no other package calls ``socketio.emit`` itself).
 
 - the office's screens (room :data:`~server.live.socketserver.SCREENS`) receive every call at
-  once and in order (``ticket_called``), ticket changes (``ticket_updated``), ``ticket_printed``,
-  and ``queue_changed`` — the waiting counts, coalesced to at most one per
+  once and in order (``ticket_called``), ticket changes (``ticket_updated``), and
+  ``queue_changed`` — the waiting counts, coalesced to at most one per
   :data:`QUEUE_INTERVAL`, however many tickets a busy kiosk issues;
+- the kiosks among them (room :data:`~server.live.socketserver.KIOSKS`) also receive
+  ``ticket_printed``, the printer's result for each ticket;
 - a visitor's phone receives ``ticket_status`` for its own ticket only — when the ticket changes,
   and its new place in line (coalesced to one per :data:`PHONE_INTERVAL`) while it waits.
 
@@ -24,7 +26,7 @@ from server.core.outcome import Call, Outcome
 from server.core.ticket_queue import TicketQueue
 from server.core.views import call_json, state_json, ticket_json, ticket_with_position
 from server.eventloop import loop
-from server.live.socketserver import SCREENS, send, socketio, status_room, watchers
+from server.live.socketserver import KIOSKS, SCREENS, send, socketio, status_room, watchers
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +44,7 @@ def ticket_printed(result) -> None:
     it shows a failure."""
     job_id = result.job_id
     ticket_id = int(job_id) if str(job_id).isdigit() else job_id
-    broadcast("ticket_printed", {"ticket_id": ticket_id, "ok": result.ok, "message": result.message})
+    broadcast("ticket_printed", {"ticket_id": ticket_id, "ok": result.ok, "message": result.message}, KIOSKS)
 
 
 class Live:

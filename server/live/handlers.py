@@ -20,7 +20,7 @@ from server.core.errors import LoketError
 from server.core.ticket_queue import TicketQueue
 from server.core.views import state_json, ticket_with_position
 from server.eventloop import loop
-from server.live.socketserver import SCREENS, socketio, status_room, watchers
+from server.live.socketserver import KIOSKS, SCREENS, socketio, status_room, watchers
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,8 @@ def on_connect(auth=None):
     if _is_phone():
         return None
     join_room(SCREENS)
+    if request.args.get("screen") == "kiosk":
+        join_room(KIOSKS)
     emit("state", loop.run_blocking(state_json, _queue()))
     return None
 

@@ -19,6 +19,8 @@ socketio = SocketIO()
 
 #: The office's screens: TVs, kiosks, consoles, the board and the admin.
 SCREENS = "screens"
+#: The kiosks among them (``?screen=kiosk``): the printer's result for each ticket is theirs only.
+KIOSKS = "kiosks"
 
 
 def status_room(token: str) -> str:
