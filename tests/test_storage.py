@@ -1,8 +1,6 @@
 """The SQLite file: migrations, WAL, daily sequences and the append-only event log."""
 
 import sqlite3
-import threading
-import time
 
 import pytest
 from event_log import ticket_events
@@ -126,96 +124,3 @@ def test_the_dispatch_heads_choose_what_the_whole_queue_would(store):
         candidates = [t.candidate() for t in waiting.waiting_tickets(conn, (service,))]
         order = sorted(candidates, key=lambda c: (not c.priority, c.order))
         assert [t.id for t in waiting.next_waiting(conn, (service,), 5)] == [c.id for c in order[:5]]
-
-
-# ---- group commit ---------------------------------------------------------------------------
-
-
-def _scratch(store):
-    with store.write() as conn:
-        conn.execute("CREATE TABLE IF NOT EXISTS scratch (writer INTEGER, n INTEGER)")
-
-
-def test_concurrent_writers_share_commits_and_every_acknowledged_write_is_stored(store):
-    _scratch(store)
-    before = store.generation
-    acknowledged = []
-
-    def writer(number):
-        for n in range(40):
-            with store.write() as conn:
-                conn.execute("INSERT INTO scratch VALUES (?, ?)", (number, n))
-            acknowledged.append((number, n))  # only once the write has returned
-
-    threads = [threading.Thread(target=writer, args=(i,)) for i in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    stored = set(map(tuple, store.read().execute("SELECT writer, n FROM scratch")))
-    assert stored == set(acknowledged) and len(stored) == 480
-    assert store.generation - before < 480  # twelve writers at once shared syncs
-
-
-def _while_another_writer_waits(store, body):
-    """Run ``body`` in a write that ends only once another thread waits for the write lock, so
-    that the two share a commit; returns (the other thread's error, this write's error)."""
-    errors = {}
-
-    def other():
-        while store._queued == 0 and not errors.get("started"):
-            time.sleep(0.001)
-        try:
-            with store.write() as conn:
-                conn.execute("INSERT INTO scratch VALUES (2, 2)")
-        except Exception as exc:  # noqa: BLE001 - the test looks at it
-            errors["other"] = exc
-
-    def first():
-        try:
-            with store.write() as conn:
-                conn.execute("INSERT INTO scratch VALUES (1, 1)")
-                errors["started"] = True
-                deadline = time.monotonic() + 10
-                while store._queued == 0 and time.monotonic() < deadline:
-                    time.sleep(0.001)
-                body(conn)
-        except Exception as exc:  # noqa: BLE001 - the test looks at it
-            errors["first"] = exc
-
-    threads = [threading.Thread(target=first), threading.Thread(target=other)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(20)
-    return errors.get("other"), errors.get("first")
-
-
-def test_a_failed_write_in_a_group_leaves_the_others_stored(store):
-    _scratch(store)
-
-    def fail(conn):
-        raise RuntimeError("boom")
-
-    other, first = _while_another_writer_waits(store, fail)
-    assert other is None and isinstance(first, RuntimeError)
-    assert list(map(tuple, store.read().execute("SELECT writer, n FROM scratch"))) == [(2, 2)]
-
-
-def test_a_commit_that_fails_fails_every_write_of_its_group(store):
-    """A deferred constraint fails at COMMIT: neither write of the group was stored, and both
-    writers hear so (neither was acknowledged)."""
-    with store.write() as conn:
-        conn.execute("CREATE TABLE scratch (writer INTEGER, n INTEGER)")
-        conn.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
-        conn.execute(
-            "CREATE TABLE child (parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)"
-        )
-    other, first = _while_another_writer_waits(
-        store, lambda conn: conn.execute("INSERT INTO child VALUES (7)")
-    )
-    assert isinstance(first, sqlite3.IntegrityError) and isinstance(other, sqlite3.IntegrityError)
-    assert store.read().execute("SELECT COUNT(*) FROM scratch").fetchone()[0] == 0
-    with store.write() as conn:  # and the store goes on
-        conn.execute("INSERT INTO scratch VALUES (3, 3)")
-    assert store.read().execute("SELECT COUNT(*) FROM scratch").fetchone()[0] == 1
