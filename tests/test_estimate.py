@@ -249,8 +249,8 @@ def test_the_kiosk_buttons_show_an_estimate_as_soon_as_an_officer_is_at_a_counte
 
 def test_past_the_horizon_the_queue_drains_at_the_counters_pace():
     """A long queue (1,500 waiting, 10 % priority, shared counters): the first calls are played
-    one by one, the rest from the counters' pace. Past the horizon every estimate stays within
-    6 % of the call-by-call run, and the spread keeps growing."""
+    one by one, the rest from the counters' pace. Past the horizon the estimates stay within 2 %
+    of the call-by-call run (median; 5 % for 95 of 100), and the spread keeps growing."""
     rng = random.Random(7)
     waiting = [Waiting(Candidate(i, rng.random() < 0.1, i), rng.choice("AAABBC")) for i in range(1, 1501)]
     counters = [
@@ -261,14 +261,17 @@ def test_past_the_horizon_the_queue_drains_at_the_counters_pace():
     ]
     times = {"A": ServiceTime(420, 200), "B": ServiceTime(600, 300), "C": ServiceTime(300, 100)}
     exact = forecast.play_forward(waiting, counters, times, 20.0, 3, horizon=10**6)
-    flow = forecast.play_forward(waiting, counters, times, 20.0, 3, horizon=200)
+    flow = forecast.play_forward(waiting, counters, times, 20.0, 3)
     assert flow.keys() == exact.keys()
-    played = sorted(exact, key=lambda i: exact[i].mean)[:200]
+    played = sorted(exact, key=lambda i: exact[i].mean)[: forecast.HORIZON]
     assert all(flow[i] == exact[i] for i in played)
     late = [i for i in exact if exact[i].mean > 4 * 3600]
     assert len(late) > 500
     errors = sorted(abs(flow[i].mean - exact[i].mean) / exact[i].mean for i in late)
-    assert errors[len(errors) // 2] < 0.03 and errors[-1] < 0.06, (errors[len(errors) // 2], errors[-1])
+    median, p95 = errors[len(errors) // 2], errors[int(len(errors) * 0.95)]
+    # The first tickets past the horizon are off most (the priority visitors' turns there are
+    # the cap's, counter by counter): a fifth at worst, hours ahead.
+    assert median < 0.02 and p95 < 0.05 and errors[-1] < 0.2, (median, p95, errors[-1])
     last = max(exact, key=lambda i: exact[i].mean)
     assert flow[last].spread > flow[played[-1]].spread
 

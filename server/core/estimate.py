@@ -102,7 +102,7 @@ class CallTime:
 
 #: Calls played one by one; past them the rest of the queue drains at the counters' pace
 #: (:class:`ForwardRun`), so a run costs the same with 300 waiting as with 3,000.
-HORIZON = 200
+HORIZON = 100
 
 
 class _Lanes:
