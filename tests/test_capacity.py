@@ -410,3 +410,79 @@ def test_socket_io_refuses_another_sites_origin(guarded_server):
     url = guarded_server.url + "/socket.io/?EIO=4&transport=polling"
     assert requests.get(url, headers={"Origin": "http://jahat.example"}, timeout=5).status_code == 400
     assert requests.get(url, headers={"Origin": guarded_server.url}, timeout=5).status_code == 200
+
+
+@pytest.mark.slow
+def test_the_last_connections_are_kept_for_enrolled_devices_and_staff(tmp_path):
+    """``max_connections = 30``, 20 per address: two addresses hold 30 silent connections (a
+    slot-hold attack). A third address's anonymous request then lands on a connection kept for
+    devices and staff and is refused with 503 ``server_full`` (and its connection closed), while
+    the enrolled kiosk and TV, on the same kind of connection, are served."""
+    from server.core.rules import utc_now
+    from server.core.storage import Store
+    from server.devices.registry import Devices
+
+    data = tmp_path / "data"
+    write_config(
+        data,
+        {
+            **ALWAYS_OPEN,
+            "idle_minutes = 30": "idle_minutes = 30\nconnections_per_address = 20\nmax_connections = 30",
+        },
+    )
+    store = Store(data / "loket.db")
+    devices = Devices(store)
+    _tv, tv = devices.add("TV lobi", "display", utc_now().timestamp())
+    _kiosk, kiosk = devices.add("Kiosk lobi", "kiosk", utc_now().timestamp())
+    store.close()
+    server = Server(data, free_port(), demo=False)
+    server.wait_ready()
+    server.tv, server.kiosk = tv, kiosk
+    held = []
+    try:
+        for source in ("127.0.0.61", "127.0.0.62"):
+            for _ in range(15):
+                held.append(socket.create_connection(("127.0.0.1", server.port), 5, (source, 0)))
+        time.sleep(0.5)  # the worker has accepted them all
+        anonymous = requests.get(f"{server.url}/api/services", timeout=5)
+        assert anonymous.status_code == 503
+        assert anonymous.json()["error"] == {
+            "code": "server_full",
+            "message": "Server sedang penuh. Coba lagi sebentar lagi.",
+        }
+        assert anonymous.headers["Connection"] == "close"
+        _kiosk_issues(server)
+        screen = requests.get(
+            f"{server.url}/api/state", headers={"Authorization": f"Device {server.tv}"}, timeout=5
+        )
+        assert screen.status_code == 200
+    finally:
+        for sock in held:
+            sock.close()
+        server.kill()  # the end of a test: every commit is on disk already
+    assert "connections full" in "".join(server.output)
+
+
+@pytest.mark.slow
+def test_a_client_sending_garbage_costs_one_line_in_the_log(guarded_server):
+    """Unreadable Socket.IO packets and random bytes on a websocket: no traceback in the log,
+    one warning line per unreadable message, and the server goes on serving."""
+    server = guarded_server
+    before = len(server.output)
+    ws = _raw_websocket(server)
+    ws.send("42[broken")  # an event whose JSON does not parse
+    ws.send("4" + "\x00" * 10)
+    ws.close()
+    raw = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    raw.sendall(
+        b"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    raw.recv(4096)
+    raw.sendall(bytes(range(256)))  # not websocket frames at all
+    raw.close()
+    _kiosk_issues(server)
+    time.sleep(1)
+    log = "".join(server.output[before:])
+    assert "Traceback" not in log, log
+    assert 1 <= log.count("could not be read and was dropped") <= 2, log

@@ -130,14 +130,15 @@ class SecuritySettings(Section):
     Anonymous clients (visitors' phones; not enrolled devices, not staff): at most
     ``sockets_per_address`` open Socket.IO connections from one address and
     ``anonymous_sockets`` in all; any client at most ``connections_per_address`` TCP connections
-    and the server ``max_connections``."""
+    and the server ``max_connections`` for anyone, with 200 more kept for enrolled devices and
+    staff."""
 
     TABLE: ClassVar[str] = "security"
 
     idle_minutes: int = setting(30, low=1)
     sockets_per_address: int = setting(200, low=1)
     anonymous_sockets: int = setting(3000, low=1)
-    connections_per_address: int = setting(1000, low=1)
+    connections_per_address: int = setting(400, low=1)
     max_connections: int = setting(5000, low=1)
     trusted_proxies: int = setting(0, low=0)
     secure_cookies: bool = setting(False)

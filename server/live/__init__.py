@@ -17,6 +17,7 @@ May import: core, eventloop.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from server.eventloop import loop
@@ -37,14 +38,42 @@ def attach(app, live: Live, trusted: Callable[[dict], bool], limits: Callable[[]
     ``trusted(environ)``: whether a request comes from an enrolled device or signed-in staff;
     ``limits()``: (sockets per address, anonymous sockets in all), read at each request.
     """
+    # Their warnings and errors go to the office's log (not a console handler of their own),
+    # a client's unreadable message as one line.
+    loggers = {}
+    for name in ("engineio.server", "socketio.server"):
+        loggers[name] = logging.getLogger(name)
+        loggers[name].setLevel(logging.WARNING)
+        loggers[name].addFilter(_ONE_LINE)
     # Long-polling bodies are refused by their length too (websocket frames: frames.py).
     socketio.init_app(
         app,
         async_mode="gevent" if loop.gevent_active() else "threading",
         max_http_buffer_size=MAX_MESSAGE_BYTES,
+        logger=loggers["socketio.server"],
+        engineio_logger=loggers["engineio.server"],
     )  # Origin: this server's own only
     app.extensions["live"] = live
     return SocketGate(app.wsgi_app, trusted, limits, close=_end_session)
+
+
+class OneLineForBrokenClients(logging.Filter):
+    """Engine.IO and Socket.IO log a traceback when a client sends a message they cannot decode
+    (garbage on a websocket, a malformed packet): anyone on the Wi-Fi could fill the log that
+    way. Such a record becomes one warning line naming the error; others pass unchanged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, ValueError | TypeError | KeyError | IndexError | UnicodeError):
+            record.msg = "a client's message could not be read and was dropped (%s: %s)"
+            record.args = (type(error).__name__, str(error)[:120])
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+_ONE_LINE = OneLineForBrokenClients()
 
 
 def _end_session(sid: str) -> None:

@@ -12,6 +12,11 @@ handshake until it is closed — and one that has no request in progress for
 client that opens sessions and walks away cannot hold slots for Engine.IO's 45 s. Enrolled TVs,
 kiosks, tablets and staff consoles are never counted against these limits, on any transport, so
 a flood of phones cannot take their places.
+
+The same holds below Socket.IO: the server's last TCP connections are kept for them
+(:mod:`server.serve.gworker` marks a connection taken past ``max_connections`` as
+``loket.reserve``), and any request on such a connection that is neither an enrolled device's nor
+staff's is answered 503 and the connection closed.
 """
 
 from __future__ import annotations
@@ -33,6 +38,12 @@ TOO_BIG = {
     "error": {
         "code": "message_too_large",
         "message": "Pesan terlalu besar. Muat ulang halaman.",
+    }
+}
+FULL = {
+    "error": {
+        "code": "server_full",
+        "message": "Server sedang penuh. Coba lagi sebentar lagi.",
     }
 }
 BUSY = {
@@ -86,12 +97,15 @@ class SocketGate:
         self.open = 0
         self.per_address: dict[str, int] = {}
         self.refused = 0
+        self.refused_reserve = 0
         self.reaped = 0
         self.too_big = 0
         self._sessions: dict[str, _Session] = {}
         self._next_reap = 0.0
 
     def __call__(self, environ, start_response):
+        if environ.get("loket.reserve") and not self.trusted(environ):
+            return self._full(environ, start_response)
         if not environ.get("PATH_INFO", "").startswith(self.prefix):
             return self.wsgi_app(environ, start_response)
         frames.check_frames(environ)  # everyone's websocket messages are small
@@ -223,6 +237,23 @@ class SocketGate:
             log.warning("socket message over %d bytes refused: %d so far", frames.MAX_MESSAGE_BYTES, count)
         return _json(start_response, "413 Request Entity Too Large", TOO_BIG, [("Connection", "close")])
 
+    def _full(self, environ, start_response):
+        """A connection kept for enrolled devices and staff, used by someone else: refused, and
+        closed, so the slot is free again at once."""
+        with self._lock:
+            self.refused_reserve += 1
+            refused = self.refused_reserve
+        if refused == 1 or refused % 100 == 0:
+            log.warning(
+                "connections full: a request from %s on a connection kept for devices and staff "
+                "refused (%d so far)",
+                environ.get("REMOTE_ADDR", ""),
+                refused,
+            )
+        return _json(
+            start_response, "503 Service Unavailable", FULL, [("Retry-After", "5"), ("Connection", "close")]
+        )
+
     def _busy(self, address: str, start_response):
         with self._lock:
             refused, mine, open_now = self.refused, self.per_address.get(address, 0), self.open
@@ -248,6 +279,7 @@ class SocketGate:
                 "refused": self.refused,
                 "polling_sessions": sum(1 for s in self._sessions.values() if not s.trusted),
                 "reaped": self.reaped,
+                "refused_full": self.refused_reserve,
             }
 
 

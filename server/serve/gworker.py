@@ -9,7 +9,11 @@ alone it would stay forever. So:
   :data:`READ_SECONDS` without a byte — longer than Engine.IO's ping interval (25 s), so a live
   screen is never cut;
 - one address may hold at most ``[security] connections_per_address`` TCP connections at once
-  (further ones are closed at once); the worker holds at most ``max_connections`` in all.
+  (further ones are closed at once); the worker holds ``max_connections`` for anyone and
+  :data:`RESERVED_CONNECTIONS` more for enrolled devices and signed-in staff: a connection taken
+  past ``max_connections`` is marked ``loket.reserve`` in its requests' environ, and a request on
+  it that is neither an enrolled device's nor staff's is refused (:mod:`server.live.capacity`).
+  So no number of anonymous clients can keep a TV, a kiosk or an officer from connecting.
 """
 
 from __future__ import annotations
@@ -23,9 +27,12 @@ from gunicorn.workers.ggevent import GeventPyWSGIWorker, PyWSGIHandler, PyWSGISe
 log = logging.getLogger(__name__)
 
 HEADER_SECONDS = 10.0
+#: Connections past ``max_connections`` kept for enrolled devices and staff.
+RESERVED_CONNECTIONS = 200
 READ_SECONDS = 60.0
 #: Set by the runner before the worker starts (from loket.toml).
-CONNECTIONS_PER_ADDRESS = {"limit": 1000}
+CONNECTIONS_PER_ADDRESS = {"limit": 400}
+MAX_CONNECTIONS = {"limit": 5000}
 
 
 class DeadlineHandler(PyWSGIHandler):
@@ -55,6 +62,8 @@ class DeadlineHandler(PyWSGIHandler):
     def get_environ(self):
         environ = super().get_environ()
         environ["loket.socket"] = self.socket  # a too-slow body's connection is cut (server.eventloop.loop)
+        if self.server.is_reserve(self.socket):
+            environ["loket.reserve"] = True
         return environ
 
     def _cancel(self):
@@ -64,13 +73,19 @@ class DeadlineHandler(PyWSGIHandler):
 
 
 class CappedServer(PyWSGIServer):
-    """Counts TCP connections per address; past the limit a new one is closed at once."""
+    """Counts TCP connections per address (past the limit a new one is closed at once) and in all
+    (past ``max_connections`` a new one is a reserve connection, see the module's docstring)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._per_address: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._total = 0
+        self._reserve: set[int] = set()  # ids of the reserve connections' sockets
         self.refused = 0
+
+    def is_reserve(self, sock) -> bool:
+        return id(sock) in self._reserve
 
     def handle(self, sock, address):
         host = address[0] if isinstance(address, tuple) else str(address)
@@ -82,6 +97,9 @@ class CappedServer(PyWSGIServer):
                 count = -1
             else:
                 self._per_address[host] = count + 1
+                self._total += 1
+                if self._total > MAX_CONNECTIONS["limit"]:
+                    self._reserve.add(id(sock))
         if count < 0:
             if refused == 1 or refused % 1000 == 0:
                 log.warning("too many connections from %s: refused %d so far", host, refused)
@@ -92,6 +110,8 @@ class CappedServer(PyWSGIServer):
             super().handle(sock, address)
         finally:
             with self._lock:
+                self._total -= 1
+                self._reserve.discard(id(sock))
                 left = self._per_address.get(host, 1) - 1
                 if left > 0:
                     self._per_address[host] = left

@@ -75,6 +75,7 @@ def _serve_gunicorn(data_dir, host, port, demo, ready) -> int:
 
     security = prepare_data_dir(data_dir).security
     gworker.CONNECTIONS_PER_ADDRESS["limit"] = security.connections_per_address
+    gworker.MAX_CONNECTIONS["limit"] = security.max_connections
 
     class LoketApplication(BaseApplication):
         def load_config(self):
@@ -82,7 +83,7 @@ def _serve_gunicorn(data_dir, host, port, demo, ready) -> int:
                 "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
                 "workers": 1,
                 "worker_class": "server.serve.gworker.LoketWorker",
-                "worker_connections": security.max_connections,
+                "worker_connections": security.max_connections + gworker.RESERVED_CONNECTIONS,
                 "timeout": 60,
                 "graceful_timeout": 5,
                 "keepalive": 5,
