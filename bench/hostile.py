@@ -10,7 +10,12 @@ child processes, spread over 127.0.0.x addresses; attacks are bench/attacks.py):
 - ``calls``: the same crowd, an officer calling → call → every TV, p50/p99, Loket and bare;
 - ``attack``: 250 slow connections + a 4-socket event flood + 300 sockets from one address, at
   once, while kiosks issue and calls go out → kiosk p99, calls missed by enrolled TVs, RSS;
-- ``phones``: 2,000 open phone connections → RSS, kiosk p99.
+- ``phones``: 2,000 open phone connections → RSS, kiosk p99;
+- ``polling_one``, ``polling_six``, ``slots``, ``enrolment``, ``pictures``: one device's attack
+  (a long-polling flood from one and from six addresses, slow-header connections holding slots
+  from six addresses, enrolment requests from 200 addresses, a ticket's picture asked for in a
+  loop) while the office works — a kiosk every 2.5 s, an officer calling, 20 enrolled TVs and one
+  switched on during the attack → kiosk and call-next p99, calls missed, RSS.
 
 Prints a table and appends it to bench/RESULTS.md.
 """
@@ -188,11 +193,148 @@ def scenario_phones(tmp: Path, quick: bool) -> None:
         server.stop()
 
 
+# ---- one device against the office: every transport, slots, enrolment, pictures ---------------
+
+SIX = [f"127.0.0.{n}" for n in range(71, 77)]
+
+
+def _office_under(tmp: Path, quick: bool, label: str, attack) -> None:
+    """The office working normally — a kiosk taking a number every 2.5 s, an officer calling
+    after each, 20 enrolled TVs — while ``attack(server, seconds)`` runs (it returns the child
+    processes). A 21st TV connects in the middle of it and must get every later call. Then the
+    attack ends and the server's memory must come back within 60 s."""
+    seconds = 30 if quick else 60
+    server = harness.start_server(tmp)
+    pid = harness.worker_pid(server)
+    harness.issue(server, 60)
+    call = harness.caller(server, 1)
+    tvs = Screens(server.url, count=20, processes=1, token=server.tv)
+    late = None
+    try:
+        tvs.wait_ready(60)
+        baseline = harness.rss_mb(pid)
+        running = attack(server, seconds)
+        time.sleep(3)
+        kiosk, calls, sent_at, late_calls = [], [], {}, []
+        peak, failed = baseline, 0
+        end = time.monotonic() + seconds - 8
+        while time.monotonic() < end:
+            began = time.perf_counter()
+            answer = requests.post(
+                f"{server.url}/api/tickets", json={"service": "A"}, headers=server.as_kiosk, timeout=30
+            )
+            kiosk.append((time.perf_counter() - began) * 1000)
+            failed += answer.status_code != 201
+            began = time.perf_counter()
+            ticket_id = call()
+            calls.append((time.perf_counter() - began) * 1000)
+            if ticket_id is not None:
+                sent_at[ticket_id] = began
+                if late is not None:
+                    late_calls.append(ticket_id)
+            if late is None and len(calls) == 3:  # a TV switched on during the attack
+                late = Screens(server.url, count=1, processes=1, token=server.tv)
+                late.wait_ready(30)
+            peak = max(peak, harness.rss_mb(pid))
+            time.sleep(2.5)
+        time.sleep(1)
+        arrivals = tvs.collect()
+        missed = sum(len(arrivals.get(ticket_id, [])) < 20 for ticket_id in sent_at)
+        got_late = late.collect() if late is not None else {}
+        late_missed = sum(not got_late.get(ticket_id) for ticket_id in late_calls)
+        for process in running:
+            process.join(seconds + 15)
+        settled = harness.rss_mb(pid)
+        deadline = time.monotonic() + 60
+        while settled > baseline * 1.1 and time.monotonic() < deadline:
+            time.sleep(5)
+            settled = harness.rss_mb(pid)
+        kiosk_p99, call_p99 = harness.percentile(kiosk, 0.99), harness.percentile(calls, 0.99)
+        ok = (
+            kiosk_p99 <= 200
+            and call_p99 <= 200
+            and not failed
+            and not missed
+            and late_calls
+            and not late_missed
+            and peak <= 250
+            and settled <= baseline * 1.1
+        )
+        row(
+            label,
+            f"kiosk {harness.median_p99(kiosk)}; call-next {harness.median_p99(calls)}",
+            "p99 ≤ 200 ms each; no call missed; a late TV gets the next calls; RSS ≤ 250 MB, back ≤ +10 % in 60 s",
+            f"{'met' if ok else 'NOT met'}: {failed} kiosk errors; {missed} of {len(sent_at)} calls missed by "
+            f"an enrolled TV; the late TV missed {late_missed} of {len(late_calls)}; RSS {baseline:.0f} → peak "
+            f"{peak:.0f} → {settled:.0f} MB",
+        )
+    finally:
+        tvs.close()
+        if late is not None:
+            late.close()
+        server.stop()
+
+
+def scenario_polling_one(tmp: Path, quick: bool) -> None:
+    _office_under(
+        tmp,
+        quick,
+        "long-polling flood from one address (16 connections)",
+        lambda server, seconds: attacks.start("polling", server.url, 16, seconds, "127.0.0.70"),
+    )
+
+
+def scenario_polling_six(tmp: Path, quick: bool) -> None:
+    _office_under(
+        tmp,
+        quick,
+        "long-polling flood from six addresses (8 connections each)",
+        lambda server, seconds: [
+            p for source in SIX for p in attacks.start("polling", server.url, 8, seconds, source)
+        ],
+    )
+
+
+def scenario_slots(tmp: Path, quick: bool) -> None:
+    _office_under(
+        tmp,
+        quick,
+        "slot hold from six addresses (1,000 slow-header connections each, renewed when cut)",
+        lambda server, seconds: [
+            p for source in SIX for p in attacks.start("slow", server.url, 1000, seconds, source)
+        ],
+    )
+
+
+def scenario_enrolment(tmp: Path, quick: bool) -> None:
+    _office_under(
+        tmp,
+        quick,
+        "enrolment flood from 200 addresses",
+        lambda server, seconds: attacks.start("enroll", server.url, 200, seconds, ""),
+    )
+
+
+def scenario_pictures(tmp: Path, quick: bool) -> None:
+    def attack(server, seconds):
+        ticket = requests.post(
+            f"{server.url}/api/tickets", json={"service": "B"}, headers=server.as_kiosk, timeout=10
+        ).json()["ticket"]
+        return attacks.start("pictures", server.url, 8, seconds, f"127.0.0.80|{ticket['preview_url']}")
+
+    _office_under(tmp, quick, "ticket-picture flood (8 connections, one ticket)", attack)
+
+
 SCENARIOS = {
     "crowd": scenario_crowd,
     "calls": scenario_calls,
     "attack": scenario_attack,
     "phones": scenario_phones,
+    "polling_one": scenario_polling_one,
+    "polling_six": scenario_polling_six,
+    "slots": scenario_slots,
+    "enrolment": scenario_enrolment,
+    "pictures": scenario_pictures,
 }
 
 

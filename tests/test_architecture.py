@@ -29,6 +29,12 @@ ATTRIBUTE_API = {
     ("server/core/storage.py", "self._local.conn"): "the store's threading.local",
     # sqlite3: rows by column name is set on the connection or cursor.
     ("server/core/storage.py", "conn.row_factory"): "sqlite3 API",
+    ("server/live/__init__.py", "record.msg"): "logging.Filter API: a filter rewrites the record",
+    ("server/live/__init__.py", "record.args"): "logging.Filter API: a filter rewrites the record",
+    ("server/live/__init__.py", "record.exc_info"): "logging.Filter API: a filter rewrites the record",
+    ("server/live/__init__.py", "record.exc_text"): "logging.Filter API: a filter rewrites the record",
+    ("server/live/__init__.py", "record.levelno"): "logging.Filter API: a filter rewrites the record",
+    ("server/live/__init__.py", "record.levelname"): "logging.Filter API: a filter rewrites the record",
     ("server/reports/queries.py", "cursor.row_factory"): "sqlite3 API",
     # Flask and Werkzeug: per-request and per-response settings are attributes.
     ("server/devices/routes.py", "g.device"): "Flask's per-request store",
