@@ -188,16 +188,15 @@ def test_a_too_big_long_polling_message_is_refused_and_frees_its_place(app):
     assert again.status_code == 200
 
 
-@pytest.fixture
-def guarded_server(tmp_path):
-    """``loket serve`` (not demo: nobody is trusted by address) with 5 anonymous sockets per
-    address, an enrolled TV and an enrolled kiosk."""
+def _office_with_devices(tmp_path, security: str) -> Server:
+    """``loket serve`` (not demo: nobody is trusted by address) with ``security`` added to its
+    ``[security]`` table, an enrolled TV (``server.tv``) and an enrolled kiosk (``server.kiosk``)."""
     from server.core.rules import utc_now
     from server.core.storage import Store
     from server.devices.registry import Devices
 
     data = tmp_path / "data"
-    write_config(data, {**ALWAYS_OPEN, "idle_minutes = 30": "idle_minutes = 30\nsockets_per_address = 5"})
+    write_config(data, {**ALWAYS_OPEN, "idle_minutes = 30": "idle_minutes = 30\n" + security})
     store = Store(data / "loket.db")
     devices = Devices(store)
     _tv, tv = devices.add("TV lobi", "display", utc_now().timestamp())
@@ -206,6 +205,13 @@ def guarded_server(tmp_path):
     server = Server(data, free_port(), demo=False)
     server.wait_ready()
     server.tv, server.kiosk = tv, kiosk
+    return server
+
+
+@pytest.fixture
+def guarded_server(tmp_path):
+    """The office with 5 anonymous sockets per address."""
+    server = _office_with_devices(tmp_path, "sockets_per_address = 5")
     yield server
     if server.process.poll() is None:
         server.kill()  # the end of a test: every commit is on disk already
@@ -418,26 +424,7 @@ def test_the_last_connections_are_kept_for_enrolled_devices_and_staff(tmp_path):
     slot-hold attack). A third address's anonymous request then lands on a connection kept for
     devices and staff and is refused with 503 ``server_full`` (and its connection closed), while
     the enrolled kiosk and TV, on the same kind of connection, are served."""
-    from server.core.rules import utc_now
-    from server.core.storage import Store
-    from server.devices.registry import Devices
-
-    data = tmp_path / "data"
-    write_config(
-        data,
-        {
-            **ALWAYS_OPEN,
-            "idle_minutes = 30": "idle_minutes = 30\nconnections_per_address = 20\nmax_connections = 30",
-        },
-    )
-    store = Store(data / "loket.db")
-    devices = Devices(store)
-    _tv, tv = devices.add("TV lobi", "display", utc_now().timestamp())
-    _kiosk, kiosk = devices.add("Kiosk lobi", "kiosk", utc_now().timestamp())
-    store.close()
-    server = Server(data, free_port(), demo=False)
-    server.wait_ready()
-    server.tv, server.kiosk = tv, kiosk
+    server = _office_with_devices(tmp_path, "connections_per_address = 20\nmax_connections = 30")
     held = []
     try:
         for source in ("127.0.0.61", "127.0.0.62"):
